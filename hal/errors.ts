@@ -1,0 +1,27 @@
+/**
+ * Codes for broken hardware or misuse. Radio outcomes that happen in normal operation (no tag, timeout, collision,
+ * CRC or parity error, NAK, authentication failure) are never thrown: they are {@link RadioResult} values.
+ */
+export type HalErrorCode =
+  | 'SPI_IO' // the bus itself failed
+  | 'NO_CHIP' // VersionReg reads 00h or FFh: nothing answers on the bus (wiring, power, chip-select)
+  | 'CHIP_TIMEOUT' // the chip did not finish an internal command (soft reset, power-up, CalcCRC) in time
+  | 'CHIP_STATE' // the chip reported something its datasheet rules out (for example a FIFO level above 64)
+  | 'BAD_ARGUMENT' // the caller broke a documented precondition (out-of-range register, oversized frame)
+  | 'WRITE_ERROR' // ErrorReg.WrErr: the host wrote the FIFO while the chip forbade it
+  | 'UNMODELLED' // simulator: software touched a register bit the model does not implement
+  | 'STORAGE_IO' // segment storage failed
+  | 'STORAGE_CORRUPT' // storage holds bytes that cannot be what we wrote
+  | 'UPLINK'; // the uplink could not be used at all (misconfiguration)
+
+/** The one error class thrown by hardware-facing code. `code` is stable and meant for programs; `message` for people. */
+export class HalError extends Error {
+  readonly code: HalErrorCode;
+  constructor(code: HalErrorCode, message: string) {
+    super(code + ': ' + message);
+    // Keeps instanceof working after ES5 down-levelling (Espruino build).
+    Object.setPrototypeOf(this, HalError.prototype);
+    this.name = 'HalError';
+    this.code = code;
+  }
+}

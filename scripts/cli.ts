@@ -1,0 +1,32 @@
+// sealscan <command>: the one command-line entry for technicians and developers. Each command lives in its own
+// module and is loaded only when asked for, so that `sealscan --help` stays fast.
+
+interface Command {
+  summary: string;
+  load: () => Promise<{ run(args: string[]): Promise<number> }>;
+}
+
+const commands: Record<string, Command> = {
+  demo: { summary: 'read every virtual tag on a simulated MFRC522 and print what the driver sees', load: () => import('./commands/demo.js') },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return ['usage: sealscan <command> [options]', '', 'commands:', ...lines, '', 'sealscan <command> --help shows the options of one command.'].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`sealscan: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  const mod = await command.load();
+  return mod.run(rest);
+}

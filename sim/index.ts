@@ -1,0 +1,2 @@
+export { VirtualClock } from './clock.js';
+export type { VirtualClockOptions } from './clock.js';

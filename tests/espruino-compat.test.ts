@@ -1,0 +1,97 @@
+// firmware/ and hal/ (except hal/rpi) also run on Espruino. This holds them to what the Espruino pipeline can lower
+// (../shared/reference/espruino.md) and to the import direction of DESIGN.md.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createRequire } from 'node:module';
+
+const root = new URL('../..', import.meta.url).pathname;
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+
+function sources(dir: string, skip: string[] = []): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(join(root, dir))) {
+    const rel = join(dir, name);
+    if (skip.some((s) => rel.startsWith(s))) continue;
+    if (statSync(join(root, rel)).isDirectory()) out.push(...sources(rel, skip));
+    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(rel);
+  }
+  return out;
+}
+
+const portable = [...sources('firmware'), ...sources('hal', ['hal/rpi'])];
+
+/** Code without comments and string contents, so that prose may mention what code may not use. */
+function codeOnly(text: string): string {
+  return text
+    .replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' '))
+    .replace(/\/\/.*$/gm, '')
+    .replace(/'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\])*`/g, (m) => m[0] + ' '.repeat(Math.max(0, m.length - 2)) + m[0]);
+}
+
+test('portable code type-checks as ES5 against the Espruino library subset', () => {
+  const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.espruino.json')], { encoding: 'utf8' });
+  assert.is(r.status, 0, 'tsc -p tsconfig.espruino.json failed:\n' + r.stdout + r.stderr);
+});
+
+const forbidden: Array<[RegExp, string]> = [
+  [/\*\*/, '`**` (lowered to Math.pow, which is inexact on Espruino)'],
+  [/\bMath\.pow\b/, 'Math.pow (inexact on Espruino for integer maths)'],
+  [/\bObject\.(freeze|seal|isFrozen|is)\b/, 'Object.freeze/seal/is (missing on Espruino)'],
+  [/\b(Array|String|Function|Uint8Array|Object)\.prototype\.\w+\.(call|apply)\b/, 'X.prototype.m.call (built-in prototypes read as undefined on Espruino)'],
+  [/\bPromise\.(race|allSettled|any)\b|\.finally\(/, 'Promise.race/allSettled/any/finally (missing on Espruino)'],
+  [/^\s*[A-Za-z_$][\w$]*:\s*(for|while|do)\b/m, 'labelled statements (unsupported on Espruino)'],
+  [/\(\?<[=!]/, 'regex lookbehind'],
+  [/\b(Buffer|TextEncoder|TextDecoder|BigInt|Symbol|WeakMap|WeakSet|Proxy|Reflect)\b/, 'a global Espruino lacks'],
+  [/\bnew\s+(Map|Set)\b/, 'Map/Set (missing on Espruino)'],
+  [/\bArray\.(from|of)\b/, 'Array.from/of (missing on Espruino)'],
+  [/#[a-zA-Z_]\w*\s*[;=(]/, 'private #fields'],
+];
+
+test('portable code avoids what Espruino cannot run', () => {
+  const problems: string[] = [];
+  for (const file of portable) {
+    const code = codeOnly(readFileSync(join(root, file), 'utf8'));
+    const lines = code.split('\n');
+    for (const [rx, why] of forbidden) {
+      lines.forEach((line, i) => {
+        if (rx.test(line)) problems.push(`${file}:${i + 1}: ${why}: ${line.trim()}`);
+      });
+    }
+  }
+  assert.equal(problems, [], problems.join('\n'));
+});
+
+test('firmware/ imports only hal/ interfaces and itself', () => {
+  const problems: string[] = [];
+  for (const file of sources('firmware')) {
+    const text = readFileSync(join(root, file), 'utf8');
+    for (const m of text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]/gm)) {
+      const spec = m[1];
+      if (!spec.startsWith('.')) {
+        problems.push(`${file}: imports package "${spec}"`);
+        continue;
+      }
+      const target = relative(root, join(root, file, '..', spec));
+      const ok = target.startsWith('firmware/') || /^hal\/[^/]+\.js$/.test(target);
+      if (!ok) problems.push(`${file}: imports ${target} (firmware/ may import only hal/*.ts interfaces)`);
+    }
+  }
+  assert.equal(problems, [], problems.join('\n'));
+});
+
+test('hal/ and sim/ keep their direction: hal never imports sim/, upstream/ or scripts/', () => {
+  const problems: string[] = [];
+  for (const file of sources('hal')) {
+    const text = readFileSync(join(root, file), 'utf8');
+    for (const m of text.matchAll(/from\s+['"]([^'"]+)['"]/g)) {
+      const target = relative(root, join(root, file, '..', m[1]));
+      if (/^(sim|upstream|scripts|firmware)\//.test(target)) problems.push(`${file}: imports ${target}`);
+    }
+  }
+  assert.equal(problems, [], problems.join('\n'));
+});
+
+test.run();
