@@ -1,0 +1,31 @@
+// npm run bench: every benchmark section, measured in one run on this machine, printed as Markdown tables.
+// Sections register here; each is a module exporting `bench(): Promise<BenchSection[]>`.
+import { formatSection, type BenchSection } from './table.js';
+
+interface SectionModule {
+  bench(args: string[]): Promise<BenchSection[]>;
+}
+
+const sections: Array<[string, () => Promise<SectionModule>]> = [];
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const only = args.filter((a) => !a.startsWith('-'));
+  if (args.includes('--help')) {
+    console.log('usage: npm run bench [-- <section name substring> ...]\nsections: ' + sections.map((s) => s[0]).join(', '));
+    return;
+  }
+  console.log(`# sealscan benchmarks\n\nnode ${process.version}, ${new Date().toISOString()}\n`);
+  let missed = 0;
+  for (const [name, load] of sections) {
+    if (only.length && !only.some((o) => name.includes(o))) continue;
+    const mod = await load();
+    for (const s of await mod.bench(args)) {
+      console.log(formatSection(s));
+      missed += (s.targets ?? []).filter((t) => !t.met).length;
+    }
+  }
+  console.log(missed ? `${missed} target(s) missed` : 'all targets met');
+}
+
+await main();
