@@ -7,3 +7,6 @@ export { radioOk, radioError } from './radio.js';
 export type { Activation, PiccReader, ChipVersion, SelfTestResult, AntennaGain, ReaderChip } from './reader.js';
 export type { Sha256, Ed25519, OriginalityVerifier, Random, Crypto } from "./crypto.js";
 export { crcA, crc16, withCrcA, checkCrcA, CRC_A_PRESET } from './iso14443a/crc-a.js';
+export * from './mfrc522/index.js';
+export { Iso14443aReader, REQA, WUPA, HLTA, SEL, CASCADE_TAG } from './iso14443a/reader.js';
+export type { Iso14443aOptions } from './iso14443a/reader.js';

@@ -1,0 +1,6 @@
+export { Mfrc522 } from './driver.js';
+export type { Mfrc522Options } from './driver.js';
+export { RegisterIo } from './registers-io.js';
+export { Reg, Cmd, readAddress, writeAddress, FIFO_SIZE } from './registers.js';
+export { selfTestTable, describeVersion } from './selftest.js';
+export { TICK_US, TPRESCALER } from './timer.js';

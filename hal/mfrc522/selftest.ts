@@ -1,0 +1,51 @@
+import type { ChipVersion } from '../reader.js';
+
+// Expected digital self-test output per VersionReg value, data sheet 16.1.1 (v1.0, v2.0); v0.0 from Philips'
+// preliminary specification Rev 2.0 (2005) and the Fudan FM17522 clone as collected by the Arduino MFRC522 library.
+const TABLES: { [version: string]: string } = {
+  '144': // 90h, v0.0
+    '00 87 98 0F 49 FF 07 19 BF 22 30 49 59 63 AD CA 7F E3 4E 03 5C 4E 49 50 47 9A 37 61 E7 E2 C6 2E ' +
+    '75 5A ED 04 3D 02 4B 78 32 FF 58 3B 7C E9 00 94 B4 4A 59 5B FD C9 29 DF 35 96 98 9E 4F 30 32 8D',
+  '145': // 91h, v1.0
+    '00 C6 37 D5 32 B7 57 5C C2 D8 7C 4D D9 70 C7 73 10 E6 D2 AA 5E A1 3E 5A 14 AF 30 61 C9 70 DB 2E ' +
+    '64 22 72 B5 BD 65 F4 EC 22 BC D3 72 35 CD AA 41 1F A7 F3 53 14 DE 7E 02 D9 0F B5 5E 25 1D 29 79',
+  '146': // 92h, v2.0
+    '00 EB 66 BA 57 BF 23 95 D0 E3 0D 3D 27 89 5C DE 9D 3B A7 00 21 5B 89 82 51 3A EB 02 0C A5 00 49 ' +
+    '7C 84 4D B3 CC D2 1B 81 5D 48 76 D5 71 61 21 A9 86 96 83 38 CF 9D 5B 6D DC 15 BA 3E 7D 95 3B 2F',
+  '136': // 88h, FM17522
+    '00 D6 78 8C E2 AA 0C 18 2A B8 7A 7F D3 6A CF 0B B1 37 63 4B 69 AE 91 C7 C3 97 AE 77 F4 37 D7 9B ' +
+    '7C F5 3C 11 8F 15 C3 D7 C1 5B 00 2A D0 75 DE 9E 51 64 AB 3E E9 15 B5 AB 56 9A 98 82 26 EA 2A 62',
+};
+
+const NAMES: { [version: string]: string } = {
+  '144': 'MFRC522 v0.0',
+  '145': 'MFRC522 v1.0',
+  '146': 'MFRC522 v2.0',
+  '136': 'FM17522 (MFRC522 clone)',
+};
+
+function parseHex(s: string): Uint8Array {
+  const parts = s.split(' ');
+  const out = new Uint8Array(parts.length);
+  for (let i = 0; i < parts.length; i++) out[i] = parseInt(parts[i], 16);
+  return out;
+}
+
+/** The data sheet's 64 self-test bytes for a VersionReg value, or null when no table is known for it. */
+export function selfTestTable(versionReg: number): Uint8Array | null {
+  const t = TABLES[String(versionReg)];
+  return t ? parseHex(t) : null;
+}
+
+function hex2(n: number): string {
+  return (n < 16 ? '0' : '') + n.toString(16).toUpperCase();
+}
+
+/** What VersionReg says about the chip (data sheet 9.3.4.8; field reports in the reference, section 3.10). */
+export function describeVersion(raw: number): ChipVersion {
+  const name = NAMES[String(raw)];
+  if (name) return { raw: raw, name: name, selfTestKnown: true };
+  if (raw === 0x12) return { raw: raw, name: 'counterfeit MFRC522 (12h)', selfTestKnown: false };
+  if (raw >> 4 === 0x9) return { raw: raw, name: 'MFRC522, unknown revision (' + hex2(raw) + 'h)', selfTestKnown: false };
+  return { raw: raw, name: 'unknown chip (' + hex2(raw) + 'h)', selfTestKnown: false };
+}
