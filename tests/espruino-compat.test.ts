@@ -21,7 +21,7 @@ function sources(dir: string, skip: string[] = []): string[] {
   return out;
 }
 
-const portable = [...sources('firmware'), ...sources('hal', ['hal/rpi'])];
+const portable = [...sources('firmware'), ...sources('hal', ['hal/rpi', 'hal/node'])];
 
 /** Code without comments and string contents, so that prose may mention what code may not use. */
 function codeOnly(text: string): string {

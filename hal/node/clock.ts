@@ -1,0 +1,16 @@
+import type { Clock } from '../clock.js';
+
+/** Real time on Node: monotonic `performance.now()`, wall time from `Date.now()`. */
+export class SystemClock implements Clock {
+  now(): number {
+    return performance.now();
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+  }
+
+  wallTime(): number {
+    return Date.now();
+  }
+}
