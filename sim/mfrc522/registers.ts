@@ -104,7 +104,7 @@ function reg(addr: number, name: string, reset: number, fields: BitField[], extr
   return { addr, name, reset, fields, unreadable: extra?.unreadable };
 }
 function reserved(addr: number, reset = 0x00): RegisterSpec {
-  return { addr, name: `reserved ${hex(addr)}`, reset, fields: [], reserved: true };
+  return { addr, name: `reserved register ${hex(addr)}`, reset, fields: [], reserved: true };
 }
 
 const UART = 'the UART host interface is not modelled';
@@ -249,7 +249,7 @@ export const RW_MASK: readonly number[] = TABLE.map((s) => maskOf(s, 'rw'));
 /** Bits not covered by any field: reserved. */
 export const RESERVED_MASK: readonly number[] = TABLE.map((s) => {
   let covered = 0;
-  for (const field of s.fields) covered |= fieldMask(field);
+  for (const field of s.fields) if (field.access !== 'reserved') covered |= fieldMask(field);
   return 0xff & ~covered;
 });
 
@@ -267,8 +267,8 @@ function binary(value: number, width: number): string {
  * Throws the `UNMODELLED` message text (the caller wraps it in a HalError) or returns null when the write is fine.
  */
 export function writeViolation(spec: RegisterSpec, value: number, ignoreReserved = false): string | null {
+  if (spec.reserved) return `write to ${spec.name}: reserved registers are not modelled`;
   const where = `${spec.name} (${hex(spec.addr)})`;
-  if (spec.reserved) return `${where} is a reserved register`;
   const stray = value & RESERVED_MASK[spec.addr] & ~spec.reset;
   if (stray && !ignoreReserved) {
     const n = 31 - Math.clz32(stray);
