@@ -1,0 +1,102 @@
+/**
+ * NXP originality signatures (reference §6): ECDSA over secp128r1, the raw UID used as the "hash" value (not hashed),
+ * signature r ‖ s (16 + 16 bytes, big-endian), s not normalised. Public keys are 33 bytes, 04 ‖ X ‖ Y (16 bytes each),
+ * the encoding NXP and Proxmark3 print; a signature check never throws.
+ */
+import { ecdsa, weierstrass } from '@noble/curves/abstract/weierstrass.js';
+// @noble/hashes comes with @noble/curves (its own dependency); with prehash:false SHA-256 only seeds RFC 6979 nonces.
+import { sha256 } from '@noble/hashes/sha2.js';
+
+/** SEC 2 secp128r1 (reference §6, from PM3 `ecp_curves.c`, checked there: G on the curve, n·G = O). */
+const secp128r1 = weierstrass({
+  p: 0xfffffffdffffffffffffffffffffffffn,
+  n: 0xfffffffe0000000075a30d1b9038a115n,
+  h: 1n,
+  a: 0xfffffffdfffffffffffffffffffffffcn,
+  b: 0xe87579c11079f43dd824993c2cee5ed3n,
+  Gx: 0x161ff7528b899b2d0c28607ca52c5b86n,
+  Gy: 0xcf5ac8395bafeb13c02da292dded7a83n,
+});
+const ECDSA = ecdsa(secp128r1, sha256);
+
+/**
+ * NXP's options: the UID is the hash value (prehash false), and genuine signatures have s > n/2 about half the time,
+ * which the default lowS policy would reject (reference §6, trap 2).
+ */
+const NXP_OPTS = { prehash: false, lowS: false } as const;
+
+function fromHex(h: string): Uint8Array {
+  const out = new Uint8Array(h.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** NXP originality key for NTAG21x (AN11350), 04 ‖ X ‖ Y. */
+export const NXP_NTAG21X_PUBLIC_KEY: Uint8Array = fromHex('04494E1A386D3D3CFE3DC10E5DE68A499B1C202DB5B132393E89ED19FE5BE8BC61');
+/** NXP originality key for MIFARE Ultralight EV1 (AN11341), 04 ‖ X ‖ Y. */
+export const NXP_ULTRALIGHT_EV1_PUBLIC_KEY: Uint8Array = fromHex('0490933BDCD6E99B4E255E3DA55389A827564E11718E017292FAF23226A96614B8');
+
+/** A UID and the genuine NXP signature over it. */
+export interface OriginalityVector {
+  uid: Uint8Array;
+  signature: Uint8Array;
+}
+
+/** Genuine NTAG21x UID/signature pairs (PM3 `tools/recover_pk.py` self-tests, reference §6). */
+export const NXP_NTAG21X_VECTORS: readonly OriginalityVector[] = [
+  { uid: fromHex('04E10CDA993C80'), signature: fromHex('8B76052EE42F5567BEB53238B3E3F9950707C0DCC956B5C5EFCFDB709B2D82B3') },
+  { uid: fromHex('04DB0BDA993C80'), signature: fromHex('6048EFD9417CD10F6B7F1818D471A7FE5B46868D2EABDC6307A1E0AAE139D8D0') },
+];
+
+/** Genuine Ultralight EV1 UID/signature pairs (same source). */
+export const NXP_ULTRALIGHT_EV1_VECTORS: readonly OriginalityVector[] = [
+  { uid: fromHex('04C1285A373080'), signature: fromHex('CEA2EB0B3C95D0844A95B824A7553703B3702378033BF0987899DB70151A19E7') },
+  { uid: fromHex('04C2285A373080'), signature: fromHex('A561506723D422D29ED9F93E60D20B9ED1E05CC1BF81DA19FE500CA0B81CC0ED') },
+];
+
+/**
+ * The simulator's own originality private key: 16 bytes, a fixed test value (the first 16 bytes of
+ * SHA-256("sealscan simulated NXP originality key"), which is below n). Never a secret: virtual tags sign with it
+ * so that verifiers can be tested with {@link SIM_ORIGINALITY_PUBLIC_KEY}.
+ */
+export const SIM_ORIGINALITY_PRIVATE_KEY: Uint8Array = sha256(
+  new TextEncoder().encode('sealscan simulated NXP originality key'),
+).slice(0, 16);
+
+/** Public key for {@link SIM_ORIGINALITY_PRIVATE_KEY}: 33 bytes, uncompressed 04 ‖ X ‖ Y like the NXP keys. */
+export const SIM_ORIGINALITY_PUBLIC_KEY: Uint8Array = ECDSA.getPublicKey(SIM_ORIGINALITY_PRIVATE_KEY, false);
+
+/** The 33-byte public key (04 ‖ X ‖ Y) of a 16-byte secp128r1 private key. */
+export function originalityPublicKey(privateKey: Uint8Array): Uint8Array {
+  return ECDSA.getPublicKey(privateKey, false);
+}
+
+/**
+ * Signs a UID the way NXP does: 32 bytes r ‖ s, raw UID as the hash value. Deterministic (RFC 6979), so a virtual
+ * tag's signature is the same in every run.
+ */
+export function signUid(uid: Uint8Array, privateKey: Uint8Array = SIM_ORIGINALITY_PRIVATE_KEY): Uint8Array {
+  return ECDSA.sign(uid, privateKey, NXP_OPTS);
+}
+
+/** True when `signature` (32 bytes) is a valid NXP-style signature of `uid` under `publicKey`; never throws. */
+export function verifyUidSignature(uid: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
+  if (signature.length !== 32) return false;
+  try {
+    return ECDSA.verify(signature, uid, publicKey, NXP_OPTS);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The same check with SHA-256 prehashing — what a careless verifier does. Exported so tests can show that genuine
+ * NXP signatures fail it.
+ */
+export function verifyUidSignaturePrehashed(uid: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
+  try {
+    return ECDSA.verify(signature, uid, publicKey, { prehash: true, lowS: false });
+  } catch {
+    return false;
+  }
+}
