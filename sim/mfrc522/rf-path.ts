@@ -166,7 +166,8 @@ export class RfPath {
   private receive(frame: AirFrame, ex: AirExchange, answer: AirFrame, txEnd: number): void {
     const s = this.s;
     const fdt = fdtPcdToPiccUs(lastBit(frame.bytes, frame.bits));
-    const tagDelayUs = Math.max(0, ex.delayUs - fdt);
+    // Rounded to 1 ps so that a tag's "500 µs" survives the subtraction of the frame delay.
+    const tagDelayUs = Math.max(0, Math.round((ex.delayUs - fdt) * 1e6) / 1e6);
     this.receiveWindow(txEnd, fdt + tagDelayUs, answer.bits);
     const rxAlign = (s.regs[Reg.BitFramingReg] & BitFraming.RxAlign) >> 4;
     const clearAfterColl = (s.regs[Reg.CollReg] & Coll.ValuesAfterColl) === 0;

@@ -1,5 +1,6 @@
 import type { AirContext, AirExchange, AirFrame, AuthOutcome, Picc, PiccAnswer, RfMedium } from '../../../sim/rf/air.js';
 import { fdtPcdToPiccUs, lastBit } from '../../../sim/rf/timing.js';
+import { crc16 } from '../../../hal/iso14443a/crc-a.js';
 
 /**
  * A small scripted RF field for the chip's tests, standing in for sim/rf/field.ts: tags answer through callbacks,
@@ -86,4 +87,64 @@ export function scriptedTag(label: string, answer: (frame: AirFrame, context: Ai
 
 export function frameOf(bytes: number[], bits = bytes.length * 8, extra: Partial<AirFrame> = {}): AirFrame {
   return { bytes: Uint8Array.from(bytes), bits, ...extra };
+}
+
+/**
+ * Just enough of a MIFARE Classic 1K for driver round trips: REQA/WUPA → ATQA 04 00, ANTICOLLISION CL1 → UID+BCC,
+ * SELECT → SAK 08h + CRC_A, key A authentication of any block, READ of a block while Crypto1 is on.
+ */
+export function classicTag(uid: number[], keyA: number[], blockData: (block: number) => number[]): Picc & { state: string } {
+  const bcc = uid.reduce((a, b) => a ^ b, 0);
+  const withCrc = (bytes: number[]) => {
+    const crc = crc16(Uint8Array.from(bytes), 0x6363);
+    return [...bytes, crc & 0xff, crc >> 8];
+  };
+  const crcOk = (f: AirFrame) => f.bits % 8 === 0 && f.bits >= 24 && crc16(f.bytes, 0x6363) === 0;
+  const tag = {
+    label: 'classic ' + uid.map((b) => b.toString(16)).join(''),
+    state: 'off',
+    powerOn() {
+      tag.state = 'idle';
+    },
+    powerOff() {
+      tag.state = 'off';
+    },
+    receive(frame: AirFrame, context: AirContext): PiccAnswer | null {
+      const b = [...frame.bytes];
+      if (tag.state === 'off') return null;
+      if (frame.bits === 7 && (b[0] === 0x26 || b[0] === 0x52)) {
+        if (tag.state !== 'idle') {
+          tag.state = 'idle';
+          return null;
+        }
+        tag.state = 'ready';
+        return { frame: frameOf([0x04, 0x00]) };
+      }
+      if (tag.state === 'ready' && frame.bits === 16 && b[0] === 0x93 && b[1] === 0x20) {
+        return { frame: frameOf([...uid, bcc]) };
+      }
+      if (tag.state === 'ready' && b[0] === 0x93 && b[1] === 0x70 && crcOk(frame)) {
+        if (b.slice(2, 6).every((x, i) => x === uid[i])) {
+          tag.state = 'active';
+          return { frame: frameOf(withCrc([0x08])) };
+        }
+        return null;
+      }
+      if (tag.state === 'auth' && context.crypto1 && b[0] === 0x30 && crcOk(frame)) {
+        return { frame: frameOf(withCrc(blockData(b[1]))), delayUs: 300 };
+      }
+      tag.state = 'idle';
+      return null;
+    },
+    authenticate(keyType: number, _block: number, key: Uint8Array, uid4: Uint8Array): AuthOutcome {
+      if (tag.state !== 'active' && tag.state !== 'auth') return 'no-answer';
+      if (keyType === 0x60 && [...key].every((k, i) => k === keyA[i]) && [...uid4].every((u, i) => u === uid[i])) {
+        tag.state = 'auth';
+        return 'ok';
+      }
+      tag.state = 'idle';
+      return 'rejected';
+    },
+  };
+  return tag;
 }
