@@ -1,0 +1,134 @@
+// The record kinds and their payload keys: the types the application fills in and the one table that both the
+// builder and the parser follow (docs/record-format.md is generated against it). Keys 1..6 are fixed by DESIGN.md;
+// every key from 7 up has one meaning across all kinds.
+
+export type RecordKind = 'boot' | 'login' | 'logout' | 'scan' | 'checkpoint' | 'fault';
+export const RECORD_KINDS: readonly RecordKind[] = ['boot', 'login', 'logout', 'scan', 'checkpoint', 'fault'];
+
+/** Fields every record carries (payload keys 1, 2, 3, 5, 6; key 4 is the body's `kind`). */
+export interface RecordHeader {
+  /** Device id, also the COSE kid: 1..64 characters of A-Z a-z 0-9 . _ : - */
+  device: string;
+  /** 0, 1, 2, ... per device, never reused for different content. */
+  seq: number;
+  /** SHA-256 of the previous record's complete COSE bytes; 32 zero bytes for seq 0. */
+  prev: Uint8Array;
+  /** Device wall time, ms since the Unix epoch. */
+  time: number;
+  /** Boot count of the device when it made the record. */
+  boot: number;
+}
+
+export type ResetReason = 'power-on' | 'watchdog' | 'software' | 'brownout' | 'pin' | 'deep-sleep' | 'unknown';
+export type Verdict = 'genuine' | 'tampered' | 'clone-suspect' | 'invalid-seal' | 'unknown' | 'unreadable';
+/** NXP originality signature: valid, invalid (clone suspect), could not be read, tag type has none. */
+export type Originality = 'valid' | 'invalid' | 'unreadable' | 'not-supported';
+/** Tamper loop of an NTAG213 TT: closed, open, could not be read, tag has no loop. */
+export type TamperStatus = 'closed' | 'open' | 'unreadable' | 'no-loop';
+
+/**
+ * Everything a scan found, filled in by the scanner application. Codes (tagType, reasons) are lower-case
+ * kebab-case of at most 32 characters, e.g. tagType 'ntag213', reasons ['seal-signature-bad', 'uid-mismatch'].
+ */
+export interface ScanEvidence {
+  /** Tag UID as read during anticollision: 4, 7 or 10 bytes. */
+  uid: Uint8Array;
+  tagType: string;
+  /** The seal record's bytes as read from the tag; absent when the tag holds no seal. */
+  seal?: Uint8Array;
+  /** The GS1 Digital Link URI read from the tag; absent when there is none. */
+  digitalLink?: string;
+  originality: Originality;
+  tamper: TamperStatus;
+  /** The worst finding (DESIGN.md verdict ladder). */
+  verdict: Verdict;
+  /** Why: one code per finding that lowered the verdict (empty for a clean genuine scan). */
+  reasons: string[];
+  /** Badge id of the logged-in inspector. */
+  inspector: string;
+  /** Id of the inspected site (a GLN where the site has one). */
+  site: string;
+}
+
+/** A byte span boot recovery discarded: storage segment name, byte offset in it, length. */
+export interface DiscardedSpan {
+  segment: string;
+  offset: number;
+  length: number;
+}
+
+export type BootBody = { kind: 'boot'; firmware: string; reset: ResetReason };
+export type LoginBody = { kind: 'login'; inspector: string; site?: string };
+export type LogoutBody = { kind: 'logout'; inspector: string };
+export type ScanBody = { kind: 'scan' } & ScanEvidence;
+/** Attests `count` records precede this one (count = own seq), the last with hash `head` (= own prev). */
+export type CheckpointBody = { kind: 'checkpoint'; count: number; head: Uint8Array };
+/**
+ * What boot recovery discarded: a reason code ('torn-tail', 'bad-crc', 'unreadable', ...), the seqs lost as sorted,
+ * disjoint, inclusive [first, last] ranges below this record's seq (empty when no whole record was lost), the
+ * number of bytes discarded and where they were (the spans' lengths add up to `discardedBytes`).
+ */
+export type FaultBody = { kind: 'fault'; reason: string; lost: Array<[number, number]>; discardedBytes: number; where: DiscardedSpan[] };
+
+export type RecordBody = BootBody | LoginBody | LogoutBody | ScanBody | CheckpointBody | FaultBody;
+/** A decoded, validated record payload. */
+export type RecordPayload = RecordHeader & RecordBody;
+
+/** How a field is carried; the names are the CDDL types of docs/record-format.md. */
+export type FieldType = 'device-id' | 'uint' | 'hash' | 'text' | 'code' | 'codes' | 'uid' | 'bytes' | 'ranges' | 'spans' | readonly string[];
+
+export interface FieldSpec {
+  key: number;
+  /** Property name in the TypeScript types above. */
+  name: string;
+  type: FieldType;
+  optional?: boolean;
+}
+
+const RESET_REASONS: readonly ResetReason[] = ['power-on', 'watchdog', 'software', 'brownout', 'pin', 'deep-sleep', 'unknown'];
+const VERDICTS: readonly Verdict[] = ['genuine', 'tampered', 'clone-suspect', 'invalid-seal', 'unknown', 'unreadable'];
+const ORIGINALITY: readonly Originality[] = ['valid', 'invalid', 'unreadable', 'not-supported'];
+const TAMPER: readonly TamperStatus[] = ['closed', 'open', 'unreadable', 'no-loop'];
+
+export const HEADER_FIELDS: readonly FieldSpec[] = [
+  { key: 1, name: 'device', type: 'device-id' },
+  { key: 2, name: 'seq', type: 'uint' },
+  { key: 3, name: 'prev', type: 'hash' },
+  { key: 4, name: 'kind', type: RECORD_KINDS },
+  { key: 5, name: 'time', type: 'uint' },
+  { key: 6, name: 'boot', type: 'uint' },
+];
+
+const INSPECTOR: FieldSpec = { key: 7, name: 'inspector', type: 'text' };
+
+/** Kind-specific keys. A key number means the same thing in every kind that uses it. */
+export const KIND_FIELDS: { readonly [K in RecordKind]: readonly FieldSpec[] } = {
+  boot: [
+    { key: 20, name: 'firmware', type: 'text' },
+    { key: 21, name: 'reset', type: RESET_REASONS },
+  ],
+  login: [INSPECTOR, { key: 8, name: 'site', type: 'text', optional: true }],
+  logout: [INSPECTOR],
+  scan: [
+    INSPECTOR,
+    { key: 8, name: 'site', type: 'text' },
+    { key: 10, name: 'uid', type: 'uid' },
+    { key: 11, name: 'tagType', type: 'code' },
+    { key: 12, name: 'seal', type: 'bytes', optional: true },
+    { key: 13, name: 'digitalLink', type: 'text', optional: true },
+    { key: 14, name: 'originality', type: ORIGINALITY },
+    { key: 15, name: 'tamper', type: TAMPER },
+    { key: 16, name: 'verdict', type: VERDICTS },
+    { key: 17, name: 'reasons', type: 'codes' },
+  ],
+  checkpoint: [
+    { key: 30, name: 'count', type: 'uint' },
+    { key: 31, name: 'head', type: 'hash' },
+  ],
+  fault: [
+    { key: 40, name: 'reason', type: 'code' },
+    { key: 41, name: 'lost', type: 'ranges' },
+    { key: 42, name: 'discardedBytes', type: 'uint' },
+    { key: 43, name: 'where', type: 'spans' },
+  ],
+};

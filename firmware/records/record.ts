@@ -1,0 +1,159 @@
+// Record payloads: a deterministic CBOR map with the keys of kinds.ts. The parser is strict (unknown keys, missing
+// keys, wrong types and inconsistent fields are refused) and the builder runs the parser on what it built, so the
+// device can never emit a payload a verifier rejects.
+import { CborError, CborMap, decodeCbor, encodeCbor, MAX_SAFE, type CborValue } from './cbor.js';
+import { RecordError } from './errors.js';
+import { HEADER_FIELDS, KIND_FIELDS, type FieldSpec, type FieldType, type RecordKind, type RecordPayload } from './kinds.js';
+
+const DEVICE_ID = /^[A-Za-z0-9._:-]+$/;
+const CODE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const MAX_TEXT = 1024;
+const MAX_BYTES = 1024;
+
+/** True for a valid device id: 1..64 characters of A-Z a-z 0-9 . _ : - (ASCII, so it survives Espruino strings). */
+export function isDeviceId(s: unknown): s is string {
+  return typeof s === 'string' && s.length >= 1 && s.length <= 64 && DEVICE_ID.test(s);
+}
+
+function bad(f: FieldSpec, why: string): RecordError {
+  return new RecordError('BAD_PAYLOAD', 'key ' + f.key + ' (' + f.name + ') ' + why);
+}
+
+function isUint(v: CborValue): v is number {
+  return typeof v === 'number' && v >= 0 && v <= MAX_SAFE;
+}
+
+function isCode(v: CborValue): v is string {
+  return typeof v === 'string' && v.length <= 32 && CODE.test(v);
+}
+
+/** The JS value of field `f` from its CBOR value `v`, or a BAD_PAYLOAD error saying what is wrong. */
+function fromCbor(f: FieldSpec, v: CborValue): unknown {
+  const t: FieldType = f.type;
+  if (typeof t !== 'string') {
+    if (typeof v !== 'string' || t.indexOf(v) < 0) throw bad(f, 'must be one of ' + t.join(', '));
+    return v;
+  }
+  switch (t) {
+    case 'device-id':
+      if (!isDeviceId(v)) throw bad(f, 'must be 1..64 characters of A-Z a-z 0-9 . _ : -');
+      return v;
+    case 'uint':
+      if (!isUint(v)) throw bad(f, 'must be an unsigned integer');
+      return v;
+    case 'hash':
+      if (!(v instanceof Uint8Array) || v.length !== 32) throw bad(f, 'must be a 32-byte byte string');
+      return v;
+    case 'uid':
+      if (!(v instanceof Uint8Array) || (v.length !== 4 && v.length !== 7 && v.length !== 10)) throw bad(f, 'must be a 4, 7 or 10-byte byte string');
+      return v;
+    case 'bytes':
+      if (!(v instanceof Uint8Array) || v.length > MAX_BYTES) throw bad(f, 'must be a byte string of at most ' + MAX_BYTES + ' bytes');
+      return v;
+    case 'text':
+      if (typeof v !== 'string' || v.length < 1 || v.length > MAX_TEXT) throw bad(f, 'must be text of 1..' + MAX_TEXT + ' characters');
+      return v;
+    case 'code':
+      if (!isCode(v)) throw bad(f, 'must be a kebab-case code of at most 32 characters');
+      return v;
+    case 'codes':
+      if (!Array.isArray(v) || v.length > 32 || !v.every(isCode)) throw bad(f, 'must be an array of at most 32 codes');
+      return v;
+    case 'ranges':
+      if (!Array.isArray(v) || !v.every((r) => Array.isArray(r) && r.length === 2 && isUint(r[0]) && isUint(r[1]) && r[0] <= r[1])) {
+        throw bad(f, 'must be an array of [first, last] seq pairs with first <= last');
+      }
+      return v;
+    default: {
+      // 'spans'
+      const ok = Array.isArray(v) && v.every((s) => Array.isArray(s) && s.length === 3 && typeof s[0] === 'string' && s[0].length >= 1 && s[0].length <= 64 && isUint(s[1]) && isUint(s[2]));
+      if (!ok) throw bad(f, 'must be an array of [segment, offset, length]');
+      return (v as Array<[string, number, number]>).map((s) => ({ segment: s[0], offset: s[1], length: s[2] }));
+    }
+  }
+}
+
+function toCbor(f: FieldSpec, v: unknown): CborValue {
+  if (f.type === 'ranges') return (v as Array<[number, number]>).map((r) => [r[0], r[1]]);
+  if (f.type === 'spans') return (v as Array<{ segment: string; offset: number; length: number }>).map((s) => [s.segment, s.offset, s.length]);
+  return v as CborValue;
+}
+
+/** Rules that tie fields together (beyond each field's own type). */
+function checkConsistency(p: RecordPayload): void {
+  const zero = p.prev.every((b) => b === 0);
+  if (p.seq === 0 && !zero) throw new RecordError('BAD_PAYLOAD', 'seq 0 must have 32 zero bytes as prev');
+  if (p.kind === 'checkpoint') {
+    if (p.count !== p.seq) throw new RecordError('BAD_PAYLOAD', 'checkpoint count ' + p.count + ' is not its own seq ' + p.seq);
+    for (let i = 0; i < 32; i++) if (p.head[i] !== p.prev[i]) throw new RecordError('BAD_PAYLOAD', 'checkpoint head is not its own prev');
+  } else if (p.kind === 'fault') {
+    let floor = -2;
+    for (let i = 0; i < p.lost.length; i++) {
+      const r = p.lost[i];
+      if (r[0] <= floor + 1) throw new RecordError('BAD_PAYLOAD', 'fault lost ranges must be sorted, disjoint and not adjacent');
+      floor = r[1];
+    }
+    if (floor >= p.seq) throw new RecordError('BAD_PAYLOAD', 'fault declares seq ' + floor + ' lost, not below its own seq ' + p.seq);
+    let sum = 0;
+    for (let i = 0; i < p.where.length; i++) sum += p.where[i].length;
+    if (sum !== p.discardedBytes) throw new RecordError('BAD_PAYLOAD', 'fault spans add up to ' + sum + ' bytes, discardedBytes says ' + p.discardedBytes);
+  } else if (zero && p.seq > 0) {
+    throw new RecordError('BAD_PAYLOAD', 'only seq 0 or a fault record may have a zero prev');
+  }
+}
+
+/**
+ * Decodes and validates a record payload. Throws RecordError `BAD_PAYLOAD` (or `CBOR`) naming the key and the rule
+ * broken: not deterministic CBOR, not a map, a key that is unknown for the kind, a missing key, a wrong type, or
+ * inconsistent fields (seq 0 with a non-zero prev, a checkpoint whose count/head are not its seq/prev, fault
+ * ranges out of order or not below its seq, fault spans not adding up).
+ */
+export function decodePayload(bytes: Uint8Array): RecordPayload {
+  let m: CborValue;
+  try {
+    m = decodeCbor(bytes);
+  } catch (e) {
+    if (e instanceof CborError) throw new RecordError('CBOR', 'payload: ' + e.message);
+    throw e;
+  }
+  if (!(m instanceof CborMap)) throw new RecordError('BAD_PAYLOAD', 'payload is not a map');
+  const kind = fromCbor(HEADER_FIELDS[3], m.get(4) === undefined ? null : (m.get(4) as CborValue)) as RecordKind;
+  const fields = HEADER_FIELDS.concat(KIND_FIELDS[kind]);
+  const out: { [name: string]: unknown } = {};
+  const pairs = m.entries();
+  for (let i = 0; i < pairs.length; i++) {
+    const key = pairs[i][0];
+    const f = fields.find((s) => s.key === key);
+    if (!f) throw new RecordError('BAD_PAYLOAD', 'key ' + JSON.stringify(key) + ' is not defined for kind ' + kind);
+    out[f.name] = fromCbor(f, pairs[i][1]);
+  }
+  for (let i = 0; i < fields.length; i++) {
+    if (!fields[i].optional && out[fields[i].name] === undefined) throw bad(fields[i], 'is missing');
+  }
+  const p = out as unknown as RecordPayload;
+  checkConsistency(p);
+  return p;
+}
+
+/**
+ * The deterministic CBOR payload of `p`. Throws RecordError `BAD_INPUT` (with the parser's reason) when `p` breaks
+ * a rule of {@link decodePayload}; what this returns, decodePayload accepts.
+ */
+export function encodePayload(p: RecordPayload): Uint8Array {
+  const fields = HEADER_FIELDS.concat(KIND_FIELDS[p.kind] || []);
+  const source = p as unknown as { [name: string]: unknown };
+  const m = new CborMap();
+  let bytes: Uint8Array;
+  try {
+    for (let i = 0; i < fields.length; i++) {
+      const v = source[fields[i].name];
+      if (v !== undefined) m.set(fields[i].key, toCbor(fields[i], v));
+    }
+    bytes = encodeCbor(m);
+    decodePayload(bytes);
+  } catch (e) {
+    if (e instanceof RecordError || e instanceof CborError) throw new RecordError('BAD_INPUT', e.message);
+    throw new RecordError('BAD_INPUT', 'record fields of the wrong shape: ' + (e instanceof Error ? e.message : String(e)));
+  }
+  return bytes;
+}
