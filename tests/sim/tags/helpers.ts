@@ -71,10 +71,12 @@ export function select(level: number, cl: Uint8Array): AirFrame {
 
 /**
  * Wakes (REQA, or WUPA when `wake`) and selects the tag with `uid` through every cascade level without
- * anticollision; returns the SAKs seen.
+ * anticollision; returns the SAKs seen. A tag still ACTIVE ignores the first REQA/WUPA (it only drops to IDLE), so
+ * like a polling reader this sends it twice when the first gets no answer.
  */
 export function activate(field: RfField, uid: Uint8Array, wake = false): number[] {
-  const atqa = send(field, wake ? wupa() : reqa());
+  let atqa = send(field, wake ? wupa() : reqa());
+  if (!atqa.answer) atqa = send(field, wake ? wupa() : reqa());
   assert.ok(atqa.answer, 'ATQA');
   const saks: number[] = [];
   cascadeLevels(uid).forEach((cl, i) => {
