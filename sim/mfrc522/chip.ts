@@ -92,18 +92,17 @@ export class SimMfrc522 implements SpiDevice {
     const first = tx[0];
     checkAddress(first, 0);
     if (first & 0x80) {
+      // Check the whole transaction first, so that a malformed one pops nothing from the FIFO.
       for (let i = 1; i < tx.length; i++) {
         const b = tx[i];
-        const last = i === tx.length - 1;
         // The closing byte is 00h (DS Table 6); any other byte must be a read address too.
-        if (!(last && b === 0x00)) {
-          checkAddress(b, i);
-          if (!(b & 0x80)) {
-            throw new HalError('BAD_ARGUMENT', `SPI byte ${i} (${hex(b)}) is a write address inside a read transaction`);
-          }
+        if (i === tx.length - 1 && b === 0x00) continue;
+        checkAddress(b, i);
+        if (!(b & 0x80)) {
+          throw new HalError('BAD_ARGUMENT', `SPI byte ${i} (${hex(b)}) is a write address inside a read transaction`);
         }
-        rx[i] = this.regs.read((tx[i - 1] >> 1) & 0x3f);
       }
+      for (let i = 1; i < tx.length; i++) rx[i] = this.regs.read((tx[i - 1] >> 1) & 0x3f);
     } else {
       const addr = first >> 1;
       for (let i = 1; i < tx.length; i++) this.regs.write(addr, tx[i]);
@@ -147,7 +146,11 @@ export class SimMfrc522 implements SpiDevice {
 
   // ---- back door (read-only) ------------------------------------------------------------------------------------
 
-  /** A register as the host would read it, without side effects (no FIFO pop) and without throwing. */
+  /**
+   * A register as the host would read it now, without side effects (no FIFO pop: FIFODataReg shows the oldest byte
+   * or 00h) and without throwing for reserved or unmodelled registers (they show their reset value). Like every
+   * access it first catches the model up with virtual time (a timer that ran out shows TimerIRq).
+   */
   peek(reg: number): number {
     if (!Number.isInteger(reg) || reg < 0 || reg > 0x3f) throw new HalError('BAD_ARGUMENT', `peek: register ${reg} is not 00h..3Fh`);
     return this.regs.read(reg, true);

@@ -1,7 +1,8 @@
 import { HalError } from '../../hal/errors.js';
 import { ComIrq, Control, Demod, DivIrq, ErrorBits, FIFOLevel, Status1, Status2, BitFraming, Coll } from './bits.js';
 import type { CommandEngine } from './commands.js';
-import { REGISTERS, RW_MASK, Reg, hex, writeViolation } from './registers.js';
+import { RW_MASK, writeViolation } from './register-access.js';
+import { REGISTERS, Reg, hex } from './registers.js';
 import type { RfPath } from './rf-path.js';
 import type { ChipState } from './state.js';
 

@@ -54,6 +54,13 @@ test('address byte with bit 0 set throws BAD_ARGUMENT naming the byte', () => {
   assert.match(e.message, /write address inside a read/);
 });
 
+test('a malformed read transaction is refused before it pops anything', () => {
+  const { chip, read, write } = rig();
+  write(Reg.FIFODataReg, 1, 2, 3);
+  halError(() => chip.transfer(Uint8Array.of(RD(Reg.FIFODataReg), RD(Reg.FIFODataReg), 0x13, 0x00)));
+  assert.is(read(Reg.FIFOLevelReg), 3);
+});
+
 test('each transfer costs overhead + bits / spiHz of virtual time', () => {
   const { chip, clock } = rig({ spiHz: 1_000_000, transferOverheadUs: 10 });
   const t0 = clock.now();
