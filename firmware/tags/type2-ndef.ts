@@ -1,0 +1,159 @@
+/**
+ * NDEF on a Type 2 tag's memory image (a `Uint8Array` of the tag from byte 0): reading the message and planning the
+ * page writes that store a new one. Pure functions; tag I/O is in type2-ndef-io.ts.
+ */
+import { finding, parsed, type Parsed } from './findings.js';
+import { decodeNdefMessage, type NdefRecord } from './ndef.js';
+import { CC_OFFSET, DATA_AREA_START, parseCapabilityContainer, TLV_NDEF, TLV_TERMINATOR, type CapabilityContainer, type TlvLayout } from './tlv.js';
+import { layoutCursor, scanTlvs } from './tlv-scan.js';
+
+export interface Type2Ndef {
+  layout: TlvLayout;
+  /** The NDEF TLV's value, reserved bytes left out. */
+  message: Uint8Array;
+  /** Its records; empty for the empty NDEF TLV (03 00) of a formatted tag without a message. */
+  records: NdefRecord[];
+}
+
+export interface ImageOptions {
+  /** Byte address the data area may not pass (end of user memory); default the image length. */
+  dataLimit?: number;
+}
+
+/**
+ * The NDEF message of a memory image. Every finding's offset is a byte address in the image (message findings are
+ * mapped back through the reserved-byte skipping). Never throws, never reads outside the image.
+ */
+export function parseType2Ndef(image: Uint8Array, options?: ImageOptions): Parsed<Type2Ndef> {
+  const cc = parseCapabilityContainer(image, options && options.dataLimit);
+  if (!cc.ok) return cc;
+  return parseNdefArea(image, cc.value);
+}
+
+/** {@link parseType2Ndef} under a CC parsed already (the CC's data area must lie inside the image). */
+export function parseNdefArea(image: Uint8Array, cc: CapabilityContainer): Parsed<Type2Ndef> {
+  const layout = scanTlvs(image, cc);
+  if (!layout.ok) return layout;
+  const ndef = layout.value.ndef;
+  if (!ndef) return finding('NDEF_TLV_MISSING', 'no NDEF Message TLV in the data area', layout.value.insertAt);
+  const records = decodeNdefMessage(ndef.message);
+  if (!records.ok) {
+    const f = records.finding;
+    const o = f.offset;
+    const a = ndef.addresses;
+    const at = o >= 0 && o < a.length ? a[o] : a.length ? a[a.length - 1] + 1 : ndef.offset + 1 + ndef.lengthBytes;
+    return finding(f.code, 'NDEF message at ' + ndef.offset + ': ' + f.message, at);
+  }
+  return parsed({ layout: layout.value, message: ndef.message, records: records.value });
+}
+
+export interface PageWrite {
+  page: number;
+  data: Uint8Array;
+}
+
+export interface NdefWritePlan {
+  /** The image after every write. */
+  image: Uint8Array;
+  /** WRITE commands in the order to send them. */
+  writes: PageWrite[];
+  /** Largest message this tag's data area takes at this position. */
+  capacity: number;
+}
+
+export interface PlanOptions extends ImageOptions {
+  /** CC to write when the tag is blank (CC 00 00 00 00); the data area is then treated as empty. */
+  formatCc?: Uint8Array | readonly number[];
+}
+
+/** The largest message that fits in `usable` bytes with its TLV header (1- or 3-byte length); -1 if none does. */
+function capacityOf(usable: number): number {
+  if (usable - 2 <= 0xfe) return Math.max(-1, usable - 2);
+  return Math.max(0xfe, usable - 4);
+}
+
+/**
+ * Page writes that store `message` as the NDEF TLV of `image`. The new TLV replaces the first NDEF TLV (or goes
+ * where the Terminator or the free space starts); TLVs before it, reserved and lock bytes are kept; a Terminator
+ * follows when there is room. Only pages whose bytes change are written, never pages 0–2, page 3 (CC) only when
+ * formatting a blank tag (and last, so that a torn format leaves the tag blank).
+ *
+ * Order follows the T2T NDEF write procedure against tearing: first the TLV's length is set to 0 (empty message),
+ * then the message pages are written, then the length — a tag pulled away mid-write reads as empty, never as a mix.
+ */
+export function planNdefWrite(image: Uint8Array, message: Uint8Array, options?: PlanOptions): Parsed<NdefWritePlan> {
+  const work = image.slice();
+  let formatting = false;
+  const blank = image.length >= DATA_AREA_START && (image[12] | image[13] | image[14] | image[15]) === 0;
+  if (blank && options && options.formatCc) {
+    work.set(options.formatCc, CC_OFFSET);
+    formatting = true;
+  }
+  const cc = parseCapabilityContainer(work, options && options.dataLimit);
+  if (!cc.ok) return cc;
+  if (cc.value.writeAccess !== 0) return finding('READ_ONLY', 'CC write access ' + cc.value.writeAccess + 'h: the tag is read-only for NDEF', CC_OFFSET + 3);
+  let layout: TlvLayout;
+  if (formatting) {
+    layout = { cc: cc.value, dataEnd: DATA_AREA_START + cc.value.dataAreaSize, reserved: [], tlvs: [], ndef: null, insertAt: DATA_AREA_START };
+  } else {
+    const scanned = scanTlvs(work, cc.value, { stopAtNdef: true });
+    if (!scanned.ok) return scanned;
+    layout = scanned.value;
+  }
+  const cursor = layoutCursor(layout, layout.insertAt);
+  const usable = cursor.remaining();
+  const capacity = capacityOf(usable);
+  if (message.length > capacity) {
+    return finding('NDEF_TOO_LARGE', 'message of ' + message.length + ' bytes, the data area takes ' + Math.max(0, capacity) + ' from address ' + layout.insertAt, layout.insertAt);
+  }
+  const long = message.length > 0xfe;
+  const header = long ? [TLV_NDEF, 0xff, message.length >> 8, message.length & 0xff] : [TLV_NDEF, message.length];
+  const headerAt: number[] = [];
+  const final = work.slice();
+  for (let i = 0; i < header.length; i++) {
+    headerAt.push(cursor.next());
+    final[headerAt[i]] = header[i];
+  }
+  for (let i = 0; i < message.length; i++) final[cursor.next()] = message[i];
+  const terminatorAt = cursor.next();
+  if (terminatorAt >= 0) final[terminatorAt] = TLV_TERMINATOR;
+
+  // Phase 1: T and a zero length. Pages holding T/L bytes are written again last with the real length.
+  const current = image.slice();
+  const lengthPages: number[] = [];
+  const writes: PageWrite[] = [];
+  for (let i = 0; i < headerAt.length; i++) {
+    const page = headerAt[i] >> 2;
+    if (lengthPages.indexOf(page) < 0) lengthPages.push(page);
+  }
+  const lastPage = (layout.dataEnd - 1) >> 2;
+  let otherChanges = false;
+  for (let page = DATA_AREA_START >> 2; page <= lastPage; page++) if (lengthPages.indexOf(page) < 0 && !samePage(image, final, page)) otherChanges = true;
+  // Zeroing the length first only matters when pages other than the length's own change.
+  if (otherChanges) {
+    const phase1 = current.slice();
+    for (let i = 0; i < headerAt.length; i++) phase1[headerAt[i]] = i === 0 ? TLV_NDEF : long && i === 1 ? 0xff : 0;
+    for (let i = 0; i < lengthPages.length; i++) emit(writes, current, phase1, lengthPages[i]);
+  }
+  // Phase 2: every other changed page of the data area, in address order.
+  for (let page = DATA_AREA_START >> 2; page <= lastPage; page++) if (lengthPages.indexOf(page) < 0) emit(writes, current, final, page);
+  // Phase 3: the length; then the CC of a freshly formatted tag.
+  for (let i = 0; i < lengthPages.length; i++) emit(writes, current, final, lengthPages[i]);
+  if (formatting) emit(writes, current, final, CC_OFFSET >> 2);
+  return parsed({ image: final, writes: writes, capacity: capacity });
+}
+
+function samePage(a: Uint8Array, b: Uint8Array, page: number): boolean {
+  const o = page * 4;
+  for (let i = 0; i < 4; i++) if (a[o + i] !== b[o + i]) return false;
+  return true;
+}
+
+/** Appends a write of `page` when `target` differs from `current` there, and updates `current`. */
+function emit(writes: PageWrite[], current: Uint8Array, target: Uint8Array, page: number): void {
+  if (samePage(current, target, page)) return;
+  const o = page * 4;
+  const data = target.slice(o, o + 4);
+  current.set(data, o);
+  writes.push({ page: page, data: data });
+}
