@@ -8,6 +8,7 @@ import { Iso14443aTag } from './picc.js';
 import { ACK, answerBytes, answerNibble, bcc } from './frames.js';
 import { TRANSPORT_ACCESS_BITS, dataAllowed, decodeAccessBits, keyBReadable, trailerAllowed } from './classic-access.js';
 import type { ClassicKey, DataOp } from './classic-access.js';
+import { readValue, valueBlock } from './classic-value.js';
 
 /**
  * EEPROM time before the ACK of WRITE part 2 and TRANSFER. MF1S50 §8 gives typical transactions of ~5.5 ms for a
@@ -239,25 +240,4 @@ export class MifareClassic1K extends Iso14443aTag {
 function freshNuid(): Uint8Array {
   const n = nextNuid++;
   return Uint8Array.of(0x5a, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff);
-}
-
-/** The value of a valid value block (value, ¬value, value, adr, ¬adr, adr, ¬adr — reference §7), else null. */
-export function readValue(mem: Uint8Array, block: number): number | null {
-  const b = mem.subarray(block * 16, block * 16 + 16);
-  const v = new DataView(b.buffer, b.byteOffset, 16);
-  const x = v.getInt32(0, true);
-  if (v.getInt32(4, true) !== ~x || v.getInt32(8, true) !== x) return null;
-  if (b[12] !== b[14] || b[13] !== b[15] || (b[12] ^ b[13]) !== 0xff) return null;
-  return x;
-}
-
-/** A value block image. */
-export function valueBlock(value: number, adr: number): Uint8Array {
-  const out = new Uint8Array(16);
-  const v = new DataView(out.buffer);
-  v.setInt32(0, value, true);
-  v.setInt32(4, ~value, true);
-  v.setInt32(8, value, true);
-  out.set([adr & 0xff, ~adr & 0xff, adr & 0xff, ~adr & 0xff], 12);
-  return out;
 }

@@ -3,21 +3,10 @@
  * signature r ‖ s (16 + 16 bytes, big-endian), s not normalised. Public keys are 33 bytes, 04 ‖ X ‖ Y (16 bytes each),
  * the encoding NXP and Proxmark3 print; a signature check never throws.
  */
-import { ecdsa, weierstrass } from '@noble/curves/abstract/weierstrass.js';
-// @noble/hashes comes with @noble/curves (its own dependency); with prehash:false SHA-256 only seeds RFC 6979 nonces.
+// The curve lives once in the project: hal/node/originality.ts builds secp128r1 with @noble/curves 2.x
+// (`weierstrass` + `ecdsa` with SHA-256, which only seeds RFC 6979 nonces when signing with prehash off).
+import { NXP_ORIGINALITY_KEYS, secp128r1Ecdsa as ECDSA, nxpOriginality } from '../../hal/node/originality.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-
-/** SEC 2 secp128r1 (reference §6, from PM3 `ecp_curves.c`, checked there: G on the curve, n·G = O). */
-const secp128r1 = weierstrass({
-  p: 0xfffffffdffffffffffffffffffffffffn,
-  n: 0xfffffffe0000000075a30d1b9038a115n,
-  h: 1n,
-  a: 0xfffffffdfffffffffffffffffffffffcn,
-  b: 0xe87579c11079f43dd824993c2cee5ed3n,
-  Gx: 0x161ff7528b899b2d0c28607ca52c5b86n,
-  Gy: 0xcf5ac8395bafeb13c02da292dded7a83n,
-});
-const ECDSA = ecdsa(secp128r1, sha256);
 
 /**
  * NXP's options: the UID is the hash value (prehash false), and genuine signatures have s > n/2 about half the time,
@@ -32,9 +21,9 @@ function fromHex(h: string): Uint8Array {
 }
 
 /** NXP originality key for NTAG21x (AN11350), 04 ‖ X ‖ Y. */
-export const NXP_NTAG21X_PUBLIC_KEY: Uint8Array = fromHex('04494E1A386D3D3CFE3DC10E5DE68A499B1C202DB5B132393E89ED19FE5BE8BC61');
+export const NXP_NTAG21X_PUBLIC_KEY: Uint8Array = fromHex(NXP_ORIGINALITY_KEYS.ntag21x);
 /** NXP originality key for MIFARE Ultralight EV1 (AN11341), 04 ‖ X ‖ Y. */
-export const NXP_ULTRALIGHT_EV1_PUBLIC_KEY: Uint8Array = fromHex('0490933BDCD6E99B4E255E3DA55389A827564E11718E017292FAF23226A96614B8');
+export const NXP_ULTRALIGHT_EV1_PUBLIC_KEY: Uint8Array = fromHex(NXP_ORIGINALITY_KEYS.ultralightEv1);
 
 /** A UID and the genuine NXP signature over it. */
 export interface OriginalityVector {
@@ -81,12 +70,7 @@ export function signUid(uid: Uint8Array, privateKey: Uint8Array = SIM_ORIGINALIT
 
 /** True when `signature` (32 bytes) is a valid NXP-style signature of `uid` under `publicKey`; never throws. */
 export function verifyUidSignature(uid: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
-  if (signature.length !== 32) return false;
-  try {
-    return ECDSA.verify(signature, uid, publicKey, NXP_OPTS);
-  } catch {
-    return false;
-  }
+  return nxpOriginality.verify(publicKey, uid, signature);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { MifareClassic1K, valueBlock } from '../../../sim/tags/classic1k.js';
+import { MifareClassic1K } from '../../../sim/tags/classic1k.js';
+import { valueBlock } from '../../../sim/tags/classic-value.js';
 import { decodeAccessBits, encodeAccessBits } from '../../../sim/tags/classic-access.js';
 import type { RfField } from '../../../sim/rf/field.js';
 import { activate, cmd, fieldWith, hlta, nibble, reqa, send, silent, std, wupa } from './helpers.js';

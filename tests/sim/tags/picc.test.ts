@@ -161,6 +161,23 @@ test('SELECT with a bad CRC is ignored; with the wrong SEL code it is unexpected
   assert.is(tag.state, 'IDLE');
 });
 
+test('REQA or WUPA in ACTIVE: silently to IDLE; in ACTIVE*: silently to HALT', () => {
+  const tag = new Iso14443aTag({ uid: UID7 });
+  const field = fieldWith(tag);
+  activate(field, UID7);
+  assert.ok(silent(field, reqa()));
+  assert.is(tag.state, 'IDLE');
+  activate(field, UID7);
+  assert.ok(silent(field, wupa()));
+  assert.is(tag.state, 'IDLE');
+  activate(field, UID7);
+  send(field, hlta());
+  activate(field, UID7, true);
+  assert.is(tag.state, 'ACTIVE*');
+  assert.ok(silent(field, reqa()));
+  assert.is(tag.state, 'HALT');
+});
+
 test('HLTA with a bad CRC is ignored by a plain tag; field loss resets to IDLE', () => {
   const tag = new Iso14443aTag({ uid: UID4 });
   const field = fieldWith(tag);
@@ -184,7 +201,7 @@ test('Type 2 rule: READ 00h in READY (CL1 only) reads and activates the tag', ()
   assert.is(ex.answer!.bits, 18 * 8);
   assert.equal([...ex.answer!.bytes.subarray(0, 3)], [0x04, 0xe1, 0x41]);
   assert.is(tag.state, 'ACTIVE');
-  assert.ok(silent(field, std([0x30, 0x01])) === false, 'further commands work in ACTIVE');
+  assert.ok(send(field, std([0x30, 0x01])).answer, 'further commands work in ACTIVE');
 });
 
 test.run();
