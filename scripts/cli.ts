@@ -8,6 +8,8 @@ interface Command {
 
 const commands: Record<string, Command> = {
   demo: { summary: 'read every virtual tag on a simulated MFRC522 and print what the driver sees', load: () => import('./commands/demo.js') },
+  verify: { summary: 'verify exported scan records offline: signatures, chains, gaps, forks, replays', load: () => import('./commands/verify.js') },
+  keys: { summary: 'make a device signing key (Ed25519 or HMAC) and show its public part', load: () => import('./commands/keys.js') },
 };
 
 export function usage(): string {

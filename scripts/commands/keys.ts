@@ -1,0 +1,140 @@
+// sealscan keys: make a device's signing key and show its public part; and the keys file `sealscan verify` reads
+// (device id → alg + key), which is also what `keys new` writes for the verifier side.
+import { parseArgs } from 'node:util';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { FileKeyStore, KeyStoreError } from '../../hal/node/key-store.js';
+import type { DeviceKeyAlg, DeviceRegistration } from '../../hal/keys.js';
+import { isDeviceId } from '../../firmware/records/record.js';
+import type { VerifyKey } from '../../firmware/records/cose.js';
+
+/**
+ * The keys file: {"devices": {"<device id>": {"alg": "ed25519", "publicKey": "<64 hex>"} |
+ * {"alg": "hmac-sha256", "hmacKey": "<64..128 hex>"}}}. Other top-level members are ignored.
+ */
+export interface KeysFile {
+  devices: { [device: string]: { alg: 'ed25519'; publicKey: string } | { alg: 'hmac-sha256'; hmacKey: string } };
+}
+
+/** Thrown for a keys file that does not follow the format; the message names the field. */
+export class KeysFileError extends Error {}
+
+/** Parses keys-file text into a device → VerifyKey table. Throws KeysFileError naming the bad field. */
+export function parseKeysFile(text: string): { [device: string]: VerifyKey } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new KeysFileError(`not JSON (${(e as Error).message})`);
+  }
+  const devices = (doc as { devices?: unknown } | null)?.devices;
+  if (typeof doc !== 'object' || doc === null || typeof devices !== 'object' || devices === null || Array.isArray(devices)) {
+    throw new KeysFileError('"devices" must be an object mapping device ids to keys');
+  }
+  const out: { [device: string]: VerifyKey } = Object.create(null);
+  for (const [id, entry] of Object.entries(devices as Record<string, unknown>)) {
+    const at = `devices[${JSON.stringify(id)}]`;
+    if (!isDeviceId(id)) throw new KeysFileError(`${at}: invalid device id (1..64 of A-Z a-z 0-9 . _ : -)`);
+    const e = entry as { alg?: unknown; publicKey?: unknown; hmacKey?: unknown } | null;
+    if (typeof e !== 'object' || e === null) throw new KeysFileError(`${at}: must be an object`);
+    const hexOf = (field: 'publicKey' | 'hmacKey', min: number, max: number): Uint8Array => {
+      const v = e[field];
+      if (typeof v !== 'string' || !/^[0-9a-fA-F]*$/.test(v) || v.length % 2 || v.length < 2 * min || v.length > 2 * max) {
+        throw new KeysFileError(`${at}.${field}: must be ${min === max ? min : min + '..' + max} bytes of hex`);
+      }
+      return new Uint8Array(Buffer.from(v, 'hex'));
+    };
+    if (e.alg === 'ed25519') out[id] = { alg: -8, publicKey: hexOf('publicKey', 32, 32) };
+    else if (e.alg === 'hmac-sha256') out[id] = { alg: 5, hmacKey: hexOf('hmacKey', 32, 64) };
+    else throw new KeysFileError(`${at}.alg: must be "ed25519" or "hmac-sha256"`);
+  }
+  return out;
+}
+
+/** The keys-file entry for one registration. */
+export function keysFileEntry(r: DeviceRegistration): KeysFile {
+  const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+  return { devices: { [r.device]: r.alg === 'ed25519' ? { alg: 'ed25519', publicKey: hex(r.publicKey) } : { alg: 'hmac-sha256', hmacKey: hex(r.hmacKey) } } };
+}
+
+const USAGE = `usage:
+  sealscan keys new --device ID --alg ed25519|hmac-sha256 --out DIR
+  sealscan keys public --device ID --dir DIR
+
+new      creates DIR/ID.key.json (mode 0600, never overwritten) and DIR/ID.verifier.json, the device's entry for
+         the keys file of \`sealscan verify\` and the ingest. Prints only the public part: the Ed25519 public key,
+         or for HMAC a fingerprint (the HMAC key is the shared secret; its verifier file is 0600 and must reach
+         the ingest over a protected channel).
+public   prints the public part of an existing key.`;
+
+function describe(r: DeviceRegistration): string {
+  if (r.alg === 'ed25519') return `public key (Ed25519): ${Buffer.from(r.publicKey).toString('hex')}`;
+  return `HMAC-SHA256 key fingerprint: sha256:${createHash('sha256').update(r.hmacKey).digest('hex').slice(0, 16)} (the key itself is not printed)`;
+}
+
+/** Runs `sealscan keys ...`; returns the exit code (0 done, 1 refused, 2 usage). */
+export async function run(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  let values: { device?: string; alg?: string; out?: string; dir?: string };
+  let sub: string | undefined;
+  try {
+    const parsed = parseArgs({ args, allowPositionals: true, options: { device: { type: 'string' }, alg: { type: 'string' }, out: { type: 'string' }, dir: { type: 'string' } } });
+    values = parsed.values;
+    sub = parsed.positionals[0];
+    if (parsed.positionals.length !== 1) throw new Error('expected one subcommand: new or public');
+  } catch (e) {
+    console.error(`sealscan keys: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const alg = values.alg === 'hmac' ? 'hmac-sha256' : values.alg;
+  const dir = sub === 'new' ? values.out : values.dir;
+  if ((sub !== 'new' && sub !== 'public') || !values.device || !dir || (sub === 'new' && alg !== 'ed25519' && alg !== 'hmac-sha256')) {
+    console.error(`sealscan keys: missing or invalid options\n\n${USAGE}`);
+    return 2;
+  }
+  const store = new FileKeyStore(dir);
+  try {
+    if (sub === 'public') {
+      const id = store.load(values.device);
+      if (!id) {
+        console.error(`sealscan keys: no key for ${values.device} in ${dir}`);
+        return 1;
+      }
+      console.log(`device ${values.device}: ${describe(id.registration())}`);
+      return 0;
+    }
+    const id = store.create(values.device, alg as DeviceKeyAlg);
+    const reg = id.registration();
+    const verifierPath = join(dir, `${values.device}.verifier.json`);
+    writeFileSync(verifierPath, JSON.stringify(keysFileEntry(reg), null, 2) + '\n', { mode: reg.alg === 'ed25519' ? 0o644 : 0o600, flag: 'wx' });
+    console.log(`device ${values.device}: key created in ${store.pathOf(values.device)} (mode 0600)`);
+    console.log(describe(reg));
+    console.log(`verifier entry: ${verifierPath}${reg.alg === 'ed25519' ? '' : ' (mode 0600: contains the shared secret)'}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof KeyStoreError || (e as NodeJS.ErrnoException).code) {
+      console.error(`sealscan keys: ${(e as Error).message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+/** Reads and parses a keys file; throws KeysFileError naming the file and field. */
+export function readKeysFile(path: string): { [device: string]: VerifyKey } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new KeysFileError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  try {
+    return parseKeysFile(text);
+  } catch (e) {
+    throw new KeysFileError(`${path}: ${(e as Error).message}`);
+  }
+}
