@@ -19,6 +19,11 @@ export interface Iso14443aOptions {
  * ISO/IEC 14443-3A activation over any {@link Pcd}: request, bitwise anticollision with real collision resolution
  * over cascade levels 1 to 3, select and halt. Written against the standard's semantics (collision position and
  * RxAlign as the NXP reader library uses them), not against the Arduino library's known-buggy anticollision.
+ *
+ * After a select, other tags that went through the same anticollision prefix are still READY. A READY tag drops to
+ * IDLE on any frame it does not expect, except that MIFARE Ultralight/NTAG tags treat READ of page 00h in READY as
+ * a shortcut to ACTIVE (reference section 4.4): so the first command to a selected Type 2 tag must not be READ 00h
+ * (the Type 2 layer starts with GET_VERSION).
  */
 export class Iso14443aReader implements PiccReader {
   private readonly timeoutUs: number;
@@ -112,7 +117,9 @@ export class Iso14443aReader implements PiccReader {
     // WUPA first so that tags halted earlier are found too; after that REQA, which halted tags ignore.
     let wakeup = true;
     while (found.length < max) {
-      const a = await this.activate({ wakeup: wakeup });
+      let a = await this.activate({ wakeup: wakeup });
+      // A tag left READY by an interrupted exchange drops to IDLE on the first request and answers only the next.
+      if (wakeup && !a.ok && a.reason === 'timeout') a = await this.activate({ wakeup: true });
       wakeup = false;
       if (a.ok) {
         if (this.addNew(found, a.value) && options.onTag) await options.onTag(a.value);

@@ -68,11 +68,12 @@ export class Mfrc522 implements Pcd, ReaderChip {
   }
 
   async init(): Promise<ChipVersion> {
-    await this.softReset();
+    // VersionReg first: on a dead bus (00h or FFh) waiting for the soft reset would only say "timeout".
     const raw = this.io.read(Reg.VersionReg);
     if (raw === 0x00 || raw === 0xff) {
       throw new HalError('NO_CHIP', 'VersionReg reads ' + (raw === 0 ? '00h' : 'FFh') + ': no MFRC522 answers on the bus (check wiring, power and chip-select)');
     }
+    await this.softReset();
     this.chip = describeVersion(raw);
     const io = this.io;
     io.write(Reg.TModeReg, TMode.TAuto | this.timer.prescalerHi());
