@@ -32,7 +32,7 @@ export function scanTlvs(image: Uint8Array, cc: CapabilityContainer, options?: S
   const tlvs: TlvEntry[] = [];
   let ndef: NdefTlv | null = null;
   let insertAt = -1;
-  let afterLast = cursor.skip(DATA_AREA_START);
+  let afterLast = Math.min(cursor.skip(DATA_AREA_START), dataEnd);
   const stopAtNdef = !!(options && options.stopAtNdef);
 
   for (;;) {
@@ -78,7 +78,7 @@ export function scanTlvs(image: Uint8Array, cc: CapabilityContainer, options?: S
       }
     }
     tlvs.push({ type: t, offset: at, length: length });
-    afterLast = cursor.skip(cursor.pos);
+    afterLast = Math.min(cursor.skip(cursor.pos), dataEnd);
     if (t === TLV_NDEF && value) {
       ndef = { offset: at, lengthBytes: lengthBytes, message: value, addresses: addresses };
       insertAt = at;
@@ -93,7 +93,7 @@ export function scanTlvs(image: Uint8Array, cc: CapabilityContainer, options?: S
         return finding('TLV_RESERVED_OVERLAP', tlvName(t) + ' at ' + at + ' reserves bytes ' + area.from + '–' + (area.to - 1) + ', which overlap TLV bytes already read (up to ' + (cursor.pos - 1) + ')', at);
       }
       cursor.add(area);
-      afterLast = cursor.skip(cursor.pos);
+      afterLast = Math.min(cursor.skip(cursor.pos), dataEnd);
     }
   }
   return parsed({
