@@ -1,0 +1,17 @@
+export { Queue } from './queue.js';
+export type {
+  AppendItem,
+  AppendManyResult,
+  AppendRefusal,
+  AppendResult,
+  Priority,
+  QueueEntry,
+  QueueOptions,
+  QueueStatus,
+  ReadLimits,
+  StorageState,
+} from './queue.js';
+export type { Discard, DiscardReason, RecoveryReport } from './report.js';
+export type { SeqRange } from './format.js';
+export type { StateCopyStatus } from './state.js';
+export { crc32c } from './crc32c.js';

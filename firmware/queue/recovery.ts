@@ -1,0 +1,200 @@
+// Boot recovery without a human: scan every slot once, put the slots in seq order, work out the next seq, the prev
+// hash and exactly which seqs were lost, erase what holds nothing live, and say all of it in a RecoveryReport.
+// The rules, case by case, are in docs/queue-format.md ("Recovery").
+import type { Sha256 } from '../../hal/crypto.js';
+import type { SegmentStorage } from '../../hal/storage.js';
+import { FRAME_HEADER, SEGMENT_HEADER, type QueueState, type SeqRange } from './format.js';
+import { above, intersect, normalize, subtract } from './ranges.js';
+import type { Discard, RecoveryReport } from './report.js';
+import { scanSlot, type SlotScan } from './slot-scan.js';
+import { loadState, type LoadedState } from './state.js';
+
+/** A slot that holds something live, in seq order. */
+export interface LiveSegment {
+  slot: number;
+  /** Written extent; the head grows it. */
+  end: number;
+  /** Highest seq that may be in it (accepted, torn, or the one its header was opened for, minus one). */
+  high: number;
+}
+
+/** A position in the log: the next frame to visit is at `offset` in `seg`, and every seq up to `last` is behind. */
+export interface Cursor {
+  seg: LiveSegment;
+  offset: number;
+  last: number;
+}
+
+export interface Recovered {
+  report: RecoveryReport;
+  loaded: LoadedState;
+  segments: LiveSegment[];
+  /** The last segment when new frames may go on appending to it. */
+  head: LiveSegment | undefined;
+  freeSlots: number[];
+  /** Seqs above the ack point without an intact record (lost, declared or not). */
+  holes: SeqRange[];
+  declared: SeqRange[];
+  cursor: Cursor | undefined;
+  oldestTime: number;
+  /** State hash and its seq, kept for when the ack point passes every record on the medium. */
+  hashSeq: number;
+  hash: Uint8Array;
+}
+
+export function recover(storage: SegmentStorage, sha: Sha256): Recovered {
+  const loaded = loadState(storage);
+  const st: QueueState | undefined = loaded.state;
+  const acked = st ? st.ackedNext - 1 : -1;
+  const listed = storage.list();
+  let scans: SlotScan[] = [];
+  for (let i = 0; i < listed.length; i++) scans.push(scanSlot(storage, listed[i], acked, -1));
+  const key = (s: SlotScan) => (s.firstSeq >= 0 ? s.firstSeq : s.count ? s.min : Infinity);
+  scans.sort((a, b) => key(a) - key(b) || a.slot - b.slot);
+
+  const discarded: Discard[] = [];
+  const erased: number[] = [];
+  const garbage = scans.filter((s) => key(s) === Infinity);
+  scans = scans.filter((s) => key(s) !== Infinity);
+
+  // Walk the slots in seq order: duplicates across slots, then the seqs missing between accepted runs.
+  const firstKey = scans.length ? key(scans[0]) : Infinity;
+  const base = firstKey !== Infinity && firstKey - 1 > acked ? firstKey - 1 : acked;
+  let top = base;
+  let accepted = -1;
+  let maxFirst = -1;
+  let tornHigh = -1;
+  const holes: SeqRange[] = [];
+  for (let i = 0; i < scans.length; i++) {
+    let s = scans[i];
+    if (s.count && s.min <= accepted) s = scans[i] = scanSlot(storage, s.slot, acked, accepted);
+    for (let r = 0; r < s.runs.length; r++) {
+      const run = s.runs[r];
+      if (run[0] > top + 1) holes.push([top + 1, run[0] - 1]);
+      if (run[1] > top) top = run[1];
+    }
+    if (s.max > accepted) accepted = s.max;
+    if (s.firstSeq > maxFirst) maxFirst = s.firstSeq;
+    const torn = s.tornTail;
+    const seqs = torn && s.seqsOf(torn);
+    if (seqs && seqs[1] > tornHigh) tornHigh = seqs[1];
+  }
+
+  const declaredBefore = st ? above(st.declared, acked) : [];
+  let nextSeq = maxOf([top + 1, tornHigh + 1, maxFirst, acked + 1, st ? st.seqFloor : 0]);
+  const lastDeclared = declaredBefore.length ? declaredBefore[declaredBefore.length - 1][1] : -1;
+  if (lastDeclared + 1 > nextSeq) nextSeq = lastDeclared + 1;
+  if (nextSeq - 1 > top) holes.push([top + 1, nextSeq - 1]);
+  const allHoles = normalize(above(holes, acked));
+
+  // The prev hash: the newest intact record on the medium, or the state's when the ack point is newer.
+  let newest: SlotScan | undefined;
+  for (let i = 0; i < scans.length; i++) if (scans[i].count && (!newest || scans[i].max > newest.max)) newest = scans[i];
+  let hashSeq = st ? st.hashSeq : -1;
+  let hash = st ? st.hash : new Uint8Array(32);
+  if (newest && newest.max >= hashSeq) {
+    const frame = storage.read(newest.slot, newest.lastAt, newest.lastSize);
+    hash = sha.sha256(frame.subarray(FRAME_HEADER, frame.length - 5));
+    hashSeq = newest.max;
+  }
+  const prevHash = hashSeq >= 0 ? hash : nextSeq === 0 ? new Uint8Array(32) : undefined;
+
+  // Keep what is live; erase the rest. The last slot in order always stays: it anchors nextSeq.
+  const segments: LiveSegment[] = [];
+  for (let i = 0; i < scans.length; i++) {
+    const s = scans[i];
+    const torn = s.tornTail;
+    const seqs = torn && s.seqsOf(torn);
+    const high = maxOf([s.max, seqs ? seqs[1] : -1, s.firstSeq - 1]);
+    if (high <= acked && i < scans.length - 1) {
+      discarded.push({ reason: 'stale', slot: s.slot, offset: 0, length: s.extent });
+      storage.erase(s.slot);
+      erased.push(s.slot);
+      continue;
+    }
+    describe(s, discarded);
+    segments.push({ slot: s.slot, end: s.extent, high });
+  }
+  for (let i = 0; i < garbage.length; i++) {
+    discarded.push({ reason: 'unreadable-slot', slot: garbage[i].slot, offset: 0, length: garbage[i].extent });
+    storage.erase(garbage[i].slot);
+    erased.push(garbage[i].slot);
+  }
+  discarded.sort((a, b) => a.slot - b.slot || a.offset - b.offset);
+
+  const last = scans[scans.length - 1];
+  const headOk =
+    last &&
+    last.firstSeq >= 0 &&
+    !last.tornTail &&
+    last.extent >= SEGMENT_HEADER &&
+    (last.count ? last.max === nextSeq - 1 : last.firstSeq === nextSeq);
+  const head = headOk ? segments[segments.length - 1] : undefined;
+
+  const live: { [slot: number]: boolean } = {};
+  for (let i = 0; i < segments.length; i++) live[segments[i].slot] = true;
+  const freeSlots: number[] = [];
+  for (let i = 0; i < storage.geometry.segmentCount; i++) if (!live[i]) freeSlots.push(i);
+
+  let cursor: Cursor | undefined;
+  let oldestTime = -1;
+  let unacked = 0;
+  for (let i = 0; i < scans.length; i++) {
+    const s = scans[i];
+    const seg = segments.find((g) => g.slot === s.slot);
+    if (!seg || !s.unacked) continue;
+    unacked += s.unacked;
+    if (!cursor) {
+      cursor = { seg, offset: s.firstUnackedAt, last: s.firstUnackedSeq - 1 };
+      oldestTime = s.firstUnackedTime;
+    }
+  }
+  if (!cursor && segments.length) {
+    const seg = segments[segments.length - 1];
+    cursor = { seg, offset: seg.end, last: top };
+  }
+
+  const declared = intersect(declaredBefore, allHoles);
+  const lost = subtract(allHoles, declared);
+  let discardedBytes = 0;
+  for (let i = 0; i < discarded.length; i++) discardedBytes += discarded[i].length;
+  const stateBad = loaded.copies[0] === 'corrupt' || loaded.copies[1] === 'corrupt';
+  const anyBytes = listed.length > 0 || loaded.copies[0] !== 'empty' || loaded.copies[1] !== 'empty';
+  const report: RecoveryReport = {
+    clean: !discarded.length && !lost.length && !stateBad,
+    lost,
+    alreadyDeclared: declared,
+    discarded,
+    discardedBytes,
+    erasedSlots: erased,
+    state: { copies: loaded.copies, used: loaded.copy },
+    ackedThrough: acked,
+    unacked,
+    nextSeq,
+    prevHash,
+    unanchored: anyBytes && !st && !scans.length,
+    slotsScanned: listed.length,
+    framesAccepted: scans.reduce((n, s) => n + s.count, 0),
+  };
+  return { report, loaded, segments, head, freeSlots, holes: allHoles, declared, cursor, oldestTime, hashSeq, hash };
+}
+
+/** Adds the set-aside runs of a live slot to the report. */
+function describe(s: SlotScan, out: Discard[]): void {
+  if (s.firstSeq < 0) out.push({ reason: 'bad-segment-header', slot: s.slot, offset: 0, length: SEGMENT_HEADER });
+  const torn = s.tornTail;
+  for (let i = 0; i < s.regions.length; i++) {
+    const r = s.regions[i];
+    const reason = r.kind === 'duplicate' ? 'duplicate' : r === torn ? 'torn' : 'corrupt';
+    const d: Discard = { reason, slot: s.slot, offset: r.offset, length: r.length };
+    const seqs = s.seqsOf(r);
+    if (seqs) d.seqs = seqs;
+    out.push(d);
+  }
+}
+
+function maxOf(values: number[]): number {
+  let m = values[0];
+  for (let i = 1; i < values.length; i++) if (values[i] > m) m = values[i];
+  return m;
+}

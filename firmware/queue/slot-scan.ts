@@ -1,0 +1,111 @@
+// Boot recovery, step one: what one slot holds, from a single pass over its written bytes.
+import type { SegmentStorage } from '../../hal/storage.js';
+import { decodeSegmentHeader, SEGMENT_HEADER, type SeqRange } from './format.js';
+import { FrameScanner, type DamageKind, type ScanSink } from './scan.js';
+
+/** No accepted frame and no segment header before a region: its seqs cannot be told. */
+const UNKNOWN = -2;
+
+/** A run of set-aside bytes with the accepted seqs around it in the same slot (next -1: none after it). */
+export interface Region {
+  offset: number;
+  length: number;
+  kind: DamageKind;
+  evidence: number;
+  prev: number;
+  next: number;
+}
+
+/** Summary of one slot: no per-frame data is kept, so memory stays flat however many records are queued. */
+export class SlotScan implements ScanSink {
+  /** Seq from the segment header, or -1 when the header is missing or damaged. */
+  firstSeq = -1;
+  /** Runs of consecutive accepted seqs, rising. */
+  runs: SeqRange[] = [];
+  count = 0;
+  /** Offset and size of the newest accepted frame (for the prev hash). */
+  lastAt = -1;
+  lastSize = 0;
+  /** Accepted frames above the ack point, and the first of them. */
+  unacked = 0;
+  firstUnackedAt = -1;
+  firstUnackedSeq = -1;
+  firstUnackedTime = -1;
+  regions: Region[] = [];
+
+  constructor(
+    readonly slot: number,
+    readonly extent: number,
+    private readonly acked: number,
+  ) {}
+
+  /** Lowest and highest accepted seq (-1 when none). */
+  get min(): number {
+    return this.runs.length ? this.runs[0][0] : -1;
+  }
+
+  get max(): number {
+    return this.runs.length ? this.runs[this.runs.length - 1][1] : -1;
+  }
+
+  /** The damaged run that reaches the end of the written bytes, if the slot's tail is not clean. */
+  get tornTail(): Region | undefined {
+    const r = this.regions[this.regions.length - 1];
+    return r && r.kind === 'damaged' && r.offset + r.length === this.extent ? r : undefined;
+  }
+
+  frame(_b: Uint8Array, _at: number, offset: number, seq: number, time: number, size: number): boolean {
+    const run = this.runs[this.runs.length - 1];
+    if (run && run[1] + 1 === seq) run[1] = seq;
+    else this.runs.push([seq, seq]);
+    const r = this.regions[this.regions.length - 1];
+    if (r && r.next < 0) r.next = seq;
+    this.count++;
+    this.lastAt = offset;
+    this.lastSize = size;
+    if (seq > this.acked) {
+      if (this.unacked++ === 0) {
+        this.firstUnackedAt = offset;
+        this.firstUnackedSeq = seq;
+        this.firstUnackedTime = time;
+      }
+    }
+    return true;
+  }
+
+  damage(offset: number, length: number, kind: DamageKind, evidence: number): void {
+    const prev = this.runs.length ? this.max : this.firstSeq >= 0 ? this.firstSeq - 1 : UNKNOWN;
+    this.regions.push({ offset, length, kind, evidence, prev, next: -1 });
+  }
+
+  /**
+   * The seqs whose bytes may lie in a damaged region, when the neighbours tell: between two accepted frames,
+   * exactly the gap; at the torn tail, the next seq after the last accepted one, or more when a header that checks
+   * out names a later one.
+   */
+  seqsOf(r: Region): SeqRange | undefined {
+    if (r.kind !== 'damaged' || r.prev === UNKNOWN) return undefined;
+    if (r.next >= 0) return gap(r.prev, r.next);
+    return [r.prev + 1, r.evidence > r.prev + 1 ? r.evidence : r.prev + 1];
+  }
+}
+
+function gap(prev: number, next: number): SeqRange | undefined {
+  return next > prev + 1 ? [prev + 1, next - 1] : undefined;
+}
+
+/**
+ * Reads `slot` in one piece and scans it. `floor`: frames at or below it count as duplicates (used when an
+ * earlier slot in seq order already holds them). The header area is read even past the written extent, because a
+ * header whose checksum ends in 0xFF bytes leaves the extent short of it.
+ */
+export function scanSlot(storage: SegmentStorage, slot: number, acked: number, floor: number): SlotScan {
+  const extent = storage.length(slot);
+  const size = extent > SEGMENT_HEADER ? extent : SEGMENT_HEADER;
+  const bytes = storage.read(slot, 0, size);
+  const s = new SlotScan(slot, extent, acked);
+  s.firstSeq = decodeSegmentHeader(bytes);
+  const scanner = new FrameScanner(s.firstSeq - 1 > floor ? s.firstSeq - 1 : floor);
+  if (extent > SEGMENT_HEADER) scanner.run(bytes, 0, SEGMENT_HEADER, extent, true, s);
+  return s;
+}
