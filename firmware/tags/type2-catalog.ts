@@ -40,7 +40,7 @@ export interface Type2Spec {
   cfg1Page: number;
   pwdPage: number;
   packPage: number;
-  /** NTAG213 TT: page of the TT_MESSAGE; -1 otherwise. */
+  /** NTAG213 TT: page of the TT_MESSAGE (write-only, past the readable pages); -1 otherwise. */
   tamperMessagePage: number;
   /** The capability container an NDEF-formatted tag of this type carries in page 3 (E1 10 size 00). */
   cc: readonly number[];
@@ -56,8 +56,7 @@ function ntag(model: Type2Model, description: string, storage: number, major: nu
     description: description,
     version: [0x00, 0x04, 0x04, 0x02, major, 0x00, storage, 0x03],
     subtypes: [0x02],
-    // NTAG213 TT: TT_MESSAGE sits in the page after PACK (reference §5.1, PM3 only).
-    pages: last + 1 + (tt ? 1 : 0),
+    pages: last + 1,
     userStart: 4,
     userEnd: last - 5,
     dynamicLockPage: last - 4,
@@ -65,6 +64,8 @@ function ntag(model: Type2Model, description: string, storage: number, major: nu
     cfg1Page: last - 2,
     pwdPage: last - 1,
     packPage: last,
+    // NTAG213 TT: TT_MESSAGE in the page after PACK (reference §5.1, PM3 only), written with WRITE; READ and
+    // FAST_READ stop at PACK (as sim/tags models it), so it is not part of `pages`.
     tamperMessagePage: tt ? last + 1 : -1,
     cc: [0xe1, 0x10, ccSize, 0x00],
     capabilities: tt ? { getVersion: true, fastRead: true, pwdAuth: true, readSig: true, counter: 'nfc', tamper: true } : NTAG,
