@@ -1,26 +1,27 @@
 // Deterministic CBOR encoder (RFC 8949 §4.2.1 core deterministic encoding): shortest arguments, definite lengths,
 // map keys sorted by the bytewise order of their encodings, duplicate keys refused.
 import { CborError } from './errors.js';
-import { CborMap, CborTag, MAX_DEPTH, MAX_SAFE, type CborValue } from './cbor-value.js';
-import { encodeUtf8 } from './utf8.js';
+import { CborMap, CborTag, MAX_DEPTH, MAX_SAFE, type CborKey, type CborValue } from './cbor-value.js';
+import { encodeUtf8, utf8Length, writeUtf8 } from './utf8.js';
 import { compareBytes } from './bytes.js';
 
+// One growable output buffer reused across calls (encoding is synchronous and not re-entered), so an encode
+// allocates only its result. Buffers grown past KEEP are not kept, to spare Espruino's small heap.
+const KEEP = 2048;
+let shared = new Uint8Array(256);
+
 class Writer {
-  buf = new Uint8Array(64);
+  buf = shared;
   len = 0;
 
-  private room(n: number): void {
+  room(n: number): void {
     if (this.len + n <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.len + n) size *= 2;
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.len));
     this.buf = next;
-  }
-
-  byte(b: number): void {
-    this.room(1);
-    this.buf[this.len++] = b;
+    if (size <= KEEP) shared = next;
   }
 
   bytes(b: Uint8Array): void {
@@ -53,6 +54,13 @@ class Writer {
     }
   }
 
+  text(s: string): void {
+    const n = utf8Length(s);
+    this.head(3, n);
+    this.room(n);
+    this.len = writeUtf8(s, this.buf, this.len);
+  }
+
   private u32(n: number): void {
     const b = this.buf;
     b[this.len++] = (n >>> 24) & 0xff;
@@ -73,31 +81,33 @@ export function encodeCbor(value: CborValue): Uint8Array {
   return w.buf.slice(0, w.len);
 }
 
+function checkInteger(v: number, at: number): void {
+  if (!isFinite(v) || Math.floor(v) !== v) throw new CborError('UNSUPPORTED', at, 'not an integer: ' + v + ' (floats are outside the profile)');
+  if (v > MAX_SAFE || v < -MAX_SAFE) throw new CborError('INT_RANGE', at, 'integer ' + v + ' beyond ±(2^53 - 1)');
+}
+
+function integer(w: Writer, v: number): void {
+  checkInteger(v, w.len);
+  if (v >= 0) w.head(0, v);
+  else w.head(1, -1 - v);
+}
+
 function encodeItem(w: Writer, v: CborValue, depth: number): void {
-  if (typeof v === 'number') {
-    if (!isFinite(v) || Math.floor(v) !== v) throw new CborError('UNSUPPORTED', w.len, 'not an integer: ' + v + ' (floats are outside the profile)');
-    if (v > MAX_SAFE || v < -MAX_SAFE) throw new CborError('INT_RANGE', w.len, 'integer ' + v + ' beyond ±(2^53 - 1)');
-    if (v >= 0) w.head(0, v);
-    else w.head(1, -1 - v);
-  } else if (typeof v === 'string') {
-    const b = encodeUtf8(v);
-    w.head(3, b.length);
-    w.bytes(b);
-  } else if (v === true) w.byte(0xf5);
-  else if (v === false) w.byte(0xf4);
-  else if (v === null) w.byte(0xf6);
+  if (typeof v === 'number') integer(w, v);
+  else if (typeof v === 'string') w.text(v);
+  else if (v === true) w.head(7, 21);
+  else if (v === false) w.head(7, 20);
+  else if (v === null) w.head(7, 22);
   else if (v instanceof Uint8Array) {
     w.head(2, v.length);
     w.bytes(v);
+  } else if (depth >= MAX_DEPTH && (Array.isArray(v) || v instanceof CborMap || v instanceof CborTag)) {
+    throw new CborError('TOO_DEEP', w.len, 'nesting deeper than ' + MAX_DEPTH);
   } else if (Array.isArray(v)) {
-    if (depth >= MAX_DEPTH) throw new CborError('TOO_DEEP', w.len, 'nesting deeper than ' + MAX_DEPTH);
     w.head(4, v.length);
     for (let i = 0; i < v.length; i++) encodeItem(w, v[i], depth + 1);
-  } else if (v instanceof CborMap) {
-    if (depth >= MAX_DEPTH) throw new CborError('TOO_DEEP', w.len, 'nesting deeper than ' + MAX_DEPTH);
-    encodeMap(w, v, depth);
-  } else if (v instanceof CborTag) {
-    if (depth >= MAX_DEPTH) throw new CborError('TOO_DEEP', w.len, 'nesting deeper than ' + MAX_DEPTH);
+  } else if (v instanceof CborMap) encodeMap(w, v, depth);
+  else if (v instanceof CborTag) {
     if (typeof v.tag !== 'number' || Math.floor(v.tag) !== v.tag || v.tag < 0 || v.tag > MAX_SAFE) {
       throw new CborError('UNSUPPORTED', w.len, 'tag number must be an integer 0..2^53-1, got ' + v.tag);
     }
@@ -108,23 +118,51 @@ function encodeItem(w: Writer, v: CborValue, depth: number): void {
   }
 }
 
+interface SortKey {
+  /** 0 unsigned, 1 negative, 3 text: the major type, which leads the encoding. */
+  major: number;
+  /** Integers: the head's argument. Text: the UTF-8 length. */
+  arg: number;
+  /** Text keys: their UTF-8 bytes. */
+  utf8: Uint8Array | null;
+  index: number;
+}
+
+/**
+ * The bytewise order of two keys' encodings, without encoding them: the major type leads; shortest heads make a
+ * larger argument sort later; for text the argument is the length, and equal lengths compare by their bytes.
+ */
+function compareKeys(a: SortKey, b: SortKey): number {
+  if (a.major !== b.major) return a.major - b.major;
+  if (a.arg !== b.arg) return a.arg - b.arg;
+  return a.utf8 && b.utf8 ? compareBytes(a.utf8, b.utf8) : 0;
+}
+
+function sortKey(k: CborKey, index: number, at: number): SortKey {
+  if (typeof k === 'string') {
+    const utf8 = encodeUtf8(k);
+    return { major: 3, arg: utf8.length, utf8: utf8, index: index };
+  }
+  if (typeof k !== 'number') throw new CborError('BAD_KEY', at, 'map keys must be integers or text');
+  checkInteger(k, at);
+  return k >= 0 ? { major: 0, arg: k, utf8: null, index: index } : { major: 1, arg: -1 - k, utf8: null, index: index };
+}
+
 function encodeMap(w: Writer, m: CborMap, depth: number): void {
   const pairs = m.entries();
-  const keys: Array<{ bytes: Uint8Array; index: number }> = [];
-  for (let i = 0; i < pairs.length; i++) {
-    const k = pairs[i][0];
-    if (typeof k !== 'number' && typeof k !== 'string') throw new CborError('BAD_KEY', w.len, 'map keys must be integers or text');
-    keys.push({ bytes: encodeCbor(k), index: i });
-  }
-  keys.sort((a, b) => compareBytes(a.bytes, b.bytes));
+  const keys: SortKey[] = [];
+  for (let i = 0; i < pairs.length; i++) keys.push(sortKey(pairs[i][0], i, w.len));
+  keys.sort(compareKeys);
   for (let i = 1; i < keys.length; i++) {
-    if (compareBytes(keys[i - 1].bytes, keys[i].bytes) === 0) {
+    if (compareKeys(keys[i - 1], keys[i]) === 0) {
       throw new CborError('DUPLICATE_KEY', w.len, 'duplicate map key ' + JSON.stringify(pairs[keys[i].index][0]));
     }
   }
   w.head(5, keys.length);
   for (let i = 0; i < keys.length; i++) {
-    w.bytes(keys[i].bytes);
-    encodeItem(w, pairs[keys[i].index][1], depth + 1);
+    const k = keys[i];
+    w.head(k.major, k.arg);
+    if (k.utf8) w.bytes(k.utf8);
+    encodeItem(w, pairs[k.index][1], depth + 1);
   }
 }

@@ -4,8 +4,8 @@
 // Espruino MCU builds keep 8-bit strings, so text beyond ASCII is only exact on Node; wire formats stay ASCII.
 import { CborError } from './errors.js';
 
-/** UTF-8 of `text`. Throws CborError `BAD_TEXT` (naming the string index) for a lone surrogate. */
-export function encodeUtf8(text: string): Uint8Array {
+/** Byte length of the UTF-8 of `text`. Throws CborError `BAD_TEXT` (naming the string index) for a lone surrogate. */
+export function utf8Length(text: string): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -19,8 +19,12 @@ export function encodeUtf8(text: string): Uint8Array {
     } else if (c >= 0xdc00 && c <= 0xdfff) throw new CborError('BAD_TEXT', -1, 'lone low surrogate at string index ' + i);
     else n += 3;
   }
-  const out = new Uint8Array(n);
-  let o = 0;
+  return n;
+}
+
+/** Writes the UTF-8 of `text` (already checked by {@link utf8Length}) into `out` at `at`; returns the end offset. */
+export function writeUtf8(text: string, out: Uint8Array, at: number): number {
+  let o = at;
   for (let i = 0; i < text.length; i++) {
     let c = text.charCodeAt(i);
     if (c < 0x80) out[o++] = c;
@@ -39,6 +43,13 @@ export function encodeUtf8(text: string): Uint8Array {
       out[o++] = 0x80 | (c & 63);
     }
   }
+  return o;
+}
+
+/** UTF-8 of `text`. Throws CborError `BAD_TEXT` (naming the string index) for a lone surrogate. */
+export function encodeUtf8(text: string): Uint8Array {
+  const out = new Uint8Array(utf8Length(text));
+  writeUtf8(text, out, 0);
   return out;
 }
 

@@ -1,5 +1,6 @@
 // The Crypto capability on Node (Pi, simulator, ingest): node:crypto (OpenSSL) for SHA-256, Ed25519 and random
 // bytes, @noble/curves for the NXP originality check (secp128r1 is not in OpenSSL's set).
+import * as nodeCrypto from 'node:crypto';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import type { Crypto, Ed25519 } from '../crypto.js';
 import { nxpOriginality } from './originality.js';
@@ -12,16 +13,33 @@ function der(prefix: Uint8Array, raw: Uint8Array): Buffer {
   return Buffer.concat([prefix, raw]);
 }
 
+// Importing a raw key into OpenSSL costs more than the signature itself, and a signer or verifier uses the same
+// few keys again and again, so recent KeyObjects are kept (by key bytes; cleared when full).
+const CACHE_LIMIT = 256;
+const privateKeys = new Map<string, KeyObject>();
+const publicKeys = new Map<string, KeyObject>();
+
+function cached(cache: Map<string, KeyObject>, raw: Uint8Array, make: () => KeyObject): KeyObject {
+  const id = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64');
+  let key = cache.get(id);
+  if (!key) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    key = make();
+    cache.set(id, key);
+  }
+  return key;
+}
+
 /** A KeyObject for a raw 32-byte Ed25519 private seed. Throws for a seed of the wrong length. */
 export function ed25519PrivateKeyObject(seed: Uint8Array): KeyObject {
   if (seed.length !== 32) throw new TypeError('an Ed25519 private key is 32 bytes');
-  return createPrivateKey({ key: der(PKCS8_PREFIX, seed), format: 'der', type: 'pkcs8' });
+  return cached(privateKeys, seed, () => createPrivateKey({ key: der(PKCS8_PREFIX, seed), format: 'der', type: 'pkcs8' }));
 }
 
 /** A KeyObject for a raw 32-byte Ed25519 public key. Throws for a key of the wrong length or not on the curve. */
 export function ed25519PublicKeyObject(publicKey: Uint8Array): KeyObject {
   if (publicKey.length !== 32) throw new TypeError('an Ed25519 public key is 32 bytes');
-  return createPublicKey({ key: der(SPKI_PREFIX, publicKey), format: 'der', type: 'spki' });
+  return cached(publicKeys, publicKey, () => createPublicKey({ key: der(SPKI_PREFIX, publicKey), format: 'der', type: 'spki' }));
 }
 
 /** The raw 32-byte public key of an Ed25519 KeyObject (private or public). */
@@ -57,9 +75,13 @@ export const nodeEd25519: Ed25519 = {
   },
 };
 
+// crypto.hash (Node 20.12+, not yet in @types/node 20) hashes in one call without a Hash object: fewer allocations
+// when verifying 100k records.
+const oneShot = (nodeCrypto as unknown as { hash?: (alg: string, data: Uint8Array, encoding: 'buffer') => Buffer }).hash;
+
 /** SHA-256 on OpenSSL. */
 export function nodeSha256(data: Uint8Array): Uint8Array {
-  return plain(createHash('sha256').update(data).digest());
+  return plain(oneShot ? oneShot('sha256', data, 'buffer') : createHash('sha256').update(data).digest());
 }
 
 /** Everything hal/crypto.ts offers, on Node. */

@@ -6,7 +6,10 @@ interface SectionModule {
   bench(args: string[]): Promise<BenchSection[]>;
 }
 
-const sections: Array<[string, () => Promise<SectionModule>]> = [];
+const sections: Array<[string, () => Promise<SectionModule>]> = [
+  ['rf', () => import('./rf.js')],
+  ['records', () => import('./records.js')],
+];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
