@@ -82,11 +82,13 @@ export class NorFlash {
     }
     const cut = this.tick();
     const n = cut === undefined ? data.length : Math.min(cut, data.length);
+    let raises = false;
     for (let i = 0; i < n; i++) {
       const old = this.mem[addr + i];
-      if (data[i] & ~old & 0xff) this.stats.overwrites++;
+      if (data[i] & ~old & 0xff) raises = true;
       this.mem[addr + i] = old & data[i];
     }
+    if (raises) this.stats.overwrites++;
     this.stats.programs++;
     this.stats.bytesProgrammed += n;
     this.options.clock?.advance(this.options.timing?.programMs ?? 0.7);
