@@ -206,6 +206,6 @@ export class RfPath {
 
   private record(frame: AirFrame, answerBits: number | null, tagDelayUs: number, airUs: number): void {
     this.stats().airUs += airUs;
-    this.stats().exchanges.push({ txBytes: frame.bytes.length, txBits: frame.bits, answerBits, tagDelayUs, airUs });
+    this.stats().exchanges.push({ txBytes: frame.bytes.length, frame: frame.bytes.slice(), txBits: frame.bits, answerBits, tagDelayUs, airUs });
   }
 }

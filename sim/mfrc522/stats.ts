@@ -2,6 +2,8 @@
 export interface ExchangeRecord {
   /** Bytes of the transmitted frame, CRC included when TxCRCEn appended it. */
   txBytes: number;
+  /** The transmitted frame itself (a copy), so that a benchmark can recompute its timing independently. */
+  frame: Uint8Array;
   /** Transmitted data bits. */
   txBits: number;
   /** Bits the receiver got, or null when nothing was received (silence, receiver off, Transmit command). */
