@@ -20,7 +20,7 @@ export type FindingCode =
   // TLV area
   | 'TLV_TRUNCATED' // a TLV's tag or length field is cut by the end of the data area
   | 'TLV_LENGTH' // a TLV's value runs past the end of the data area, or uses the reserved length FFFFh
-  | 'TLV_CONTROL' // a Lock or Memory Control TLV whose length is not 3, or that comes after the NDEF TLV
+  | 'TLV_CONTROL' // a Lock or Memory Control TLV whose length is not 3
   | 'TLV_RESERVED_OVERLAP' // a Lock/Memory Control TLV reserves bytes of the TLV area already read (itself included)
   | 'NDEF_TLV_MISSING' // no NDEF Message TLV before the Terminator or the end of the data area
   | 'NDEF_TOO_LARGE' // (writing) the message does not fit the data area left after control TLVs and reserved bytes
