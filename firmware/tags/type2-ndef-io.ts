@@ -95,7 +95,7 @@ export interface WriteNdefOptions {
 }
 
 export interface WriteNdefReport {
-  /** Pages written, in order (a page may appear twice: the TLV length is zeroed first, set last). */
+  /** Pages written, in order (the page where the TLV starts may appear twice: cut with a Terminator first, set last). */
   pages: number[];
   /** Largest message the tag would take. */
   capacity: number;
@@ -105,7 +105,8 @@ export interface WriteNdefReport {
 /**
  * Stores `message` (encoded bytes, or records to encode) as the tag's NDEF message; see {@link planNdefWrite} for
  * what is written and in which order. Stops at the first failed WRITE and returns its error; thanks to the write
- * order the tag then holds an empty message or the new one, and the caller re-activates and retries.
+ * order the tag then holds no message (or, after the last write, the new one), and the caller re-activates and
+ * retries.
  */
 export async function writeNdef(tag: Type2Tag, message: Uint8Array | NdefRecord[], options?: WriteNdefOptions): Promise<TagResult<WriteNdefReport>> {
   let bytes: Uint8Array;

@@ -78,8 +78,10 @@ function capacityOf(usable: number): number {
  * follows when there is room. Only pages whose bytes change are written, never pages 0–2, page 3 (CC) only when
  * formatting a blank tag (and last, so that a torn format leaves the tag blank).
  *
- * Order follows the T2T NDEF write procedure against tearing: first the TLV's length is set to 0 (empty message),
- * then the message pages are written, then the length — a tag pulled away mid-write reads as empty, never as a mix.
+ * Order against tearing: when more than one page changes, a Terminator is first written where the NDEF TLV starts,
+ * then every other changed page, then that first page with its final bytes. A tag pulled away mid-write reads as
+ * "no NDEF message" (NDEF_TLV_MISSING), never as a mix of old and new. (The T2T procedure zeroes the length
+ * instead; that is not atomic when the length has 3 bytes or T and L straddle a page boundary, this is.)
  */
 export function planNdefWrite(image: Uint8Array, message: Uint8Array, options?: PlanOptions): Parsed<NdefWritePlan> {
   const work = image.slice();
@@ -108,37 +110,34 @@ export function planNdefWrite(image: Uint8Array, message: Uint8Array, options?: 
   }
   const long = message.length > 0xfe;
   const header = long ? [TLV_NDEF, 0xff, message.length >> 8, message.length & 0xff] : [TLV_NDEF, message.length];
-  const headerAt: number[] = [];
   const final = work.slice();
-  for (let i = 0; i < header.length; i++) {
-    headerAt.push(cursor.next());
-    final[headerAt[i]] = header[i];
-  }
+  for (let i = 0; i < header.length; i++) final[cursor.next()] = header[i];
   for (let i = 0; i < message.length; i++) final[cursor.next()] = message[i];
   const terminatorAt = cursor.next();
   if (terminatorAt >= 0) final[terminatorAt] = TLV_TERMINATOR;
 
-  // Phase 1: T and a zero length. Pages holding T/L bytes are written again last with the real length.
+  // Tearing: a single page write is atomic, a TLV length (3 bytes, or T and L across a page boundary) is not. So a
+  // Terminator goes where the TLV starts first — the tag then reads "no NDEF message" — then every other changed
+  // page, and the page where the TLV starts last: one write switches from no message to the new one.
   const current = image.slice();
-  const lengthPages: number[] = [];
   const writes: PageWrite[] = [];
-  for (let i = 0; i < headerAt.length; i++) {
-    const page = headerAt[i] >> 2;
-    if (lengthPages.indexOf(page) < 0) lengthPages.push(page);
-  }
+  const head = layout.insertAt >> 2;
   const lastPage = (layout.dataEnd - 1) >> 2;
-  let otherChanges = false;
-  for (let page = DATA_AREA_START >> 2; page <= lastPage; page++) if (lengthPages.indexOf(page) < 0 && !samePage(image, final, page)) otherChanges = true;
-  // Zeroing the length first only matters when pages other than the length's own change.
-  if (otherChanges) {
-    const phase1 = current.slice();
-    for (let i = 0; i < headerAt.length; i++) phase1[headerAt[i]] = i === 0 ? TLV_NDEF : long && i === 1 ? 0xff : 0;
-    for (let i = 0; i < lengthPages.length; i++) emit(writes, current, phase1, lengthPages[i]);
+  let changed = 0;
+  for (let page = DATA_AREA_START >> 2; page <= lastPage; page++) if (!samePage(image, final, page)) changed++;
+  // Not needed when the tag already reads "no message" through the last write: a blank tag being formatted (the CC
+  // comes last), a Terminator there already, or an empty NDEF TLV (03 00) inside the first page.
+  const lAt = layoutCursor(layout, layout.insertAt + 1).next();
+  const t = work[layout.insertAt];
+  const empty = t === TLV_TERMINATOR || (t === TLV_NDEF && lAt >= 0 && lAt >> 2 === head && work[lAt] === 0);
+  if (changed > 1 && !formatting && !empty) {
+    const cut = current.slice();
+    cut[layout.insertAt] = TLV_TERMINATOR;
+    emit(writes, current, cut, head);
   }
-  // Phase 2: every other changed page of the data area, in address order.
-  for (let page = DATA_AREA_START >> 2; page <= lastPage; page++) if (lengthPages.indexOf(page) < 0) emit(writes, current, final, page);
-  // Phase 3: the length; then the CC of a freshly formatted tag.
-  for (let i = 0; i < lengthPages.length; i++) emit(writes, current, final, lengthPages[i]);
+  for (let page = DATA_AREA_START >> 2; page <= lastPage; page++) if (page !== head) emit(writes, current, final, page);
+  emit(writes, current, final, head);
+  // The CC of a freshly formatted tag goes last: a torn format leaves the tag blank.
   if (formatting) emit(writes, current, final, CC_OFFSET >> 2);
   return parsed({ image: final, writes: writes, capacity: capacity });
 }

@@ -170,6 +170,39 @@ test('valid images stay valid (≥ 2,000 images)', () => {
   );
 });
 
+test('tearing: every prefix of a plan reads as the old message, no message, or the new one (≥ 3,000 plans)', () => {
+  fc.assert(
+    fc.property(validImageArb, fc.array(recordArb, { minLength: 1, maxLength: 3 }), fc.boolean(), (image, records, blank) => {
+      image[15] = 0x00; // writable
+      if (blank) image.fill(0, 12, 16);
+      const before = parseType2Ndef(image);
+      const msg = encodeNdefMessage(records);
+      assert.ok(msg.ok);
+      if (!msg.ok) return;
+      const plan = planNdefWrite(image, msg.value, blank ? { formatCc: [0xe1, 0x10, 0x3e, 0x00] } : undefined);
+      if (!plan.ok) {
+        assert.ok(['NDEF_TOO_LARGE', 'CC_SIZE'].includes(plan.finding.code), plan.finding.code);
+        return;
+      }
+      const old = before.ok ? recordsKey(before.value.records) : 'none';
+      const m = image.slice();
+      const writes = plan.value.writes;
+      writes.forEach((w, k) => {
+        m.set(w.data, w.page * 4);
+        const r = parseType2Ndef(m);
+        if (k === writes.length - 1) {
+          assert.ok(r.ok);
+          if (r.ok) assert.is(recordsKey(r.value.records), recordsKey(records));
+          return;
+        }
+        const seenNow = r.ok ? recordsKey(r.value.records) : r.finding.code;
+        assert.ok([old, '[]', 'NDEF_TLV_MISSING', 'CC_BLANK'].includes(seenNow), `after write ${k + 1} of ${writes.length}: ${seenNow}`);
+      });
+    }),
+    { numRuns: 3000 },
+  );
+});
+
 test('the generators reached most finding codes', () => {
   // Guards the fuzz itself: if a generator stops producing a kind of damage, this fails.
   for (const code of ['ok', 'IMAGE_SHORT', 'CC_MAGIC', 'CC_SIZE', 'TLV_LENGTH', 'TLV_TRUNCATED', 'TLV_CONTROL', 'TLV_RESERVED_OVERLAP', 'NDEF_TLV_MISSING', 'NDEF_TRUNCATED', 'NDEF_LENGTH', 'NDEF_TRAILING', 'NDEF_FLAGS', 'NDEF_CHUNKED', 'NDEF_TNF']) {
