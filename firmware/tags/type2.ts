@@ -73,8 +73,9 @@ export class Type2Tag {
   async getVersion(): Promise<RadioResult<Type2Identity>> {
     const r = await exchange(this.pcd, new Uint8Array([T2.GET_VERSION]), 'GET_VERSION', { bytes: 8 }, READ_TIMEOUT_US);
     if (!r.ok) {
-      // MF0ICU1 does not know 60h: it stays silent (or NAKs) and drops to IDLE (reference §5.1).
-      if (r.reason === 'timeout' || r.reason === 'nak') {
+      // MF0ICU1 does not know 60h: it stays silent (or NAKs 0h) and drops to IDLE (reference §5.1). Other NAKs
+      // (1h: our frame arrived damaged) say nothing about the type.
+      if (r.reason === 'timeout' || (r.reason === 'nak' && r.nak === 0)) {
         this.spec = specFor('MF0ICU1');
         return radioOk({ kind: 'no-version', version: null, spec: this.spec, storageBytes: 48 });
       }

@@ -5,6 +5,7 @@ import { encodeNdefMessage, ndefRecord } from '../../firmware/tags/ndef.js';
 import { uriRecord } from '../../firmware/tags/ndef-records.js';
 import { parseType2Ndef, planNdefWrite } from '../../firmware/tags/type2-ndef.js';
 import { controlArea, parseCapabilityContainer } from '../../firmware/tags/tlv.js';
+import { FINDING_CODES, type FindingCode } from '../../firmware/tags/findings.js';
 import { blankNtag213, formattedNtag213 } from './memory-tag.js';
 
 const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
@@ -189,6 +190,17 @@ test('write refusals: read-only CC, message too large', () => {
   assert.is(fail(planNdefWrite(image('e1 10 06 00', '03 00 fe'), new Uint8Array(47))).code, 'NDEF_TOO_LARGE');
   assert.ok(planNdefWrite(image('e1 10 06 00', '03 00 fe'), new Uint8Array(46)).ok);
   assert.is(fail(parseCapabilityContainer(new Uint8Array(64), 40)).code, 'CC_BLANK');
+});
+
+test('FINDING_CODES lists every finding code exactly once (the compiler checks this table is complete)', () => {
+  const all: Record<FindingCode, true> = {
+    IMAGE_SHORT: true, CC_BLANK: true, CC_MAGIC: true, CC_VERSION: true, CC_SIZE: true, CC_NO_READ: true, READ_ONLY: true,
+    TLV_TRUNCATED: true, TLV_LENGTH: true, TLV_CONTROL: true, TLV_RESERVED_OVERLAP: true, NDEF_TLV_MISSING: true,
+    NDEF_TOO_LARGE: true, NDEF_EMPTY: true, NDEF_TRUNCATED: true, NDEF_LENGTH: true, NDEF_TRAILING: true, NDEF_FLAGS: true,
+    NDEF_CHUNKED: true, NDEF_TNF: true, NDEF_FIELD_SIZE: true, RECORD_TYPE: true, RECORD_PAYLOAD: true, URI_PREFIX: true,
+    UTF8: true, CLASSIC_ACCESS_BITS: true, CLASSIC_VALUE_FORMAT: true,
+  };
+  assert.equal([...FINDING_CODES].sort(), Object.keys(all).sort());
 });
 
 test.run();

@@ -48,6 +48,8 @@ test('GET_VERSION: unknown bytes, silence (MF0ICU1), NAK and radio errors are ty
   assert.is(t.spec?.model, 'MF0ICU1');
   const naked = await tag(new ScriptPcd(sequence([nak(0)]))).getVersion();
   assert.ok(naked.ok && naked.value.kind === 'no-version');
+  const damaged = await tag(new ScriptPcd(sequence([nak(1)]))).getVersion();
+  assert.ok(!damaged.ok && damaged.reason === 'nak' && damaged.nak === 1);
   const crc = await tag(new ScriptPcd(sequence([radioError('crc', 'bad CRC')]))).getVersion();
   assert.ok(!crc.ok && crc.reason === 'crc' && crc.message.startsWith('GET_VERSION'));
   const short = await tag(new ScriptPcd(sequence([data([0, 4, 4])]))).getVersion();
