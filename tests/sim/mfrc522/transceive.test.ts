@@ -65,7 +65,7 @@ test('REQA: a 7-bit short frame; ATQA lands in the FIFO with RxIRq, synchronousl
   assert.is(r.read(Reg.CommandReg), 0x0c, 'Transceive stays active');
   assert.is(r.read(Reg.Status2Reg) & 7, 1, 'ModemState: waiting for StartSend');
   const air = exchangeUs(Uint8Array.of(0x26), 7, 16, 0);
-  assert.equal(r.chip.stats.exchanges, [{ txBytes: 1, txBits: 7, answerBits: 16, tagDelayUs: 0, airUs: air }]);
+  assert.equal(r.chip.stats.exchanges, [{ txBytes: 1, frame: Uint8Array.of(0x26), txBits: 7, answerBits: 16, tagDelayUs: 0, airUs: air }]);
   assert.ok((r.clock.now() - t0) * 1000 > air, 'the clock moved by at least the air time');
 });
 

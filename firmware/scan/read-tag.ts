@@ -1,0 +1,84 @@
+import type { Pcd, RadioError } from '../../hal/radio.js';
+import type { Activation } from '../../hal/reader.js';
+import { Type2Tag, type TamperReading } from '../tags/type2.js';
+import type { Type2Spec } from '../tags/type2-catalog.js';
+import { decodeConfig } from '../tags/type2-config.js';
+
+/** Everything one tap of a Type 2 tag gave, for the verdict and as evidence. */
+export interface Type2Reading {
+  kind: 'type2';
+  activation: Activation;
+  /** GET_VERSION answer; null when the tag has none (MIFARE Ultralight MF0ICU1). */
+  version: Uint8Array | null;
+  /** Catalog entry for the version; null for a version we do not know. */
+  spec: Type2Spec | null;
+  /** The whole memory map (PWD/PACK as zeros); absent when it could not be read. */
+  memory?: Uint8Array;
+  /** READ_SIG answer, when the tag type has one and it was read. */
+  signature?: Uint8Array;
+  tamper?: TamperReading;
+  /** NFC counter, read only when the tag has it enabled (a disabled counter NAKs and resets the tag). */
+  counter?: number;
+  /** The first exchange that failed; the fields after it are missing. */
+  error?: RadioError;
+  /** Which step failed: 'version', 'memory', 'signature', 'tamper', 'counter'. */
+  failedStep?: string;
+}
+
+/** A tag that is not Type 2 (or not identified as such). */
+export interface OtherReading {
+  kind: 'other';
+  activation: Activation;
+}
+
+export type TagReading = Type2Reading | OtherReading;
+
+/** SAK 00h (with the UID complete) is a Type 2 tag: NTAG21x, MIFARE Ultralight (reference section 4.3). */
+export function isType2(activation: Activation): boolean {
+  return (activation.sak & 0x7f) === 0x00;
+}
+
+/**
+ * Reads what the seal check needs from a selected Type 2 tag, in an order that keeps the tag ACTIVE: GET_VERSION
+ * first (it also sends other READY tags back to IDLE), then READ_SIG and READ_TT_STATUS, the memory with FAST_READ,
+ * and the NFC counter last and only when enabled (a NAK resets the tag). Stops at the first failed exchange.
+ */
+export async function readType2(pcd: Pcd, activation: Activation): Promise<Type2Reading> {
+  const tag = new Type2Tag(pcd, activation);
+  const out: Type2Reading = { kind: 'type2', activation: activation, version: null, spec: null };
+  const fail = (step: string, error: RadioError): Type2Reading => {
+    out.error = error;
+    out.failedStep = step;
+    return out;
+  };
+  const id = await tag.getVersion();
+  if (!id.ok) return fail('version', id);
+  out.version = id.value.version;
+  out.spec = id.value.spec;
+  const spec = id.value.spec;
+  if (id.value.kind === 'unknown' || !spec) return out;
+  if (id.value.kind === 'no-version') return out; // an MF0ICU1 dropped to IDLE: nothing more without re-activation
+  if (spec.capabilities.readSig) {
+    const sig = await tag.readSignature();
+    if (!sig.ok) return fail('signature', sig);
+    out.signature = sig.value;
+  }
+  if (spec.capabilities.tamper) {
+    const tt = await tag.readTamperStatus();
+    if (!tt.ok) return fail('tamper', tt);
+    out.tamper = tt.value;
+  }
+  const mem = await tag.readAll();
+  if (!mem.ok) return fail('memory', mem);
+  out.memory = mem.value;
+  if (spec.capabilities.counter === 'nfc' && spec.cfg0Page >= 0) {
+    const m = mem.value;
+    const cfg = decodeConfig(m.subarray(spec.cfg0Page * 4, spec.cfg0Page * 4 + 4), m.subarray(spec.cfg1Page * 4, spec.cfg1Page * 4 + 4));
+    if (cfg.nfcCounterEnabled && !cfg.nfcCounterPasswordProtected) {
+      const c = await tag.readCounter(2);
+      if (!c.ok) return fail('counter', c);
+      out.counter = c.value;
+    }
+  }
+  return out;
+}
