@@ -41,10 +41,11 @@ export interface SegmentStorage {
   length(slot: number): number;
 
   /**
-   * Exactly `length` bytes of `slot` from `offset` (bytes past the written extent read as `0xFF`).
-   * `offset + length` must not exceed `segmentSize`. The result is a fresh array the caller may keep.
+   * Fills `into` with the bytes of `slot` from `offset` (bytes past the written extent read as `0xFF`).
+   * `offset + into.length` must not exceed `segmentSize`. Reading into the caller's buffer lets boot recovery scan
+   * every segment through one buffer instead of allocating a segment's worth per slot.
    */
-  read(slot: number, offset: number, length: number): Uint8Array;
+  read(slot: number, offset: number, into: Uint8Array): void;
 
   /**
    * Appends `data` at the written extent of `slot`. `data` must be non-empty, must fit before `segmentSize`, and its

@@ -98,11 +98,11 @@ export function frameTime(b: Uint8Array, at: number): number {
   return getU48(b, at + 12);
 }
 
-/** True when the complete frame with a valid header at `at` ends at or before `end` and its CRC-32C matches. */
+/** True when a complete frame starts at `at`, ends at or before `end`, and its CRC-32C matches. */
 export function frameIntact(b: Uint8Array, at: number, end: number): boolean {
-  const n = framePayloadLength(b, at);
-  const p = at + FRAME_HEADER + n;
-  if (n > end || p + 5 > end) return false;
+  if (b[at] !== FRAME_MAGIC0 || b[at + 1] !== FRAME_MAGIC1 || b[at + 2] !== VERSION) return false;
+  const p = at + FRAME_HEADER + framePayloadLength(b, at);
+  if (p + 5 > end) return false;
   return b[p + 4] === END_MARK && getU32(b, p) === crc32c(b, at, p);
 }
 

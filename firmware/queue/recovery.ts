@@ -47,8 +47,9 @@ export function recover(storage: SegmentStorage, sha: Sha256): Recovered {
   const st: QueueState | undefined = loaded.state;
   const acked = st ? st.ackedNext - 1 : -1;
   const listed = storage.list();
+  const buffer = new Uint8Array(storage.geometry.segmentSize);
   let scans: SlotScan[] = [];
-  for (let i = 0; i < listed.length; i++) scans.push(scanSlot(storage, listed[i], acked, -1));
+  for (let i = 0; i < listed.length; i++) scans.push(scanSlot(storage, listed[i], acked, -1, buffer));
   const key = (s: SlotScan) => (s.firstSeq >= 0 ? s.firstSeq : s.count ? s.min : Infinity);
   scans.sort((a, b) => key(a) - key(b) || a.slot - b.slot);
 
@@ -67,7 +68,7 @@ export function recover(storage: SegmentStorage, sha: Sha256): Recovered {
   const holes: SeqRange[] = [];
   for (let i = 0; i < scans.length; i++) {
     let s = scans[i];
-    if (s.count && s.min <= accepted) s = scans[i] = scanSlot(storage, s.slot, acked, accepted);
+    if (s.count && s.min <= accepted) s = scans[i] = scanSlot(storage, s.slot, acked, accepted, buffer);
     for (let r = 0; r < s.runs.length; r++) {
       const run = s.runs[r];
       if (run[0] > top + 1) holes.push([top + 1, run[0] - 1]);
@@ -93,7 +94,8 @@ export function recover(storage: SegmentStorage, sha: Sha256): Recovered {
   let hashSeq = st ? st.hashSeq : -1;
   let hash = st ? st.hash : new Uint8Array(32);
   if (newest && newest.max >= hashSeq) {
-    const frame = storage.read(newest.slot, newest.lastAt, newest.lastSize);
+    const frame = new Uint8Array(newest.lastSize);
+    storage.read(newest.slot, newest.lastAt, frame);
     hash = sha.sha256(frame.subarray(FRAME_HEADER, frame.length - 5));
     hashSeq = newest.max;
   }

@@ -9,7 +9,6 @@ import {
   frameIntact,
   framePayloadLength,
   frameSeq,
-  frameTime,
   headerValid,
 } from './format.js';
 
@@ -19,10 +18,10 @@ export type DamageKind = 'damaged' | 'duplicate';
 export interface ScanSink {
   /**
    * An intact frame whose seq is above every seq accepted before it. `bytes[at, at + size)` is the whole frame
-   * (payload at `at + 20`, `size - 25` bytes); `offset` is its offset in the slot. Return false to stop before it:
+   * (payload at `at + 20`, `size - 25` bytes, time from `frameTime`); `offset` is its offset in the slot. Return false to stop before it:
    * the scan then returns `at` and the frame is not counted as accepted.
    */
-  frame(bytes: Uint8Array, at: number, offset: number, seq: number, time: number, size: number): boolean;
+  frame(bytes: Uint8Array, at: number, offset: number, seq: number, size: number): boolean;
   /**
    * Slot bytes `[offset, offset + length)` set aside: 'duplicate' is an intact frame whose seq is not above the
    * ones before it; 'damaged' is anything else. `evidence` is the highest seq that a header with a valid header
@@ -49,12 +48,15 @@ export class FrameScanner {
   run(bytes: Uint8Array, base: number, start: number, end: number, final: boolean, sink: ScanSink): number {
     let i = start;
     while (i < end) {
-      if (end - i >= FRAME_HEADER && headerValid(bytes, i)) {
+      // The frame CRC covers the header and its check, so an intact frame needs no separate header check;
+      // the header check only matters for frames that are not intact.
+      const intact = end - i >= FRAME_HEADER && frameIntact(bytes, i, end);
+      if (intact || (end - i >= FRAME_HEADER && headerValid(bytes, i))) {
         const size = framePayloadLength(bytes, i) + FRAME_OVERHEAD;
-        if (i + size <= end && frameIntact(bytes, i, end)) {
+        if (intact) {
           const seq = frameSeq(bytes, i);
           if (seq > this.last) {
-            if (!sink.frame(bytes, i, base + i, seq, frameTime(bytes, i), size)) return i;
+            if (!sink.frame(bytes, i, base + i, seq, size)) return i;
             this.last = seq;
           } else {
             sink.damage(base + i, size, 'duplicate', -1);

@@ -1,6 +1,6 @@
 // Boot recovery, step one: what one slot holds, from a single pass over its written bytes.
 import type { SegmentStorage } from '../../hal/storage.js';
-import { decodeSegmentHeader, SEGMENT_HEADER, type SeqRange } from './format.js';
+import { decodeSegmentHeader, frameTime, SEGMENT_HEADER, type SeqRange } from './format.js';
 import { FrameScanner, type DamageKind, type ScanSink } from './scan.js';
 
 /** No accepted frame and no segment header before a region: its seqs cannot be told. */
@@ -54,7 +54,7 @@ export class SlotScan implements ScanSink {
     return r && r.kind === 'damaged' && r.offset + r.length === this.extent ? r : undefined;
   }
 
-  frame(_b: Uint8Array, _at: number, offset: number, seq: number, time: number, size: number): boolean {
+  frame(bytes: Uint8Array, at: number, offset: number, seq: number, size: number): boolean {
     const run = this.runs[this.runs.length - 1];
     if (run && run[1] + 1 === seq) run[1] = seq;
     else this.runs.push([seq, seq]);
@@ -67,7 +67,7 @@ export class SlotScan implements ScanSink {
       if (this.unacked++ === 0) {
         this.firstUnackedAt = offset;
         this.firstUnackedSeq = seq;
-        this.firstUnackedTime = time;
+        this.firstUnackedTime = frameTime(bytes, at);
       }
     }
     return true;
@@ -95,14 +95,15 @@ function gap(prev: number, next: number): SeqRange | undefined {
 }
 
 /**
- * Reads `slot` in one piece and scans it. `floor`: frames at or below it count as duplicates (used when an
- * earlier slot in seq order already holds them). The header area is read even past the written extent, because a
- * header whose checksum ends in 0xFF bytes leaves the extent short of it.
+ * Reads `slot` in one piece into `buffer` (at least a segment long, reused across slots) and scans it. `floor`:
+ * frames at or below it count as duplicates (used when an earlier slot in seq order already holds them). The header
+ * area is read even past the written extent, because a header whose checksum ends in 0xFF bytes leaves the extent
+ * short of it.
  */
-export function scanSlot(storage: SegmentStorage, slot: number, acked: number, floor: number): SlotScan {
+export function scanSlot(storage: SegmentStorage, slot: number, acked: number, floor: number, buffer: Uint8Array): SlotScan {
   const extent = storage.length(slot);
-  const size = extent > SEGMENT_HEADER ? extent : SEGMENT_HEADER;
-  const bytes = storage.read(slot, 0, size);
+  const bytes = buffer.subarray(0, extent > SEGMENT_HEADER ? extent : SEGMENT_HEADER);
+  storage.read(slot, 0, bytes);
   const s = new SlotScan(slot, extent, acked);
   s.firstSeq = decodeSegmentHeader(bytes);
   const scanner = new FrameScanner(s.firstSeq - 1 > floor ? s.firstSeq - 1 : floor);

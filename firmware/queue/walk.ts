@@ -1,7 +1,7 @@
 // Visits the intact frames of the live segments in seq order from a cursor, reading in bounded windows, with the
 // same scanner (and CRC check) as boot recovery. Damaged bytes are skipped here; recovery is what reports them.
 import type { SegmentStorage } from '../../hal/storage.js';
-import { FRAME_HEADER, SEGMENT_HEADER } from './format.js';
+import { FRAME_HEADER, frameTime, SEGMENT_HEADER } from './format.js';
 import type { Cursor, LiveSegment } from './recovery.js';
 import { FrameScanner, type ScanSink } from './scan.js';
 
@@ -24,8 +24,8 @@ export function walk(storage: SegmentStorage, segments: LiveSegment[], from: Cur
   let wide = false;
   let stopped = false;
   const sink: ScanSink = {
-    frame(bytes, at, _offset, seq, time, size) {
-      if (!visit(seq, time, bytes.subarray(at + FRAME_HEADER, at + size - 5))) {
+    frame(bytes, at, _offset, seq, size) {
+      if (!visit(seq, frameTime(bytes, at), bytes.subarray(at + FRAME_HEADER, at + size - 5))) {
         stopped = true;
         return false;
       }
@@ -46,7 +46,9 @@ export function walk(storage: SegmentStorage, segments: LiveSegment[], from: Cur
     const len: number = wide || rest <= window ? rest : window;
     const final: boolean = len === rest;
     const scanner = new FrameScanner(last);
-    const consumed = scanner.run(storage.read(seg.slot, offset, len), offset, 0, len, final, sink);
+    const bytes = new Uint8Array(len);
+    storage.read(seg.slot, offset, bytes);
+    const consumed = scanner.run(bytes, offset, 0, len, final, sink);
     last = scanner.last;
     if (stopped) return { seg, offset: offset + consumed, last };
     // Nothing consumed from a partial window: a frame longer than the window, or damage. Read the rest whole.

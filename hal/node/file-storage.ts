@@ -35,6 +35,7 @@ export class FileSegmentStorage implements SegmentStorage {
   private readonly fds: Array<number | undefined> = [];
   private readonly extents: number[] = [];
   private fill: Uint8Array | undefined;
+  private chunk: Uint8Array | undefined;
 
   constructor(options: FileSegmentStorageOptions) {
     this.dir = options.dir;
@@ -62,16 +63,14 @@ export class FileSegmentStorage implements SegmentStorage {
     return this.extents[slot];
   }
 
-  read(slot: number, offset: number, length: number): Uint8Array {
+  read(slot: number, offset: number, into: Uint8Array): void {
     this.slotCheck(slot);
-    if (!(offset >= 0 && length >= 0 && offset + length <= this.geometry.segmentSize)) {
-      throw new HalError('BAD_ARGUMENT', `read ${offset}+${length} outside a ${this.geometry.segmentSize}-byte segment`);
+    if (!(offset >= 0 && offset + into.length <= this.geometry.segmentSize)) {
+      throw new HalError('BAD_ARGUMENT', `read ${offset}+${into.length} outside a ${this.geometry.segmentSize}-byte segment`);
     }
-    const out = new Uint8Array(length);
     const fd = this.fd(slot, false);
-    const n = fd === undefined ? 0 : io('read', () => readFully(fd, out, offset));
-    if (n < length) out.fill(0xff, n);
-    return out;
+    const n = fd === undefined ? 0 : io('read', () => readFully(fd, into, offset));
+    if (n < into.length) into.fill(0xff, n);
   }
 
   append(slot: number, data: Uint8Array): void {
@@ -163,7 +162,8 @@ export class FileSegmentStorage implements SegmentStorage {
     const fd = this.fd(slot, false);
     if (fd === undefined) return 0;
     let end = Math.min(fstatSync(fd).size, this.geometry.segmentSize);
-    const buf = new Uint8Array(CHUNK);
+    if (!this.chunk) this.chunk = new Uint8Array(CHUNK);
+    const buf = this.chunk;
     while (end > 0) {
       const start = end > CHUNK ? end - CHUNK : 0;
       const n = readFully(fd, buf.subarray(0, end - start), start);

@@ -9,6 +9,7 @@ interface SectionModule {
 const sections: Array<[string, () => Promise<SectionModule>]> = [
   ['rf', () => import('./rf.js')],
   ['records', () => import('./records.js')],
+  ['queue', () => import('./queue.js')],
 ];
 
 async function main(): Promise<void> {

@@ -45,12 +45,12 @@ export class NorSegmentStorage implements SegmentStorage {
     return this.extents[slot];
   }
 
-  read(slot: number, offset: number, length: number): Uint8Array {
+  read(slot: number, offset: number, into: Uint8Array): void {
     this.slotCheck(slot);
-    if (!(offset >= 0 && length >= 0 && offset + length <= this.geometry.segmentSize)) {
-      throw new HalError('BAD_ARGUMENT', `read ${offset}+${length} outside a ${this.geometry.segmentSize}-byte segment`);
+    if (!(offset >= 0 && offset + into.length <= this.geometry.segmentSize)) {
+      throw new HalError('BAD_ARGUMENT', `read ${offset}+${into.length} outside a ${this.geometry.segmentSize}-byte segment`);
     }
-    return this.flash.read(this.base(slot) + offset, length);
+    into.set(this.flash.read(this.base(slot) + offset, into.length));
   }
 
   append(slot: number, data: Uint8Array): void {

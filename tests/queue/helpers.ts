@@ -54,8 +54,8 @@ export class TracingStorage implements SegmentStorage {
   length(slot: number): number {
     return this.inner.length(slot);
   }
-  read(slot: number, offset: number, length: number): Uint8Array {
-    return this.inner.read(slot, offset, length);
+  read(slot: number, offset: number, into: Uint8Array): void {
+    this.inner.read(slot, offset, into);
   }
   append(slot: number, data: Uint8Array): void {
     const offset = this.inner.length(slot);
