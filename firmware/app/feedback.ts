@@ -1,0 +1,61 @@
+import type { BeepPattern, Buzzer, LedColor, StatusLed, TextDisplay } from '../../hal/feedback.js';
+import type { Verdict } from '../records/kinds.js';
+
+/** Every distinct thing the inspector can be told. Each has its own colour, sound and words. */
+export type Signal = Verdict | 'genuine-expired' | 'repeat' | 'full' | 'login' | 'logout' | 'login-required' | 'badge-unreadable' | 'ready' | 'error';
+
+interface Look {
+  led: LedColor;
+  beep: BeepPattern;
+}
+
+// Good news is one short beep; anything to act on is long or repeated, so an inspector can tell them apart
+// without looking.
+const LOOKS: { [s: string]: Look } = {
+  genuine: { led: 'green', beep: [120] },
+  'genuine-expired': { led: 'amber', beep: [120, 80, 120, 80, 120] },
+  tampered: { led: 'red', beep: [600, 150, 600] },
+  'clone-suspect': { led: 'red', beep: [600, 150, 600] },
+  'invalid-seal': { led: 'red', beep: [600, 150, 600] },
+  unknown: { led: 'amber', beep: [250, 120, 250] },
+  unreadable: { led: 'amber', beep: [60, 60, 60, 60, 60] },
+  repeat: { led: 'off', beep: [40] },
+  full: { led: 'blue', beep: [900] },
+  login: { led: 'blue', beep: [80, 60, 80] },
+  logout: { led: 'off', beep: [80] },
+  'login-required': { led: 'amber', beep: [250] },
+  'badge-unreadable': { led: 'amber', beep: [60, 60, 60] },
+  ready: { led: 'off', beep: [] },
+  error: { led: 'red', beep: [900, 200, 900] },
+};
+
+export interface FeedbackParts {
+  led: StatusLed;
+  buzzer: Buzzer;
+  display: TextDisplay;
+}
+
+/** What the inspector was last told, for the web console and tests. */
+export interface Shown {
+  signal: Signal;
+  led: LedColor;
+  beep: BeepPattern;
+  headline: string;
+  detail: string;
+}
+
+export class Feedback {
+  last: Shown | null = null;
+
+  constructor(private readonly parts: FeedbackParts) {}
+
+  give(signal: Signal, headline: string, detail?: string): Shown {
+    const look = LOOKS[signal];
+    const d = detail === undefined ? '' : detail;
+    this.parts.led.set(look.led);
+    if (look.beep.length) this.parts.buzzer.play(look.beep);
+    this.parts.display.show(headline, d);
+    this.last = { signal: signal, led: look.led, beep: look.beep, headline: headline, detail: d };
+    return this.last;
+  }
+}

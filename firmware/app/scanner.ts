@@ -1,0 +1,292 @@
+import type { Clock } from '../../hal/clock.js';
+import type { Crypto } from '../../hal/crypto.js';
+import type { RecordSigner } from '../../hal/keys.js';
+import type { Activation, PiccReader } from '../../hal/reader.js';
+import type { RadioError } from '../../hal/radio.js';
+import type { Queue, QueueStatus } from '../queue/queue.js';
+import type { RecoveryReport } from '../queue/report.js';
+import type { DiscardedSpan, RecordBody, ResetReason } from '../records/kinds.js';
+import { RecordChain, type ChainRecord } from '../records/chain.js';
+import { judge, type Judgement } from '../seals/verdict.js';
+import { isType2, readType2, type Type2Reading } from '../scan/read-tag.js';
+import { readBadge } from './badge.js';
+import { resolveConfig, type ResolvedConfig, type ScannerConfig } from './config.js';
+import { Feedback, type FeedbackParts, type Shown, type Signal } from './feedback.js';
+
+export interface ScannerDeps {
+  reader: PiccReader;
+  clock: Clock;
+  crypto: Crypto;
+  signer: RecordSigner;
+  /** The device's queue, opened by the platform; `report` is what boot recovery found. */
+  queue: Queue;
+  report: RecoveryReport;
+  /** This boot's number (one more than any boot before; see bootNumber in boot.ts). */
+  boot: number;
+  reset: ResetReason;
+  feedback: FeedbackParts;
+  config: ScannerConfig;
+}
+
+/** The outcome of one tap, as the console and tests see it. */
+export interface TapEvent {
+  kind: 'scan' | 'login' | 'logout' | 'refused' | 'repeat' | 'badge-error';
+  uid: string;
+  shown: Shown;
+  judgement?: Judgement;
+  seq?: number;
+  time: number;
+}
+
+export interface ScannerStatus {
+  device: string;
+  inspector: string | null;
+  boot: number;
+  scans: number;
+  lastTap: TapEvent | null;
+  queue: QueueStatus;
+  running: boolean;
+}
+
+function hex(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += (b[i] < 16 ? '0' : '') + b[i].toString(16).toUpperCase();
+  return s;
+}
+
+function zeroHash(): Uint8Array {
+  return new Uint8Array(32);
+}
+
+/** Transient radio outcomes worth a second try: the tag moved, or a bit flipped. */
+function transient(e: RadioError): boolean {
+  return e.reason === 'timeout' || e.reason === 'crc' || e.reason === 'parity' || e.reason === 'collision' || e.reason === 'protocol';
+}
+
+/**
+ * The scanner application: boot (fault and boot records), then a poll loop that turns every tap into a verdict, a
+ * signed record made durable in the queue, and only then feedback. Badges (MIFARE Classic) log inspectors in and
+ * out; a package tap needs a logged-in inspector. When the queue is full, scans are refused with their own signal
+ * and nothing is recorded that the inspector was not told about.
+ */
+export class Scanner {
+  readonly config: ResolvedConfig;
+  readonly feedback: Feedback;
+  private readonly chain: RecordChain;
+  private inspector: string | null = null;
+  private sinceCheckpoint = 0;
+  private scans = 0;
+  private lastTap: TapEvent | null = null;
+  private lastScanUid = '';
+  private lastScanAt = -1;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private listeners: Array<(e: TapEvent) => void> = [];
+
+  constructor(private readonly deps: ScannerDeps) {
+    this.config = resolveConfig(deps.config);
+    this.feedback = new Feedback(deps.feedback);
+    const prev = deps.queue.prevHash();
+    this.chain = new RecordChain(deps.signer, deps.crypto, {
+      device: this.config.deviceId,
+      nextSeq: deps.queue.nextSeq,
+      prev: prev ? prev : zeroHash(),
+      boot: deps.boot,
+    });
+  }
+
+  /**
+   * Writes what boot recovery lost as a signed fault record (when anything was), then the boot record. Both use the
+   * queue's reserve, so a full queue can still say why it rebooted.
+   */
+  start(): void {
+    const r = this.deps.report;
+    const now = this.deps.clock.wallTime();
+    if (r.lost.length > 0 || r.discardedBytes > 0 || r.prevHash === undefined) {
+      const where: DiscardedSpan[] = [];
+      let reason = r.prevHash === undefined ? 'chain-unanchored' : 'torn';
+      for (let i = 0; i < r.discarded.length; i++) {
+        const d = r.discarded[i];
+        if (d.reason === 'stale') continue;
+        where.push({ segment: 'slot-' + d.slot, offset: d.offset, length: d.length });
+        if (i === 0 || d.reason === 'corrupt') reason = d.reason;
+      }
+      let bytes = 0;
+      for (let i = 0; i < where.length; i++) bytes += where[i].length;
+      const lost: Array<[number, number]> = [];
+      for (let i = 0; i < r.lost.length; i++) lost.push([r.lost[i][0], r.lost[i][1]]);
+      if (lost.length || bytes) {
+        const rec = this.chain.fault({ reason: reason, lost: lost, discardedBytes: bytes, where: where }, now);
+        if (this.store(rec, 'system')) this.deps.queue.declareLost(r.lost);
+      }
+    }
+    this.record({ kind: 'boot', firmware: this.config.firmware, reset: this.deps.reset }, 'system');
+    this.feedback.give('ready', 'READY', this.config.site);
+  }
+
+  /** Appends a signed record; true when it is durable. */
+  private store(rec: ChainRecord, priority: 'scan' | 'system'): boolean {
+    const r = this.deps.queue.append(rec.bytes, rec.payload.time, priority);
+    if (!r.ok) return false;
+    this.chain.commit(rec);
+    this.sinceCheckpoint++;
+    if (this.sinceCheckpoint >= this.config.checkpointEvery) {
+      this.sinceCheckpoint = 0;
+      const cp = this.chain.checkpoint(this.deps.clock.wallTime());
+      if (this.deps.queue.append(cp.bytes, cp.payload.time, 'system').ok) this.chain.commit(cp);
+    }
+    return true;
+  }
+
+  private record(body: RecordBody, priority: 'scan' | 'system'): ChainRecord | null {
+    const rec = this.chain.prepare(body, this.deps.clock.wallTime());
+    return this.store(rec, priority) ? rec : null;
+  }
+
+  onTap(listener: (e: TapEvent) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  private emit(e: TapEvent): TapEvent {
+    this.lastTap = e;
+    for (let i = 0; i < this.listeners.length; i++) this.listeners[i](e);
+    return e;
+  }
+
+  private tap(kind: TapEvent['kind'], uid: Uint8Array, shown: Shown, extra?: { judgement?: Judgement; seq?: number }): TapEvent {
+    const e: TapEvent = { kind: kind, uid: hex(uid), shown: shown, time: this.deps.clock.wallTime() };
+    if (extra && extra.judgement) e.judgement = extra.judgement;
+    if (extra && extra.seq !== undefined) e.seq = extra.seq;
+    return this.emit(e);
+  }
+
+  /**
+   * One poll: REQA; a tag that answers is handled and halted (so it is not read again while it stays on the
+   * reader). Returns what happened, or null when no tag was there.
+   */
+  async pollOnce(): Promise<TapEvent | null> {
+    const reader = this.deps.reader;
+    const a = await reader.activate();
+    if (!a.ok) {
+      // A tag half-way through anticollision stays READY and ignores the next REQA: reset it.
+      if (a.reason !== 'timeout') await reader.resetField();
+      return null;
+    }
+    let event: TapEvent;
+    if ((a.value.sak & 0x7f) === 0x08) event = await this.handleBadge(a.value);
+    else event = await this.handlePackage(a.value);
+    await reader.halt();
+    return event;
+  }
+
+  private async handleBadge(a: Activation): Promise<TapEvent> {
+    const badge = await readBadge(this.deps.reader, a, this.config.badge.block, this.config.badge.key);
+    if (!badge.ok) return this.tap('badge-error', a.uid, this.feedback.give('badge-unreadable', 'BADGE NOT READ', 'Tap the badge again'));
+    if (this.inspector === badge.inspector) {
+      const rec = this.record({ kind: 'logout', inspector: badge.inspector }, 'system');
+      this.inspector = null;
+      return this.tap('logout', a.uid, this.feedback.give('logout', 'LOGGED OUT', badge.inspector), { seq: rec ? rec.seq : undefined });
+    }
+    if (this.inspector) this.record({ kind: 'logout', inspector: this.inspector }, 'system');
+    const rec = this.record({ kind: 'login', inspector: badge.inspector, site: this.config.site }, 'system');
+    if (!rec) return this.tap('refused', a.uid, this.feedback.give('full', 'STORAGE FULL', 'Sync the scanner before going on'));
+    this.inspector = badge.inspector;
+    return this.tap('login', a.uid, this.feedback.give('login', 'LOGGED IN', badge.inspector), { seq: rec.seq });
+  }
+
+  private async readWithRetries(a: Activation): Promise<Type2Reading> {
+    let reading = await readType2(this.deps.reader, a);
+    for (let i = 0; i < this.config.readRetries && reading.error && transient(reading.error); i++) {
+      // The tag may have moved: power it afresh and select it again by its UID.
+      await this.deps.reader.resetField();
+      const again = await this.deps.reader.select(a.uid);
+      if (!again.ok) continue;
+      reading = await readType2(this.deps.reader, again.value);
+    }
+    return reading;
+  }
+
+  private async handlePackage(a: Activation): Promise<TapEvent> {
+    const now = this.deps.clock.wallTime();
+    if (!this.inspector) return this.tap('refused', a.uid, this.feedback.give('login-required', 'LOG IN FIRST', 'Tap your badge'));
+    const uidHex = hex(a.uid);
+    if (this.config.dedupeWindowMs > 0 && uidHex === this.lastScanUid && now - this.lastScanAt < this.config.dedupeWindowMs && this.lastTap) {
+      const before = this.lastTap.shown;
+      return this.tap('repeat', a.uid, this.feedback.give('repeat', before.headline, '(already scanned) ' + before.detail));
+    }
+    if (this.deps.queue.status().state === 'full') {
+      return this.tap('refused', a.uid, this.feedback.give('full', 'STORAGE FULL - scan not saved', 'Sync the scanner, then scan again'));
+    }
+    const reading = isType2(a) ? await this.readWithRetries(a) : { kind: 'other' as const, activation: a };
+    const j = judge(reading, this.config.trust, this.deps.crypto, now);
+    const body: RecordBody = {
+      kind: 'scan',
+      uid: a.uid,
+      tagType: j.tagType,
+      originality: j.originality,
+      tamper: j.tamper,
+      verdict: j.verdict,
+      reasons: j.reasons,
+      inspector: this.inspector,
+      site: this.config.site,
+    };
+    if (j.seal) body.seal = j.seal;
+    if (j.digitalLink !== undefined) body.digitalLink = j.digitalLink;
+    const rec = this.record(body, 'scan');
+    // Feedback only after the record is durable (DESIGN.md): a scan the inspector was told about is never lost.
+    if (!rec) return this.tap('refused', a.uid, this.feedback.give('full', 'STORAGE FULL - scan not saved', 'Sync the scanner, then scan again'));
+    this.scans++;
+    this.lastScanUid = uidHex;
+    this.lastScanAt = now;
+    const signal: Signal = j.verdict === 'genuine' && j.expired ? 'genuine-expired' : j.verdict;
+    return this.tap('scan', a.uid, this.feedback.give(signal, j.headline, describe(j)), { judgement: j, seq: rec.seq });
+  }
+
+  /** Polls until {@link stop}. */
+  run(): Promise<void> {
+    if (this.loop) return this.loop;
+    this.running = true;
+    const go = async (): Promise<void> => {
+      while (this.running) {
+        await this.pollOnce();
+        await this.deps.clock.sleep(this.config.pollIntervalMs);
+      }
+    };
+    this.loop = go().then(() => {
+      this.loop = null;
+    });
+    return this.loop;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.loop) await this.loop;
+  }
+
+  status(): ScannerStatus {
+    return {
+      device: this.config.deviceId,
+      inspector: this.inspector,
+      boot: this.deps.boot,
+      scans: this.scans,
+      lastTap: this.lastTap,
+      queue: this.deps.queue.status(),
+      running: this.running,
+    };
+  }
+}
+
+/** The display's second line: the product, or the first reason in words. */
+function describe(j: Judgement): string {
+  if (j.verdict === 'genuine') {
+    const l = j.link;
+    if (!l) return '';
+    return 'GTIN ' + l.gtin + (l.serial ? ' SN ' + l.serial : '') + (l.expiry ? ' EXP ' + l.expiry : '');
+  }
+  for (let i = 0; i < j.findings.length; i++) if (j.findings[i].level === j.verdict) return j.findings[i].text;
+  return '';
+}

@@ -1,0 +1,90 @@
+/** A whole simulated scanner for tests: reader world, NOR-flash queue, Ed25519 identity, recorded feedback. */
+import { world, type World } from './world.js';
+import { NorFlash } from '../../sim/flash/nor-flash.js';
+import { NorSegmentStorage } from '../../sim/flash/nor-segment-storage.js';
+import { Queue } from '../../firmware/queue/queue.js';
+import { Scanner } from '../../firmware/app/scanner.js';
+import type { ScannerConfig } from '../../firmware/app/config.js';
+import { createNodeCrypto } from '../../hal/node/crypto.js';
+import { ed25519Signer } from '../../firmware/records/signers.js';
+import { SIM_ORIGINALITY_PUBLIC_KEY, MifareClassic1K } from '../../sim/tags/index.js';
+import { badgeBlock } from '../../firmware/app/badge.js';
+import { verifyRecords } from '../../firmware/records/verify.js';
+import type { BeepPattern, LedColor } from '../../hal/feedback.js';
+import type { Picc } from '../../sim/rf/air.js';
+
+export const crypto = createNodeCrypto();
+export const issuer = crypto.ed25519!.generateKeyPair();
+export const deviceKey = crypto.ed25519!.generateKeyPair();
+export const DEVICE = 'scanner-test-1';
+
+export function config(extra: Partial<ScannerConfig> = {}): ScannerConfig {
+  return {
+    deviceId: DEVICE,
+    site: '9506000000001',
+    firmware: 'sealscan-test',
+    trust: { issuers: [{ name: 'Acme Pharma', publicKey: issuer.publicKey }], originalityKeys: [{ name: 'simulator', publicKey: SIM_ORIGINALITY_PUBLIC_KEY }] },
+    ...extra,
+  };
+}
+
+export interface Ui {
+  led: LedColor[];
+  beeps: BeepPattern[];
+  lines: string[];
+}
+
+export interface Device {
+  w: World;
+  flash: NorFlash;
+  queue: Queue;
+  scanner: Scanner;
+  ui: Ui;
+  report: ReturnType<typeof Queue.open>['report'];
+}
+
+export async function device(options: { tags?: Picc[]; image?: Uint8Array; boot?: number; config?: Partial<ScannerConfig>; sectors?: number } = {}): Promise<Device> {
+  const w = await world(options.tags ?? []);
+  const flash = new NorFlash({ sectorCount: options.sectors ?? 64, image: options.image });
+  const storage = new NorSegmentStorage(flash);
+  const { queue, report } = Queue.open(storage, { sha256: crypto });
+  const ui: Ui = { led: [], beeps: [], lines: [] };
+  const scanner = new Scanner({
+    reader: w.reader,
+    clock: w.clock,
+    crypto,
+    signer: ed25519Signer(crypto.ed25519!, deviceKey.privateKey),
+    queue,
+    report,
+    boot: options.boot ?? 0,
+    reset: 'power-on',
+    feedback: {
+      led: { set: (c) => ui.led.push(c) },
+      buzzer: { play: (p) => ui.beeps.push(p) },
+      display: { show: (h, d) => ui.lines.push(h + (d ? ' | ' + d : '')) },
+    },
+    config: config(options.config),
+  });
+  return { w, flash, queue, scanner, ui, report };
+}
+
+export function badge(inspector: string, uid = [0xba, 0xd6, 0xe0, 0x01]): MifareClassic1K {
+  return new MifareClassic1K({ uid, blocks: { 4: Array.from(badgeBlock(inspector)) } });
+}
+
+/** Places `tag`, polls once, removes it (a tap). */
+export async function tapOnce(d: Device, tag: Picc) {
+  d.w.field.place(tag);
+  const e = await d.scanner.pollOnce();
+  d.w.field.remove(tag);
+  return e;
+}
+
+/** Every record still in the queue (acked ones excluded). */
+export function queued(q: Queue): Uint8Array[] {
+  return q.read({ maxCount: 100000, maxBytes: 1 << 30 }).map((e) => e.record);
+}
+
+export function verify(records: Uint8Array[]) {
+  return verifyRecords(records, (id) => (id === DEVICE ? { alg: -8, publicKey: deviceKey.publicKey } : undefined), crypto);
+}
