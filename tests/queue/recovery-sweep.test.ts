@@ -1,7 +1,9 @@
 // Power cut at every program and erase of a workload (and inside writes), reboot on the surviving image, check.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { countOps, cutRun, seen, type WorkloadOptions } from './workload.js';
+import { PowerLossError } from '../../sim/flash/index.js';
+import { prng } from './helpers.js';
+import { countOps, cutRun, seen, Workload, type WorkloadOptions } from './workload.js';
 
 const base: WorkloadOptions = { seed: 7, records: 300 };
 
@@ -31,6 +33,29 @@ test('two-sector segments: cuts at every operation', () => {
   let cuts = 0;
   for (let n = 1; n <= total; n++) for (const k of [undefined, 5, 2000]) if (cutRun(opts, n, k) === 'cut') cuts++;
   console.log(`  ${cuts} cuts with two-sector segments`);
+});
+
+test('chained cuts: power fails again while the app declares a loss or right after, 40 times in a row', () => {
+  for (const seed of [3, 4, 5]) {
+    const rnd = prng(seed * 31);
+    const w = new Workload({ seed, records: 0, sectorCount: 16 });
+    let cuts = 0;
+    while (cuts < 40) {
+      w.flash.cutAfter(1 + Math.floor(rnd() * (rnd() < 0.5 ? 6 : 60)), rnd() < 0.5 ? undefined : Math.floor(rnd() * 300));
+      try {
+        w.declareLosses();
+        w.run(10);
+        w.rebootClean();
+        continue;
+      } catch (e) {
+        if (!(e instanceof PowerLossError)) throw e;
+      }
+      w.rebootAfterCut();
+      cuts++;
+    }
+    w.declareLosses();
+    w.rebootClean();
+  }
 });
 
 test.run();
