@@ -10,7 +10,7 @@ export type {
   QueueStatus,
   ReadLimits,
   StorageState,
-} from './queue.js';
+} from './types.js';
 export type { Discard, DiscardReason, RecoveryReport } from './report.js';
 export type { SeqRange } from './format.js';
 export type { StateCopyStatus } from './state.js';

@@ -44,10 +44,3 @@ export function intersect(a: SeqRange[], b: SeqRange[]): SeqRange[] {
 export function above(ranges: SeqRange[], floor: number): SeqRange[] {
   return subtract(ranges, [[-1, floor]]);
 }
-
-/** How many seqs `ranges` (normalized) holds. */
-export function size(ranges: SeqRange[]): number {
-  let n = 0;
-  for (let i = 0; i < ranges.length; i++) n += ranges[i][1] - ranges[i][0] + 1;
-  return n;
-}

@@ -76,9 +76,7 @@ export function recover(storage: SegmentStorage, sha: Sha256): Recovered {
     }
     if (s.max > accepted) accepted = s.max;
     if (s.firstSeq > maxFirst) maxFirst = s.firstSeq;
-    const torn = s.tornTail;
-    const seqs = torn && s.seqsOf(torn);
-    if (seqs && seqs[1] > tornHigh) tornHigh = seqs[1];
+    if (s.tornHigh > tornHigh) tornHigh = s.tornHigh;
   }
 
   const declaredBefore = st ? above(st.declared, acked) : [];
@@ -105,17 +103,14 @@ export function recover(storage: SegmentStorage, sha: Sha256): Recovered {
   const segments: LiveSegment[] = [];
   for (let i = 0; i < scans.length; i++) {
     const s = scans[i];
-    const torn = s.tornTail;
-    const seqs = torn && s.seqsOf(torn);
-    const high = maxOf([s.max, seqs ? seqs[1] : -1, s.firstSeq - 1]);
-    if (high <= acked && i < scans.length - 1) {
+    if (s.high <= acked && i < scans.length - 1) {
       discarded.push({ reason: 'stale', slot: s.slot, offset: 0, length: s.extent });
       storage.erase(s.slot);
       erased.push(s.slot);
       continue;
     }
     describe(s, discarded);
-    segments.push({ slot: s.slot, end: s.extent, high });
+    segments.push({ slot: s.slot, end: s.extent, high: s.high });
   }
   for (let i = 0; i < garbage.length; i++) {
     discarded.push({ reason: 'unreadable-slot', slot: garbage[i].slot, offset: 0, length: garbage[i].extent });

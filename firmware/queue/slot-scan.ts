@@ -54,6 +54,20 @@ export class SlotScan implements ScanSink {
     return r && r.kind === 'damaged' && r.offset + r.length === this.extent ? r : undefined;
   }
 
+  /** Highest seq the torn tail may hold (-1: no torn tail, or its seqs cannot be told). */
+  get tornHigh(): number {
+    const torn = this.tornTail;
+    const seqs = torn && this.seqsOf(torn);
+    return seqs ? seqs[1] : -1;
+  }
+
+  /** Highest seq that may be in this slot: accepted, torn, or the one before its header's firstSeq. */
+  get high(): number {
+    const torn = this.tornHigh;
+    const h = this.max > torn ? this.max : torn;
+    return h > this.firstSeq - 1 ? h : this.firstSeq - 1;
+  }
+
   frame(bytes: Uint8Array, at: number, offset: number, seq: number, size: number): boolean {
     const run = this.runs[this.runs.length - 1];
     if (run && run[1] + 1 === seq) run[1] = seq;
