@@ -219,6 +219,30 @@ test('declared losses are not reported again after a reboot', () => {
   assert.ok(third.report.clean);
 });
 
+test('a duplicated segment (same seqs in two slots) is read once and its copies reported, nothing lost', () => {
+  const d = device(12);
+  const { queue, storage } = d.boot();
+  for (let s = 0; s < 30; s++) queue.append(rec(s), T + s);
+  const middle = storage.appends[15].slot;
+  const img = d.flash().image();
+  const spare = [...Array(10).keys()].find((slot) => !storage.appends.some((a) => a.slot === slot)) as number;
+  img.copyWithin((2 + spare) * 4096, (2 + middle) * 4096, (3 + middle) * 4096);
+  const flash = new NorFlash({ sectorCount: 12, image: img });
+  const r = Queue.open(new NorSegmentStorage(flash), { sha256: sha });
+  assert.equal(r.report.lost, []);
+  const dups = r.report.discarded.filter((x) => x.reason === 'duplicate');
+  const framesInMiddle = storage.appends.filter((a) => a.slot === middle).length;
+  assert.is(dups.length, framesInMiddle);
+  assert.ok(dups.every((x) => x.slot === Math.max(spare, middle)), 'the copy in the higher slot is the one set aside');
+  assert.equal(r.queue.read({ maxCount: 100, maxBytes: 1e6 }).map((e) => e.seq), [...Array(30).keys()]);
+  assert.is(r.queue.status().unacked, 30);
+  assert.equal(r.queue.append(rec(30), T), { ok: true, seq: 30 });
+  r.queue.ack(30);
+  const again = Queue.open(new NorSegmentStorage(flash.restart()), { sha256: sha });
+  assert.ok(again.report.clean, JSON.stringify(again.report.discarded));
+  assert.is(again.report.nextSeq, 31);
+});
+
 test('the same queue on files: durable, acked, freed, reopened', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sealscan-queue-'));
   try {
