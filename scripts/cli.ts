@@ -9,6 +9,10 @@ interface Command {
 const commands: Record<string, Command> = {
   demo: { summary: 'read every virtual tag on a simulated MFRC522 and print what the driver sees', load: () => import('./commands/demo.js') },
   verify: { summary: 'verify exported scan records offline: signatures, chains, gaps, forks, replays', load: () => import('./commands/verify.js') },
+  'issuer-key': { summary: 'make a packaging station issuer key (Ed25519) for sealing', load: () => import('./commands/issuer-key.js') },
+  tag: { summary: 'make, show, clone or tamper with virtual tags (files) for the simulator', load: () => import('./commands/tag.js') },
+  seal: { summary: 'write a signed seal (Digital Link + seal record) onto the tag on the reader', load: () => import('./commands/seal.js') },
+  check: { summary: 'judge the seal of the tag on the reader as a scanner would, without recording', load: () => import('./commands/check.js') },
   keys: { summary: 'make a device signing key (Ed25519 or HMAC) and show its public part', load: () => import('./commands/keys.js') },
 };
 

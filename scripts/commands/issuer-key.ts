@@ -1,0 +1,43 @@
+import { parseArgs } from 'node:util';
+import { mkdirSync } from 'node:fs';
+import { createNodeCrypto } from '../../hal/node/crypto.js';
+import { createIssuerKey, IssuerKeyError } from '../issuer-keys.js';
+
+const USAGE = `usage: sealscan issuer-key new --name NAME [--out DIR]
+
+Makes a packaging station's issuer key (Ed25519) in DIR (default: the current directory):
+  NAME.issuer-key.json  the private key, mode 0600; keep it on the packaging station only
+  NAME.issuer.json      the public key; add it to the scanners' trusted issuers
+
+Prints the public key and its 4-byte key id (what seals carry), never the private key.`;
+
+export async function run(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: args.slice(1), options: { name: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } } }));
+  } catch (e) {
+    console.error(`sealscan issuer-key: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help || args.includes('--help')) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args[0] !== 'new' || !values.name) {
+    console.error(`sealscan issuer-key: ${args[0] !== 'new' ? 'say "new"' : '--name is required'}\n\n${USAGE}`);
+    return 2;
+  }
+  const dir = values.out ?? '.';
+  try {
+    mkdirSync(dir, { recursive: true });
+    const k = createIssuerKey(dir, values.name, createNodeCrypto());
+    console.log(`issuer ${k.pub.name}\n  public key ${k.pub.publicKey}\n  key id     ${k.pub.keyId}\n  private    ${k.privateFile} (mode 0600)\n  public     ${k.publicFile}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof IssuerKeyError) {
+      console.error(`sealscan issuer-key: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,77 @@
+import { parseArgs } from 'node:util';
+import { createNodeCrypto } from '../../hal/node/crypto.js';
+import { sealTag } from '../../firmware/seals/sealer.js';
+import { IssuerKeyError, loadIssuerKey } from '../issuer-keys.js';
+import { withTag, ReaderUseError } from '../readers.js';
+
+const USAGE = `usage: sealscan seal --link URI --key ISSUER.issuer-key.json (--tag FILE | --reader pi) [options]
+
+The packaging station's command: writes a seal onto the tag on the reader. The seal is an NDEF message with the
+package's GS1 Digital Link (what any phone opens) and a seal record signed with the issuer key over the tag's UID,
+the link, the sealing time and the key id (docs/seal-format.md).
+
+  --link URI            GS1 Digital Link, e.g. https://id.gs1.org/01/09506000134352/21/ABC123 (checked first)
+  --key FILE            the issuer's private key (sealscan issuer-key new)
+  --tag FILE            a virtual tag file on the simulated reader (sealscan tag new), saved afterwards
+  --reader pi           the MFRC522 on this Raspberry Pi's SPI0; waits up to 30 s for a tag
+  --protect PWD         write-protect the seal with this 4-byte password (hex), PACK from --pack (default 0000)
+  --pack PACK           2-byte PACK (hex) answered to a correct password
+  --current-password P  the tag is already protected with P (hex) (resealing)
+  --replace             overwrite a seal already on the tag
+  --time ISO            sealing time (default now)
+
+exit status: 0 sealed, 1 the tag refused or the seal did not fit, 2 usage error`;
+
+function hexArg(name: string, v: string | undefined, n: number): Uint8Array | undefined {
+  if (v === undefined) return undefined;
+  if (!new RegExp(`^[0-9a-fA-F]{${2 * n}}$`).test(v)) throw new ReaderUseError(`--${name} must be ${n} bytes of hex`);
+  return Uint8Array.from(Buffer.from(v, 'hex'));
+}
+
+export async function run(args: string[]): Promise<number> {
+  if (args.includes('--help')) {
+    console.log(USAGE);
+    return 0;
+  }
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        link: { type: 'string' }, key: { type: 'string' }, tag: { type: 'string' }, reader: { type: 'string' },
+        protect: { type: 'string' }, pack: { type: 'string' }, 'current-password': { type: 'string' }, replace: { type: 'boolean' }, time: { type: 'string' },
+      },
+    }));
+  } catch (e) {
+    console.error(`sealscan seal: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    if (!values.link) throw new ReaderUseError('--link is required');
+    if (!values.key) throw new ReaderUseError('--key is required');
+    const issuer = loadIssuerKey(values.key);
+    const time = values.time ? Date.parse(values.time) : Date.now();
+    if (!Number.isFinite(time)) throw new ReaderUseError(`--time "${values.time}" is not a date`);
+    const password = hexArg('protect', values.protect, 4);
+    const pack = hexArg('pack', values.pack, 2) ?? new Uint8Array(2);
+    const current = hexArg('current-password', values['current-password'], 4);
+    const crypto = createNodeCrypto();
+    const r = await withTag({ tag: values.tag, reader: values.reader }, true, 30000, (reader, a) =>
+      sealTag(reader, a, { link: values.link!, issuer, sealedAt: Math.floor(time / 1000), protect: password ? { password, pack } : undefined, currentPassword: current, replace: values.replace }, crypto),
+    );
+    if (!r.ok) {
+      const why = r.stage === 'link' ? `the link is malformed (${r.finding.code}): ${r.finding.message}` : r.stage === 'tag' ? r.message : r.stage === 'radio' ? `the tag refused: ${r.error.message}` : `${r.error.finding.code}: ${r.error.finding.message}`;
+      console.error(`sealscan seal: not sealed: ${why}`);
+      return r.stage === 'link' ? 2 : 1;
+    }
+    const uid = Buffer.from(r.uid).toString('hex').toUpperCase();
+    console.log(`sealed ${r.model} ${uid} for ${issuer.name}${r.protected ? ', write-protected' : ''}\n  link ${values.link}\n  time ${new Date(r.seal.sealedAt * 1000).toISOString()}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof ReaderUseError || e instanceof IssuerKeyError || (e as { code?: string }).code === 'SPI_IO' || (e as { code?: string }).code === 'NO_CHIP') {
+      console.error(`sealscan seal: ${(e as Error).message}`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,155 @@
+import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { newTag, TAG_KINDS, type TagKind, hex, randomUid, kindOf } from '../../sim/tag-file.js';
+import { readTagFile, writeTagFile, ReaderUseError } from '../sim-reader.js';
+import { Ntag21x, Ntag213TT, UltralightEV1, MifareClassic1K } from '../../sim/tags/index.js';
+import { parseType2Ndef } from '../../firmware/tags/type2-ndef.js';
+import { findSealParts } from '../../firmware/seals/seal-ndef.js';
+import { decodeSeal } from '../../firmware/seals/seal.js';
+import { badgeBlock } from '../../firmware/app/badge.js';
+import { lookupVersion } from '../../firmware/tags/type2-catalog.js';
+import type { Picc } from '../../sim/rf/air.js';
+
+const USAGE = `usage: sealscan tag <action> ...
+
+Virtual tags as files, for the simulator (the web console loads them too):
+  sealscan tag new KIND --out FILE [--uid HEX] [--label TEXT] [--badge ID]
+      KIND: ${TAG_KINDS.join(', ')}
+      --badge ID   (mifare-classic-1k) make an inspector badge holding ID in block 4
+  sealscan tag show FILE                 type, UID, NDEF records, seal, tamper loop
+  sealscan tag clone FILE --out FILE2 --mode copy-seal|magic
+      copy-seal  another tag of the same type with this tag's memory (a copied seal: new UID)
+      magic      a "magic" clone: same UID and memory, but a chip that cannot produce NXP's signature
+  sealscan tag tamper FILE --open|--close   (ntag213tt) cut or repair the tamper wire`;
+
+function fail(message: string): number {
+  console.error(`sealscan tag: ${message}\n\n${USAGE}`);
+  return 2;
+}
+
+export async function run(args: string[]): Promise<number> {
+  if (args.length === 0 || args.includes('--help')) {
+    console.log(USAGE);
+    return args.length === 0 ? 2 : 0;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: args.slice(1),
+      allowPositionals: true,
+      options: { out: { type: 'string' }, uid: { type: 'string' }, label: { type: 'string' }, mode: { type: 'string' }, open: { type: 'boolean' }, close: { type: 'boolean' }, badge: { type: 'string' } },
+    });
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  try {
+    switch (args[0]) {
+      case 'new':
+        return make(positionals[0], values);
+      case 'show':
+        if (!positionals[0]) return fail('show needs a FILE');
+        show(positionals[0]);
+        return 0;
+      case 'clone':
+        return clone(positionals[0], values.out, values.mode);
+      case 'tamper':
+        return tamper(positionals[0], !!values.open, !!values.close);
+      default:
+        return fail(`unknown action "${args[0]}"`);
+    }
+  } catch (e) {
+    if (e instanceof ReaderUseError) {
+      console.error(`sealscan tag: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+function make(kind: string | undefined, v: { out?: string; uid?: string; label?: string; badge?: string }): number {
+  if (!kind || !TAG_KINDS.includes(kind as TagKind)) return fail(`KIND must be one of ${TAG_KINDS.join(', ')}`);
+  if (!v.out) return fail('--out FILE is required');
+  if (existsSync(v.out)) return fail(`${v.out} exists; tags are not overwritten`);
+  let uid: Uint8Array | undefined;
+  if (v.uid !== undefined) {
+    const n = kind === 'mifare-classic-1k' ? 4 : 7;
+    if (!new RegExp(`^[0-9a-fA-F]{${2 * n}}$`).test(v.uid)) return fail(`--uid must be ${n} bytes of hex for ${kind}`);
+    uid = Uint8Array.from(Buffer.from(v.uid, 'hex'));
+  }
+  let tag = newTag(kind as TagKind, uid);
+  if (v.badge !== undefined) {
+    if (kind !== 'mifare-classic-1k') return fail('--badge needs KIND mifare-classic-1k');
+    let block;
+    try {
+      block = badgeBlock(v.badge);
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+    tag = new MifareClassic1K({ uid: (tag as MifareClassic1K).uid, blocks: { 4: block } });
+  }
+  writeTagFile(v.out, tag, v.label ?? (v.badge ? `badge ${v.badge}` : undefined));
+  console.log(`${kind} ${hex((tag as unknown as { uid: Uint8Array }).uid)} -> ${v.out}`);
+  return 0;
+}
+
+function show(file: string): void {
+  const { tag, label } = readTagFile(file);
+  const t = tag as Ntag21x | UltralightEV1 | MifareClassic1K;
+  console.log(`${tag.label}${label ? `  (${label})` : ''}\n  UID ${hex(t.uid)}`);
+  if (t instanceof MifareClassic1K) {
+    const b4 = t.block(4);
+    console.log(`  block 4: ${hex(b4)}`);
+    return;
+  }
+  const mem = t.dump();
+  const ndef = parseType2Ndef(mem);
+  if (!ndef.ok) console.log(`  NDEF: none (${ndef.finding.code}: ${ndef.finding.message})`);
+  else {
+    const parts = findSealParts(ndef.value.records);
+    console.log(`  NDEF: ${ndef.value.records.length} record(s)`);
+    if (parts.link) console.log(`  link: ${parts.link}`);
+    if (parts.sealPayload) {
+      const s = decodeSeal(parts.sealPayload);
+      console.log(s.ok ? `  seal: issuer key id ${hex(s.seal.keyId)}, sealed ${new Date(s.seal.sealedAt * 1000).toISOString()}` : `  seal: unreadable (${s.message})`);
+    }
+  }
+  if (t instanceof Ntag213TT) console.log(`  tamper wire: ${t.tamperLoopClosed ? 'intact' : 'cut'}${t.tamperDetected ? ', was seen open' : ''}`);
+  console.log(`  originality signature: ${hex(t.signature)}`);
+}
+
+function clone(file: string | undefined, out: string | undefined, mode: string | undefined): number {
+  if (!file || !out) return fail('clone needs FILE and --out FILE2');
+  if (mode !== 'copy-seal' && mode !== 'magic') return fail('--mode must be copy-seal or magic');
+  if (existsSync(out)) return fail(`${out} exists; tags are not overwritten`);
+  const { tag, label } = readTagFile(file);
+  if (tag instanceof MifareClassic1K) return fail('clone works on Type 2 tags');
+  const t = tag as Ntag21x | UltralightEV1;
+  const ctor = t.constructor as new (o: object) => Picc;
+  const mem = t.dump();
+  let copy: Picc;
+  if (mode === 'copy-seal') {
+    const spec = lookupVersion(t.version);
+    if (!spec) return fail('unknown tag version');
+    copy = new ctor({ uid: randomUid(kindOf(tag)), userData: Array.from(mem.slice(16, (spec.userEnd + 1) * 4)) });
+  } else {
+    // A magic clone answers READ_SIG with whatever was copied, but its own chip's key cannot sign a new UID:
+    // model it as a signature made for a different UID.
+    const other = new ctor({ uid: randomUid(kindOf(tag)) }) as Ntag21x;
+    copy = new ctor({ uid: t.uid, memory: mem, signature: Array.from(other.signature) });
+  }
+  writeTagFile(out, copy, `${mode} clone of ${label ?? file}`);
+  console.log(`${mode} clone of ${hex(t.uid)} -> ${out}`);
+  return 0;
+}
+
+function tamper(file: string | undefined, open: boolean, close: boolean): number {
+  if (!file || open === close) return fail('tamper needs FILE and exactly one of --open, --close');
+  const { tag, label } = readTagFile(file);
+  if (!(tag instanceof Ntag213TT)) return fail(`${file} is not an ntag213tt`);
+  if (open) tag.openTamperLoop();
+  else tag.closeTamperLoop();
+  writeTagFile(file, tag, label);
+  console.log(`tamper wire ${open ? 'cut' : 'repaired'}`);
+  return 0;
+}

@@ -1,0 +1,102 @@
+// Issuer keys of packaging stations: an Ed25519 key pair whose public half scanners trust. The private file is
+// created with mode 0600 and never overwritten; the public file is what goes into scanner configurations.
+import { closeSync, openSync, readFileSync, statSync, writeSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Crypto } from '../hal/crypto.js';
+import { issuerKeyId } from '../firmware/seals/seal.js';
+import type { IssuerKey } from '../firmware/seals/sealer.js';
+import type { TrustedIssuer } from '../firmware/seals/verdict.js';
+
+export interface IssuerPublicFile {
+  format: 'sealscan-issuer/1';
+  name: string;
+  publicKey: string;
+  keyId: string;
+}
+
+interface IssuerPrivateFile {
+  format: 'sealscan-issuer-key/1';
+  name: string;
+  privateKey: string;
+  publicKey: string;
+}
+
+export class IssuerKeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IssuerKeyError';
+  }
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+function fromHex(file: string, field: string, v: unknown, n: number): Uint8Array {
+  if (typeof v !== 'string' || !new RegExp(`^[0-9a-fA-F]{${2 * n}}$`).test(v)) throw new IssuerKeyError(`${file}: ${field} must be ${n} bytes of hex`);
+  return Uint8Array.from(Buffer.from(v, 'hex'));
+}
+
+function readJson(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new IssuerKeyError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    const v = JSON.parse(text);
+    if (v && typeof v === 'object') return v as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new IssuerKeyError(`${file} is not a JSON object`);
+}
+
+/** Makes a new issuer key in `dir`: NAME.issuer-key.json (private, 0600) and NAME.issuer.json (public). */
+export function createIssuerKey(dir: string, name: string, crypto: Crypto): { privateFile: string; publicFile: string; pub: IssuerPublicFile } {
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) throw new IssuerKeyError(`issuer name "${name}": 1 to 64 characters of A-Z a-z 0-9 . _ -`);
+  if (!crypto.ed25519) throw new IssuerKeyError('this platform has no Ed25519');
+  const pair = crypto.ed25519.generateKeyPair();
+  const privateFile = join(dir, `${name}.issuer-key.json`);
+  const publicFile = join(dir, `${name}.issuer.json`);
+  const priv: IssuerPrivateFile = { format: 'sealscan-issuer-key/1', name, privateKey: hex(pair.privateKey), publicKey: hex(pair.publicKey) };
+  let fd: number;
+  try {
+    fd = openSync(privateFile, 'wx', 0o600);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new IssuerKeyError(code === 'EEXIST' ? `${privateFile} exists; an issuer key is never overwritten` : `cannot create ${privateFile}: ${code}`);
+  }
+  try {
+    writeSync(fd, JSON.stringify(priv, null, 2) + '\n');
+  } finally {
+    closeSync(fd);
+  }
+  const pub: IssuerPublicFile = { format: 'sealscan-issuer/1', name, publicKey: hex(pair.publicKey), keyId: hex(issuerKeyId(pair.publicKey, crypto)) };
+  writeFileSync(publicFile, JSON.stringify(pub, null, 2) + '\n');
+  return { privateFile, publicFile, pub };
+}
+
+/** Loads a private issuer key; refuses a file group or others could read. */
+export function loadIssuerKey(file: string): IssuerKey & { name: string } {
+  const mode = statSafe(file);
+  if (mode & 0o077) throw new IssuerKeyError(`${file} is readable by others (mode ${(mode & 0o777).toString(8)}); run chmod 600 ${file}`);
+  const j = readJson(file);
+  if (j.format !== 'sealscan-issuer-key/1') throw new IssuerKeyError(`${file}: not an issuer key (format must be "sealscan-issuer-key/1")`);
+  return { name: String(j.name), privateKey: fromHex(file, 'privateKey', j.privateKey, 32), publicKey: fromHex(file, 'publicKey', j.publicKey, 32) };
+}
+
+/** Loads a public issuer file (or the public half of a private one) as a trusted issuer. */
+export function loadTrustedIssuer(file: string): TrustedIssuer {
+  const j = readJson(file);
+  if (j.format !== 'sealscan-issuer/1' && j.format !== 'sealscan-issuer-key/1') throw new IssuerKeyError(`${file}: not an issuer file`);
+  if (typeof j.name !== 'string' || !j.name) throw new IssuerKeyError(`${file}: name missing`);
+  return { name: j.name, publicKey: fromHex(file, 'publicKey', j.publicKey, 32) };
+}
+
+function statSafe(file: string): number {
+  try {
+    return statSync(file).mode;
+  } catch (e) {
+    throw new IssuerKeyError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code}`);
+  }
+}

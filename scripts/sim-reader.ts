@@ -1,0 +1,53 @@
+// A simulated reader for one virtual tag file: the same driver and protocol code as on a Pi, run against the
+// register-level chip with the tag on it. The tag is written back after the operation, so its memory (a seal,
+// a password) persists like on a real tag.
+import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { VirtualClock } from '../sim/clock.js';
+import { RfField } from '../sim/rf/field.js';
+import { SimMfrc522 } from '../sim/mfrc522/index.js';
+import { Mfrc522 } from '../hal/mfrc522/driver.js';
+import { Iso14443aReader } from '../hal/iso14443a/reader.js';
+import { loadTag, saveTag, TagFileError } from '../sim/tag-file.js';
+import type { Activation } from '../hal/reader.js';
+import type { Picc } from '../sim/rf/air.js';
+
+export class ReaderUseError extends Error {}
+
+export function readTagFile(file: string): { tag: Picc; label?: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ReaderUseError(`cannot read tag file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return { tag: loadTag(json), label: (json as { label?: string }).label };
+  } catch (e) {
+    if (e instanceof TagFileError) throw new ReaderUseError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+export function writeTagFile(file: string, tag: Picc, label?: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(saveTag(tag, label), null, 2) + '\n');
+  renameSync(tmp, file);
+}
+
+/** Puts the tag of `file` on a simulated reader, activates it and runs `fn`; saves the tag afterwards when `save`. */
+export async function onSimReader<T>(file: string, save: boolean, fn: (reader: Iso14443aReader, a: Activation, tag: Picc) => Promise<T>): Promise<T> {
+  const { tag, label } = readTagFile(file);
+  const clock = new VirtualClock({ epochMs: Date.now() });
+  const field = new RfField();
+  const chip = new SimMfrc522({ clock, field });
+  const driver = new Mfrc522(chip, clock);
+  await driver.init();
+  field.place(tag);
+  const reader = new Iso14443aReader(driver);
+  const a = await reader.activate();
+  if (!a.ok) throw new ReaderUseError(`the tag in ${file} does not answer on the simulated reader: ${a.message}`);
+  const result = await fn(reader, a.value, tag);
+  field.remove(tag);
+  if (save) writeTagFile(file, tag, label);
+  return result;
+}
