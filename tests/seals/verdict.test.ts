@@ -139,6 +139,16 @@ test('NTAG213 takes a seal with a Digital Link of up to 50 characters', async ()
   assert.ok(!r.ok && r.stage === 'memory' && r.error.finding.code === 'NDEF_TOO_LARGE', JSON.stringify(r));
 });
 
+test('an Ultralight EV1 MF0UL21 takes a seal with a link of up to 39 characters', async () => {
+  for (const [link, fits] of [['https://a.co/01/09506000134352/21/78901', true], ['https://a.co/01/09506000134352/21/789012', false]] as const) {
+    const w = await world([new UltralightEV1()]);
+    const a = await w.reader.activate();
+    if (!a.ok) throw new Error(a.message);
+    const r = await sealTag(w.reader, a.value, request({ link }), crypto);
+    assert.is(r.ok, fits, `${link.length} characters`);
+  }
+});
+
 test('a tag pulled away during the read is unreadable', async () => {
   const tag = new Ntag216();
   const { j } = await sealAndScan(tag, request(), trust, NOW, (w) => pullAwayAfterBytes(w.field, tag, 100));
