@@ -13,6 +13,8 @@ const commands: Record<string, Command> = {
   tag: { summary: 'make, show, clone or tamper with virtual tags (files) for the simulator', load: () => import('./commands/tag.js') },
   seal: { summary: 'write a signed seal (Digital Link + seal record) onto the tag on the reader', load: () => import('./commands/seal.js') },
   check: { summary: 'judge the seal of the tag on the reader as a scanner would, without recording', load: () => import('./commands/check.js') },
+  ingest: { summary: 'run the ingest service: verify, store and acknowledge uploaded records (SQLite)', load: () => import('./commands/ingest.js') },
+  export: { summary: 'export the records an ingest accepted: cose (for verify), epcis 2.0, or json', load: () => import('./commands/export.js') },
   keys: { summary: 'make a device signing key (Ed25519 or HMAC) and show its public part', load: () => import('./commands/keys.js') },
 };
 

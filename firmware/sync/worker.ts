@@ -1,0 +1,254 @@
+// The sync worker: sends the queue's unacked records to the ingest in seq order and frees them only on the
+// ingest's cumulative ack for this device. At-least-once: a crash or a lost answer means the same records go again
+// from the queue's durable ack point, and the ingest counts them as duplicates.
+import type { Clock } from '../../hal/clock.js';
+import type { Uplink, UplinkResult } from '../../hal/uplink.js';
+import { toHex } from '../records/bytes.js';
+import { DEFAULT_BACKOFF, fullJitter, parseHttpDate, retryAfterMs, type BackoffPolicy } from './backoff.js';
+import { CBOR_CONTENT_TYPE, encodeBatch, errorOf, parseAck, RECORDS_PATH, type EncodedBatch } from './protocol.js';
+import type { SyncError, SyncOptions, SyncQueue, SyncState, SyncStatus } from './types.js';
+
+/** What one attempt leads to: go on at once, wait for a nudge or poll, or wait `ms`. */
+type Next = { kind: 'more' } | { kind: 'idle' } | { kind: 'wait'; ms: number; state: 'backoff' | 'blocked' };
+
+/** A request that never answers cannot hold the worker: the clock's timeout wins, the late answer is dropped. */
+function withTimeout(clock: Clock, p: Promise<UplinkResult>, ms: number): Promise<UplinkResult> {
+  return new Promise<UplinkResult>((resolve) => {
+    let done = false;
+    const settle = (r: UplinkResult) => {
+      if (!done) {
+        done = true;
+        resolve(r);
+      }
+    };
+    p.then(settle, (e: unknown) => settle({ ok: false, reason: 'reset', message: 'uplink failed: ' + String(e) }));
+    clock.sleep(ms).then(() => settle({ ok: false, reason: 'timeout', message: 'no answer within ' + ms + ' ms' }));
+  });
+}
+
+/**
+ * Guarantees: records leave the queue only through `queue.ack(n)` with n at most the newest seq this worker sent
+ * and acknowledged by the ingest for this device (and, when the sent record is at hand, with the ingest's hash
+ * equal to ours); retries never stop while running; a permanent refusal is reported in `status()` and retried only
+ * at the backoff cap; every wait goes through the injected clock. One request at a time.
+ */
+export class SyncWorker {
+  private readonly o: SyncOptions;
+  private readonly policy: BackoffPolicy;
+  private readonly random: () => number;
+  private readonly timeoutMs: number;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private waker: (() => void) | undefined;
+  private nudged = false;
+  private st: SyncStatus;
+
+  constructor(options: SyncOptions) {
+    this.o = options;
+    this.policy = options.backoff || DEFAULT_BACKOFF;
+    this.random = options.random || Math.random;
+    this.timeoutMs = options.requestTimeoutMs || 30000;
+    const q = options.queue.status();
+    this.st = {
+      state: 'stopped',
+      lastSuccessAt: undefined,
+      lastError: undefined,
+      nextAttemptAt: undefined,
+      attempt: 0,
+      requests: 0,
+      recordsSent: 0,
+      recordsAcked: 0,
+      queueDepth: q.unacked,
+      ackedThrough: q.ackedThrough,
+      maxCount: options.maxCount || 200,
+      maxBytes: options.maxBytes || 262144,
+    };
+  }
+
+  /** A copy of the current status. */
+  status(): SyncStatus {
+    const q = this.o.queue.status();
+    const s = Object.assign({}, this.st);
+    s.queueDepth = q.unacked;
+    s.ackedThrough = q.ackedThrough;
+    if (s.lastError) s.lastError = Object.assign({}, s.lastError);
+    return s;
+  }
+
+  /** Starts the loop (no-op when running). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops after the request in flight (if any) ends or times out; resolves when the loop has ended. */
+  stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    return this.loop || Promise.resolve();
+  }
+
+  /** Try now: ends an idle, backoff or blocked wait at once (a new scan, an operator fixed the registration). */
+  syncNow(): void {
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waker;
+    this.waker = undefined;
+    if (w) w();
+    else this.nudged = true;
+  }
+
+  private wait(ms: number): Promise<void> {
+    if (this.nudged || !this.running) {
+      this.nudged = false;
+      return Promise.resolve();
+    }
+    this.st.nextAttemptAt = this.o.clock.wallTime() + ms;
+    return new Promise<void>((resolve) => {
+      let done = false;
+      const finish = () => {
+        if (!done) {
+          done = true;
+          if (this.waker === finish) this.waker = undefined;
+          resolve();
+        }
+      };
+      this.waker = finish;
+      this.o.clock.sleep(ms).then(finish);
+    });
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const next = await this.once();
+      if (!this.running) break;
+      if (next.kind === 'more') {
+        // Let the scanner run between batches: a long backlog must not starve the tap loop.
+        await this.o.clock.sleep(0);
+        continue;
+      }
+      this.st.state = next.kind === 'idle' ? 'idle' : next.state;
+      await this.wait(next.kind === 'idle' ? this.o.idlePollMs || 60000 : next.ms);
+      this.st.nextAttemptAt = undefined;
+    }
+    this.st.state = 'stopped';
+    this.st.nextAttemptAt = undefined;
+  }
+
+  /** One request: read a batch, send it, act on the answer. */
+  private async once(): Promise<Next> {
+    const q = this.o.queue;
+    const entries = q.status().unacked > 0 ? q.read({ maxCount: this.st.maxCount, maxBytes: this.st.maxBytes }) : [];
+    // Nothing readable (an empty queue, or only seqs recovery lost): wait for a nudge or the next poll.
+    if (!entries.length) return this.success(false);
+    const records: Uint8Array[] = [];
+    for (let i = 0; i < entries.length; i++) records.push(entries[i].record);
+    const batch = encodeBatch(records);
+    const seqs: number[] = [];
+    for (let i = 0; i < entries.length; i++) seqs.push(entries[i].seq);
+    this.st.state = 'sending';
+    this.st.requests++;
+    this.st.recordsSent += entries.length;
+    const headers: { [name: string]: string } = { 'content-type': CBOR_CONTENT_TYPE, accept: 'application/json' };
+    const extra = this.o.headers || {};
+    for (const k in extra) headers[k] = extra[k];
+    const request = this.o.uplink.request({ method: 'POST', path: RECORDS_PATH, headers: headers, body: batch.body, timeoutMs: this.timeoutMs });
+    // A little over the uplink's own timeout, so an uplink that honours it reports its own reason first.
+    const r = await withTimeout(this.o.clock, request, this.timeoutMs + 1000);
+    if (!r.ok) return this.transient({ kind: r.reason, message: r.message });
+    const res = r.response;
+    if (res.status === 200) return this.answered(res.body, batch, seqs);
+    const err = errorOf(res.body);
+    const what = 'HTTP ' + res.status + (err ? ' ' + err.code + ': ' + err.message : '');
+    if (res.status === 413 && this.st.maxCount > 1) {
+      // The ingest's limits are lower than ours: halve the batch and go again at once.
+      this.st.maxCount = Math.max(1, Math.floor(Math.min(this.st.maxCount, entries.length) / 2));
+      this.st.maxBytes = Math.max(1, Math.floor(this.st.maxBytes / 2));
+      this.fail({ kind: 'http', status: 413, code: err && err.code, message: what + '; batch limits halved', permanent: false });
+      return { kind: 'more' };
+    }
+    const retryable = res.status === 408 || res.status === 429 || res.status >= 500 || res.status < 400;
+    if (!retryable) return this.blocked({ kind: 'http', status: res.status, code: err && err.code, message: what, seq: seqs[0] });
+    let floor = 0;
+    if (res.status === 429 || res.status === 503) {
+      const date = res.headers['date'] !== undefined ? parseHttpDate(res.headers['date']) : undefined;
+      const ra = retryAfterMs(res.headers['retry-after'], date !== undefined ? date : this.o.clock.wallTime());
+      if (ra !== undefined) floor = Math.min(ra, this.o.maxRetryAfterMs || 3600000);
+    }
+    return this.transient({ kind: 'http', status: res.status, code: err && err.code, message: what }, floor);
+  }
+
+  /** A 200: free what the ingest acknowledged for this device, then see whether anything was refused. */
+  private answered(body: Uint8Array, batch: EncodedBatch, seqs: number[]): Next {
+    const parsed = parseAck(body, this.o.device);
+    if (!parsed.ok) return this.transient({ kind: 'answer', message: parsed.message });
+    const q = this.o.queue;
+    const before = q.status().ackedThrough;
+    const last = seqs[seqs.length - 1];
+    const ack = parsed.device;
+    if (ack && ack.ackedThrough > before) {
+      // Never free beyond what we sent: the ingest may know records we no longer hold in this batch's view.
+      const upTo = ack.ackedThrough < last ? ack.ackedThrough : last;
+      const i = seqs.indexOf(upTo);
+      if (i >= 0 && upTo === ack.ackedThrough) {
+        const ours = toHex(this.o.sha256.sha256(batch.body.subarray(batch.offsets[i], batch.offsets[i] + batch.lengths[i])));
+        if (ack.ackedHash !== ours) {
+          return this.blocked({ kind: 'ack-mismatch', message: 'ingest acked seq ' + upTo + ' with hash ' + ack.ackedHash + ', ours is ' + ours + '; nothing freed', seq: upTo });
+        }
+      }
+      q.ack(upTo);
+      this.st.recordsAcked += q.status().ackedThrough - before;
+    }
+    const progressed = q.status().ackedThrough > before;
+    const rejects = ack ? ack.rejected : [];
+    for (let i = 0; i < rejects.length; i++) {
+      if (rejects[i].permanent) {
+        const r = rejects[i];
+        return this.blocked({ kind: 'rejected', code: r.reason, seq: r.seq, message: 'ingest refused seq ' + r.seq + ': ' + r.reason + (r.message ? ' (' + r.message + ')' : '') });
+      }
+    }
+    if (parsed.malformed.length) {
+      const m = parsed.malformed[0];
+      const seq = m.index >= 0 && m.index < seqs.length ? seqs[m.index] : null;
+      return this.blocked({ kind: 'rejected', code: m.reason, seq: seq, message: 'ingest could not read the record with seq ' + seq + ': ' + m.message });
+    }
+    if (!progressed && q.status().ackedThrough < last) {
+      const why = ack ? 'ingest acked through ' + ack.ackedThrough + ', below our first unacked seq ' + seqs[0] : 'the answer names no records of ' + this.o.device;
+      return this.transient({ kind: 'answer', message: why });
+    }
+    return this.success(q.status().unacked > 0);
+  }
+
+  private success(more: boolean): Next {
+    this.st.attempt = 0;
+    this.st.lastSuccessAt = this.o.clock.wallTime();
+    this.st.lastError = undefined;
+    return more ? { kind: 'more' } : { kind: 'idle' };
+  }
+
+  private fail(e: Omit<SyncError, 'at'>): void {
+    const err: SyncError = { at: this.o.clock.wallTime(), kind: e.kind, permanent: e.permanent, message: e.message };
+    if (e.status !== undefined) err.status = e.status;
+    if (e.code !== undefined) err.code = e.code;
+    if (e.seq !== undefined) err.seq = e.seq;
+    this.st.lastError = err;
+  }
+
+  private transient(e: Omit<SyncError, 'at' | 'permanent'>, floorMs?: number): Next {
+    this.fail(Object.assign({ permanent: false }, e));
+    const jitter = fullJitter(this.policy, this.st.attempt, this.random);
+    this.st.attempt++;
+    return { kind: 'wait', state: 'backoff', ms: floorMs && floorMs > jitter ? floorMs : jitter };
+  }
+
+  private blocked(e: Omit<SyncError, 'at' | 'permanent'>): Next {
+    this.fail(Object.assign({ permanent: true }, e));
+    this.st.attempt++;
+    return { kind: 'wait', state: 'blocked', ms: this.policy.capMs };
+  }
+}
+
+

@@ -1,0 +1,91 @@
+// Small HTTP helpers for the ingest: bounded body reading, JSON answers, and one error type whose code and status
+// become the `{ "error": { "code", "message" } }` body every failure answers with.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** An answer other than success: HTTP status, a stable code (docs/ingest-api.md) and a message naming the problem. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: { [name: string]: string } = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/**
+ * The request body, at most `limit` bytes. A declared content-length over the limit is refused before reading; a
+ * body that grows past it while streaming is refused as soon as it does (413 body-too-large).
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > limit) {
+    return Promise.reject(new ApiError(413, 'body-too-large', `body of ${declared} bytes is over the limit of ${limit} bytes`));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (c: Buffer) => {
+      if (failed) return;
+      size += c.length;
+      if (size > limit) {
+        failed = true;
+        reject(new ApiError(413, 'body-too-large', `body is over the limit of ${limit} bytes`));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (failed) return;
+      const b = Buffer.concat(chunks, size);
+      resolve(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+    });
+    req.on('error', (e) => {
+      if (!failed) reject(new ApiError(400, 'body-unreadable', `request body broke off: ${e.message}`));
+      failed = true;
+    });
+  });
+}
+
+/** Sends `value` as JSON with `status`. */
+export function sendJson(res: ServerResponse, status: number, value: unknown, headers: { [name: string]: string } = {}): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), ...headers });
+  res.end(body);
+}
+
+/** Sends raw bytes with a content type. */
+export function sendBytes(res: ServerResponse, status: number, type: string, body: Uint8Array): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': String(body.length) });
+  res.end(body);
+}
+
+/** Sends an error body; for a 413 the connection is closed, since the rest of the body is not read. */
+export function sendError(res: ServerResponse, e: ApiError): void {
+  const headers: { [name: string]: string } = { ...e.headers };
+  if (e.status === 413) headers.connection = 'close';
+  sendJson(res, e.status, { error: { code: e.code, message: e.message } }, headers);
+}
+
+/** Parses a JSON body into an object, or throws a 400 naming where it broke. */
+export function jsonObject(body: Uint8Array): { [k: string]: unknown } {
+  let v: unknown;
+  try {
+    v = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+  } catch (e) {
+    throw new ApiError(400, 'bad-json', `body is not JSON: ${(e as Error).message}`);
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ApiError(400, 'bad-json', 'body must be a JSON object');
+  return v as { [k: string]: unknown };
+}
+
+/** A non-negative integer query parameter, or `fallback` when absent; 400 naming the parameter otherwise. */
+export function intParam(params: URLSearchParams, name: string, fallback: number, max: number): number {
+  const v = params.get(name);
+  if (v === null || v === '') return fallback;
+  if (!/^\d{1,15}$/.test(v)) throw new ApiError(400, 'bad-parameter', `${name} must be a non-negative integer, got ${JSON.stringify(v.slice(0, 40))}`);
+  return Math.min(Number(v), max);
+}

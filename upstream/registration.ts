@@ -1,0 +1,67 @@
+// POST /v1/devices bodies: a device id, its key algorithm and key (hex), optionally its site. Every refusal names
+// the field.
+import { isDeviceId } from '../firmware/records/record.js';
+import { gs1CheckOk } from './epcis.js';
+import { fromHex } from '../firmware/records/bytes.js';
+import { ed25519PublicKeyObject } from '../hal/node/crypto.js';
+import { ApiError } from './http-util.js';
+import type { DeviceRegistration, Site } from './store.js';
+
+const bad = (field: string, why: string) => new ApiError(400, 'bad-field', `${field}: ${why}`);
+
+/** True for a 13-digit GLN whose GS1 mod-10 check digit is right. */
+export function isGln(s: string): boolean {
+  return /^\d{13}$/.test(s) && gs1CheckOk(s);
+}
+
+function text(v: unknown, field: string, max: number): string {
+  if (typeof v !== 'string' || v.length < 1 || v.length > max) throw bad(field, `must be text of 1..${max} characters`);
+  return v;
+}
+
+function site(v: unknown): Site | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v)) throw bad('site', 'must be an object');
+  const o = v as { [k: string]: unknown };
+  for (const k of Object.keys(o)) if (!['id', 'name', 'gln', 'geo'].includes(k)) throw bad(`site.${k}`, 'is not a known field (id, name, gln, geo)');
+  const out: Site = { id: text(o.id, 'site.id', 64) };
+  if (o.name !== undefined) out.name = text(o.name, 'site.name', 200);
+  if (o.gln !== undefined) {
+    if (typeof o.gln !== 'string' || !isGln(o.gln)) throw bad('site.gln', 'must be a 13-digit GLN with a valid check digit');
+    out.gln = o.gln;
+  }
+  if (o.geo !== undefined) {
+    const g = o.geo as { latitude?: unknown; longitude?: unknown };
+    const lat = g && typeof g === 'object' ? g.latitude : undefined;
+    const lon = g && typeof g === 'object' ? g.longitude : undefined;
+    if (typeof lat !== 'number' || !(lat >= -90 && lat <= 90)) throw bad('site.geo.latitude', 'must be a number in -90..90');
+    if (typeof lon !== 'number' || !(lon >= -180 && lon <= 180)) throw bad('site.geo.longitude', 'must be a number in -180..180');
+    out.geo = { latitude: lat, longitude: lon };
+  }
+  return out;
+}
+
+/** The registration in `body`, checked; throws a 400 ApiError naming the field otherwise. */
+export function parseRegistration(body: { [k: string]: unknown }): DeviceRegistration {
+  for (const k of Object.keys(body)) if (!['id', 'alg', 'publicKey', 'hmacKey', 'site'].includes(k)) throw bad(k, 'is not a known field');
+  if (!isDeviceId(body.id)) throw bad('id', 'must be 1..64 characters of A-Z a-z 0-9 . _ : -');
+  const id = body.id;
+  if (body.alg === 'ed25519') {
+    if (body.hmacKey !== undefined) throw bad('hmacKey', 'not allowed with alg ed25519');
+    const key = typeof body.publicKey === 'string' ? fromHex(body.publicKey) : undefined;
+    if (!key || key.length !== 32) throw bad('publicKey', 'must be 32 bytes as 64 hex digits');
+    try {
+      ed25519PublicKeyObject(key);
+    } catch {
+      throw bad('publicKey', 'is not a valid Ed25519 public key');
+    }
+    return { id, alg: 'ed25519', key, site: site(body.site) };
+  }
+  if (body.alg === 'hmac-sha256') {
+    if (body.publicKey !== undefined) throw bad('publicKey', 'not allowed with alg hmac-sha256');
+    const key = typeof body.hmacKey === 'string' ? fromHex(body.hmacKey) : undefined;
+    if (!key || key.length < 32 || key.length > 64) throw bad('hmacKey', 'must be 32..64 bytes as hex');
+    return { id, alg: 'hmac-sha256', key, site: site(body.site) };
+  }
+  throw bad('alg', 'must be "ed25519" or "hmac-sha256"');
+}

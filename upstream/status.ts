@@ -1,0 +1,88 @@
+// GET /v1/devices/:id: where a device's chain stands, in the terms of reference §2.4 — last seq and hash, gaps
+// declared and undeclared, forks, refusals, and whether its newest checkpoint attests more than the ingest holds.
+import type { DeclaredRange, DeviceCounts, DeviceRow, Site } from './store.js';
+import { toHex } from '../firmware/records/bytes.js';
+
+/**
+ * intact: every seq up to the ack point is stored or declared and nothing is held, forked or broken; empty: no
+ * record yet; gap: verified records wait behind seqs nobody declared lost; forked: two records claim one seq;
+ * broken: a record did not link to its predecessor (chain-break refusals).
+ */
+export type ChainState = 'empty' | 'intact' | 'gap' | 'forked' | 'broken';
+
+export interface DeviceStatus {
+  id: string;
+  alg: 'ed25519' | 'hmac-sha256';
+  /** Ed25519 only: the public key (an HMAC key is a secret and never shown). */
+  publicKey?: string;
+  site: Site | null;
+  registeredAt: string;
+  lastSeenAt: string | null;
+  ackedThrough: number;
+  ackedHash: string | null;
+  lastSeq: number | null;
+  lastHash: string | null;
+  records: number;
+  held: number;
+  chain: ChainState;
+  gaps: { declared: DeclaredRange[]; undeclared: Array<{ first: number; last: number }> };
+  forks: Array<{ seq: number; hashes: string[] }>;
+  rejects: number;
+  rejectReasons: { [reason: string]: number };
+  /** Newest checkpoint seen; it attests `attests` records before it, the ingest holds `holds` of those seqs. */
+  checkpoint: { seq: number; attests: number; holds: number; truncationSuspected: boolean } | null;
+}
+
+/** Seq ranges between the ack point and the held records that no declaration covers. */
+function undeclared(ackedThrough: number, held: number[], declared: DeclaredRange[]): Array<{ first: number; last: number }> {
+  const out: Array<{ first: number; last: number }> = [];
+  let next = ackedThrough + 1;
+  const covered = (s: number) => declared.some((d) => d.first <= s && s <= d.last);
+  for (const h of held) {
+    let s = next;
+    while (s < h) {
+      if (covered(s)) {
+        s++;
+        continue;
+      }
+      let e = s;
+      while (e + 1 < h && !covered(e + 1)) e++;
+      out.push({ first: s, last: e });
+      s = e + 1;
+    }
+    next = h + 1;
+  }
+  return out;
+}
+
+export function deviceStatus(d: DeviceRow, c: DeviceCounts): DeviceStatus {
+  const gaps = undeclared(d.ackedThrough, c.heldSeqs, c.declared);
+  let chain: ChainState = c.records === 0 && c.held === 0 ? 'empty' : 'intact';
+  if (c.held > 0 || gaps.length) chain = 'gap';
+  if ((c.rejectReasons['chain-break'] ?? 0) > 0) chain = 'broken';
+  if (c.forks.length) chain = 'forked';
+  const holds = d.ackedThrough + 1;
+  const out: DeviceStatus = {
+    id: d.id,
+    alg: d.alg,
+    site: d.site ?? null,
+    registeredAt: new Date(d.registeredAt).toISOString(),
+    lastSeenAt: d.lastSeenAt === null ? null : new Date(d.lastSeenAt).toISOString(),
+    ackedThrough: d.ackedThrough,
+    ackedHash: d.ackedHash,
+    lastSeq: c.lastSeq,
+    lastHash: c.lastHash,
+    records: c.records,
+    held: c.held,
+    chain,
+    gaps: { declared: c.declared, undeclared: gaps },
+    forks: c.forks,
+    rejects: c.rejects,
+    rejectReasons: c.rejectReasons,
+    // A checkpoint counts as many records before it as its own seq; the ingest holds (stored or declared) every
+    // seq up to the ack point. A held checkpoint beyond the ack point is what a truncated upload looks like.
+    checkpoint: c.checkpoint ? { seq: c.checkpoint.seq, attests: c.checkpoint.seq, holds: Math.min(holds, c.checkpoint.seq), truncationSuspected: c.checkpoint.seq > holds } : null,
+  };
+  if (d.alg === 'ed25519') out.publicKey = toHex(d.key);
+  return out;
+}
