@@ -91,6 +91,15 @@ export function sealMessage(uid: Uint8Array, link: string, sealedAt: number, key
   return out;
 }
 
+/** True when `link` can be signed: printable ASCII only (a Digital Link is). */
+export function isPrintableAscii(link: string): boolean {
+  for (let i = 0; i < link.length; i++) {
+    const c = link.charCodeAt(i);
+    if (c > 0x7e || c < 0x20) return false;
+  }
+  return true;
+}
+
 /** The 4-byte key id of an issuer's Ed25519 public key. */
 export function issuerKeyId(publicKey: Uint8Array, crypto: Sha256): Uint8Array {
   return crypto.sha256(publicKey).slice(0, KEY_ID_SIZE);

@@ -2,7 +2,7 @@ import type { Crypto } from '../../hal/crypto.js';
 import type { Originality, TamperStatus, Verdict } from '../records/kinds.js';
 import type { TagReading } from '../scan/read-tag.js';
 import { parseType2Ndef } from '../tags/type2-ndef.js';
-import { decodeSeal, issuerKeyId, sealMessage } from './seal.js';
+import { decodeSeal, isPrintableAscii, issuerKeyId, sealMessage } from './seal.js';
 import { findSealParts } from './seal-ndef.js';
 import { parseDigitalLink, expiryLastDay, type DigitalLink } from './digital-link.js';
 import { originalityKeysFor, type OriginalityKey } from './originality-keys.js';
@@ -215,6 +215,11 @@ function checkSeal(memory: Uint8Array, userEnd: number, uid: Uint8Array, trust: 
   if (!crypto.ed25519) {
     j.issuer = candidates[0].name;
     add('seal-unchecked', 'unknown', 'This scanner cannot check seal signatures; the record is checked upstream.');
+    return;
+  }
+  if (!isPrintableAscii(parts.link) || parts.link.length > 0xffff) {
+    // No packaging station signs such a link: the tag was written by something else.
+    add('seal-signature-bad', 'invalid-seal', 'The seal does not belong to this tag: it was copied from another tag or altered.');
     return;
   }
   const msg = sealMessage(uid, parts.link, seal.seal.sealedAt, seal.seal.keyId);

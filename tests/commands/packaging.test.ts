@@ -47,6 +47,23 @@ test('seal a tag, check it genuine; copies and clones are caught', () => {
   assert.match(unknownIssuer.out, /issuer-unknown/);
 });
 
+test('sealscan seal on each virtual Type 2 tag type reads back genuine', () => {
+  const kinds: Array<[string, string]> = [
+    ['ntag215', LINK],
+    ['ntag216', LINK],
+    ['ntag213tt', LINK],
+    ['ultralight-ev1', 'https://a.co/01/09506000134352/21/42'],
+  ];
+  for (const [kind, link] of kinds) {
+    assert.is(sealscan('tag', 'new', kind, '--out', `${kind}.json`).code, 0, kind);
+    const s = sealscan('seal', '--link', link, '--key', 'keys/acme.issuer-key.json', '--tag', `${kind}.json`);
+    assert.is(s.code, 0, kind + ': ' + s.err);
+    const c = sealscan('check', '--tag', `${kind}.json`, '--trust', 'keys/acme.issuer.json', '--json');
+    assert.is(c.code, 0, kind + ': ' + c.out);
+    assert.is(JSON.parse(c.out).verdict, 'genuine', kind);
+  }
+});
+
 test('tamper loop of an NTAG213 TT, via the tag command', () => {
   assert.is(sealscan('tag', 'new', 'ntag213tt', '--out', 'tt.json').code, 0);
   assert.is(sealscan('seal', '--link', LINK, '--key', 'keys/acme.issuer-key.json', '--tag', 'tt.json').code, 0);
