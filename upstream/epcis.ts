@@ -53,6 +53,12 @@ export function epcOf(scan: ScanBody): string {
   return dl ?? `urn:sealscan:tag:${scan.tagType}:${toHex(scan.uid)}`;
 }
 
+/** The registered site when the scan names it (by id or GLN): only then do its GLN and geo describe the scan. */
+function siteOf(site: string, registered: Site | undefined): Site | undefined {
+  return registered && (registered.id === site || registered.gln === site) ? registered : undefined;
+}
+
+/** SGLN Digital Link of the scan's site: its own GLN, the registered site's GLN, or a URN of its id. */
 function locationOf(site: string, registered: Site | undefined): string {
   if (/^\d{13}$/.test(site) && gs1CheckOk(site)) return `https://id.gs1.org/414/${site}`;
   if (registered?.gln) return `https://id.gs1.org/414/${registered.gln}`;
@@ -68,8 +74,9 @@ export function recordNi(hashHex: string): string {
 export function scanEvent(r: StoredRecord, device: DeviceRow | undefined): EpcisEvent | undefined {
   if (r.kind !== 'scan') return undefined;
   const p = decodePayload(parseCose(r.bytes).payload) as RecordHeader & ScanBody;
-  const bizLocation = locationOf(p.site, device?.site);
-  const geo = device?.site?.geo;
+  const site = siteOf(p.site, device?.site);
+  const bizLocation = locationOf(p.site, site);
+  const geo = site?.geo;
   const ev: EpcisEvent = {
     type: 'ObjectEvent',
     eventTime: new Date(p.time).toISOString(),

@@ -1,0 +1,80 @@
+// GET /v1/devices/:id and /v1/health: last seq and hash, ack point, chain state, held records, refusals by
+// reason, last seen, and the newest checkpoint with truncation suspected when it attests more than the ingest holds.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { RecordChain } from '../../firmware/records/chain.js';
+import { crypto, ed25519Device, genuineScan, T0 } from '../records/fixtures.js';
+import { call, hex, register, startIngest, upload } from './helpers.js';
+
+const ed = ed25519Device('scanner-0001');
+
+test('status of a device: empty, then intact with a checkpoint, then a truncated upload is suspected', async () => {
+  const ing = await startIngest({ });
+  try {
+    await register(ing.url, ed, { id: 'site-1' });
+    let s = await call(ing.url, 'GET', '/v1/devices/scanner-0001');
+    assert.is(s.status, 200);
+    assert.is(s.json.chain, 'empty');
+    assert.is(s.json.ackedThrough, -1);
+    assert.is(s.json.lastSeq, null);
+    assert.is(s.json.lastSeenAt, null);
+    assert.is(s.json.checkpoint, null);
+
+    const chain = RecordChain.start(ed.signer, crypto, ed.id, 1);
+    const recs: Uint8Array[] = [];
+    for (let i = 0; i < 5; i++) recs.push(chain.append({ kind: 'scan', ...genuineScan() }, T0 + i).bytes);
+    const cp = chain.checkpoint(T0 + 10);
+    chain.commit(cp);
+    recs.push(cp.bytes);
+    for (let i = 0; i < 4; i++) recs.push(chain.append({ kind: 'scan', ...genuineScan() }, T0 + 20 + i).bytes);
+    const cp2 = chain.checkpoint(T0 + 30);
+    chain.commit(cp2);
+    recs.push(cp2.bytes);
+
+    await upload(ing.url, recs.slice(0, 8));
+    s = await call(ing.url, 'GET', '/v1/devices/scanner-0001');
+    assert.is(s.json.chain, 'intact');
+    assert.is(s.json.lastSeq, 7);
+    assert.is(s.json.lastHash, hex(crypto.sha256(recs[7])));
+    assert.is(s.json.ackedThrough, 7);
+    assert.is(s.json.records, 8);
+    assert.ok(Date.parse(s.json.lastSeenAt) > 0);
+    assert.equal(s.json.checkpoint, { seq: 5, attests: 5, holds: 5, truncationSuspected: false });
+
+    // The records before the second checkpoint never arrive (dropped before sync): it is held, and it attests
+    // 10 records while the ingest holds 8.
+    const r = await upload(ing.url, [recs[10]]);
+    assert.equal(r.json.devices['scanner-0001'].gaps.undeclared, [{ first: 8, last: 9 }]);
+    s = await call(ing.url, 'GET', '/v1/devices/scanner-0001');
+    assert.is(s.json.chain, 'gap');
+    assert.is(s.json.held, 1);
+    assert.equal(s.json.checkpoint, { seq: 10, attests: 10, holds: 8, truncationSuspected: true });
+    assert.equal(s.json.gaps.undeclared, [{ first: 8, last: 9 }]);
+
+    const bad = recs[8].slice();
+    bad[bad.length - 3] ^= 0x40;
+    await upload(ing.url, [bad, bad]);
+    s = await call(ing.url, 'GET', '/v1/devices/scanner-0001');
+    assert.is(s.json.rejects, 1, 'the same bad bytes are kept once');
+    assert.equal(s.json.rejectReasons, { 'bad-signature': 1 });
+
+    const all = await call(ing.url, 'GET', '/v1/devices');
+    assert.is(all.json.devices.length, 1);
+    assert.is(all.json.devices[0].id, 'scanner-0001');
+  } finally {
+    await ing.close();
+  }
+});
+
+test('health answers ok with totals and the limits in force', async () => {
+  const ing = await startIngest({ limits: { maxRecords: 50 } });
+  try {
+    const h = await call(ing.url, 'GET', '/v1/health');
+    assert.is(h.status, 200);
+    assert.equal(h.json, { status: 'ok', ok: true, records: 0, devices: 0, limits: { maxBodyBytes: 4 * 1024 * 1024, maxRecords: 50 } });
+  } finally {
+    await ing.close();
+  }
+});
+
+test.run();
