@@ -91,11 +91,15 @@ export function recover(storage: SegmentStorage, sha: Sha256): Recovered {
   for (let i = 0; i < scans.length; i++) if (scans[i].count && (!newest || scans[i].max > newest.max)) newest = scans[i];
   let hashSeq = st ? st.hashSeq : -1;
   let hash = st ? st.hash : new Uint8Array(32);
-  if (newest && newest.max >= hashSeq) {
+  let newestRecord: Uint8Array | undefined;
+  if (newest) {
     const frame = new Uint8Array(newest.lastSize);
     storage.read(newest.slot, newest.lastAt, frame);
-    hash = sha.sha256(frame.subarray(FRAME_HEADER, frame.length - 5));
-    hashSeq = newest.max;
+    newestRecord = frame.subarray(FRAME_HEADER, frame.length - 5);
+    if (newest.max >= hashSeq) {
+      hash = sha.sha256(newestRecord);
+      hashSeq = newest.max;
+    }
   }
   const prevHash = hashSeq >= 0 ? hash : nextSeq === 0 ? new Uint8Array(32) : undefined;
 
@@ -169,6 +173,7 @@ export function recover(storage: SegmentStorage, sha: Sha256): Recovered {
     unacked,
     nextSeq,
     prevHash,
+    newestRecord,
     unanchored: anyBytes && !st && !scans.length,
     slotsScanned: listed.length,
     framesAccepted: scans.reduce((n, s) => n + s.count, 0),

@@ -55,6 +55,11 @@ export interface RecoveryReport {
    * when records existed but none survives to hash (the chain is broken and the fault record must say so).
    */
   prevHash: Uint8Array | undefined;
+  /**
+   * The newest intact record on the medium (acked or not; the newest segment is never freed), for the app to
+   * continue from (its boot count). Undefined on a new device or when none survives.
+   */
+  newestRecord?: Uint8Array;
   /** True when the medium held bytes but nothing to anchor seqs on (no state, no header, no frame). */
   unanchored: boolean;
   /** Slots scanned and intact frames accepted (acked ones included). */

@@ -4,6 +4,7 @@ import { NorFlash } from '../../sim/flash/nor-flash.js';
 import { NorSegmentStorage } from '../../sim/flash/nor-segment-storage.js';
 import { Queue } from '../../firmware/queue/queue.js';
 import { Scanner } from '../../firmware/app/scanner.js';
+import { bootNumber } from '../../firmware/app/boot.js';
 import type { ScannerConfig } from '../../firmware/app/config.js';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { ed25519Signer } from '../../firmware/records/signers.js';
@@ -56,7 +57,7 @@ export async function device(options: { tags?: Picc[]; image?: Uint8Array; boot?
     signer: ed25519Signer(crypto.ed25519!, deviceKey.privateKey),
     queue,
     report,
-    boot: options.boot ?? 0,
+    boot: options.boot ?? bootNumber(report),
     reset: 'power-on',
     feedback: {
       led: { set: (c) => ui.led.push(c) },

@@ -1,0 +1,19 @@
+import type { RecoveryReport } from '../queue/report.js';
+import { parseCose } from '../records/cose.js';
+import { decodePayload } from '../records/record.js';
+
+/**
+ * This boot's number: one more than the boot count in the newest record that survived. Boot counts only grow, so
+ * a verifier can tell a device that rolled back. Every boot writes a boot record, which takes a seq; so when no
+ * record survives to read the count from, the next seq is a number no earlier boot can have exceeded.
+ */
+export function bootNumber(report: RecoveryReport): number {
+  if (report.newestRecord) {
+    try {
+      return decodePayload(parseCose(report.newestRecord).payload).boot + 1;
+    } catch (e) {
+      // A record that passed its CRC but does not decode was not written by this firmware: fall through.
+    }
+  }
+  return report.nextSeq;
+}
