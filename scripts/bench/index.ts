@@ -10,6 +10,7 @@ const sections: Array<[string, () => Promise<SectionModule>]> = [
   ['rf', () => import('./rf.js')],
   ['records', () => import('./records.js')],
   ['queue', () => import('./queue.js')],
+  ['ingest', () => import('./ingest.js')],
 ];
 
 async function main(): Promise<void> {
