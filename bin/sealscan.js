@@ -7,4 +7,6 @@ if (!existsSync(cli)) {
   process.exit(2);
 }
 const { main } = await import(cli.href);
-process.exitCode = await main(process.argv.slice(2));
+// A command that returns is done: exit even if a timer it no longer needs (a sync back-off, say) is still pending.
+// Long-running commands (sim, ingest, run on a Pi) never return.
+process.exit(await main(process.argv.slice(2)));

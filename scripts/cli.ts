@@ -15,6 +15,9 @@ const commands: Record<string, Command> = {
   check: { summary: 'judge the seal of the tag on the reader as a scanner would, without recording', load: () => import('./commands/check.js') },
   ingest: { summary: 'run the ingest service: verify, store and acknowledge uploaded records (SQLite)', load: () => import('./commands/ingest.js') },
   export: { summary: 'export the records an ingest accepted: cose (for verify), epcis 2.0, or json', load: () => import('./commands/export.js') },
+  provision: { summary: 'set a scanner up: device key, configuration, registration with the ingest', load: () => import('./commands/provision.js') },
+  run: { summary: 'run the scanner (Pi reader, or the simulated one with virtual tag files)', load: () => import('./commands/run.js') },
+  doctor: { summary: 'check configuration, key, storage and queue, reader chip and ingest; say what is wrong', load: () => import('./commands/doctor.js') },
   keys: { summary: 'make a device signing key (Ed25519 or HMAC) and show its public part', load: () => import('./commands/keys.js') },
 };
 

@@ -13,7 +13,8 @@ export async function readBadge(pcd: Pcd, activation: Activation, block: number,
   const auth = await card.authenticate(block, 'A', key);
   if (!auth.ok) return { ok: false, message: 'badge: ' + auth.message };
   const data = await card.readBlock(block);
-  card.stop();
+  // Crypto1 stays on: the card must be halted inside the encrypted session (a plaintext HLTA is garbage to it and
+  // leaves it IDLE, so it would answer the next poll). The caller halts, then stops Crypto1.
   if (!data.ok) return { ok: false, message: 'badge: ' + data.message };
   let id = '';
   for (let i = 0; i < data.value.length && data.value[i] !== 0; i++) id += String.fromCharCode(data.value[i]);

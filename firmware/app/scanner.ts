@@ -179,7 +179,9 @@ export class Scanner {
     let event: TapEvent;
     if ((a.value.sak & 0x7f) === 0x08) event = await this.handleBadge(a.value);
     else event = await this.handlePackage(a.value);
+    // HLTA first, Crypto1 off after: a MIFARE Classic halts only inside its encrypted session.
     await reader.halt();
+    reader.stopCrypto1();
     return event;
   }
 

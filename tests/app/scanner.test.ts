@@ -50,6 +50,17 @@ test('a package needs a logged-in inspector; a badge logs in and out', async () 
   assert.equal(payloads(queued(d.queue)).map((x) => x.kind), ['boot', 'login', 'logout']);
 });
 
+test('a badge left on the reader is read once (halted inside its Crypto1 session)', async () => {
+  const d = await device();
+  d.scanner.start();
+  const b = badge('INSP-007');
+  d.w.field.place(b);
+  assert.is((await d.scanner.pollOnce())?.kind, 'login');
+  assert.is(await d.scanner.pollOnce(), null);
+  assert.is(await d.scanner.pollOnce(), null);
+  assert.is(d.scanner.status().inspector, 'INSP-007');
+});
+
 test('a genuine scan: green, one beep, the product on the display, and the record durable first', async () => {
   const d = await device();
   d.scanner.start();

@@ -1,0 +1,131 @@
+import { parseArgs } from 'node:util';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDeviceFile, DeviceFileError, type LoadedDevice } from '../device/config-file.js';
+import { keyStoreOf, openStorage, FIRMWARE_VERSION } from '../device/node-device.js';
+import { resolveConfig } from '../../firmware/app/config.js';
+import { Queue } from '../../firmware/queue/queue.js';
+import { createNodeCrypto } from '../../hal/node/crypto.js';
+import { SystemClock } from '../../hal/node/clock.js';
+import { HttpUplink } from '../../hal/node/http-uplink.js';
+import { RpioSpiDevice } from '../../hal/rpi/spi.js';
+import { Mfrc522 } from '../../hal/mfrc522/driver.js';
+import { VirtualClock } from '../../sim/clock.js';
+import { RfField } from '../../sim/rf/field.js';
+import { SimMfrc522 } from '../../sim/mfrc522/index.js';
+
+const USAGE = `usage: sealscan doctor --config device.json [--reader pi|sim] [--json]
+
+Checks everything a scanner needs and says exactly what is wrong: the configuration, the device key, the storage
+and its queue (recovery, depth, oldest unsynced record, free space), the reader chip (version, the data sheet's
+self-test, antenna), and the ingest (reachable, this device registered, how far it has acknowledged).
+
+exit status: 0 all checks pass, 1 a check failed, 2 usage error`;
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+async function checks(d: LoadedDevice, reader: 'pi' | 'sim'): Promise<Check[]> {
+  const out: Check[] = [];
+  const add = (name: string, ok: boolean, detail: string) => out.push({ name, ok, detail });
+  const attempt = async (name: string, fn: () => Promise<string> | string) => {
+    try {
+      add(name, true, await fn());
+    } catch (e) {
+      add(name, false, (e as Error).message);
+    }
+  };
+  await attempt('configuration', () => {
+    const c = resolveConfig(d.scanner);
+    return `device ${c.deviceId}, site ${c.site}, ${c.trust.issuers.length} trusted issuer(s): ${c.trust.issuers.map((i) => i.name).join(', ') || 'none'}`;
+  });
+  if (d.scanner.trust.issuers.length === 0) add('trusted issuers', false, 'no issuer is trusted: every seal will read as unknown; add issuer files to "issuers"');
+  await attempt('device key', () => {
+    const id = keyStoreOf(d.dataDir).load(d.raw.deviceId);
+    if (!id) throw new Error(`no key for ${d.raw.deviceId} in ${join(d.dataDir, 'keys')}: run sealscan provision`);
+    return `${id.alg}, file mode 0600`;
+  });
+  let ackedThrough = -1;
+  let nextSeq = 0;
+  await attempt('storage', () => {
+    mkdirSync(join(d.dataDir, 'queue'), { recursive: true });
+    accessSync(join(d.dataDir, 'queue'), constants.W_OK);
+    const t0 = performance.now();
+    const { queue, report } = Queue.open(openStorage(d), { sha256: createNodeCrypto() });
+    const ms = performance.now() - t0;
+    const s = queue.status();
+    ackedThrough = s.ackedThrough;
+    nextSeq = s.nextSeq;
+    const age = s.oldestUnackedTime === undefined ? '' : `, oldest unsynced ${Math.round((Date.now() - s.oldestUnackedTime) / 60000)} min old`;
+    const loss = report.clean ? '' : `; recovery set aside ${report.discardedBytes} bytes, lost ${JSON.stringify(report.lost)} (the scanner declares them in a fault record)`;
+    if (s.state === 'full') throw new Error(`queue FULL: ${s.unacked} unsynced records; scans are refused until it syncs${age}`);
+    return `queue ${s.state}: ${s.unacked} unsynced${age}, ${Math.round(s.freeBytes / 1024)} KiB free of ${Math.round(s.capacityBytes / 1024)} KiB, next seq ${s.nextSeq}, recovered in ${ms.toFixed(0)} ms${loss}`;
+  });
+  await attempt('reader', async () => {
+    const spi = reader === 'pi' ? new RpioSpiDevice(d.raw.spi ?? {}) : new SimMfrc522({ clock: new VirtualClock(), field: new RfField() });
+    try {
+      const driver = new Mfrc522(spi, new SystemClock());
+      const v = await driver.init();
+      const st = await driver.selfTest();
+      if (!st.pass) {
+        throw new Error(`${v.name}: the data sheet self-test ${st.expected ? 'gave other bytes than the table for this version' : 'has no table for this chip'} (counterfeit or damaged chip; it may still read tags)`);
+      }
+      return `${v.name} (VersionReg ${v.raw.toString(16).toUpperCase()}h), self-test passed, antenna gain ${driver.antennaGain()} dB${reader === 'sim' ? ' (simulated)' : ''}`;
+    } finally {
+      (spi as { close?: () => void }).close?.();
+    }
+  });
+  await attempt('ingest', async () => {
+    const up = new HttpUplink(d.raw.ingest);
+    const h = await up.request({ method: 'GET', path: '/v1/health', timeoutMs: 5000 });
+    if (!h.ok) throw new Error(`${d.raw.ingest} cannot be reached: ${h.message} (records wait in the queue meanwhile)`);
+    if (h.response.status !== 200) throw new Error(`${d.raw.ingest}/v1/health answered HTTP ${h.response.status}`);
+    const dev = await up.request({ method: 'GET', path: `/v1/devices/${encodeURIComponent(d.raw.deviceId)}`, timeoutMs: 5000 });
+    if (!dev.ok) throw new Error(dev.message);
+    if (dev.response.status === 404) throw new Error(`reachable, but ${d.raw.deviceId} is not registered there: run sealscan provision`);
+    if (dev.response.status !== 200) throw new Error(`device status answered HTTP ${dev.response.status}`);
+    const st = JSON.parse(Buffer.from(dev.response.body).toString('utf8')) as { lastSeq?: number | null };
+    const last = st.lastSeq ?? -1;
+    if (last > nextSeq - 1) throw new Error(`the ingest holds seq ${last} but this device's next seq is ${nextSeq}: its storage was reset or replaced (records would fork)`);
+    return `reachable, device registered, ingest has seq ≤ ${last}, device acked through ${ackedThrough}`;
+  });
+  return out;
+}
+
+export async function run(args: string[]): Promise<number> {
+  if (args.includes('--help')) {
+    console.log(USAGE);
+    return 0;
+  }
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { config: { type: 'string' }, reader: { type: 'string' }, json: { type: 'boolean' } } }));
+  } catch (e) {
+    console.error(`sealscan doctor: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const reader = (values.reader ?? 'pi') as 'pi' | 'sim';
+  if (!values.config || (reader !== 'pi' && reader !== 'sim')) {
+    console.error(`sealscan doctor: ${values.config ? '--reader must be pi or sim' : '--config is required'}\n\n${USAGE}`);
+    return 2;
+  }
+  let d: LoadedDevice;
+  try {
+    d = loadDeviceFile(values.config, FIRMWARE_VERSION);
+  } catch (e) {
+    if (e instanceof DeviceFileError) {
+      if (values.json) console.log(JSON.stringify({ ok: false, checks: [{ name: 'configuration', ok: false, detail: e.message }] }));
+      else console.log(`FAIL configuration: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+  const list = await checks(d, reader);
+  const ok = list.every((c) => c.ok);
+  if (values.json) console.log(JSON.stringify({ ok, checks: list }, null, 2));
+  else for (const c of list) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
+  return ok ? 0 : 1;
+}
