@@ -27,15 +27,24 @@ export class SignaturePool implements SignatureChecker {
       w.on('message', (m: { id: number; ok: Uint8Array }) => {
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);
+        this.hold();
         p?.resolve(m.ok);
       });
       w.on('error', (e) => {
         for (const p of this.pending.values()) p.reject(e);
         this.pending.clear();
+        this.hold();
       });
-      // Idle workers must not keep the process alive.
       w.unref();
       this.workers.push(w);
+    }
+  }
+
+  /** Workers keep the process alive only while a check is out: an idle pool must not, a waiting caller must. */
+  private hold(): void {
+    for (const w of this.workers) {
+      if (this.pending.size) w.ref();
+      else w.unref();
     }
   }
 
@@ -44,6 +53,7 @@ export class SignaturePool implements SignatureChecker {
     const w = this.workers[this.next++ % this.workers.length];
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
+      this.hold();
       w.postMessage({ id, ...job });
     });
   }
