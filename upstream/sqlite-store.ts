@@ -2,63 +2,9 @@
 // records (and lets the device free them) is only sent once the commit is on stable storage. One transaction per
 // device per request, prepared statements throughout.
 import Database from 'better-sqlite3';
-import type { ChainCommit, ChainSnapshot, DeclaredRange, DeviceCounts, DeviceRegistration, DeviceRow, IngestStore, RegisterOutcome, RejectRow, Site, StoredRecord } from './store.js';
+import type { ChainCommit, ChainSnapshot, DeclaredRange, DeviceCounts, DeviceRegistration, DeviceRow, IngestStore, RegisterOutcome, RejectRow, StoredRecord } from './store.js';
 import { SCHEMA } from './sqlite-schema.js';
-
-interface DeviceDb {
-  id: string;
-  alg: 'ed25519' | 'hmac-sha256';
-  key: Buffer;
-  site: string | null;
-  registered_at: number;
-  acked_through: number;
-  acked_hash: string | null;
-  acked_boot: number;
-  last_seen_at: number | null;
-}
-
-interface RecordDb {
-  device: string;
-  seq: number;
-  hash: string;
-  prev: string;
-  boot: number;
-  kind: string;
-  time: number;
-  lost: string | null;
-  fault_reason: string | null;
-  bytes: Buffer;
-  received_at: number;
-}
-
-const u8 = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-
-function device(r: DeviceDb): DeviceRow {
-  const out: DeviceRow = {
-    id: r.id, alg: r.alg, key: u8(r.key), registeredAt: r.registered_at, ackedThrough: r.acked_through,
-    ackedHash: r.acked_hash, ackedBoot: r.acked_boot, lastSeenAt: r.last_seen_at,
-  };
-  if (r.site) out.site = JSON.parse(r.site) as Site;
-  return out;
-}
-
-function record(r: RecordDb): StoredRecord {
-  return {
-    device: r.device, seq: r.seq, hash: r.hash, prev: r.prev, boot: r.boot, kind: r.kind, time: r.time,
-    lost: r.lost ? (JSON.parse(r.lost) as Array<[number, number]>) : [], faultReason: r.fault_reason ?? '',
-    bytes: u8(r.bytes), receivedAt: r.received_at,
-  };
-}
-
-function recordParams(r: StoredRecord) {
-  return {
-    device: r.device, seq: r.seq, hash: r.hash, prev: r.prev, boot: r.boot, kind: r.kind, time: r.time,
-    lost: r.lost.length ? JSON.stringify(r.lost) : null, fault_reason: r.faultReason || null, bytes: r.bytes, received_at: r.receivedAt,
-  };
-}
-
-const COLS = 'device, seq, hash, prev, boot, kind, time, lost, fault_reason, bytes, received_at';
-const VALS = '@device, @seq, @hash, @prev, @boot, @kind, @time, @lost, @fault_reason, @bytes, @received_at';
+import { COLS, device, record, recordParams, VALS, type DeviceDb, type RecordDb } from './sqlite-rows.js';
 
 /** IngestStore on one SQLite file. Not for several processes writing the same file at once (the commit check holds, throughput would not). */
 export class SqliteStore implements IngestStore {

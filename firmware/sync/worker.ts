@@ -1,30 +1,14 @@
 // The sync worker: sends the queue's unacked records to the ingest in seq order and frees them only on the
 // ingest's cumulative ack for this device. At-least-once: a crash or a lost answer means the same records go again
 // from the queue's durable ack point, and the ingest counts them as duplicates.
-import type { Clock } from '../../hal/clock.js';
-import type { Uplink, UplinkResult } from '../../hal/uplink.js';
 import { toHex } from '../records/bytes.js';
 import { DEFAULT_BACKOFF, fullJitter, parseHttpDate, retryAfterMs, type BackoffPolicy } from './backoff.js';
 import { CBOR_CONTENT_TYPE, encodeBatch, errorOf, parseAck, RECORDS_PATH, type EncodedBatch } from './protocol.js';
-import type { SyncError, SyncOptions, SyncQueue, SyncState, SyncStatus } from './types.js';
+import type { SyncError, SyncOptions, SyncStatus } from './types.js';
+import { Waiter, withTimeout } from './wait.js';
 
 /** What one attempt leads to: go on at once, wait for a nudge or poll, or wait `ms`. */
 type Next = { kind: 'more' } | { kind: 'idle' } | { kind: 'wait'; ms: number; state: 'backoff' | 'blocked' };
-
-/** A request that never answers cannot hold the worker: the clock's timeout wins, the late answer is dropped. */
-function withTimeout(clock: Clock, p: Promise<UplinkResult>, ms: number): Promise<UplinkResult> {
-  return new Promise<UplinkResult>((resolve) => {
-    let done = false;
-    const settle = (r: UplinkResult) => {
-      if (!done) {
-        done = true;
-        resolve(r);
-      }
-    };
-    p.then(settle, (e: unknown) => settle({ ok: false, reason: 'reset', message: 'uplink failed: ' + String(e) }));
-    clock.sleep(ms).then(() => settle({ ok: false, reason: 'timeout', message: 'no answer within ' + ms + ' ms' }));
-  });
-}
 
 /**
  * Guarantees: records leave the queue only through `queue.ack(n)` with n at most the newest seq this worker sent
@@ -39,8 +23,7 @@ export class SyncWorker {
   private readonly timeoutMs: number;
   private running = false;
   private loop: Promise<void> | undefined;
-  private waker: (() => void) | undefined;
-  private nudged = false;
+  private readonly waiter: Waiter;
   private st: SyncStatus;
 
   constructor(options: SyncOptions) {
@@ -48,6 +31,7 @@ export class SyncWorker {
     this.policy = options.backoff || DEFAULT_BACKOFF;
     this.random = options.random || Math.random;
     this.timeoutMs = options.requestTimeoutMs || 30000;
+    this.waiter = new Waiter(options.clock);
     const q = options.queue.status();
     this.st = {
       state: 'stopped',
@@ -85,40 +69,13 @@ export class SyncWorker {
   /** Stops after the request in flight (if any) ends or times out; resolves when the loop has ended. */
   stop(): Promise<void> {
     this.running = false;
-    this.wake();
+    this.waiter.wake();
     return this.loop || Promise.resolve();
   }
 
   /** Try now: ends an idle, backoff or blocked wait at once (a new scan, an operator fixed the registration). */
   syncNow(): void {
-    this.wake();
-  }
-
-  private wake(): void {
-    const w = this.waker;
-    this.waker = undefined;
-    if (w) w();
-    else this.nudged = true;
-  }
-
-  private wait(ms: number): Promise<void> {
-    if (this.nudged || !this.running) {
-      this.nudged = false;
-      return Promise.resolve();
-    }
-    this.st.nextAttemptAt = this.o.clock.wallTime() + ms;
-    return new Promise<void>((resolve) => {
-      let done = false;
-      const finish = () => {
-        if (!done) {
-          done = true;
-          if (this.waker === finish) this.waker = undefined;
-          resolve();
-        }
-      };
-      this.waker = finish;
-      this.o.clock.sleep(ms).then(finish);
-    });
+    this.waiter.wake();
   }
 
   private async run(): Promise<void> {
@@ -131,7 +88,9 @@ export class SyncWorker {
         continue;
       }
       this.st.state = next.kind === 'idle' ? 'idle' : next.state;
-      await this.wait(next.kind === 'idle' ? this.o.idlePollMs || 60000 : next.ms);
+      const ms = next.kind === 'idle' ? this.o.idlePollMs || 60000 : next.ms;
+      this.st.nextAttemptAt = this.o.clock.wallTime() + ms;
+      await this.waiter.wait(ms);
       this.st.nextAttemptAt = undefined;
     }
     this.st.state = 'stopped';

@@ -1,0 +1,55 @@
+// Waiting for the sync worker, all through the injected Clock: a wait that a nudge can end early, and a request
+// that cannot outlive its timeout. Clock.sleep cannot be cancelled, so an ended wait leaves its sleep to run out
+// harmlessly (it settles a promise nobody awaits any more).
+import type { Clock } from '../../hal/clock.js';
+import type { UplinkResult } from '../../hal/uplink.js';
+
+/** `p`, or a timeout result after `ms` of the clock, whichever comes first; the late one is dropped. */
+export function withTimeout(clock: Clock, p: Promise<UplinkResult>, ms: number): Promise<UplinkResult> {
+  return new Promise<UplinkResult>((resolve) => {
+    let done = false;
+    const settle = (r: UplinkResult) => {
+      if (!done) {
+        done = true;
+        resolve(r);
+      }
+    };
+    p.then(settle, (e: unknown) => settle({ ok: false, reason: 'reset', message: 'uplink failed: ' + String(e) }));
+    clock.sleep(ms).then(() => settle({ ok: false, reason: 'timeout', message: 'no answer within ' + ms + ' ms' }));
+  });
+}
+
+/** One waiter at a time; `wake()` ends the current wait, or the next one at once if nobody waits now. */
+export class Waiter {
+  private waker: (() => void) | undefined;
+  private nudged = false;
+
+  constructor(private readonly clock: Clock) {}
+
+  wake(): void {
+    const w = this.waker;
+    this.waker = undefined;
+    if (w) w();
+    else this.nudged = true;
+  }
+
+  /** Resolves after `ms` of the clock or at the first wake, whichever comes first. */
+  wait(ms: number): Promise<void> {
+    if (this.nudged) {
+      this.nudged = false;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      let done = false;
+      const finish = () => {
+        if (!done) {
+          done = true;
+          if (this.waker === finish) this.waker = undefined;
+          resolve();
+        }
+      };
+      this.waker = finish;
+      this.clock.sleep(ms).then(finish);
+    });
+  }
+}

@@ -1,0 +1,57 @@
+// Rows of the SQLite store and their mapping to the store interface's types.
+import type { DeviceRow, Site, StoredRecord } from './store.js';
+
+export interface DeviceDb {
+  id: string;
+  alg: 'ed25519' | 'hmac-sha256';
+  key: Buffer;
+  site: string | null;
+  registered_at: number;
+  acked_through: number;
+  acked_hash: string | null;
+  acked_boot: number;
+  last_seen_at: number | null;
+}
+
+export interface RecordDb {
+  device: string;
+  seq: number;
+  hash: string;
+  prev: string;
+  boot: number;
+  kind: string;
+  time: number;
+  lost: string | null;
+  fault_reason: string | null;
+  bytes: Buffer;
+  received_at: number;
+}
+
+export const u8 = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+export function device(r: DeviceDb): DeviceRow {
+  const out: DeviceRow = {
+    id: r.id, alg: r.alg, key: u8(r.key), registeredAt: r.registered_at, ackedThrough: r.acked_through,
+    ackedHash: r.acked_hash, ackedBoot: r.acked_boot, lastSeenAt: r.last_seen_at,
+  };
+  if (r.site) out.site = JSON.parse(r.site) as Site;
+  return out;
+}
+
+export function record(r: RecordDb): StoredRecord {
+  return {
+    device: r.device, seq: r.seq, hash: r.hash, prev: r.prev, boot: r.boot, kind: r.kind, time: r.time,
+    lost: r.lost ? (JSON.parse(r.lost) as Array<[number, number]>) : [], faultReason: r.fault_reason ?? '',
+    bytes: u8(r.bytes), receivedAt: r.received_at,
+  };
+}
+
+export function recordParams(r: StoredRecord) {
+  return {
+    device: r.device, seq: r.seq, hash: r.hash, prev: r.prev, boot: r.boot, kind: r.kind, time: r.time,
+    lost: r.lost.length ? JSON.stringify(r.lost) : null, fault_reason: r.faultReason || null, bytes: r.bytes, received_at: r.receivedAt,
+  };
+}
+
+export const COLS = 'device, seq, hash, prev, boot, kind, time, lost, fault_reason, bytes, received_at';
+export const VALS = '@device, @seq, @hash, @prev, @boot, @kind, @time, @lost, @fault_reason, @bytes, @received_at';
