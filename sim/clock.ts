@@ -1,5 +1,19 @@
 import type { Clock } from '../hal/clock.js';
 
+/**
+ * What simulated hardware needs of time: read it, and spend it. An SPI transfer, an RF exchange or a flash program
+ * costs its duration at once (synchronously), which is why the clock must accept `advance` from the model.
+ */
+export interface SimTime {
+  /** Monotonic ms, as {@link Clock.now}. */
+  now(): number;
+  /** Spends `ms` (>= 0) now; sleepers that became due wake. */
+  advance(ms: number): void;
+}
+
+/** A firmware clock that simulated hardware can advance: {@link VirtualClock}, or the console's paced clock. */
+export interface SimClock extends Clock, SimTime {}
+
 interface Sleeper {
   at: number;
   seq: number;
@@ -21,7 +35,7 @@ export interface VirtualClockOptions {
  * Virtual time for the simulator. Simulated hardware advances it synchronously (an SPI transfer costs its bus time,
  * an RF exchange its air time); sleeping tasks wake in deadline order. Nothing here reads the real clock.
  */
-export class VirtualClock implements Clock {
+export class VirtualClock implements SimClock {
   private t = 0;
   private epochMs: number;
   private readonly auto: boolean;

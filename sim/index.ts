@@ -1,5 +1,5 @@
 export { VirtualClock } from './clock.js';
-export type { VirtualClockOptions } from './clock.js';
+export type { VirtualClockOptions, SimClock, SimTime } from './clock.js';
 export * from './mfrc522/index.js';
 export * from './tags/index.js';
 export * from './rf/field.js';

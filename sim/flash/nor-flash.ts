@@ -1,5 +1,5 @@
 import { HalError } from '../../hal/errors.js';
-import type { VirtualClock } from '../clock.js';
+import type { SimTime } from '../clock.js';
 
 /** Thrown by every operation once the simulated power is gone: the firmware instance is dead until a reboot. */
 export class PowerLossError extends Error {
@@ -23,9 +23,15 @@ export interface NorFlashOptions {
   /** Erase counts per sector carried over from before a reboot (wear). */
   eraseCounts?: ArrayLike<number>;
   /** When given, operations advance it by their typical duration (datasheet-like W25Q figures below). */
-  clock?: VirtualClock;
+  clock?: SimTime;
   /** Page program and sector erase times in ms. Default 0.7 and 45. */
   timing?: { programMs: number; eraseMs: number };
+  /**
+   * Called after every program or erase, also one a power cut stopped part-way, with the address and the bytes the
+   * range it touched now holds (a view: copy to keep). Lets a backend mirror the medium, e.g. the simulator's flash
+   * file, so that what survives a cut or a restart is exactly what this model holds.
+   */
+  onWrite?: (addr: number, bytes: Uint8Array) => void;
 }
 
 /** Where the next power cut falls: after `ops` more program/erase operations, the last cut after `bytes` bytes. */
@@ -89,6 +95,7 @@ export class NorFlash {
       this.mem[addr + i] = old & data[i];
     }
     if (raises) this.stats.overwrites++;
+    this.options.onWrite?.(addr, this.mem.subarray(addr, addr + data.length));
     this.stats.programs++;
     this.stats.bytesProgrammed += n;
     this.options.clock?.advance(this.options.timing?.programMs ?? 0.7);
@@ -104,6 +111,7 @@ export class NorFlash {
     else this.partialErase(base, sector, cut / this.sectorSize);
     this.erases[sector]++;
     this.stats.erases++;
+    this.options.onWrite?.(base, this.mem.subarray(base, base + this.sectorSize));
     this.options.clock?.advance(this.options.timing?.eraseMs ?? 45);
     if (cut !== undefined) throw new PowerLossError('erase');
   }
@@ -119,6 +127,12 @@ export class NorFlash {
   cutAfter(ops: number, bytes?: number): void {
     if (!(ops >= 1)) throw new RangeError('cutAfter: ops counts from 1');
     this.plan = { ops, bytes };
+  }
+
+  /** The power goes now, between two operations: every later operation throws {@link PowerLossError}. */
+  powerOff(): void {
+    this.plan = undefined;
+    this.dead = true;
   }
 
   /** True once the power is gone. */

@@ -1,6 +1,6 @@
 import type { SpiDevice } from '../../hal/spi.js';
 import { HalError } from '../../hal/errors.js';
-import type { VirtualClock } from '../clock.js';
+import type { SimTime } from '../clock.js';
 import type { RfMedium } from '../rf/air.js';
 import { CommandEngine } from './commands.js';
 import type { Mfrc522Faults } from './faults.js';
@@ -12,7 +12,7 @@ import { emptyStats, type Mfrc522Stats } from './stats.js';
 import { ErrorBits } from './bits.js';
 
 export interface SimMfrc522Options {
-  clock: VirtualClock;
+  clock: SimTime;
   /** The RF field the antenna drives; tags in it answer the chip's frames. */
   field: RfMedium;
   /**
@@ -47,7 +47,7 @@ export interface SimMfrc522Options {
 export class SimMfrc522 implements SpiDevice {
   /** Fault hooks, per instance; empty = the normal model. */
   faults: Mfrc522Faults;
-  private readonly clock: VirtualClock;
+  private readonly clock: SimTime;
   private readonly s: ChipState;
   private readonly regs: RegisterFile;
   private readonly spiHz: number;

@@ -1,4 +1,4 @@
-import type { VirtualClock } from '../clock.js';
+import type { SimTime } from '../clock.js';
 import type { RfMedium } from '../rf/air.js';
 import { Command, ComIEn, ComIrq, DivIrq, ErrorBits, ModemState, TMode, TxControl, Demod, Status2 } from './bits.js';
 import { Fifo } from './fifo.js';
@@ -45,7 +45,7 @@ export class ChipState {
   private fieldDriven: boolean | null = null;
 
   constructor(
-    readonly clock: VirtualClock,
+    readonly clock: SimTime,
     readonly field: RfMedium,
     readonly version: number,
   ) {}
