@@ -7,10 +7,10 @@ import type { BackoffPolicy } from './backoff.js';
 
 /**
  * The part of the durable queue (firmware/queue) sync uses. `read` returns unacked records in seq order from the
- * ack point; `ack(seq)` durably frees everything up to `seq`. The Queue class satisfies it as it is.
+ * ack point (or from `from`); `ack(seq)` durably frees everything up to `seq`. The Queue class satisfies it as it is.
  */
 export interface SyncQueue {
-  read(limits: { maxCount: number; maxBytes: number }): Array<{ seq: number; record: Uint8Array }>;
+  read(limits: { maxCount: number; maxBytes: number; from?: number }): Array<{ seq: number; record: Uint8Array }>;
   ack(seq: number): void;
   status(): { unacked: number; ackedThrough: number };
 }

@@ -25,6 +25,9 @@ export class SyncWorker {
   private loop: Promise<void> | undefined;
   private readonly waiter: Waiter;
   private st: SyncStatus;
+  /** Where the next batch starts while the ingest holds records behind a gap (undefined: at the ack point). */
+  private continueFrom: number | undefined;
+  private gapError: Omit<SyncError, 'at' | 'permanent'> | undefined;
 
   constructor(options: SyncOptions) {
     this.o = options;
@@ -100,7 +103,17 @@ export class SyncWorker {
   /** One request: read a batch, send it, act on the answer. */
   private async once(): Promise<Next> {
     const q = this.o.queue;
-    const entries = q.status().unacked > 0 ? q.read({ maxCount: this.st.maxCount, maxBytes: this.st.maxBytes }) : [];
+    const limits: { maxCount: number; maxBytes: number; from?: number } = { maxCount: this.st.maxCount, maxBytes: this.st.maxBytes };
+    if (this.continueFrom !== undefined) limits.from = this.continueFrom;
+    let entries = q.status().unacked > 0 ? q.read(limits) : [];
+    // A queue that ignores `from` must not turn the send-on into resending one batch in a tight loop.
+    if (limits.from !== undefined && entries.length && entries[0].seq < limits.from) entries = [];
+    if (!entries.length && this.gapError) {
+      // Sent everything and the ingest still misses seqs nobody declared: that is a fault, not a batch boundary.
+      const e = this.gapError;
+      this.continueFrom = this.gapError = undefined;
+      return this.blocked(e);
+    }
     // Nothing readable (an empty queue, or only seqs recovery lost): wait for a nudge or the next poll.
     if (!entries.length) return this.success(false);
     const records: Uint8Array[] = [];
@@ -163,6 +176,19 @@ export class SyncWorker {
     }
     const progressed = q.status().ackedThrough > before;
     const rejects = ack ? ack.rejected : [];
+    const earlier = this.gapError;
+    this.continueFrom = this.gapError = undefined;
+    let onlyGaps = rejects.length > 0 && !parsed.malformed.length;
+    for (let i = 0; i < rejects.length; i++) if (rejects[i].reason !== 'undeclared-gap') onlyGaps = false;
+    if (onlyGaps) {
+      // Boot recovery writes its fault record after the records that follow a damaged one, so the record that
+      // declares the gap may be in a later batch: send on from here (the ingest holds what it got) before
+      // calling it a fault.
+      const r = rejects[0];
+      this.gapError = earlier || { kind: 'rejected', code: r.reason, seq: r.seq, message: 'ingest refused seq ' + r.seq + ': ' + r.reason + (r.message ? ' (' + r.message + ')' : '') };
+      this.continueFrom = last + 1;
+      return { kind: 'more' };
+    }
     for (let i = 0; i < rejects.length; i++) {
       if (rejects[i].permanent) {
         const r = rejects[i];
