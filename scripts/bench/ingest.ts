@@ -5,7 +5,7 @@
 // the time goes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { opsPerSecond, type BenchSection } from './table.js';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
@@ -127,6 +127,8 @@ export async function bench(args: string[]): Promise<BenchSection[]> {
   const batch = 200;
   const rounds = quick ? 1 : 3;
   const dir = mkdtempSync(join(tmpdir(), 'sealscan-bench-ingest-'));
+  // Other work on the machine moves these figures a lot; the load average says how busy it was.
+  const load = loadavg()[0].toFixed(2);
   const devices = makeDevices(deviceCount, perDevice);
   const total = deviceCount * perDevice;
   const rows: Array<Array<string | number>> = [];
@@ -170,7 +172,7 @@ export async function bench(args: string[]): Promise<BenchSection[]> {
     columns: ['path', 'records', 'requests', 'records/s (median)', `min..max of ${rounds}`, 'request ms p50 / p99'],
     rows,
     notes: [
-      `${deviceCount} devices, ${perDevice} signed scan records each (~380 bytes, Ed25519 COSE_Sign1), batches of ${batch}, one request in flight per device, client and server on one ${availableParallelism()}-CPU machine.`,
+      `${deviceCount} devices, ${perDevice} signed scan records each (~380 bytes, Ed25519 COSE_Sign1), batches of ${batch}, one request in flight per device, client and server on one ${availableParallelism()}-CPU machine (1-minute load average ${load} at the start).`,
       'Each record: SHA-256, strict COSE and payload parse, Ed25519 verify with a cached KeyObject, chain rules; one SQLite transaction per device per request (WAL, synchronous FULL), prepared statements; the ack is sent after the commit.',
       '--workers N: Ed25519 checks on N worker threads (signature-pool.ts) beside parsing, chain rules and SQLite on the main thread; 0: all on the main thread.',
       'The in-process row (main thread only) leaves out HTTP and the client; the last row is the ceiling a single thread can verify.',
