@@ -52,12 +52,12 @@ export type SyncState = 'idle' | 'sending' | 'backoff' | 'blocked' | 'stopped';
 /**
  * Why the last attempt failed. `kind`: unreachable / timeout / reset (network), http (a status other than 200),
  * rejected (the ingest refused records), answer (a 200 whose body made no sense), ack-mismatch (the ingest acked a
- * record whose hash is not ours).
+ * record whose hash is not ours), queue (reading or acking the local queue threw).
  */
 export interface SyncError {
   /** Device wall time, ms since the Unix epoch. */
   at: number;
-  kind: 'unreachable' | 'timeout' | 'reset' | 'http' | 'rejected' | 'answer' | 'ack-mismatch';
+  kind: 'unreachable' | 'timeout' | 'reset' | 'http' | 'rejected' | 'answer' | 'ack-mismatch' | 'queue';
   /** True when retrying cannot help until someone acts; the worker then retries only at the backoff cap. */
   permanent: boolean;
   message: string;

@@ -83,7 +83,15 @@ export class SyncWorker {
 
   private async run(): Promise<void> {
     while (this.running) {
-      const next = await this.once();
+      let next: Next;
+      try {
+        next = await this.once();
+      } catch (e) {
+        // The queue failed (storage error, power loss in the simulator): report it and retry later; a stopped
+        // worker just ends. Sync must never take the device down with an unhandled rejection.
+        if (!this.running) break;
+        next = this.transient({ kind: 'queue', message: 'queue failed: ' + (e instanceof Error ? e.message : String(e)) });
+      }
       if (!this.running) break;
       if (next.kind === 'more') {
         // Let the scanner run between batches: a long backlog must not starve the tap loop.
