@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { commandArgs } from '../command-args.js';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { isType2, readType2 } from '../../firmware/scan/read-tag.js';
 import { judge } from '../../firmware/seals/verdict.js';
@@ -15,17 +15,9 @@ With --tag the simulator's originality key is trusted as well as NXP's.
 exit status: 0 genuine, 1 any other verdict, 2 usage error`;
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help')) {
-    console.log(USAGE);
-    return 0;
-  }
-  let values;
-  try {
-    ({ values } = parseArgs({ args, options: { tag: { type: 'string' }, reader: { type: 'string' }, trust: { type: 'string', multiple: true }, json: { type: 'boolean' } } }));
-  } catch (e) {
-    console.error(`sealscan check: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = commandArgs('check', USAGE, args, { tag: { type: 'string' }, reader: { type: 'string' }, trust: { type: 'string', multiple: true }, json: { type: 'boolean' } });
+  if (typeof parsed === 'number') return parsed;
+  const values = parsed.values;
   try {
     const issuers = (values.trust ?? []).map(loadTrustedIssuer);
     const trust = { issuers, originalityKeys: values.tag ? [{ name: 'simulator', publicKey: SIM_ORIGINALITY_PUBLIC_KEY }] : [] };

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { commandArgs, usageError } from '../command-args.js';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDeviceFile, DeviceFileError, type LoadedDevice } from '../device/config-file.js';
@@ -96,22 +96,11 @@ async function checks(d: LoadedDevice, reader: 'pi' | 'sim'): Promise<Check[]> {
 }
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help')) {
-    console.log(USAGE);
-    return 0;
-  }
-  let values;
-  try {
-    ({ values } = parseArgs({ args, options: { config: { type: 'string' }, reader: { type: 'string' }, json: { type: 'boolean' } } }));
-  } catch (e) {
-    console.error(`sealscan doctor: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = commandArgs('doctor', USAGE, args, { config: { type: 'string' }, reader: { type: 'string' }, json: { type: 'boolean' } });
+  if (typeof parsed === 'number') return parsed;
+  const values = parsed.values;
   const reader = (values.reader ?? 'pi') as 'pi' | 'sim';
-  if (!values.config || (reader !== 'pi' && reader !== 'sim')) {
-    console.error(`sealscan doctor: ${values.config ? '--reader must be pi or sim' : '--config is required'}\n\n${USAGE}`);
-    return 2;
-  }
+  if (!values.config || (reader !== 'pi' && reader !== 'sim')) return usageError('doctor', USAGE, values.config ? '--reader must be pi or sim' : '--config is required');
   let d: LoadedDevice;
   try {
     d = loadDeviceFile(values.config, FIRMWARE_VERSION);

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { commandArgs, usageError } from '../command-args.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { HttpUplink } from '../../hal/node/http-uplink.js';
@@ -28,27 +28,13 @@ ingest service (with the provisioning token), so that its records verify there f
 exit status: 0 done, 1 the ingest refused or could not be reached (the key and file are kept), 2 usage error`;
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help')) {
-    console.log(USAGE);
-    return 0;
-  }
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        device: { type: 'string' }, site: { type: 'string' }, 'site-name': { type: 'string' }, ingest: { type: 'string' }, token: { type: 'string' },
-        issuer: { type: 'string', multiple: true }, data: { type: 'string' }, out: { type: 'string' }, alg: { type: 'string' }, 'no-register': { type: 'boolean' }, simulator: { type: 'boolean' },
-      },
-    }));
-  } catch (e) {
-    console.error(`sealscan provision: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  const usage = (m: string) => {
-    console.error(`sealscan provision: ${m}\n\n${USAGE}`);
-    return 2;
-  };
+  const parsed = commandArgs('provision', USAGE, args, {
+    device: { type: 'string' }, site: { type: 'string' }, 'site-name': { type: 'string' }, ingest: { type: 'string' }, token: { type: 'string' },
+    issuer: { type: 'string', multiple: true }, data: { type: 'string' }, out: { type: 'string' }, alg: { type: 'string' }, 'no-register': { type: 'boolean' }, simulator: { type: 'boolean' },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const values = parsed.values;
+  const usage = (m: string) => usageError('provision', USAGE, m);
   for (const k of ['device', 'site', 'ingest'] as const) if (!values[k]) return usage(`--${k} is required`);
   if (!values.issuer?.length) return usage('--issuer is required (at least one)');
   const alg = (values.alg ?? 'ed25519') as DeviceKeyAlg;

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { commandArgs, usageError } from '../command-args.js';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDeviceFile, DeviceFileError } from '../device/config-file.js';
@@ -27,22 +27,11 @@ function line(e: { kind: string; seq?: number; judgement?: { verdict: string }; 
 }
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help')) {
-    console.log(USAGE);
-    return 0;
-  }
-  let values;
-  try {
-    ({ values } = parseArgs({ args, options: { config: { type: 'string' }, reader: { type: 'string' }, 'sim-tags': { type: 'string' }, 'tap-every': { type: 'string' }, taps: { type: 'string' } } }));
-  } catch (e) {
-    console.error(`sealscan run: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = commandArgs('run', USAGE, args, { config: { type: 'string' }, reader: { type: 'string' }, 'sim-tags': { type: 'string' }, 'tap-every': { type: 'string' }, taps: { type: 'string' } });
+  if (typeof parsed === 'number') return parsed;
+  const values = parsed.values;
   const reader = (values.reader ?? 'pi') as 'pi' | 'sim';
-  if (!values.config || (reader !== 'pi' && reader !== 'sim')) {
-    console.error(`sealscan run: ${values.config ? '--reader must be pi or sim' : '--config is required'}\n\n${USAGE}`);
-    return 2;
-  }
+  if (!values.config || (reader !== 'pi' && reader !== 'sim')) return usageError('run', USAGE, values.config ? '--reader must be pi or sim' : '--config is required');
   let device: NodeDevice;
   let tags: Picc[] = [];
   try {

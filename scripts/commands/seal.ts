@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { commandArgs, hexOption, OptionError } from '../command-args.js';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { sealTag } from '../../firmware/seals/sealer.js';
 import { IssuerKeyError, loadIssuerKey } from '../issuer-keys.js';
@@ -22,39 +22,22 @@ the link, the sealing time and the key id (docs/seal-format.md).
 
 exit status: 0 sealed, 1 the tag refused or the seal did not fit, 2 usage error`;
 
-function hexArg(name: string, v: string | undefined, n: number): Uint8Array | undefined {
-  if (v === undefined) return undefined;
-  if (!new RegExp(`^[0-9a-fA-F]{${2 * n}}$`).test(v)) throw new ReaderUseError(`--${name} must be ${n} bytes of hex`);
-  return Uint8Array.from(Buffer.from(v, 'hex'));
-}
-
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help')) {
-    console.log(USAGE);
-    return 0;
-  }
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        link: { type: 'string' }, key: { type: 'string' }, tag: { type: 'string' }, reader: { type: 'string' },
-        protect: { type: 'string' }, pack: { type: 'string' }, 'current-password': { type: 'string' }, replace: { type: 'boolean' }, time: { type: 'string' },
-      },
-    }));
-  } catch (e) {
-    console.error(`sealscan seal: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = commandArgs('seal', USAGE, args, {
+    link: { type: 'string' }, key: { type: 'string' }, tag: { type: 'string' }, reader: { type: 'string' },
+    protect: { type: 'string' }, pack: { type: 'string' }, 'current-password': { type: 'string' }, replace: { type: 'boolean' }, time: { type: 'string' },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const values = parsed.values;
   try {
     if (!values.link) throw new ReaderUseError('--link is required');
     if (!values.key) throw new ReaderUseError('--key is required');
     const issuer = loadIssuerKey(values.key);
     const time = values.time ? Date.parse(values.time) : Date.now();
     if (!Number.isFinite(time)) throw new ReaderUseError(`--time "${values.time}" is not a date`);
-    const password = hexArg('protect', values.protect, 4);
-    const pack = hexArg('pack', values.pack, 2) ?? new Uint8Array(2);
-    const current = hexArg('current-password', values['current-password'], 4);
+    const password = hexOption('protect', values.protect, 4);
+    const pack = hexOption('pack', values.pack, 2) ?? new Uint8Array(2);
+    const current = hexOption('current-password', values['current-password'], 4);
     const crypto = createNodeCrypto();
     const r = await withTag({ tag: values.tag, reader: values.reader }, true, 30000, (reader, a) =>
       sealTag(reader, a, { link: values.link!, issuer, sealedAt: Math.floor(time / 1000), protect: password ? { password, pack } : undefined, currentPassword: current, replace: values.replace }, crypto),
@@ -68,7 +51,7 @@ export async function run(args: string[]): Promise<number> {
     console.log(`sealed ${r.model} ${uid} for ${issuer.name}${r.protected ? ', write-protected' : ''}\n  link ${values.link}\n  time ${new Date(r.seal.sealedAt * 1000).toISOString()}`);
     return 0;
   } catch (e) {
-    if (e instanceof ReaderUseError || e instanceof IssuerKeyError || (e as { code?: string }).code === 'SPI_IO' || (e as { code?: string }).code === 'NO_CHIP') {
+    if (e instanceof ReaderUseError || e instanceof OptionError || e instanceof IssuerKeyError || (e as { code?: string }).code === 'SPI_IO' || (e as { code?: string }).code === 'NO_CHIP') {
       console.error(`sealscan seal: ${(e as Error).message}`);
       return 2;
     }

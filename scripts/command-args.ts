@@ -1,0 +1,35 @@
+// The argument handling every command shares: --help prints the usage (exit 0); a bad option prints the problem and
+// the usage on stderr (exit 2); otherwise the parsed values.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export type CommandValues<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true }>>;
+
+/** Parsed `{ values, positionals }`, or the exit status when the command should stop here. */
+export function commandArgs<O extends Options>(name: string, usage: string, args: string[], options: O): CommandValues<O> | number {
+  if (args.includes('--help')) {
+    console.log(usage);
+    return 0;
+  }
+  try {
+    return parseArgs({ args, options, allowPositionals: true });
+  } catch (e) {
+    return usageError(name, usage, (e as Error).message);
+  }
+}
+
+/** Prints "sealscan NAME: message" and the usage to stderr; returns the usage-error status 2. */
+export function usageError(name: string, usage: string, message: string): number {
+  console.error(`sealscan ${name}: ${message}\n\n${usage}`);
+  return 2;
+}
+
+/** `v` as exactly `n` bytes of hex, or an error naming the option. */
+export function hexOption(option: string, v: string | undefined, n: number): Uint8Array | undefined {
+  if (v === undefined) return undefined;
+  if (!new RegExp(`^[0-9a-fA-F]{${2 * n}}$`).test(v)) throw new OptionError(`--${option} must be ${n} bytes of hex`);
+  return Uint8Array.from(Buffer.from(v, 'hex'));
+}
+
+export class OptionError extends Error {}
