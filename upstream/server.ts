@@ -66,9 +66,15 @@ export function createIngestServer(o: IngestServerOptions): { server: Server; in
     sendJson(res, outcome === 'created' ? 201 : 200, { created: outcome === 'created', device: deviceStatus(d, await o.store.counts(reg.id)) });
   };
 
-  const device = async (id: string) => {
-    const d = await o.store.device(decodeURIComponent(id));
-    if (!d) throw new ApiError(404, 'unknown-device', `no device ${JSON.stringify(decodeURIComponent(id))} is registered`);
+  const device = async (raw: string) => {
+    let id: string;
+    try {
+      id = decodeURIComponent(raw);
+    } catch {
+      throw new ApiError(400, 'bad-parameter', `device id ${JSON.stringify(raw.slice(0, 80))} is not valid percent-encoding`);
+    }
+    const d = await o.store.device(id);
+    if (!d) throw new ApiError(404, 'unknown-device', `no device ${JSON.stringify(id.slice(0, 80))} is registered`);
     return d;
   };
 
@@ -121,7 +127,10 @@ export function createIngestServer(o: IngestServerOptions): { server: Server; in
         return;
       }
       if (e instanceof ApiError) sendError(res, e);
-      else {
+      else if (e instanceof Error && (e as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+        // Another writer held the database past busy_timeout: nothing was stored; the device retries after a pause.
+        sendError(res, new ApiError(503, 'busy', 'the store is busy; nothing from this request was acknowledged', { 'retry-after': '1' }));
+      } else {
         console.error('sealscan ingest: internal error:', e);
         sendError(res, new ApiError(500, 'internal', 'internal error; nothing from this request was acknowledged'));
       }

@@ -11,11 +11,12 @@ export class SqliteStore implements IngestStore {
   private readonly db: Database.Database;
   private readonly q;
 
-  constructor(file: string) {
+  /** `busyTimeoutMs`: how long a write waits for another connection's lock before failing (default 5 s). */
+  constructor(file: string, options: { busyTimeoutMs?: number } = {}) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     this.db.exec(SCHEMA);
     const p = (sql: string) => this.db.prepare(sql);
     this.q = {

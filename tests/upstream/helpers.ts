@@ -19,9 +19,9 @@ export interface RunningIngest {
   close(): Promise<void>;
 }
 
-export async function startIngest(options: { limits?: Partial<IngestLimits>; token?: string | null; db?: string } = {}): Promise<RunningIngest> {
+export async function startIngest(options: { limits?: Partial<IngestLimits>; token?: string | null; db?: string; busyTimeoutMs?: number } = {}): Promise<RunningIngest> {
   const db = options.db ?? join(mkdtempSync(join(tmpdir(), 'sealscan-ingest-')), 'ingest.db');
-  const store = new SqliteStore(db);
+  const store = new SqliteStore(db, { busyTimeoutMs: options.busyTimeoutMs });
   const { server } = createIngestServer({ store, token: options.token === null ? undefined : (options.token ?? TOKEN), limits: options.limits });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;

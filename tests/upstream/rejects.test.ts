@@ -10,6 +10,10 @@ import { encodeUtf8 } from '../../firmware/records/utf8.js';
 import { zeroHash } from '../../firmware/records/bytes.js';
 import { ed25519Device, history, hmacDevice, T0 } from '../records/fixtures.js';
 import { call, register, startIngest, upload, uploadRaw, type RunningIngest } from './helpers.js';
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const ed = ed25519Device('scanner-0001');
 const other = ed25519Device('scanner-0002');
@@ -122,9 +126,32 @@ test('unknown routes and methods answer JSON errors', () =>
     const dev = await call(ing.url, 'GET', '/v1/devices/nobody');
     assert.is(dev.status, 404);
     assert.is(dev.json.error.code, 'unknown-device');
+    const enc = await call(ing.url, 'GET', '/v1/devices/%ZZ');
+    assert.is(enc.status, 400);
+    assert.is(enc.json.error.code, 'bad-parameter');
     const lim = await call(ing.url, 'GET', '/v1/devices/scanner-0001/records?limit=-1');
     assert.is(lim.status, 400);
     assert.match(lim.json.error.message, 'limit');
   }));
+
+test('a database locked by another writer: 503 busy with Retry-After, nothing stored, then normal service', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sealscan-busy-'));
+  const ing = await startIngest({ db: join(dir, 'ingest.db'), busyTimeoutMs: 50 });
+  try {
+    await register(ing.url, ed);
+    const other = new Database(join(dir, 'ingest.db'));
+    other.exec('BEGIN IMMEDIATE');
+    const r = await upload(ing.url, history(ed, 3));
+    assert.is(r.status, 503);
+    assert.is(r.json.error.code, 'busy');
+    assert.is(r.headers.get('retry-after'), '1');
+    other.exec('ROLLBACK');
+    other.close();
+    assert.is(accepted(ing), 0);
+    assert.is((await upload(ing.url, history(ed, 3))).json.devices['scanner-0001'].ackedThrough, 2);
+  } finally {
+    await ing.close();
+  }
+});
 
 test.run();
