@@ -85,4 +85,28 @@ test('hostile bodies: 4xx JSON errors or per-record verdicts, the service stays 
   }
 });
 
+test('hostile paths and query strings on the read endpoints: never a 5xx, always JSON', async () => {
+  const ing = await startIngest();
+  try {
+    await register(ing.url, ed);
+    const segment = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('scanner-0001', '%', '%ZZ', '..', '%2F', '%00'));
+    const query = fc.dictionary(fc.constantFrom('from', 'limit', 'format', 'device', 'x'), fc.string({ maxLength: 12 }));
+    const path = fc.tuple(fc.constantFrom('/v1/devices/', '/v1/devices/%s/records', '/v1/export', '/v1/health', '/v1/'), segment, query).map(([p, seg, q]) => {
+      const enc = seg.replace(/[^A-Za-z0-9%._~-]/g, (c) => encodeURIComponent(c));
+      const base = p.includes('%s') ? p.replace('%s', enc) : p.endsWith('/') ? p + enc : p;
+      return base + '?' + new URLSearchParams(q).toString();
+    });
+    await fc.assert(
+      fc.asyncProperty(path, fc.constantFrom('GET', 'POST', 'PUT'), async (p, method) => {
+        const r = await call(ing.url, method, p, method === 'GET' ? undefined : 'x');
+        assert.ok(r.status < 500, `${method} ${p}: ${r.status}`);
+        if (r.status >= 400) assert.type(r.json.error.code, 'string');
+      }),
+      { numRuns: 300, seed: 7 },
+    );
+  } finally {
+    await ing.close();
+  }
+});
+
 test.run();
