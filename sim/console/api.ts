@@ -1,0 +1,125 @@
+// The console's JSON API under /api: one table of routes over the session. Every answer is JSON; every failure is
+// { "error": { "code", "message" } } with a 4xx naming the problem (the ingest's error shape).
+import { ApiError, intParam } from '../../upstream/http-util.js';
+import { deviceStatus } from '../../upstream/status.js';
+import { recordJson } from '../../upstream/record-json.js';
+import { NETWORK_MODES, type NetworkMode, type NetworkSetting } from '../network.js';
+import { SCENARIOS, findScenario, runScenario } from '../scenarios/index.js';
+import type { ConsoleSession } from './session.js';
+import * as tags from './tag-actions.js';
+
+export interface ApiCall {
+  session: ConsoleSession;
+  body: { [k: string]: unknown };
+  params: string[];
+  query: URLSearchParams;
+}
+
+/** A handler's answer: the JSON body (status 200), or a status with a body. */
+export type ApiAnswer = unknown | { status: number; body: unknown };
+type Handler = (c: ApiCall) => ApiAnswer | Promise<ApiAnswer>;
+
+const DAY = 86400000;
+
+function whole(v: unknown, field: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new ApiError(400, 'bad-field', `${field}: a whole number ${min}..${max}`);
+  return v;
+}
+
+function network(c: ApiCall): NetworkSetting {
+  const b = c.body;
+  if (!NETWORK_MODES.includes(b.mode as NetworkMode)) throw new ApiError(400, 'bad-field', `mode: one of ${NETWORK_MODES.join(', ')}`);
+  const s: Partial<NetworkSetting> = { mode: b.mode as NetworkMode };
+  if (b.latencyMs !== undefined) s.latencyMs = whole(b.latencyMs, 'latencyMs', 0, 600000);
+  if (b.retryAfterS !== undefined) s.retryAfterS = whole(b.retryAfterS, 'retryAfterS', 0, 86400);
+  return c.session.device.setNetwork(s);
+}
+
+async function power(c: ApiCall): Promise<unknown> {
+  const d = c.session.device;
+  switch (c.body.action) {
+    case 'cut-now':
+      d.cutPower('now');
+      break;
+    case 'cut-next-write':
+      d.cutPower('next-write', c.body.bytes === undefined ? undefined : whole(c.body.bytes, 'bytes', 0, 4096));
+      break;
+    case 'on':
+      await d.powerOn('power-on');
+      break;
+    case 'reset':
+      await d.reset('software');
+      break;
+    default:
+      throw new ApiError(400, 'bad-field', 'action: cut-now, cut-next-write, on or reset');
+  }
+  return d.status();
+}
+
+function faults(c: ApiCall): unknown {
+  const w = c.session.device.world;
+  switch (c.body.kind) {
+    case 'weak-field':
+      if (typeof c.body.on !== 'boolean') throw new ApiError(400, 'bad-field', 'on: true or false');
+      w.setWeakField(c.body.on);
+      break;
+    case 'drop':
+      w.dropAnswers(c.body.count === undefined ? 1 : whole(c.body.count, 'count', 1, 100));
+      break;
+    case 'corrupt':
+      w.corruptAnswers(c.body.count === undefined ? 1 : whole(c.body.count, 'count', 1, 100));
+      break;
+    default:
+      throw new ApiError(400, 'bad-field', 'kind: weak-field, drop or corrupt (a pull-away is POST /api/reader/pull-away)');
+  }
+  return c.session.device.status();
+}
+
+async function ingestView(c: ApiCall): Promise<unknown> {
+  const store = c.session.ingest.store;
+  const devices = [];
+  for (const d of await store.devices()) devices.push(deviceStatus(d, await store.counts(d.id)));
+  return { url: c.session.ingest.url, devices };
+}
+
+async function ingestRecords(c: ApiCall): Promise<unknown> {
+  const store = c.session.ingest.store;
+  const id = c.query.get('device') ?? c.session.device.config.deviceId;
+  const d = await store.device(id);
+  if (!d) throw new ApiError(404, 'unknown-device', `no device ${JSON.stringify(id)} at the ingest`);
+  const last = intParam(c.query, 'last', 50, 500);
+  const counts = await store.counts(id);
+  const from = c.query.has('from') ? intParam(c.query, 'from', 0, Number.MAX_SAFE_INTEGER) : Math.max(0, (counts.lastSeq ?? -1) - last + 1);
+  return { device: id, records: (await store.records(id, from, last)).map(recordJson) };
+}
+
+export const ROUTES: Array<[string, RegExp, Handler]> = [
+  ['GET', /^\/api\/status$/, (c) => c.session.status()],
+  ['GET', /^\/api\/log$/, (c) => ({ entries: c.session.log() })],
+  ['GET', /^\/api\/tags$/, (c) => ({ tags: c.session.status().tags })],
+  ['POST', /^\/api\/tags$/, (c) => ({ status: 201, body: tags.createTag(c.session, c.body) })],
+  ['POST', /^\/api\/tags\/([^/]+)\/seal$/, (c) => tags.seal(c.session, c.params[0], c.body)],
+  ['POST', /^\/api\/tags\/([^/]+)\/clone$/, (c) => ({ status: 201, body: tags.clone(c.session, c.params[0], c.body) })],
+  ['POST', /^\/api\/tags\/([^/]+)\/tamper$/, (c) => tags.tamper(c.session, c.params[0], c.body)],
+  ['DELETE', /^\/api\/tags\/([^/]+)$/, (c) => (tags.remove(c.session, c.params[0]), { deleted: c.params[0] })],
+  ['POST', /^\/api\/reader\/(place|lift|tap|pull-away)$/, (c) => tags.reader(c.session, c.params[0], c.body)],
+  ['POST', /^\/api\/faults$/, faults],
+  ['POST', /^\/api\/network$/, network],
+  ['POST', /^\/api\/power$/, power],
+  ['POST', /^\/api\/sync$/, (c) => (c.session.device.syncNow(), c.session.device.status())],
+  ['POST', /^\/api\/clock$/, (c) => {
+    c.session.clock.advance(whole(c.body.skipMs, 'skipMs', 1, DAY));
+    c.session.note(`skipped ${Math.round((c.body.skipMs as number) / 1000)} s ahead`);
+    return c.session.status().clock;
+  }],
+  ['GET', /^\/api\/ingest$/, ingestView],
+  ['GET', /^\/api\/ingest\/records$/, ingestRecords],
+  ['GET', /^\/api\/scenarios$/, () => ({ scenarios: SCENARIOS.map((s) => ({ name: s.name, title: s.title, summary: s.summary })) })],
+  ['POST', /^\/api\/scenarios\/([^/]+)\/run$/, async (c) => {
+    const s = findScenario(c.params[0]);
+    if (!s) throw new ApiError(404, 'unknown-scenario', `no scenario ${JSON.stringify(c.params[0])}`);
+    const r = await runScenario(s);
+    c.session.note(`scenario ${s.name}: ${r.ok ? 'PASS' : 'FAIL'} (${r.checks.filter((x) => x.ok).length}/${r.checks.length})`);
+    return r;
+  }],
+];

@@ -1,0 +1,109 @@
+// What the console's tag shelf lets a developer do: make tags and badges, seal at the packaging station, make
+// counterfeits, open a tamper loop, and put tags on the scanner. Failures are ApiErrors naming the problem.
+import { ApiError } from '../../upstream/http-util.js';
+import { TAG_KINDS, newTag, type TagKind } from '../tag-file.js';
+import { Ntag213TT } from '../tags/index.js';
+import { cloneTag, makeBadge, sealFailure, sealVirtualTag } from '../station.js';
+import type { TapSummary } from '../device.js';
+import type { ConsoleSession } from './session.js';
+import { tagView, type ShelfTag, type TagView } from './shelf.js';
+
+function shelfTag(s: ConsoleSession, id: string): ShelfTag {
+  const t = s.shelf.get(id);
+  if (!t) throw new ApiError(404, 'unknown-tag', `no tag ${JSON.stringify(id)} on the shelf`);
+  return t;
+}
+
+function view(s: ConsoleSession, t: ShelfTag): TagView {
+  return tagView(t, s.device.world.tags().includes(t.tag));
+}
+
+function text(v: unknown, field: string, max: number): string | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v !== 'string' || v.length > max) throw new ApiError(400, 'bad-field', `${field}: must be text of at most ${max} characters`);
+  return v;
+}
+
+/** A new blank tag of `kind`, or an inspector badge when `inspector` is given. */
+export function createTag(s: ConsoleSession, body: { [k: string]: unknown }): TagView {
+  const inspector = text(body.inspector, 'inspector', 16);
+  const label = text(body.label, 'label', 60);
+  if (inspector !== undefined) {
+    if (!/^[A-Za-z0-9._:-]{1,16}$/.test(inspector)) throw new ApiError(400, 'bad-field', 'inspector: 1 to 16 characters of A-Z a-z 0-9 . _ : -');
+    const t = s.shelf.add(makeBadge(inspector), label ?? `badge ${inspector}`);
+    s.note(`badge ${inspector} made (${t.id})`);
+    return view(s, t);
+  }
+  const kind = body.kind as TagKind;
+  if (!TAG_KINDS.includes(kind)) throw new ApiError(400, 'bad-field', `kind: one of ${TAG_KINDS.join(', ')}`);
+  const t = s.shelf.add(newTag(kind), label ?? `blank ${kind}`);
+  s.note(`${t.tag.label} made (${t.id})`);
+  return view(s, t);
+}
+
+/** Seals the tag at the packaging station with the demo issuer (lifting it off the scanner first). */
+export async function seal(s: ConsoleSession, id: string, body: { [k: string]: unknown }): Promise<TagView> {
+  const t = shelfTag(s, id);
+  const link = text(body.link, 'link', 300);
+  if (!link) throw new ApiError(400, 'bad-field', 'link: the package\'s GS1 Digital Link is required');
+  s.device.world.remove(t.tag);
+  const r = await sealVirtualTag(t.tag, { link, issuer: s.issuer, sealedAtMs: s.clock.wallTime(), replace: body.replace === true }, s.crypto);
+  if (!r.ok) throw new ApiError(422, 'not-sealed', `${t.tag.label} was not sealed: ${sealFailure(r)}`);
+  if (/^blank /.test(t.label)) t.label = `sealed ${t.label.slice(6)}`;
+  s.shelf.save(t);
+  s.note(`${t.tag.label} sealed for ${link}`);
+  return view(s, t);
+}
+
+/** A counterfeit of the tag: `magic` (same UID, copied memory, wrong originality signature) or `copy-seal`. */
+export function clone(s: ConsoleSession, id: string, body: { [k: string]: unknown }): TagView {
+  const t = shelfTag(s, id);
+  const mode = body.mode;
+  if (mode !== 'magic' && mode !== 'copy-seal') throw new ApiError(400, 'bad-field', 'mode: "magic" or "copy-seal"');
+  let copy;
+  try {
+    copy = cloneTag(t.tag, mode);
+  } catch (e) {
+    throw new ApiError(422, 'not-cloned', (e as Error).message);
+  }
+  const c = s.shelf.add(copy, `${mode === 'magic' ? 'magic clone' : 'copied seal'} of ${t.id}`);
+  s.note(`${c.label}: ${copy.label} (${c.id})`);
+  return view(s, c);
+}
+
+/** Cuts or repairs an NTAG213 TT's tamper wire. */
+export function tamper(s: ConsoleSession, id: string, body: { [k: string]: unknown }): TagView {
+  const t = shelfTag(s, id);
+  if (!(t.tag instanceof Ntag213TT)) throw new ApiError(422, 'no-tamper-loop', `${t.tag.label} has no tamper loop (only NTAG213 TT)`);
+  if (typeof body.open !== 'boolean') throw new ApiError(400, 'bad-field', 'open: true (cut the wire) or false (repair it)');
+  if (body.open) t.tag.openTamperLoop();
+  else t.tag.closeTamperLoop();
+  s.shelf.save(t);
+  s.note(`${t.tag.label}: tamper wire ${body.open ? 'cut' : 'repaired'}`);
+  return view(s, t);
+}
+
+export function remove(s: ConsoleSession, id: string): void {
+  const t = shelfTag(s, id);
+  s.device.world.remove(t.tag);
+  s.shelf.delete(id);
+  s.note(`${t.tag.label} (${id}) thrown away`);
+}
+
+/** Puts the tag on the scanner (`place`), takes it off (`lift`), or taps it (place, wait for the verdict, lift). */
+export async function reader(s: ConsoleSession, action: string, body: { [k: string]: unknown }): Promise<{ tag: TagView; tap?: TapSummary | null }> {
+  const t = shelfTag(s, String(body.tag));
+  const w = s.device.world;
+  if (action === 'place') w.place(t.tag);
+  else if (action === 'lift') w.remove(t.tag);
+  else if (action === 'tap') {
+    w.remove(t.tag);
+    const tap = await w.tap(t.tag, 3000);
+    return { tag: view(s, t), tap };
+  } else if (action === 'pull-away') {
+    const bytes = body.afterBytes === undefined ? 40 : body.afterBytes;
+    if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 0 || bytes > 1000) throw new ApiError(400, 'bad-field', 'afterBytes: a whole number 0..1000');
+    w.pullAway(t.tag, bytes);
+  } else throw new ApiError(404, 'not-found', `no reader action ${JSON.stringify(action)} (place, lift, tap, pull-away)`);
+  return { tag: view(s, t) };
+}

@@ -1,0 +1,186 @@
+// The console's /api over HTTP on loopback: tags, sealing, counterfeits, tapping, faults, network, power, clock,
+// the ingest's view, scenarios, the event stream and the guards (host, content type, methods).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startConsole, call, until, getWithHost, type RunningConsole } from './helpers.js';
+
+const LINK = 'https://id.gs1.org/01/09506000134352/21/API1';
+let c: RunningConsole;
+let base = '';
+
+test.before(async () => {
+  c = await startConsole();
+  base = c.url;
+});
+test.after(async () => {
+  await c.close();
+});
+
+async function newTag(kind: string) {
+  const r = await call(base, 'POST', '/api/tags', { kind });
+  assert.is(r.status, 201, JSON.stringify(r.json));
+  return r.json;
+}
+
+async function tap(id: string) {
+  const r = await call(base, 'POST', '/api/reader/tap', { tag: id });
+  assert.is(r.status, 200, JSON.stringify(r.json));
+  return r.json.tap;
+}
+
+test('status: the scanner is on, registered and synced; the page and its scripts are served', async () => {
+  const s = await until(base, (x) => x.device.power === 'on' && x.device.sync?.state === 'idle', 10000, 'first sync');
+  assert.is(s.device.boot, 1);
+  assert.is(s.device.ui.headline, 'READY');
+  assert.match(s.ingest.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  const page = await fetch(base + '/');
+  assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+  assert.match(await page.text(), /sealscan/);
+  assert.is((await fetch(base + '/js/main.js')).status, 200);
+  assert.is((await fetch(base + '/%2e%2e/package.json')).status, 404);
+});
+
+test('tags: make, seal, log in with a badge, tap: GENUINE and green; place and lift', async () => {
+  const t = await newTag('ntag213');
+  assert.is(t.link, null);
+  const bad = await call(base, 'POST', `/api/tags/${t.id}/seal`, { link: 'https://example.com/not-a-digital-link' });
+  assert.is(bad.status, 422);
+  assert.match(bad.json.error.message, /not sealed/);
+  const sealed = await call(base, 'POST', `/api/tags/${t.id}/seal`, { link: LINK });
+  assert.is(sealed.status, 200);
+  assert.is(sealed.json.link, LINK);
+  assert.ok(sealed.json.seal.keyId);
+  const badge = (await call(base, 'POST', '/api/tags', { inspector: 'INSP-42' })).json;
+  assert.is(badge.badge, 'INSP-42');
+  assert.is((await tap(badge.id)).kind, 'login');
+  const scan = await tap(t.id);
+  assert.is(scan.verdict, 'genuine');
+  assert.is(scan.led, 'green');
+  const s = (await call(base, 'GET', '/api/status')).json;
+  assert.is(s.device.ui.headline, 'GENUINE');
+  assert.is(s.device.inspector, 'INSP-42');
+  const placed = await call(base, 'POST', '/api/reader/place', { tag: t.id });
+  assert.ok(placed.json.tag.onReader);
+  assert.is((await call(base, 'GET', '/api/status')).json.device.reader.tags.length, 1);
+  const lifted = await call(base, 'POST', '/api/reader/lift', { tag: t.id });
+  assert.not.ok(lifted.json.tag.onReader);
+});
+
+test('counterfeits and tamper: magic clone, copied seal, an opened TT loop', async () => {
+  const tags = (await call(base, 'GET', '/api/tags')).json.tags;
+  const original = tags.find((x: { link: string | null }) => x.link === LINK);
+  const copy = await call(base, 'POST', `/api/tags/${original.id}/clone`, { mode: 'copy-seal' });
+  assert.is(copy.status, 201);
+  assert.is((await tap(copy.json.id)).verdict, 'invalid-seal');
+  const magic = (await call(base, 'POST', `/api/tags/${original.id}/clone`, { mode: 'magic' })).json;
+  assert.is(magic.uid, original.uid);
+  await call(base, 'POST', '/api/clock', { skipMs: 3000 });
+  assert.is((await tap(magic.id)).verdict, 'clone-suspect');
+  const tt = await newTag('ntag213tt');
+  await call(base, 'POST', `/api/tags/${tt.id}/seal`, { link: LINK + 'T' });
+  const opened = await call(base, 'POST', `/api/tags/${tt.id}/tamper`, { open: true });
+  assert.is(opened.json.tamper.loopClosed, false);
+  assert.is((await tap(tt.id)).verdict, 'tampered');
+  assert.is((await call(base, 'POST', `/api/tags/${original.id}/tamper`, { open: true })).status, 422);
+  assert.is((await call(base, 'DELETE', `/api/tags/${magic.id}`)).status, 200);
+  assert.is((await call(base, 'POST', '/api/reader/tap', { tag: magic.id })).status, 404);
+});
+
+test('faults: pull-away mid-read gives UNREADABLE and the tag leaves the reader; weak field, drop, corrupt', async () => {
+  const tags = (await call(base, 'GET', '/api/tags')).json.tags;
+  const original = tags.find((x: { link: string | null }) => x.link === LINK);
+  await call(base, 'POST', '/api/clock', { skipMs: 3000 });
+  const before = (await call(base, 'GET', '/api/status')).json.device.scans;
+  assert.is((await call(base, 'POST', '/api/reader/pull-away', { tag: original.id, afterBytes: 40 })).status, 200);
+  const s = await until(base, (x) => x.device.scans > before, 5000, 'the pulled tag to be judged');
+  assert.is(s.device.ui.headline.split(' ')[0], 'NOT');
+  assert.not.ok(s.tags.find((x: { id: string }) => x.id === original.id).onReader);
+  assert.ok((await call(base, 'POST', '/api/faults', { kind: 'weak-field', on: true })).json.reader.weakField);
+  assert.not.ok((await call(base, 'POST', '/api/faults', { kind: 'weak-field', on: false })).json.reader.weakField);
+  assert.is((await call(base, 'POST', '/api/faults', { kind: 'drop', count: 1 })).status, 200);
+  assert.is((await call(base, 'POST', '/api/faults', { kind: 'corrupt' })).status, 200);
+  assert.is((await call(base, 'POST', '/api/faults', { kind: 'gremlins' })).status, 400);
+});
+
+test('network: down grows the queue, up and sync now drain it; the ingest shows the records decoded', async () => {
+  const tags = (await call(base, 'GET', '/api/tags')).json.tags;
+  const original = tags.find((x: { link: string | null }) => x.link === LINK);
+  assert.is((await call(base, 'POST', '/api/network', { mode: 'down' })).json.mode, 'down');
+  await call(base, 'POST', '/api/clock', { skipMs: 3000 });
+  await tap(original.id);
+  await until(base, (x) => x.device.queue.unacked >= 1 && x.device.sync.state === 'backoff', 5000, 'a backlog');
+  assert.is((await call(base, 'POST', '/api/network', { mode: 'sideways' })).status, 400);
+  await call(base, 'POST', '/api/network', { mode: 'up' });
+  await call(base, 'POST', '/api/sync');
+  await until(base, (x) => x.device.queue.unacked === 0, 10000, 'the queue to drain');
+  const ingest = (await call(base, 'GET', '/api/ingest')).json;
+  assert.is(ingest.devices[0].chain, 'intact');
+  const recs = (await call(base, 'GET', '/api/ingest/records?last=5')).json.records;
+  assert.is(recs.length, 5);
+  assert.ok(recs.some((r: { kind: string; payload: { verdict?: string } }) => r.kind === 'scan' && r.payload.verdict));
+  assert.is((await call(base, 'GET', '/api/ingest/records?device=nobody')).status, 404);
+});
+
+test('power: a cut during the next write, power on: boot 2, the lost seq declared at the ingest', async () => {
+  const tags = (await call(base, 'GET', '/api/tags')).json.tags;
+  const badge = tags.find((x: { badge: string | null }) => x.badge);
+  await call(base, 'POST', '/api/network', { mode: 'down' });
+  const cut = await call(base, 'POST', '/api/power', { action: 'cut-next-write', bytes: 10 });
+  assert.ok(cut.json.flash.cutArmed);
+  await call(base, 'POST', '/api/reader/tap', { tag: badge.id });
+  const off = await until(base, (x) => x.device.power === 'off', 5000, 'the power to go');
+  assert.is(off.device.off.cause, 'cut-during-write');
+  const on = await call(base, 'POST', '/api/power', { action: 'on' });
+  assert.is(on.json.boot, 2);
+  assert.is(on.json.recovery.lost.length, 1);
+  await call(base, 'POST', '/api/network', { mode: 'up' });
+  await call(base, 'POST', '/api/sync');
+  await until(base, (x) => x.device.queue.unacked === 0, 10000, 'the fault record to sync');
+  const dev = (await call(base, 'GET', '/api/ingest')).json.devices[0];
+  assert.is(dev.gaps.declared.length, 1);
+  assert.is(dev.gaps.undeclared.length, 0);
+  assert.is(dev.chain, 'intact');
+  assert.is((await call(base, 'POST', '/api/power', { action: 'cut-now' })).json.power, 'off');
+  assert.is((await call(base, 'POST', '/api/power', { action: 'reset' })).json.power, 'on');
+  assert.is((await call(base, 'POST', '/api/power', { action: 'explode' })).status, 400);
+});
+
+test('scenarios run from the console, isolated from the live scanner', async () => {
+  const list = (await call(base, 'GET', '/api/scenarios')).json.scenarios;
+  assert.ok(list.some((s: { name: string }) => s.name === 'tap-sealed'));
+  const r = await call(base, 'POST', '/api/scenarios/tap-sealed/run');
+  assert.ok(r.json.ok);
+  assert.ok(r.json.lines.length > 5);
+  assert.is((await call(base, 'POST', '/api/scenarios/nope/run')).status, 404);
+});
+
+test('guards: unknown routes, methods, body types, foreign Host headers; the event stream says hello', async () => {
+  assert.is((await call(base, 'GET', '/api/nothing')).status, 404);
+  assert.is((await call(base, 'PUT', '/api/tags', {})).status, 405);
+  assert.is((await call(base, 'POST', '/api/network', 'mode=down', { 'content-type': 'text/plain' })).status, 415);
+  assert.is(await getWithHost(base, '/api/status', 'evil.example:80'), 403, 'DNS rebinding: a foreign Host is refused');
+  assert.is(await getWithHost(base, '/api/status', 'localhost:1234'), 200);
+  assert.is((await call(base, 'POST', '/api/sync', '', { 'content-type': 'text/plain' })).status, 415);
+  assert.is((await call(base, 'POST', '/api/tags', { kind: 'floppy' })).status, 400);
+  const ctl = new AbortController();
+  const res = await fetch(base + '/api/events', { signal: ctl.signal });
+  assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
+  const reader = res.body!.getReader();
+  let text = '';
+  while (!text.includes('event: hello')) text += new TextDecoder().decode((await reader.read()).value);
+  ctl.abort();
+});
+
+test('everything outlives a restart: flash, boot count, tags, the ingest database', async () => {
+  const before = (await call(base, 'GET', '/api/status')).json;
+  const dir = c.dataDir;
+  await c.close();
+  c = await startConsole(dir);
+  base = c.url;
+  const after = (await call(base, 'GET', '/api/status')).json;
+  assert.is(after.device.boot, before.device.boot + 1);
+  assert.equal(after.tags.map((t: { id: string; uid: string }) => t.id + t.uid), before.tags.map((t: { id: string; uid: string }) => t.id + t.uid));
+  assert.ok((await call(base, 'GET', '/api/ingest')).json.devices[0].records >= 10);
+});
+
+test.run();
