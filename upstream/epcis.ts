@@ -6,6 +6,7 @@ import { parseCose } from '../firmware/records/cose.js';
 import { toHex } from '../firmware/records/bytes.js';
 import type { ScanBody, RecordHeader } from '../firmware/records/kinds.js';
 import type { DeviceRow, Site, StoredRecord } from './store.js';
+import { cbvEventId } from './cbv-hash.js';
 
 /** Our extension namespace (a URN: it names, it does not resolve). */
 export const SEALSCAN_NS = 'urn:sealscan:epcis:';
@@ -77,13 +78,14 @@ export function scanEvent(r: StoredRecord, device: DeviceRow | undefined): Epcis
   const site = siteOf(p.site, device?.site);
   const bizLocation = locationOf(p.site, site);
   const geo = site?.geo;
+  const epc = epcOf(p);
   const ev: EpcisEvent = {
     type: 'ObjectEvent',
     eventTime: new Date(p.time).toISOString(),
     // Device time is kept in UTC; the scanner records no zone.
     eventTimeZoneOffset: '+00:00',
-    eventID: recordNi(r.hash),
-    epcList: [epcOf(p)],
+    eventID: '',
+    epcList: [epc],
     action: 'OBSERVE',
     bizStep: 'inspecting',
     disposition: p.verdict === 'genuine' ? 'conformant' : 'non_conformant',
@@ -102,8 +104,11 @@ export function scanEvent(r: StoredRecord, device: DeviceRow | undefined): Epcis
     'sealscan:boot': p.boot,
     'sealscan:recordHash': r.hash,
   };
-  if (p.digitalLink !== undefined) ev['sealscan:digitalLink'] = p.digitalLink;
+  // The link as read is kept only when it gave no EPC: otherwise its canonical form is the EPC, and the bytes as
+  // read are in the signed record the recordHash names.
+  if (p.digitalLink !== undefined && !epc.startsWith('https://')) ev['sealscan:digitalLink'] = p.digitalLink;
   if (p.seal !== undefined) ev['sealscan:seal'] = toHex(p.seal);
+  ev.eventID = cbvEventId(ev, { sealscan: SEALSCAN_NS }) ?? recordNi(r.hash);
   return ev;
 }
 

@@ -16,6 +16,7 @@ import { call, hex, register, startIngest, upload } from './helpers.js';
 const epcis = createRequire(import.meta.url)('epcis2.js') as {
   setup(s: { checkExtensions: boolean }): void;
   validateEpcisDocument(doc: unknown, throwError: boolean): { success: boolean; errors: string[] };
+  eventToHashedId(event: unknown, context: unknown): string;
 };
 epcis.setup({ checkExtensions: true });
 
@@ -100,7 +101,20 @@ test('epcis export validates against the EPCIS 2.0 schema; one ObjectEvent per s
     assert.equal(genuine.readPoint, { id: 'geo:52.52,13.405' });
     assert.equal(genuine.bizLocation, { id: 'https://id.gs1.org/414/4012345000009' });
     assert.is(genuine['sealscan:seq'], 1);
-    assert.is(genuine.eventID, recordNi(genuine['sealscan:recordHash']));
+    for (const e of events) {
+      const { eventID, ...rest } = e;
+      if (eventID.endsWith('?ver=CBV2.0')) assert.is(eventID, epcis.eventToHashedId(rest, doc['@context']), 'CBV 2.0 hash eventID, as epcis2.js computes it');
+      else assert.is(eventID, recordNi(e['sealscan:recordHash']), 'or the record name');
+    }
+    assert.ok(genuine.eventID.endsWith('?ver=CBV2.0'));
+    // V8's Date.parse takes "urn:sealscan:site:depot-3" for a date, so the reference would rewrite this event's
+    // location: it is named by its record hash rather than by a CBV hash nobody else would compute.
+    assert.is(unknown.eventID, recordNi(unknown['sealscan:recordHash']));
+    assert.is(genuine['sealscan:digitalLink'], undefined, 'the link as read is the EPC');
+    // A link without a serial gives no EPC and is kept as read; the reference would rewrite that http value, so
+    // this event is named by its record hash instead.
+    assert.is(tampered['sealscan:digitalLink'], 'https://id.example.org/01/09506000134352');
+    assert.is(tampered.eventID, recordNi(tampered['sealscan:recordHash']));
     assert.is(tampered.disposition, 'non_conformant');
     assert.equal(tampered['sealscan:reasons'], ['tamper-open']);
     assert.is(unknown.epcList[0], 'urn:sealscan:tag:ntag213:04e10cda993c80', 'no link: the tag UID');
