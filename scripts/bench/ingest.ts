@@ -176,6 +176,7 @@ export async function bench(args: string[]): Promise<BenchSection[]> {
       'Each record: SHA-256, strict COSE and payload parse, Ed25519 verify with a cached KeyObject, chain rules; one SQLite transaction per device per request (WAL, synchronous FULL), prepared statements; the ack is sent after the commit.',
       '--workers N: Ed25519 checks on N worker threads (signature-pool.ts) beside parsing, chain rules and SQLite on the main thread; 0: all on the main thread.',
       'The in-process row (main thread only) leaves out HTTP and the client; the last row is the ceiling a single thread can verify.',
+      'Tried: KeyObjects cached per public key (hal/node/crypto.ts), identical bytes skip the signature check, one range scan per batch for stored seqs, one transaction per device per request, prepared statements, the worker pool. Ed25519 verification is about three quarters of the CPU per record; with the client on the same two CPUs the pool has no idle core to win, so its rows move with the load.',
     ],
     targets: [{ name: 'ingest verify-and-store over loopback', measured: `${Math.round(httpRate)} records/s`, target: '>= 5000 records/s', met: httpRate >= 5000 }],
   }];
