@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { Crypto } from '../hal/crypto.js';
 import type { DeviceIdentity } from '../hal/keys.js';
-import type { BeepPattern, LedColor } from '../hal/feedback.js';
 import type { Uplink } from '../hal/uplink.js';
 import type { ResetReason, ScannerConfig } from '../firmware/app/config.js';
 import type { TrustConfig } from '../firmware/seals/verdict.js';
@@ -19,6 +18,7 @@ import { NetworkConditions, type NetworkSetting } from './network.js';
 import { DeviceBoot, type DeathCause, type SyncTuning } from './device/boot.js';
 import { FileBootCounter, MemoryBootCounter, type BootCounter } from './device/boot-counter.js';
 import { FlashFile } from './device/flash-file.js';
+import { FrontPanel, type PanelState } from './device/front-panel.js';
 import { fileIdentity, memoryIdentity } from './device/identity.js';
 import { recoverySummary, tapSummary, type DeviceEvent, type RecoverySummary, type TapSummary } from './device/events.js';
 import { DeviceWorld } from './device/world.js';
@@ -70,9 +70,7 @@ export class SimDevice {
   private listeners: Array<(e: DeviceEvent) => void> = [];
   private lastDeath: { cause: DeathCause; message: string } | undefined;
   private armed = false;
-  private readonly shown: { led: LedColor; headline: string; detail: string; beep: BeepPattern; beepAt: number } = { led: 'off', headline: '', detail: '', beep: [], beepAt: 0 };
-  /** The pattern played since the display last changed (Feedback plays it just before it shows the words). */
-  private pendingBeep: BeepPattern = [];
+  private readonly panel: FrontPanel;
 
   private constructor(private readonly o: SimDeviceOptions) {
     this.clock = o.clock;
@@ -92,6 +90,7 @@ export class SimDevice {
       this.identity = memoryIdentity(id, this.crypto.ed25519!);
       this.counter = new MemoryBootCounter();
     }
+    this.panel = new FrontPanel(() => this.clock.wallTime(), (x) => this.emit({ type: 'feedback', at: this.clock.wallTime(), ...x }));
     this.network = new NetworkConditions(o.uplink, o.clock, id);
     this.network.onExchange((exchange) => this.emit({ type: 'uplink', at: exchange.at, exchange }));
     this.world = new DeviceWorld(this, (what, message) => this.emit({ type: 'world', at: this.clock.wallTime(), what, message }));
@@ -139,22 +138,11 @@ export class SimDevice {
     if (this.flash.poweredOff) this.flash = this.flash.restart();
     this.armed = false;
     this.lastDeath = undefined;
-    const f = this.shown;
     let recovery: RecoverySummary | undefined;
     await DeviceBoot.boot({
       clock: this.clock, field: this.field, flash: this.flash, crypto: this.crypto, signer: this.identity, counter: this.counter,
       reset, config: this.config, uplink: this.network, sync: this.o.sync ?? {},
-      feedback: {
-        led: { set: (c) => (f.led = c) },
-        buzzer: {
-          play: (p) => {
-            f.beep = p.slice();
-            f.beepAt = this.clock.wallTime();
-            this.pendingBeep = f.beep;
-          },
-        },
-        display: { show: (h, d) => this.showed(h, d ?? '') },
-      },
+      feedback: this.panel.parts,
       onTap: (e) => this.emit({ type: 'tap', at: e.time, tap: tapSummary(e) }),
       onStart: (b) => {
         this.current = b;
@@ -166,22 +154,11 @@ export class SimDevice {
     return recovery!;
   }
 
-  private showed(headline: string, detail: string): void {
-    const f = this.shown;
-    f.headline = headline;
-    f.detail = detail;
-    const beep = this.pendingBeep;
-    this.pendingBeep = [];
-    this.emit({ type: 'feedback', at: this.clock.wallTime(), led: f.led, beep, headline, detail });
-  }
-
   private died(cause: DeathCause, error: unknown): void {
     this.armed = false;
     const message = cause === 'cut-now' ? 'power cut' : cause === 'cut-during-write' ? 'power cut during a flash write' : 'firmware crashed: ' + (error instanceof Error ? error.stack ?? error.message : String(error));
     this.lastDeath = { cause, message };
-    this.shown.led = 'off';
-    this.shown.headline = '';
-    this.shown.detail = '';
+    this.panel.dark();
     this.emit({ type: 'power', at: this.clock.wallTime(), state: 'off', cause, message });
   }
 
@@ -210,8 +187,8 @@ export class SimDevice {
   }
 
   /** What the LED, display and buzzer show now (the buzzer: the last pattern and when it started). */
-  get ui(): { led: LedColor; headline: string; detail: string; beep: BeepPattern; beepAt: number } {
-    return { ...this.shown, beep: this.shown.beep.slice() };
+  get ui(): PanelState {
+    return this.panel.state();
   }
 
   setNetwork(setting: Partial<NetworkSetting>): NetworkSetting {

@@ -1,5 +1,5 @@
 // A simulated scanner's state as one JSON-safe snapshot, for the console's status panel and tests.
-import type { LedColor, BeepPattern } from '../../hal/feedback.js';
+import type { PanelState } from './front-panel.js';
 import type { QueueStatus } from '../../firmware/queue/queue.js';
 import type { SyncStatus } from '../../firmware/sync/types.js';
 import type { NorFlash } from '../flash/nor-flash.js';
@@ -17,7 +17,7 @@ export interface SimDeviceStatus {
   time: number;
   boot: number | null;
   recovery: RecoverySummary | null;
-  ui: { led: LedColor; headline: string; detail: string; beep: BeepPattern; beepAt: number };
+  ui: PanelState;
   inspector: string | null;
   scans: number;
   /** Null while off. `oldestUnackedAgeMs`: how long the oldest unsynced record has waited, in device time. */
