@@ -6,7 +6,7 @@ import type { RadioError } from '../../hal/radio.js';
 import type { Queue, QueueStatus } from '../queue/queue.js';
 import type { RecoveryReport } from '../queue/report.js';
 import type { DiscardedSpan, RecordBody, ResetReason } from '../records/kinds.js';
-import { RecordChain, type ChainRecord } from '../records/chain.js';
+import { RecordChain, type ChainRecord, type FaultReport } from '../records/chain.js';
 import { judge, type Judgement } from '../seals/verdict.js';
 import { isType2, readType2, type Type2Reading } from '../scan/read-tag.js';
 import { readBadge } from './badge.js';
@@ -82,6 +82,9 @@ export class Scanner {
   private running = false;
   private loop: Promise<void> | null = null;
   private listeners: Array<(e: TapEvent) => void> = [];
+  /** Records boot owes the log and could not yet write (see {@link settle}). */
+  private owedFault: FaultReport | null = null;
+  private owedBoot = false;
 
   constructor(private readonly deps: ScannerDeps) {
     this.config = resolveConfig(deps.config);
@@ -97,11 +100,11 @@ export class Scanner {
 
   /**
    * Writes what boot recovery lost as a signed fault record (when anything was), then the boot record. Both use the
-   * queue's reserve, so a full queue can still say why it rebooted.
+   * queue's reserve, so a full queue can still say why it rebooted; when even the reserve is gone, they are owed and
+   * written before any later record (see {@link settle}).
    */
   start(): void {
     const r = this.deps.report;
-    const now = this.deps.clock.wallTime();
     if (r.lost.length > 0 || r.discardedBytes > 0 || r.prevHash === undefined) {
       const where: DiscardedSpan[] = [];
       let reason = r.prevHash === undefined ? 'chain-unanchored' : 'torn';
@@ -115,13 +118,32 @@ export class Scanner {
       for (let i = 0; i < where.length; i++) bytes += where[i].length;
       const lost: Array<[number, number]> = [];
       for (let i = 0; i < r.lost.length; i++) lost.push([r.lost[i][0], r.lost[i][1]]);
-      if (lost.length || bytes) {
-        const rec = this.chain.fault({ reason: reason, lost: lost, discardedBytes: bytes, where: where }, now);
-        if (this.store(rec, 'system')) this.deps.queue.declareLost(r.lost);
-      }
+      if (lost.length || bytes) this.owedFault = { reason: reason, lost: lost, discardedBytes: bytes, where: where };
     }
-    this.record({ kind: 'boot', firmware: this.config.firmware, reset: this.deps.reset }, 'system');
+    this.owedBoot = true;
+    this.settle();
     this.feedback.give('ready', 'READY', this.config.site);
+  }
+
+  /**
+   * Writes what this boot owes the log, in order: the fault record (then the queue may forget the loss), the boot
+   * record. Power failing again and again while offline opens a fresh segment each boot (a torn tail seals the old
+   * one) and can use up the reserve, so the queue may refuse them at start; they are then retried before every later
+   * record. A record written after lost seqs that no fault record declares would make the ingest hold everything
+   * behind an undeclared gap until some later reboot. True when nothing is owed.
+   */
+  private settle(): boolean {
+    if (this.owedFault) {
+      if (!this.store(this.chain.fault(this.owedFault, this.deps.clock.wallTime()), 'system')) return false;
+      this.owedFault = null;
+      this.deps.queue.declareLost(this.deps.report.lost);
+    }
+    if (this.owedBoot) {
+      const boot = this.chain.prepare({ kind: 'boot', firmware: this.config.firmware, reset: this.deps.reset }, this.deps.clock.wallTime());
+      if (!this.store(boot, 'system')) return false;
+      this.owedBoot = false;
+    }
+    return true;
   }
 
   /** Appends a signed record; true when it is durable. */
@@ -138,7 +160,9 @@ export class Scanner {
     return true;
   }
 
+  /** Builds and appends a record after anything owed; null when the queue had no room. */
   private record(body: RecordBody, priority: 'scan' | 'system'): ChainRecord | null {
+    if (!this.settle()) return null;
     const rec = this.chain.prepare(body, this.deps.clock.wallTime());
     return this.store(rec, priority) ? rec : null;
   }
