@@ -108,8 +108,7 @@ export const ROUTES: Array<[string, RegExp, Handler]> = [
   ['POST', /^\/api\/power$/, power],
   ['POST', /^\/api\/sync$/, (c) => (c.session.device.syncNow(), c.session.device.status())],
   ['POST', /^\/api\/clock$/, (c) => {
-    c.session.clock.advance(whole(c.body.skipMs, 'skipMs', 1, DAY));
-    c.session.note(`skipped ${Math.round((c.body.skipMs as number) / 1000)} s ahead`);
+    c.session.skip(whole(c.body.skipMs, 'skipMs', 1, DAY));
     return c.session.status().clock;
   }],
   ['GET', /^\/api\/ingest$/, ingestView],

@@ -38,6 +38,7 @@ export interface LogEntry {
 export interface ConsoleStatus {
   device: SimDeviceStatus;
   tags: TagView[];
+  /** The scanner's wall time, and how far "skip ahead" moved it (SPI and air time are not counted). */
   clock: { wallTime: number; skippedMs: number };
   ingest: { url: string };
   issuer: { name: string; keyId: string };
@@ -51,6 +52,7 @@ export class ConsoleSession {
   readonly issuer: IssuerKey & { name: string };
   private readonly entries: LogEntry[] = [];
   private nextLogId = 1;
+  private skippedMs = 0;
   private listeners: Array<(e: LogEntry) => void> = [];
 
   private constructor(
@@ -113,6 +115,13 @@ export class ConsoleSession {
     };
   }
 
+  /** Moves the scanner's clock ahead by `ms` (the console's "skip ahead"). */
+  skip(ms: number): void {
+    this.clock.advance(ms);
+    this.skippedMs += ms;
+    this.note(`skipped ${Math.round(ms / 1000)} s ahead`);
+  }
+
   /** Adds a line of the console's own (a tag made, a scenario run) to the log. */
   note(text: string): void {
     this.push({ id: 0, at: this.clock.wallTime(), type: 'console', text });
@@ -123,7 +132,7 @@ export class ConsoleSession {
     return {
       device: this.device.status(),
       tags: this.shelf.list().map((t) => tagView(t, on.has(t.tag))),
-      clock: { wallTime: this.clock.wallTime(), skippedMs: this.clock.skipped },
+      clock: { wallTime: this.clock.wallTime(), skippedMs: this.skippedMs },
       ingest: { url: this.ingest.url },
       issuer: { name: this.issuer.name, keyId: Buffer.from(issuerKeyId(this.issuer.publicKey, this.crypto)).toString('hex') },
     };

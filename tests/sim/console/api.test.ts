@@ -74,7 +74,12 @@ test('counterfeits and tamper: magic clone, copied seal, an opened TT loop', asy
   assert.is((await tap(copy.json.id)).verdict, 'invalid-seal');
   const magic = (await call(base, 'POST', `/api/tags/${original.id}/clone`, { mode: 'magic' })).json;
   assert.is(magic.uid, original.uid);
-  await call(base, 'POST', '/api/clock', { skipMs: 3000 });
+  // The same UID within the dedupe window would only repeat the last verdict: move the scanner's clock past it.
+  const t0 = (await call(base, 'GET', '/api/status')).json.clock.wallTime;
+  const skipped = (await call(base, 'POST', '/api/clock', { skipMs: 3000 })).json;
+  assert.is(skipped.skippedMs, 3000);
+  assert.ok(skipped.wallTime - t0 >= 3000);
+  assert.is((await call(base, 'POST', '/api/clock', { skipMs: -5 })).status, 400);
   assert.is((await tap(magic.id)).verdict, 'clone-suspect');
   const tt = await newTag('ntag213tt');
   await call(base, 'POST', `/api/tags/${tt.id}/seal`, { link: LINK + 'T' });

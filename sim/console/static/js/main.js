@@ -1,7 +1,7 @@
 // Wires the page: one event stream feeds every panel; the ingest view refreshes when a sync request ends.
 import { $ } from './dom.js';
 import { api, connect } from './api.js';
-import { renderScanner } from './scanner.js';
+import { renderScanner, setupSound } from './scanner.js';
 import { renderShelf, setupShelf } from './shelf.js';
 import { renderPanels, setupPanels } from './panels.js';
 import { refreshIngest } from './ingest.js';
@@ -31,6 +31,7 @@ function render(status) {
 
 setupShelf();
 setupPanels();
+setupSound();
 setupScenarios().catch(() => undefined);
 connect({
   hello: ({ log, status }) => {

@@ -14,7 +14,7 @@ export function renderPanels(status) {
   const d = status.device;
   const q = d.queue;
   const s = d.sync;
-  $('#clock').textContent = new Date(status.clock.wallTime).toLocaleString([], { hour12: false }) + (status.clock.skippedMs > 1000 ? ` (+${duration(status.clock.skippedMs)})` : '');
+  $('#clock').textContent = new Date(status.clock.wallTime).toLocaleString([], { hour12: false }) + (status.clock.skippedMs > 0 ? ` (+${duration(status.clock.skippedMs)})` : '');
   $('#q-depth').textContent = q ? q.unacked : '–';
   $('#q-age').textContent = q ? duration(q.oldestUnackedAgeMs) : '–';
   $('#q-state').textContent = q ? q.state : '–';

@@ -5,10 +5,18 @@ import { $, h } from './dom.js';
 let lastBeepAt = 0;
 let audio = null;
 
+/** Browsers allow sound only after a gesture: the audio context is made when the box is ticked. */
+export function setupSound() {
+  $('#sound').addEventListener('change', () => {
+    if (!$('#sound').checked) return;
+    audio = audio || new AudioContext();
+    void audio.resume();
+  });
+}
+
 /** Plays a beep pattern (on/off ms, starting with on) at the buzzer's pitch. */
 function play(pattern) {
-  if (!$('#sound').checked) return;
-  audio = audio || new AudioContext();
+  if (!$('#sound').checked || !audio) return;
   let t = audio.currentTime + 0.02;
   pattern.forEach((ms, i) => {
     if (i % 2 === 0) {
