@@ -43,7 +43,9 @@ export async function refreshIngest() {
           d.held ? ` · ${d.held} held behind a gap` : ''))),
   );
   const rows = [];
-  for (const r of recs.records.slice().reverse()) {
+  const dev = view.devices.find((d) => d.id === recs.device);
+  const list = recs.records.slice().reverse();
+  list.forEach((r, i) => {
     const key = r.seq;
     const toggle = () => {
       if (open.has(key)) open.delete(key);
@@ -53,6 +55,15 @@ export async function refreshIngest() {
     rows.push(h('tr', { class: 'rec rec-' + r.kind + (r.payload.verdict ? ' v-' + r.payload.verdict : ''), onclick: toggle, title: 'show the decoded payload' },
       h('td', {}, String(r.seq)), h('td', {}, r.kind), h('td', {}, clockTime(Date.parse(r.time))), h('td', {}, what(r))));
     if (open.has(key)) rows.push(h('tr', { class: 'payload' }, h('td', { colspan: '4' }, h('pre', {}, JSON.stringify({ hash: r.hash, alg: r.alg, receivedAt: r.receivedAt, payload: r.payload }, null, 2)))));
-  }
+    // A seq the ingest does not hold shows as a row of its own: declared lost by a fault record, or a real gap.
+    const below = list[i + 1];
+    if (below && below.seq < r.seq - 1) {
+      const first = below.seq + 1;
+      const last = r.seq - 1;
+      const decl = dev && dev.gaps.declared.find((g) => g.first <= first && last <= g.last);
+      rows.push(h('tr', { class: 'gap' + (decl ? '' : ' undeclared') }, h('td', {}, first === last ? `${first}` : `${first}–${last}`), h('td', {}, decl ? 'lost' : 'missing'), h('td', {}, ''),
+        h('td', {}, decl ? `declared lost by fault record ${decl.faultSeq} (${decl.reason})` : 'not held and not declared lost')));
+    }
+  });
   $('#records').replaceChildren(...rows);
 }
