@@ -126,6 +126,8 @@ export class SimSystem {
       if (isPowerLoss(e)) return { dead: flash };
       throw e;
     }
+    // Recovery's last erase may have been the cut one (it completed; the power went right after).
+    if (flash.poweredOff) return { dead: flash };
     const number = bootNumber(report);
     await check({ number, flash, queue, report });
     this.ledger.watch(queue, flash, number);
