@@ -16,7 +16,6 @@ import { RfField } from './rf/field.js';
 import { NorFlash } from './flash/nor-flash.js';
 import { NetworkConditions, type NetworkSetting } from './network.js';
 import { DeviceBoot, type DeathCause, type SyncTuning } from './device/boot.js';
-import { FileBootCounter, MemoryBootCounter, type BootCounter } from './device/boot-counter.js';
 import { FlashFile } from './device/flash-file.js';
 import { FrontPanel, type PanelState } from './device/front-panel.js';
 import { fileIdentity, memoryIdentity } from './device/identity.js';
@@ -37,7 +36,7 @@ export interface SimDeviceOptions {
   deviceId?: string;
   /** Default "sim-site-1". */
   site?: string;
-  /** Folder for the flash image, device key and boot counter; without one everything lives in memory. */
+  /** Folder for the flash image and the device key; without one everything lives in memory. */
   dataDir?: string;
   /** Flash size in 4 KiB sectors (two hold the queue state). Default 64 (256 KiB). */
   sectors?: number;
@@ -63,7 +62,6 @@ export class SimDevice {
   readonly config: ScannerConfig;
   private flash: NorFlash;
   private readonly file: FlashFile | undefined;
-  private readonly counter: BootCounter;
   private readonly crypto: Crypto;
   private current: DeviceBoot | undefined;
   private booting: Promise<RecoverySummary> | undefined;
@@ -84,11 +82,9 @@ export class SimDevice {
       const file = this.file;
       this.flash = new NorFlash({ sectorCount, image: file.read(), clock: o.clock, onWrite: (a, b) => file.write(a, b) });
       this.identity = fileIdentity(join(o.dataDir, 'keys'), id);
-      this.counter = new FileBootCounter(join(o.dataDir, 'boot-count'));
     } else {
       this.flash = new NorFlash({ sectorCount, clock: o.clock });
       this.identity = memoryIdentity(id, this.crypto.ed25519!);
-      this.counter = new MemoryBootCounter();
     }
     this.panel = new FrontPanel(() => this.clock.wallTime(), (x) => this.emit({ type: 'feedback', at: this.clock.wallTime(), ...x }));
     this.network = new NetworkConditions(o.uplink, o.clock, id);
@@ -140,7 +136,7 @@ export class SimDevice {
     this.lastDeath = undefined;
     let recovery: RecoverySummary | undefined;
     await DeviceBoot.boot({
-      clock: this.clock, field: this.field, flash: this.flash, crypto: this.crypto, signer: this.identity, counter: this.counter,
+      clock: this.clock, field: this.field, flash: this.flash, crypto: this.crypto, signer: this.identity,
       reset, config: this.config, uplink: this.network, sync: this.o.sync ?? {},
       feedback: this.panel.parts,
       onTap: (e) => this.emit({ type: 'tap', at: e.time, tap: tapSummary(e) }),

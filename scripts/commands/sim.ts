@@ -60,16 +60,18 @@ export async function run(args: string[]): Promise<number> {
     await session.close();
     return 2;
   }
-  const st = session.status().device;
-  console.log(`sealscan sim: console at ${web.url}`);
-  console.log(`  scanner ${st.device}, boot ${st.boot}; ingest at ${session.ingest.url}`);
-  console.log(`  data in ${o.data} (delete it to start afresh); Ctrl-C stops`);
-  if (o.host !== '127.0.0.1' && o.host !== 'localhost' && o.host !== '::1') console.log(`  warning: listening on ${o.host}: anyone who can reach it can drive the simulator`);
-  return new Promise<number>((done) => {
+  // Handlers first, then the URL: whoever reads the URL may stop us at once.
+  const stopped = new Promise<number>((done) => {
     const stop = () => {
       void web.close().then(() => session.close()).then(() => done(0));
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  const st = session.status().device;
+  console.log(`sealscan sim: console at ${web.url}`);
+  console.log(`  scanner ${st.device}, boot ${st.boot}; ingest at ${session.ingest.url}`);
+  console.log(`  data in ${o.data} (delete it to start afresh); Ctrl-C stops`);
+  if (o.host !== '127.0.0.1' && o.host !== 'localhost' && o.host !== '::1') console.log(`  warning: listening on ${o.host}: anyone who can reach it can drive the simulator`);
+  return stopped;
 }

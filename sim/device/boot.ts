@@ -11,8 +11,7 @@ import { Queue } from '../../firmware/queue/queue.js';
 import type { RecoveryReport } from '../../firmware/queue/report.js';
 import { SyncWorker } from '../../firmware/sync/worker.js';
 import type { SyncOptions, SyncQueue } from '../../firmware/sync/types.js';
-import { decodePayload } from '../../firmware/records/record.js';
-import { parseCose } from '../../firmware/records/cose.js';
+import { bootNumber } from '../../firmware/app/boot.js';
 import { Mfrc522 } from '../../hal/mfrc522/driver.js';
 import { Iso14443aReader } from '../../hal/iso14443a/reader.js';
 import { SimMfrc522 } from '../mfrc522/chip.js';
@@ -20,7 +19,6 @@ import type { RfMedium } from '../rf/air.js';
 import type { SimClock } from '../clock.js';
 import { NorFlash, PowerLossError } from '../flash/nor-flash.js';
 import { NorSegmentStorage } from '../flash/nor-segment-storage.js';
-import type { BootCounter } from './boot-counter.js';
 import { PowerGate } from './power-gate.js';
 
 /** Sync worker settings a device may choose (the rest is wired by the boot). */
@@ -35,7 +33,6 @@ export interface BootInputs {
   flash: NorFlash;
   crypto: Crypto;
   signer: RecordSigner;
-  counter: BootCounter;
   reset: ResetReason;
   config: ScannerConfig;
   uplink: Uplink;
@@ -48,21 +45,9 @@ export interface BootInputs {
   onDeath: (cause: DeathCause, error: unknown) => void;
 }
 
-/** The highest boot count among the records still unsynced on the flash (0 when none). */
-function bootFloor(queue: Queue): number {
-  let floor = 0;
-  for (const e of queue.read({ maxCount: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER })) {
-    try {
-      floor = Math.max(floor, decodePayload(parseCose(e.record).payload).boot);
-    } catch {
-      // A record the queue's CRC accepted always decodes; if one did not, it would say nothing about boots.
-    }
-  }
-  return floor;
-}
-
 /**
- * Guarantees: the boot number is one more than any boot before (see {@link BootCounter}); the boot and any fault
+ * Guarantees: the boot number is one more than the newest record on the flash says (firmware/app/boot.ts); the
+ * boot and any fault
  * record are durable before `boot` resolves (or the boot died trying, and `onDeath` was called); after the boot
  * ends, nothing of it reaches the field, the network or the feedback parts again.
  */
@@ -87,7 +72,7 @@ export class DeviceBoot {
     const driver = new Mfrc522(chip, inputs.clock);
     await driver.init();
     const { queue, report } = Queue.open(new NorSegmentStorage(inputs.flash), { sha256: inputs.crypto });
-    const number = inputs.counter.next(bootFloor(queue));
+    const number = bootNumber(report);
     const f = inputs.feedback;
     const scanner = new Scanner({
       reader: new Iso14443aReader(driver),
