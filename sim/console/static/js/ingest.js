@@ -40,7 +40,10 @@ export async function refreshIngest() {
           d.gaps.undeclared.length ? ` · UNDECLARED gaps: ${ranges(d.gaps.undeclared)}` : '',
           d.forks.length ? ` · forks at ${d.forks.map((f) => f.seq).join(', ')}` : '',
           d.rejects ? ` · ${d.rejects} refused (${Object.keys(d.rejectReasons).join(', ')})` : '',
-          d.held ? ` · ${d.held} held behind a gap` : ''))),
+          d.held ? ` · ${d.held} held behind a gap` : ''),
+        h('div', { class: 'note' }, 'export from the ingest: ',
+          ...[['cose', 'COSE (for sealscan verify)'], ['epcis', 'EPCIS 2.0'], ['json', 'JSON']].map(([f, label], i) =>
+            [i ? ' · ' : '', h('a', { href: `${view.url}/v1/export?format=${f}&device=${encodeURIComponent(d.id)}`, target: '_blank', rel: 'noopener' }, label)])))),
   );
   const rows = [];
   const dev = view.devices.find((d) => d.id === recs.device);
