@@ -77,13 +77,14 @@ async function sealedTag(dir: string, kind: string, file: string, serial: number
 export async function provisionDevice(dir: string, url: string): Promise<string> {
   await ok(dir, 'issuer-key', 'new', '--name', 'acme', '--out', 'keys');
   mkdirSync(join(dir, 'tags'));
-  // Independent tags are made side by side: each command is a Node start-up.
+  // Independent tags are made side by side: each command is a Node start-up. The tampered package and the clone
+  // come first after the badge, so that even a run killed after a few taps meets them.
   await Promise.all([
     ok(dir, 'tag', 'new', 'mifare-classic-1k', '--badge', 'INSP-9', '--out', 'tags/0-badge.json'),
-    sealedTag(dir, 'ntag213', 'tags/1-genuine.json', 1, [['tag', 'clone', 'tags/1-genuine.json', '--out', 'tags/5-clone.json', '--mode', 'magic']]),
-    sealedTag(dir, 'ntag213', 'tags/2-genuine.json', 2),
-    sealedTag(dir, 'ntag213', 'tags/3-genuine.json', 3),
-    sealedTag(dir, 'ntag213tt', 'tags/4-tampered.json', 4, [['tag', 'tamper', 'tags/4-tampered.json', '--open']]),
+    sealedTag(dir, 'ntag213tt', 'tags/1-tampered.json', 1, [['tag', 'tamper', 'tags/1-tampered.json', '--open']]),
+    sealedTag(dir, 'ntag213', 'tags/3-genuine.json', 3, [['tag', 'clone', 'tags/3-genuine.json', '--out', 'tags/2-clone.json', '--mode', 'magic']]),
+    sealedTag(dir, 'ntag213', 'tags/4-genuine.json', 4),
+    sealedTag(dir, 'ntag213', 'tags/5-genuine.json', 5),
   ]);
   await ok(dir, 'provision', '--device', DEVICE_ID, '--site', '9506000134352', '--ingest', url, '--token', TOKEN, '--issuer', 'keys/acme.issuer.json', '--simulator', '--data', 'data');
   const file = join(dir, 'device.json');

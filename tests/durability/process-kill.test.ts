@@ -127,7 +127,7 @@ test(`SIGKILL ${KILLS} times at random moments: every printed tap is acknowledge
   const kinds = new Set(runs.flatMap((r) => r.taps.map((t) => t.verdict)));
   const withBoot = runs.filter((r) => r.bootLine).length;
   console.log(`  ${KILLS} kills (${KILLS - withBoot} before the boot line), ${printed} taps printed, ${stored.size} records acknowledged, ${declared.size} seqs declared lost, boots up to ${lastBoot}`);
-  assert.ok(printed > 100 && kinds.has('genuine') && kinds.has('tampered') && kinds.has('clone-suspect'), `taps printed: ${printed}, verdicts ${[...kinds]}`);
+  assert.ok(printed > 50 && kinds.has('genuine') && kinds.has('tampered') && kinds.has('clone-suspect'), `taps printed: ${printed}, verdicts ${[...kinds]}`);
 });
 
 test.run();
