@@ -100,6 +100,7 @@ export const ROUTES: Array<[string, RegExp, Handler]> = [
   ['POST', /^\/api\/tags$/, (c) => ({ status: 201, body: tags.createTag(c.session, c.body) })],
   ['POST', /^\/api\/tags\/([^/]+)\/seal$/, (c) => tags.seal(c.session, c.params[0], c.body)],
   ['POST', /^\/api\/tags\/([^/]+)\/clone$/, (c) => ({ status: 201, body: tags.clone(c.session, c.params[0], c.body) })],
+  ['GET', /^\/api\/tags\/([^/]+)\/memory$/, (c) => tags.memory(c.session, c.params[0])],
   ['POST', /^\/api\/tags\/([^/]+)\/tamper$/, (c) => tags.tamper(c.session, c.params[0], c.body)],
   ['DELETE', /^\/api\/tags\/([^/]+)$/, (c) => (tags.remove(c.session, c.params[0]), { deleted: c.params[0] })],
   ['POST', /^\/api\/reader\/(place|lift|tap|pull-away)$/, (c) => tags.reader(c.session, c.params[0], c.body)],

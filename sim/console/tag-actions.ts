@@ -2,7 +2,8 @@
 // counterfeits, open a tamper loop, and put tags on the scanner. Failures are ApiErrors naming the problem.
 import { ApiError } from '../../upstream/http-util.js';
 import { TAG_KINDS, newTag, type TagKind } from '../tag-file.js';
-import { Ntag213TT } from '../tags/index.js';
+import { MifareClassic1K, Ntag213TT, Ntag21x, UltralightEV1 } from '../tags/index.js';
+import { hex } from '../tag-file.js';
 import { cloneTag, makeBadge, sealFailure, sealVirtualTag } from '../station.js';
 import type { TapSummary } from '../device.js';
 import type { ConsoleSession } from './session.js';
@@ -81,6 +82,19 @@ export function tamper(s: ConsoleSession, id: string, body: { [k: string]: unkno
   s.shelf.save(t);
   s.note(`${t.tag.label}: tamper wire ${body.open ? 'cut' : 'repaired'}`);
   return view(s, t);
+}
+
+/** The tag's memory as the chip holds it: Type 2 pages of 4 bytes (and the originality signature), or Classic blocks of 16. */
+export function memory(s: ConsoleSession, id: string): { id: string; unit: number; rows: string[]; signature?: string } {
+  const t = shelfTag(s, id);
+  const tag = t.tag as Ntag21x | UltralightEV1 | MifareClassic1K;
+  const mem = tag.dump();
+  const unit = tag instanceof MifareClassic1K ? 16 : 4;
+  const rows: string[] = [];
+  for (let i = 0; i < mem.length; i += unit) rows.push(hex(mem.subarray(i, i + unit)));
+  const out: { id: string; unit: number; rows: string[]; signature?: string } = { id, unit, rows };
+  if (tag instanceof Ntag21x || tag instanceof UltralightEV1) out.signature = hex(tag.signature);
+  return out;
 }
 
 export function remove(s: ConsoleSession, id: string): void {

@@ -64,6 +64,12 @@ test('tags: make, seal, log in with a badge, tap: GENUINE and green; place and l
   assert.is((await call(base, 'GET', '/api/status')).json.device.reader.tags.length, 1);
   const lifted = await call(base, 'POST', '/api/reader/lift', { tag: t.id });
   assert.not.ok(lifted.json.tag.onReader);
+  const mem = (await call(base, 'GET', `/api/tags/${t.id}/memory`)).json;
+  assert.is(mem.unit, 4);
+  assert.is(mem.rows.length, 45, 'NTAG213: 45 pages');
+  assert.is(mem.rows[0].slice(0, 6), t.uid.slice(0, 6).toLowerCase());
+  assert.ok(Buffer.from(mem.rows.join(''), 'hex').toString('latin1').includes('id.gs1.org'), 'the link is in the NDEF message');
+  assert.is(mem.signature.length, 64);
 });
 
 test('counterfeits and tamper: magic clone, copied seal, an opened TT loop', async () => {

@@ -58,6 +58,7 @@ function menu(t) {
   if (type2) items.push(h('button', { onclick: () => act(() => api('POST', `/tags/${t.id}/clone`, { mode: 'magic' })), title: 'same UID and memory, but no valid originality signature' }, 'Magic clone'));
   if (type2) items.push(h('button', { onclick: () => act(() => api('POST', `/tags/${t.id}/clone`, { mode: 'copy-seal' })), title: 'this seal copied onto another genuine tag' }, 'Copy seal'));
   if (t.tamper) items.push(h('button', { onclick: () => act(() => api('POST', `/tags/${t.id}/tamper`, { open: t.tamper.loopClosed })) }, t.tamper.loopClosed ? 'Cut loop' : 'Repair loop'));
+  items.push(h('button', { onclick: () => showMemory(t), title: 'the bytes the chip holds, as pages or blocks' }, 'Memory…'));
   items.push(h('button', { class: 'danger', onclick: () => act(() => api('DELETE', `/tags/${t.id}`)) }, 'Throw away'));
   const panel = h('div', { class: 'items' }, ...items);
   panel.hidden = !openMenus.has(t.id);
@@ -68,7 +69,13 @@ function menu(t) {
     else openMenus.add(t.id);
   } }, '⋯');
   // An action closes the menu.
-  for (const b of items) b.addEventListener('click', () => openMenus.delete(t.id));
+  for (const b of items) {
+    b.addEventListener('click', () => {
+      openMenus.delete(t.id);
+      panel.hidden = true;
+      toggle.classList.remove('on');
+    });
+  }
   return [toggle, panel];
 }
 
@@ -84,6 +91,18 @@ export function renderShelf(tags) {
         m);
     }),
   );
+}
+
+/** A hex dump: address (page or block number), bytes, and the printable ASCII beside them. */
+async function showMemory(t) {
+  const m = await act(() => api('GET', `/tags/${t.id}/memory`));
+  if (!m) return;
+  const ascii = (hex) => hex.match(/../g).map((b) => { const c = parseInt(b, 16); return c >= 32 && c < 127 ? String.fromCharCode(c) : '.'; }).join('');
+  const lines = m.rows.map((r, i) => `${(m.unit === 4 ? 'page ' : 'block ') + i.toString(16).toUpperCase().padStart(2, '0')}  ${r.match(/../g).join(' ').toUpperCase()}  ${ascii(r)}`);
+  if (m.signature) lines.push('', `originality signature  ${m.signature.toUpperCase()}`);
+  $('#mem-which').textContent = `${t.model} ${t.uid}`;
+  $('#mem-dump').textContent = lines.join('\n');
+  $('#mem-dialog').showModal();
 }
 
 function openSeal(t) {
