@@ -49,7 +49,7 @@ export interface SimDeviceOptions {
 /**
  * Guarantees: at most one boot runs at a time, and after a power cut nothing of the dead boot touches the world
  * again; the flash image (and, with a data folder, its file) holds exactly what the NOR model kept, so a reboot or
- * a restart of the process recovers from it; boot numbers only grow; events are delivered synchronously in the
+ * a restart of the process recovers from it; boot numbers never go back; events are delivered synchronously in the
  * order things happened.
  */
 export class SimDevice {

@@ -47,9 +47,8 @@ export interface BootInputs {
 
 /**
  * Guarantees: the boot number is one more than the newest record on the flash says (firmware/app/boot.ts); the
- * boot and any fault
- * record are durable before `boot` resolves (or the boot died trying, and `onDeath` was called); after the boot
- * ends, nothing of it reaches the field, the network or the feedback parts again.
+ * boot record and any fault record are durable before `boot` resolves (or the boot died trying, and `onDeath` was
+ * called); after the boot ends, nothing of it reaches the field, the network or the feedback parts again.
  */
 export class DeviceBoot {
   private ended = false;
