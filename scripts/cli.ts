@@ -9,7 +9,6 @@ interface Command {
 const commands: Record<string, Command> = {
   sim: { summary: 'the simulator: a simulated scanner, virtual tags and an ingest in a web page (npm start)', load: () => import('./commands/sim.js') },
   scenario: { summary: 'run scripted scenarios (taps, clones, pull-away, network down, power cuts) on virtual time', load: () => import('./commands/scenario.js') },
-  demo: { summary: 'read every virtual tag on a simulated MFRC522 and print what the driver sees', load: () => import('./commands/demo.js') },
   verify: { summary: 'verify exported scan records offline: signatures, chains, gaps, forks, replays', load: () => import('./commands/verify.js') },
   'issuer-key': { summary: 'make a packaging station issuer key (Ed25519) for sealing', load: () => import('./commands/issuer-key.js') },
   tag: { summary: 'make, show, clone or tamper with virtual tags (files) for the simulator', load: () => import('./commands/tag.js') },

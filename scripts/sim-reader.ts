@@ -2,12 +2,9 @@
 // register-level chip with the tag on it. The tag is written back after the operation, so its memory (a seal,
 // a password) persists like on a real tag.
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { VirtualClock } from '../sim/clock.js';
-import { RfField } from '../sim/rf/field.js';
-import { SimMfrc522 } from '../sim/mfrc522/index.js';
-import { Mfrc522 } from '../hal/mfrc522/driver.js';
-import { Iso14443aReader } from '../hal/iso14443a/reader.js';
 import { loadTag, saveTag, TagFileError } from '../sim/tag-file.js';
+import { onStationReader } from '../sim/station.js';
+import type { Iso14443aReader } from '../hal/iso14443a/reader.js';
 import type { Activation } from '../hal/reader.js';
 import type { Picc } from '../sim/rf/air.js';
 
@@ -34,20 +31,16 @@ export function writeTagFile(file: string, tag: Picc, label?: string): void {
   renameSync(tmp, file);
 }
 
-/** Puts the tag of `file` on a simulated reader, activates it and runs `fn`; saves the tag afterwards when `save`. */
+/** Puts the tag of `file` on the simulated station reader, activates it and runs `fn`; saves the tag afterwards when `save`. */
 export async function onSimReader<T>(file: string, save: boolean, fn: (reader: Iso14443aReader, a: Activation, tag: Picc) => Promise<T>): Promise<T> {
   const { tag, label } = readTagFile(file);
-  const clock = new VirtualClock({ epochMs: Date.now() });
-  const field = new RfField();
-  const chip = new SimMfrc522({ clock, field });
-  const driver = new Mfrc522(chip, clock);
-  await driver.init();
-  field.place(tag);
-  const reader = new Iso14443aReader(driver);
-  const a = await reader.activate();
-  if (!a.ok) throw new ReaderUseError(`the tag in ${file} does not answer on the simulated reader: ${a.message}`);
-  const result = await fn(reader, a.value, tag);
-  field.remove(tag);
+  let result: T;
+  try {
+    result = await onStationReader(tag, (reader, a) => fn(reader, a, tag));
+  } catch (e) {
+    if ((e as Error).message.includes('does not answer on the station reader')) throw new ReaderUseError(`the tag in ${file} does not answer on the simulated reader`);
+    throw e;
+  }
   if (save) writeTagFile(file, tag, label);
   return result;
 }

@@ -1,6 +1,7 @@
 import { commandArgs, hexOption, OptionError } from '../command-args.js';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { sealTag } from '../../firmware/seals/sealer.js';
+import { sealFailure } from '../../sim/station.js';
 import { IssuerKeyError, loadIssuerKey } from '../issuer-keys.js';
 import { withTag, ReaderUseError } from '../readers.js';
 
@@ -43,8 +44,7 @@ export async function run(args: string[]): Promise<number> {
       sealTag(reader, a, { link: values.link!, issuer, sealedAt: Math.floor(time / 1000), protect: password ? { password, pack } : undefined, currentPassword: current, replace: values.replace }, crypto),
     );
     if (!r.ok) {
-      const why = r.stage === 'link' ? `the link is malformed (${r.finding.code}): ${r.finding.message}` : r.stage === 'tag' ? r.message : r.stage === 'radio' ? `the tag refused: ${r.error.message}` : `${r.error.finding.code}: ${r.error.finding.message}`;
-      console.error(`sealscan seal: not sealed: ${why}`);
+      console.error(`sealscan seal: not sealed: ${sealFailure(r)}`);
       return r.stage === 'link' ? 2 : 1;
     }
     const uid = Buffer.from(r.uid).toString('hex').toUpperCase();

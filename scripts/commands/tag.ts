@@ -1,14 +1,12 @@
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
-import { newTag, TAG_KINDS, type TagKind, hex, randomUid, kindOf } from '../../sim/tag-file.js';
+import { newTag, TAG_KINDS, type TagKind, hex } from '../../sim/tag-file.js';
 import { readTagFile, writeTagFile, ReaderUseError } from '../sim-reader.js';
 import { Ntag21x, Ntag213TT, UltralightEV1, MifareClassic1K } from '../../sim/tags/index.js';
 import { parseType2Ndef } from '../../firmware/tags/type2-ndef.js';
 import { findSealParts } from '../../firmware/seals/seal-ndef.js';
 import { decodeSeal } from '../../firmware/seals/seal.js';
-import { badgeBlock } from '../../firmware/app/badge.js';
-import { lookupVersion } from '../../firmware/tags/type2-catalog.js';
-import type { Picc } from '../../sim/rf/air.js';
+import { cloneTag, makeBadge } from '../../sim/station.js';
 
 const USAGE = `usage: sealscan tag <action> ...
 
@@ -80,13 +78,11 @@ function make(kind: string | undefined, v: { out?: string; uid?: string; label?:
   let tag = newTag(kind as TagKind, uid);
   if (v.badge !== undefined) {
     if (kind !== 'mifare-classic-1k') return fail('--badge needs KIND mifare-classic-1k');
-    let block;
     try {
-      block = badgeBlock(v.badge);
+      tag = makeBadge(v.badge, (tag as MifareClassic1K).uid);
     } catch (e) {
       return fail((e as Error).message);
     }
-    tag = new MifareClassic1K({ uid: (tag as MifareClassic1K).uid, blocks: { 4: block } });
   }
   writeTagFile(v.out, tag, v.label ?? (v.badge ? `badge ${v.badge}` : undefined));
   console.log(`${kind} ${hex((tag as unknown as { uid: Uint8Array }).uid)} -> ${v.out}`);
@@ -125,19 +121,7 @@ function clone(file: string | undefined, out: string | undefined, mode: string |
   const { tag, label } = readTagFile(file);
   if (tag instanceof MifareClassic1K) return fail('clone works on Type 2 tags');
   const t = tag as Ntag21x | UltralightEV1;
-  const ctor = t.constructor as new (o: object) => Picc;
-  const mem = t.dump();
-  let copy: Picc;
-  if (mode === 'copy-seal') {
-    const spec = lookupVersion(t.version);
-    if (!spec) return fail('unknown tag version');
-    copy = new ctor({ uid: randomUid(kindOf(tag)), userData: Array.from(mem.slice(16, (spec.userEnd + 1) * 4)) });
-  } else {
-    // A magic clone answers READ_SIG with whatever was copied, but its own chip's key cannot sign a new UID:
-    // model it as a signature made for a different UID.
-    const other = new ctor({ uid: randomUid(kindOf(tag)) }) as Ntag21x;
-    copy = new ctor({ uid: t.uid, memory: mem, signature: Array.from(other.signature) });
-  }
+  const copy = cloneTag(tag, mode);
   writeTagFile(out, copy, `${mode} clone of ${label ?? file}`);
   console.log(`${mode} clone of ${hex(t.uid)} -> ${out}`);
   return 0;
