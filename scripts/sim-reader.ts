@@ -1,7 +1,8 @@
 // A simulated reader for one virtual tag file: the same driver and protocol code as on a Pi, run against the
 // register-level chip with the tag on it. The tag is written back after the operation, so its memory (a seal,
 // a password) persists like on a real tag.
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { loadTag, saveTag, TagFileError } from '../sim/tag-file.js';
 import { onStationReader } from '../sim/station.js';
 import type { Iso14443aReader } from '../hal/iso14443a/reader.js';
@@ -26,6 +27,7 @@ export function readTagFile(file: string): { tag: Picc; label?: string } {
 }
 
 export function writeTagFile(file: string, tag: Picc, label?: string): void {
+  mkdirSync(dirname(file) || '.', { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, JSON.stringify(saveTag(tag, label), null, 2) + '\n');
   renameSync(tmp, file);
