@@ -48,7 +48,7 @@ test('random garbage: open never throws, surfaces only frames that are on the me
         assert.ok(again.report.nextSeq > seq);
       }
     }),
-    { numRuns: 300 },
+    { numRuns: Number(process.env.FUZZ_RUNS) || 300 },
   );
 });
 
@@ -87,7 +87,7 @@ test('bit flips anywhere: genuine records only, every untouched unacked record k
       }
       assert.ok(report.nextSeq >= n || report.discarded.some((d) => d.reason === 'unreadable-slot'), 'no seq reuse unless a slot became unreadable');
     }),
-    { numRuns: 400 },
+    { numRuns: Number(process.env.FUZZ_RUNS) || 400 },
   );
 });
 
