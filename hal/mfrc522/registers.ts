@@ -1,6 +1,10 @@
 /**
  * MFRC522 register addresses, command codes and the bits the driver uses, named as in the NXP data sheet
  * (MFRC522 Rev 3.9, section 9). Addresses are the 6-bit register numbers; the SPI address byte is built in the driver.
+ *
+ * The simulator (sim/mfrc522/registers.ts, bits.ts) writes the same data sheet facts down again on purpose: driver
+ * and chip model are two independent readings of the data sheet, so a wrong constant in one shows up as a failing
+ * exchange instead of agreeing with itself.
  */
 export const Reg = {
   CommandReg: 0x01,

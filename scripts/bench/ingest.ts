@@ -3,6 +3,7 @@
 // verified (signature, payload, chain) and committed (SQLite WAL, synchronous FULL) before its ack. Beside it, in
 // the same run: the same work without HTTP (Ingest in this process) and the signature check alone, to show where
 // the time goes.
+import { sampleEvidence } from './sample.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -13,7 +14,6 @@ import { RecordChain } from '../../firmware/records/chain.js';
 import { ed25519Signer } from '../../firmware/records/signers.js';
 import { encodeCbor } from '../../firmware/records/cbor.js';
 import { parseCose } from '../../firmware/records/cose.js';
-import type { ScanEvidence } from '../../firmware/records/kinds.js';
 import { Ingest } from '../../upstream/ingest.js';
 import { SqliteStore } from '../../upstream/sqlite-store.js';
 import { checkOne } from '../../upstream/signature-check.js';
@@ -28,20 +28,6 @@ interface Device {
   records: Uint8Array[];
 }
 
-function evidence(i: number): ScanEvidence {
-  return {
-    uid: Uint8Array.of(0x04, 0xe1, 0x0c, 0xda, 0x99, 0x3c, i & 0xff),
-    tagType: 'ntag213',
-    seal: crypto.randomBytes(100),
-    digitalLink: 'https://id.example.org/01/09506000134352/21/S' + i,
-    originality: 'valid',
-    tamper: 'no-loop',
-    verdict: 'genuine',
-    reasons: [],
-    inspector: 'badge-0042',
-    site: '4012345000009',
-  };
-}
 
 function makeDevices(count: number, perDevice: number): Device[] {
   const out: Device[] = [];
@@ -50,7 +36,7 @@ function makeDevices(count: number, perDevice: number): Device[] {
     const id = 'bench-' + String(d).padStart(4, '0');
     const chain = RecordChain.start(ed25519Signer(crypto.ed25519!, seed), crypto, id, 1);
     const records: Uint8Array[] = [];
-    for (let i = 0; i < perDevice; i++) records.push(chain.append({ kind: 'scan', ...evidence(i) }, T0 + i).bytes);
+    for (let i = 0; i < perDevice; i++) records.push(chain.append({ kind: 'scan', ...sampleEvidence(i) }, T0 + i).bytes);
     out.push({ id, publicKey: crypto.ed25519!.publicKeyOf(seed), records });
   }
   return out;

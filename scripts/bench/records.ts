@@ -1,6 +1,7 @@
 // Scan records: build+sign and verify throughput, the size of a typical scan record, and our CBOR codec against
 // cbor-x on the same values, measured side by side in one run.
 import { Encoder, Tag } from 'cbor-x';
+import { sampleEvidence } from './sample.js';
 import { opsPerSecond, type BenchSection } from './table.js';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { CborMap, CborTag, decodeCbor, encodeCbor, type CborValue } from '../../firmware/records/cbor.js';
@@ -8,28 +9,12 @@ import { RecordChain } from '../../firmware/records/chain.js';
 import { ed25519Signer, hmacSigner } from '../../firmware/records/signers.js';
 import { encodePayload } from '../../firmware/records/record.js';
 import { verifyRecords } from '../../firmware/records/verify.js';
-import type { ScanEvidence } from '../../firmware/records/kinds.js';
 import type { VerifyKey } from '../../firmware/records/cose.js';
 import type { RecordSigner } from '../../hal/keys.js';
 
 const crypto = createNodeCrypto();
 const T0 = Date.UTC(2026, 10, 28);
 
-/** A genuine NTAG213 scan: 7-byte UID, 40-character Digital Link, 100-byte seal, inspector and site ids. */
-function evidence(): ScanEvidence {
-  return {
-    uid: Uint8Array.of(0x04, 0xe1, 0x0c, 0xda, 0x99, 0x3c, 0x80),
-    tagType: 'ntag213',
-    seal: crypto.randomBytes(100),
-    digitalLink: 'https://id.example.org/01/09506000134352',
-    originality: 'valid',
-    tamper: 'no-loop',
-    verdict: 'genuine',
-    reasons: [],
-    inspector: 'badge-0042',
-    site: '4012345000009',
-  };
-}
 
 function devices(): Array<{ name: string; id: string; signer: RecordSigner; key: VerifyKey }> {
   const seed = crypto.randomBytes(32);
@@ -42,7 +27,7 @@ function devices(): Array<{ name: string; id: string; signer: RecordSigner; key:
 
 function stream(signer: RecordSigner, id: string, n: number): Uint8Array[] {
   const chain = RecordChain.start(signer, crypto, id, 1);
-  const scan = { kind: 'scan' as const, ...evidence() };
+  const scan = { kind: 'scan' as const, ...sampleEvidence() };
   const out: Uint8Array[] = [];
   for (let i = 0; i < n; i++) out.push(chain.append(scan, T0 + i).bytes);
   return out;
@@ -67,7 +52,7 @@ function bytesHex(b: Uint8Array): string {
 
 async function codecRows(): Promise<Array<Array<string | number>>> {
   const cborx = new Encoder({ mapsAsObjects: false, useRecords: false, variableMapSize: true, tagUint8Array: false, pack: false, structuredClone: false });
-  const payload = decodeCbor(encodePayload({ device: 'scanner-0001', seq: 1234, prev: crypto.randomBytes(32), time: T0, boot: 7, kind: 'scan', ...evidence() }));
+  const payload = decodeCbor(encodePayload({ device: 'scanner-0001', seq: 1234, prev: crypto.randomBytes(32), time: T0, boot: 7, kind: 'scan', ...sampleEvidence() }));
   const mixed: CborValue = new CborTag(18, [
     new CborMap([[1, -8], [4, 'scanner-0001']]),
     Array.from({ length: 20 }, (_, i) => new CborMap([[1, i * 1000], [2, 'item-' + i], [3, crypto.randomBytes(16)], ['flag', i % 2 === 0], ['list', [i, -i, null]]])),
@@ -93,7 +78,7 @@ export async function bench(): Promise<BenchSection[]> {
   const signRows: Array<Array<string | number>> = [];
   for (const d of devs) {
     const chain = RecordChain.start(d.signer, crypto, d.id, 1);
-    const scan = { kind: 'scan' as const, ...evidence() };
+    const scan = { kind: 'scan' as const, ...sampleEvidence() };
     let t = T0;
     signRows.push([d.name, Math.round(await opsPerSecond(() => chain.append(scan, t++), 1000, 20))]);
   }
