@@ -23,7 +23,11 @@ export interface UplinkResponse {
 /** Why no response came: no route or refused, no answer in time, or the connection broke mid-way. */
 export type UplinkFailure = 'unreachable' | 'timeout' | 'reset';
 
-export type UplinkResult = { ok: true; response: UplinkResponse } | { ok: false; reason: UplinkFailure; message: string };
+/**
+ * `bodyUnsent` is true when the connection failed before the whole request body was handed to the network (a
+ * server that refuses a large body may close while it is still arriving).
+ */
+export type UplinkResult = { ok: true; response: UplinkResponse } | { ok: false; reason: UplinkFailure; message: string; bodyUnsent?: boolean };
 
 export interface Uplink {
   /** Never rejects; a response with any status (also 4xx/5xx) is `ok: true`. */

@@ -55,7 +55,7 @@ function responseText(res: UplinkResponse): string {
 function recordCount(body: Uint8Array | undefined): number {
   if (!body) return 0;
   try {
-    return parseRecordsBody(body, Number.MAX_SAFE_INTEGER).length;
+    return parseRecordsBody(body, { maxRecords: Infinity, maxRecordBytes: Infinity }).length;
   } catch {
     return 0;
   }

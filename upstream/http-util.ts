@@ -1,6 +1,6 @@
 // Small HTTP helpers for the ingest: bounded body reading, JSON answers, and one error type whose code and status
 // become the `{ "error": { "code", "message" } }` body every failure answers with.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
 /** An answer other than success: HTTP status, a stable code (docs/ingest-api.md) and a message naming the problem. */
 export class ApiError extends Error {
@@ -33,6 +33,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Uint8Arra
       size += c.length;
       if (size > limit) {
         failed = true;
+        chunks.length = 0;
         reject(new ApiError(413, 'body-too-large', `body is over the limit of ${limit} bytes`));
         return;
       }
@@ -63,11 +64,37 @@ export function sendBytes(res: ServerResponse, status: number, type: string, bod
   res.end(body);
 }
 
-/** Sends an error body; for a 413 the connection is closed, since the rest of the body is not read. */
-export function sendError(res: ServerResponse, e: ApiError): void {
+/**
+ * Sends an error body. When the request's body was not read to its end (a 413, or a refusal before reading), the
+ * answer closes the connection, and what the client still sends is read and dropped for a bounded time and
+ * amount first: closing a socket with unread bytes makes the peer's TCP send a reset, which many clients report
+ * instead of the answer.
+ */
+export function sendError(res: ServerResponse, e: ApiError, req?: IncomingMessage): void {
   const headers: { [name: string]: string } = { ...e.headers };
-  if (e.status === 413) headers.connection = 'close';
+  const unread = req !== undefined && !req.complete;
+  if (unread || e.status === 413) headers.connection = 'close';
   sendJson(res, e.status, { error: { code: e.code, message: e.message } }, headers);
+  if (unread) drain(req);
+}
+
+/** Drains at most DRAIN_BYTES of what is left of `req` within DRAIN_MS, then lets the socket go. */
+const DRAIN_BYTES = 8 * 1024 * 1024;
+const DRAIN_MS = 5000;
+function drain(req: IncomingMessage): void {
+  let left = DRAIN_BYTES;
+  const socket = req.socket;
+  const stop = () => socket.destroy();
+  const timer = setTimeout(stop, DRAIN_MS);
+  timer.unref();
+  req.removeAllListeners('data');
+  req.on('data', (c: Buffer) => {
+    left -= c.length;
+    if (left < 0) stop();
+  });
+  req.once('end', () => clearTimeout(timer));
+  req.once('close', () => clearTimeout(timer));
+  req.resume();
 }
 
 /** Parses a JSON body into an object, or throws a 400 naming where it broke. */
@@ -88,4 +115,28 @@ export function intParam(params: URLSearchParams, name: string, fallback: number
   if (v === null || v === '') return fallback;
   if (!/^\d{1,15}$/.test(v)) throw new ApiError(400, 'bad-parameter', `${name} must be a non-negative integer, got ${JSON.stringify(v.slice(0, 40))}`);
   return Math.min(Number(v), max);
+}
+
+const CLIENT_ERRORS: { [code: string]: [number, string, string] } = {
+  HPE_HEADER_OVERFLOW: [431, 'headers-too-large', 'request headers are over the limit'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'request-timeout', 'the request did not arrive in time'],
+};
+
+/**
+ * Answers what node:http refuses before a request reaches a handler (malformed HTTP, headers over the limit, a
+ * request that took too long) in the JSON error shape, then closes the connection.
+ */
+export function answerClientErrors(server: Server): void {
+  server.on('clientError', (e: NodeJS.ErrnoException, socket) => {
+    const [status, code, message] = CLIENT_ERRORS[e.code ?? ''] ?? [400, 'bad-request', 'malformed HTTP request'];
+    const body = JSON.stringify({ error: { code, message } });
+    if (socket.writable) socket.end(`HTTP/1.1 ${status} ${code}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
+    else socket.destroy();
+  });
+}
+
+/** Refuses (501) a transfer-encoding other than chunked: node:http would otherwise read `gzip, chunked` as chunked. */
+export function checkTransferEncoding(req: IncomingMessage): void {
+  const te = req.headers['transfer-encoding'];
+  if (te !== undefined && te.trim().toLowerCase() !== 'chunked') throw new ApiError(501, 'not-implemented', `transfer-encoding ${JSON.stringify(te.slice(0, 60))} is not supported (only chunked)`);
 }

@@ -1,20 +1,27 @@
-// POST /v1/records without the HTTP: COSE records in, a per-device cumulative ack out. Every record is checked
-// with the same code as the offline verifier (firmware/records) before the chain rules (chain.ts) see it; what
-// fails is kept in the store for forensics, never as accepted.
+// POST /v1/records without the HTTP: COSE records in, a per-device cumulative ack out. The order of work follows
+// what each step costs and who can make us do it: the envelope (a few bytes, bounded), then the kid's device
+// (one lookup), then the signature or MAC, and only for authentic records the payload (with an item budget) and
+// the chain rules (chain.ts). Refusals are counted with a bounded sample (refusals.ts), never kept without limit.
 import { parseCose, type CoseMessage, type VerifyKey } from '../firmware/records/cose.js';
 import { decodePayload, isDeviceId } from '../firmware/records/record.js';
 import { RecordError } from '../firmware/records/errors.js';
 import { toHex } from '../firmware/records/bytes.js';
+import type { ItemBudget } from '../firmware/records/cbor.js';
 import type { RecordPayload } from '../firmware/records/kinds.js';
+import type { SeqRange } from '../firmware/records/seq-ranges.js';
 import type { Sha256 } from '../hal/crypto.js';
-import { expectedPredecessor, resolve, type Outcome, type RejectReason, type SeqRange, type Verified } from './chain.js';
-import { localChecker, type SignatureChecker } from './signature-check.js';
-import type { DeclaredRange, DeviceRow, IngestStore, RejectRow, StoredRecord } from './store.js';
+import { DEFAULT_CHAIN_LIMITS, expectedPredecessor, resolve, type ChainLimits, type Outcome, type RejectReason, type Verified } from './chain.js';
+import { DEFAULT_REFUSAL_LIMITS, RefusalLog, type RefusalLimits } from './refusals.js';
+import { claimedSeq } from './records-body.js';
+import { localChecker, type CheckResult, type SignatureChecker } from './signature-check.js';
+import type { ChainCommit, DeclaredRange, DeviceRow, IngestStore, RejectRow, StoredRecord } from './store.js';
 
-/** A refused record, as the answer lists it. All current reasons are permanent: resending the bytes cannot help. */
+/** A refused record, as the answer lists it. */
 export interface RecordRejectAnswer {
+  /** The record's seq; for a record refused before its payload was trusted, the seq it claims (or null). */
   seq: number | null;
   reason: RejectReason;
+  /** True when resending the same bytes cannot help until someone acts. */
   permanent: boolean;
   message: string;
 }
@@ -40,10 +47,36 @@ export interface MalformedAnswer {
   message: string;
 }
 
+/** The answer to one upload. Devices are a Map: ids such as `__proto__` are ids like any other. */
 export interface IngestAnswer {
-  devices: { [id: string]: DeviceAnswer };
+  devices: Map<string, DeviceAnswer>;
   malformed: MalformedAnswer[];
 }
+
+/** The answer as the JSON body it is sent as (plain objects built without prototypes in the way). */
+export function answerJson(a: IngestAnswer): { devices: { [id: string]: DeviceAnswer }; malformed: MalformedAnswer[] } {
+  return { devices: Object.fromEntries(a.devices), malformed: a.malformed };
+}
+
+/** An upload over the ingest's per-request limits (the server answers 413 with the code). */
+export class IngestLimitError extends Error {
+  constructor(
+    readonly code: 'too-many-devices',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'IngestLimitError';
+  }
+}
+
+export interface IngestLimits extends ChainLimits {
+  /** Devices named in one request. */
+  maxDevices: number;
+  /** CBOR data items all payloads of one request may hold together (a scan record has about 40). */
+  payloadItems: number;
+}
+
+export const DEFAULT_INGEST_LIMITS: IngestLimits = { ...DEFAULT_CHAIN_LIMITS, maxDevices: 64, payloadItems: 262144 };
 
 export interface IngestOptions {
   store: IngestStore;
@@ -52,6 +85,13 @@ export interface IngestOptions {
   checker?: SignatureChecker;
   /** Wall time for received_at, ms since the Unix epoch. */
   now?: () => number;
+  limits?: Partial<IngestLimits>;
+  refusals?: Partial<RefusalLimits>;
+  /**
+   * Why a registered key must not be trusted (small-order Ed25519 key, weak HMAC key), or undefined. Records of
+   * such a device are refused as `weak-key`; registration refuses such keys, this catches ones stored earlier.
+   */
+  keyProblem?: (d: DeviceRow) => string | undefined;
 }
 
 interface Parsed {
@@ -59,28 +99,40 @@ interface Parsed {
   bytes: Uint8Array;
   msg: CoseMessage;
   hash: string;
-  payload: RecordPayload | RecordError;
+}
+
+interface Authentic extends Parsed {
+  payload: RecordPayload;
 }
 
 function verifyKey(d: DeviceRow): VerifyKey {
   return d.alg === 'ed25519' ? { alg: -8, publicKey: d.key } : { alg: 5, hmacKey: d.key };
 }
 
-function refused(seq: number | null, reason: RejectReason, message: string): RecordRejectAnswer {
-  return { seq, reason, permanent: true, message };
+/** Per device of one request: its records so far and what was refused before the chain rules. */
+interface Group {
+  id: string;
+  device: DeviceRow | undefined;
+  parsed: Parsed[];
+  authentic: Authentic[];
+  rejected: Array<RecordRejectAnswer & { index: number }>;
 }
 
 /**
  * The ingest. Guarantees: exactly-once in effect (records keyed by device and seq, identified by their SHA-256;
  * the same bytes again are a duplicate, other bytes for a stored seq are a fork); an ack covers only the contiguous
- * prefix of stored or declared-lost seqs and is sent only after the store committed it; requests for one device
- * are judged one after another (in this process; the store's commit check guards other writers).
+ * prefix of stored or declared-lost seqs and is sent only after the store committed it; requests naming a device
+ * are judged one after another (in this process; the store's commit check guards other writers); the work for a
+ * request is bounded by its bytes, its devices (`maxDevices`) and its payload items (`payloadItems`).
  */
 export class Ingest {
+  readonly limits: IngestLimits;
+  readonly refusals: RefusalLog;
   private readonly store: IngestStore;
   private readonly sha256: Sha256;
   private readonly checker: SignatureChecker;
   private readonly now: () => number;
+  private readonly keyProblem: (d: DeviceRow) => string | undefined;
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(o: IngestOptions) {
@@ -88,124 +140,167 @@ export class Ingest {
     this.sha256 = o.sha256;
     this.checker = o.checker ?? localChecker(o.sha256);
     this.now = o.now ?? Date.now;
+    this.limits = { ...DEFAULT_INGEST_LIMITS, ...o.limits };
+    this.refusals = new RefusalLog(o.store, { ...DEFAULT_REFUSAL_LIMITS, ...o.refusals });
+    this.keyProblem = o.keyProblem ?? (() => undefined);
   }
 
   async ingest(records: Uint8Array[]): Promise<IngestAnswer> {
     const at = this.now();
-    const answer: IngestAnswer = { devices: {}, malformed: [] };
-    const groups = new Map<string, Parsed[]>();
-    const orphans: RejectRow[] = [];
+    const answer: IngestAnswer = { devices: new Map(), malformed: [] };
+    const groups = this.envelopes(records, at, answer);
+    if (groups.size > this.limits.maxDevices) {
+      throw new IngestLimitError('too-many-devices', `the request names ${groups.size} devices; at most ${this.limits.maxDevices} per request`);
+    }
+    const known = await this.store.devicesByIds([...groups.keys()]);
+    const checks: Array<{ group: Group; p: Parsed }> = [];
+    for (const g of groups.values()) {
+      g.device = known.get(g.id);
+      const problem = g.device ? this.keyProblem(g.device) : undefined;
+      if (!g.device || problem) {
+        const reason: RejectReason = g.device ? 'weak-key' : 'unknown-device';
+        const message = g.device ? `device ${g.id} is registered with a key that cannot be trusted: ${problem}` : `device ${g.id} is not registered`;
+        for (const p of g.parsed) this.refuse(g, p, claimedSeq(p.msg.payload), reason, message, at);
+        continue;
+      }
+      for (const p of g.parsed) checks.push({ group: g, p });
+    }
+    const results = await this.checker.check(checks.map((c) => ({ msg: c.p.msg, key: verifyKey(c.group.device!) })));
+    const budget: ItemBudget = { items: this.limits.payloadItems };
+    checks.forEach(({ group: g, p }, i) => {
+      const r = results[i];
+      if (r === 'alg-mismatch') return this.refuse(g, p, claimedSeq(p.msg.payload), 'alg-mismatch', `device ${g.id} is registered for ${g.device!.alg}; the record uses COSE alg ${p.msg.alg}`, at);
+      if (r === 'bad') return this.refuse(g, p, claimedSeq(p.msg.payload), 'bad-signature', `${p.msg.alg === -8 ? 'signature' : 'MAC'} does not verify with the key registered for ${g.id}`, at);
+      let payload: RecordPayload;
+      try {
+        payload = decodePayload(p.msg.payload, budget);
+      } catch (e) {
+        if (!(e instanceof RecordError)) throw e;
+        return this.refuse(g, p, claimedSeq(p.msg.payload), 'invalid-payload', e.message, at);
+      }
+      if (payload.device !== g.id) return this.refuse(g, p, payload.seq, 'wrong-device', `payload names device ${JSON.stringify(payload.device)}, the kid is ${JSON.stringify(g.id)}`, at);
+      g.authentic.push({ ...p, payload });
+    });
+    const chained = [...groups.values()].filter((g) => g.authentic.length);
+    for (const g of groups.values()) if (!g.authentic.length) answer.devices.set(g.id, this.answer(g, g.device, undefined));
+    if (chained.length) {
+      const answers = await this.serial(chained.map((g) => g.id), () => this.chain(chained, at));
+      chained.forEach((g, i) => answer.devices.set(g.id, answers[i]));
+    }
+    if (this.refusals.limits.flushMs === 0) await this.refusals.flush();
+    return answer;
+  }
+
+  /** Parses every envelope; groups the records by kid (insertion order) and lists the rest as malformed. */
+  private envelopes(records: Uint8Array[], at: number, answer: IngestAnswer): Map<string, Group> {
+    const groups = new Map<string, Group>();
     records.forEach((bytes, index) => {
       const hash = toHex(this.sha256.sha256(bytes));
       let msg: CoseMessage;
       try {
         msg = parseCose(bytes);
-        const kid: string = msg.kid;
-        if (!isDeviceId(kid)) throw new RecordError('BAD_KID', 'kid ' + JSON.stringify(String(kid).slice(0, 80)) + ' is not a device id');
-      } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        answer.malformed.push({ index, reason: 'malformed', permanent: true, message });
-        orphans.push({ device: null, seq: null, reason: 'malformed', message, hash, bytes, receivedAt: at });
-        return;
-      }
-      let payload: RecordPayload | RecordError;
-      try {
-        payload = decodePayload(msg.payload);
+        if (!isDeviceId(msg.kid)) throw new RecordError('BAD_KID', 'kid ' + JSON.stringify(String(msg.kid).slice(0, 80)) + ' is not a device id');
       } catch (e) {
         if (!(e instanceof RecordError)) throw e;
-        payload = e;
+        answer.malformed.push({ index, reason: 'malformed', permanent: true, message: e.message });
+        this.refusals.add('', { device: null, seq: null, reason: 'malformed', message: e.message, hash, bytes, receivedAt: at });
+        return;
       }
-      const list = groups.get(msg.kid) ?? [];
-      list.push({ index, bytes, msg, hash, payload });
-      groups.set(msg.kid, list);
+      let g = groups.get(msg.kid);
+      if (!g) groups.set(msg.kid, (g = { id: msg.kid, device: undefined, parsed: [], authentic: [], rejected: [] }));
+      g.parsed.push({ index, bytes, msg, hash });
     });
-    for (const [id, list] of groups) answer.devices[id] = await this.serial(id, () => this.device(id, list, at, orphans));
-    await this.store.reject(orphans);
-    return answer;
+    return groups;
   }
 
-  /** Runs `fn` after every earlier request for `id` has finished. */
-  private serial<T>(id: string, fn: () => Promise<T>): Promise<T> {
-    const before = this.locks.get(id) ?? Promise.resolve();
+  /** Refuses `p` before the chain rules: listed in the device's answer, counted in the device's pool (or ''). */
+  private refuse(g: Group, p: Parsed, seq: number | null, reason: RejectReason, message: string, at: number): void {
+    g.rejected.push({ index: p.index, seq, reason, permanent: true, message });
+    // A record naming no registered device is counted with the anonymous ones, wherever its kid points.
+    this.refusals.add(g.device !== undefined ? g.id : '', { device: g.id, seq, reason, message, hash: p.hash, bytes: p.bytes, receivedAt: at });
+  }
+
+  /** Runs `fn` after every earlier request naming any of `ids` has finished. */
+  private serial<T>(ids: string[], fn: () => Promise<T>): Promise<T> {
+    const before = Promise.all(ids.map((id) => this.locks.get(id)));
     const run = before.then(fn, fn);
     const tail = run.catch(() => undefined);
-    this.locks.set(id, tail);
+    for (const id of ids) this.locks.set(id, tail);
     tail.then(() => {
-      if (this.locks.get(id) === tail) this.locks.delete(id);
+      for (const id of ids) if (this.locks.get(id) === tail) this.locks.delete(id);
     });
     return run;
   }
 
-  private async device(id: string, list: Parsed[], at: number, orphans: RejectRow[]): Promise<DeviceAnswer> {
-    for (let attempt = 0; ; attempt++) {
-      const seqs: number[] = [];
-      for (const p of list) {
-        if (p.payload instanceof RecordError) continue;
-        seqs.push(p.payload.seq);
-        const lost = p.payload.kind === 'fault' ? p.payload.lost : [];
-        seqs.push(expectedPredecessor(p.payload.seq, lost));
+  /** The chain rules for every device with authentic records, committed together in one transaction. */
+  private async chain(groups: Group[], at: number): Promise<DeviceAnswer[]> {
+    const answers: DeviceAnswer[] = new Array(groups.length);
+    let todo = groups.map((_g, i) => i);
+    for (let attempt = 0; todo.length; attempt++) {
+      if (attempt > 3) throw new Error(`devices ${todo.map((i) => groups[i].id).join(', ')}: the chain kept moving under this request (another writer?)`);
+      const commits: ChainCommit[] = [];
+      const pending: Array<{ i: number; outcomes: Outcome[]; rejects: RejectRow[]; declared: DeclaredRange[]; undeclared: SeqRange[]; device: DeviceRow }> = [];
+      for (const i of todo) {
+        const g = groups[i];
+        const seqs: number[] = [];
+        for (const p of g.authentic) seqs.push(p.payload.seq, expectedPredecessor(p.payload.seq, p.payload.kind === 'fault' ? p.payload.lost : []));
+        const snap = await this.store.snapshot(g.id, seqs);
+        if (!snap) throw new Error(`device ${g.id} vanished during the request`);
+        const verified: Verified[] = g.authentic.map((p) => ({ index: p.index, record: this.stored(g.id, p, at) }));
+        verified.sort((a, b) => a.record.seq - b.record.seq || a.index - b.index);
+        const res = resolve(snap, verified, at, this.limits);
+        commits.push(res.commit);
+        pending.push({ i, outcomes: res.outcomes, rejects: res.rejects, declared: res.declared, undeclared: res.undeclared, device: snap.device });
       }
-      const snap = await this.store.snapshot(id, seqs);
-      if (!snap) {
-        const msg = `device ${id} is not registered`;
-        for (const p of list) orphans.push({ device: id, seq: null, reason: 'unknown-device', message: msg, hash: p.hash, bytes: p.bytes, receivedAt: at });
-        return { ackedThrough: -1, ackedHash: null, accepted: 0, duplicates: 0, rejected: list.map((p) => refused(p.payload instanceof RecordError ? null : p.payload.seq, 'unknown-device', msg)), gaps: { declared: [], undeclared: [] } };
-      }
-      const rejected: Array<RecordRejectAnswer & { index: number }> = [];
-      const rejects: RejectRow[] = [];
-      const verified: Verified[] = [];
-      const toCheck: Parsed[] = [];
-      const heldHashes = new Set(snap.held.map((h) => h.hash));
-      for (const p of list) {
-        const seq = p.payload instanceof RecordError ? null : p.payload.seq;
-        // Bytes identical to a stored or held record were verified when they first came: no signature check again.
-        const known = seq !== null && (snap.stored[seq]?.hash === p.hash || heldHashes.has(p.hash) || snap.forks[seq]?.includes(p.hash));
-        if (known) verified.push({ index: p.index, record: this.stored(id, p, at) });
-        else toCheck.push(p);
-      }
-      const key = verifyKey(snap.device);
-      const checks = await this.checker.check(toCheck.map((p) => ({ msg: p.msg, key })));
-      toCheck.forEach((p, i) => {
-        const seq = p.payload instanceof RecordError ? null : p.payload.seq;
-        const fail = (reason: RejectReason, message: string) => {
-          rejected.push({ index: p.index, ...refused(seq, reason, message) });
-          rejects.push({ device: id, seq, reason, message, hash: p.hash, bytes: p.bytes, receivedAt: at });
-        };
-        const c = checks[i];
-        if (c === 'alg-mismatch') fail('alg-mismatch', `device ${id} is registered for ${snap.device.alg}; the record uses COSE alg ${p.msg.alg}`);
-        else if (c === 'bad') fail('bad-signature', `${p.msg.alg === -8 ? 'signature' : 'MAC'} does not verify with the key registered for ${id}`);
-        else if (p.payload instanceof RecordError) fail('invalid-payload', p.payload.message);
-        else if (p.payload.device !== id) fail('wrong-device', `payload names device ${JSON.stringify(p.payload.device)}, the kid is ${JSON.stringify(id)}`);
-        else verified.push({ index: p.index, record: this.stored(id, p, at) });
+      const applied = await this.store.commitAll(commits);
+      const again: number[] = [];
+      pending.forEach((p, k) => {
+        if (!applied[k]) return void again.push(p.i);
+        const g = groups[p.i];
+        for (const r of p.rejects) this.refusals.add(g.id, r);
+        answers[p.i] = this.answer(g, p.device, { commit: commits[k], outcomes: p.outcomes, declared: p.declared, undeclared: p.undeclared });
       });
-      verified.sort((a, b) => a.record.seq - b.record.seq || a.index - b.index);
-      const res = resolve(snap, verified, at);
-      res.commit.rejects.push(...rejects);
-      if (!(await this.store.commit(res.commit))) {
-        if (attempt < 3) continue;
-        throw new Error(`device ${id}: the chain kept moving under this request (another writer?)`);
-      }
-      return this.answer(res.commit.ackedThrough, res.commit.ackedHash, res.commit.accepted.length, res.outcomes, rejected, res.declared, res.undeclared);
+      todo = again;
     }
+    return answers;
   }
 
-  private stored(device: string, p: Parsed, at: number): StoredRecord {
-    const pl = p.payload as RecordPayload;
+  private stored(device: string, p: Authentic, at: number): StoredRecord {
+    const pl = p.payload;
     return {
       device, seq: pl.seq, hash: p.hash, prev: toHex(pl.prev), boot: pl.boot, kind: pl.kind, time: pl.time,
       lost: pl.kind === 'fault' ? pl.lost : [], faultReason: pl.kind === 'fault' ? pl.reason : '', bytes: p.bytes, receivedAt: at,
     };
   }
 
-  private answer(ackedThrough: number, ackedHash: string | null, accepted: number, outcomes: Outcome[], rejected: Array<RecordRejectAnswer & { index: number }>, declared: DeclaredRange[], undeclared: SeqRange[]): DeviceAnswer {
+  private answer(g: Group, d: DeviceRow | undefined, chain: { commit: ChainCommit; outcomes: Outcome[]; declared: DeclaredRange[]; undeclared: SeqRange[] } | undefined): DeviceAnswer {
     let duplicates = 0;
-    const all = rejected.slice();
-    for (const o of outcomes) {
+    const all = g.rejected.slice();
+    for (const o of chain ? chain.outcomes : []) {
       if (o.result === 'accepted') continue;
       if (o.result === 'duplicate') duplicates++;
-      else all.push({ index: o.index, ...refused(o.seq, o.reason!, o.message ?? '') });
+      else all.push({ index: o.index, seq: o.seq, reason: o.reason!, permanent: o.permanent ?? true, message: o.message ?? '' });
     }
     all.sort((a, b) => a.index - b.index);
-    return { ackedThrough, ackedHash, accepted, duplicates, rejected: all.map(({ index: _i, ...r }) => r), gaps: { declared, undeclared } };
+    const c = chain?.commit;
+    return {
+      ackedThrough: c ? c.ackedThrough : d ? d.ackedThrough : -1,
+      ackedHash: c ? c.ackedHash : d ? d.ackedHash : null,
+      accepted: c ? c.accepted.length : 0,
+      duplicates,
+      rejected: all.map(({ index: _i, ...r }) => r),
+      gaps: { declared: chain ? chain.declared : [], undeclared: chain ? chain.undeclared : [] },
+    };
+  }
+
+  /** Signature or MAC checks of messages against registered devices (a device with an untrusted key: 'bad'). */
+  check(items: Array<{ msg: CoseMessage; device: DeviceRow }>): Promise<CheckResult[]> {
+    const out = this.checker.check(items.map((i) => ({ msg: i.msg, key: verifyKey(i.device) })));
+    return out.then((r) => r.map((c, k) => (this.keyProblem(items[k].device) ? 'bad' : c)));
+  }
+
+  /** Writes pending refusal counts (on shutdown). */
+  close(): Promise<void> {
+    return this.refusals.close();
   }
 }

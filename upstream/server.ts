@@ -1,146 +1,132 @@
-// The ingest's HTTP face (node:http): routes under /v1, limits, and one error shape. Request handling never lets
-// an exception escape: a hostile body gets a 4xx JSON error, a bug a 500, and the server keeps serving.
+// The ingest's HTTP face (node:http): guards (Host names, tokens per role, failed-attempt limits, connection caps,
+// timeouts), a route table under /v1, and one error shape. Request handling never lets an exception escape: a
+// hostile request gets a 4xx JSON error, a bug a 500, and the server keeps serving.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { nodeSha256 } from '../hal/node/crypto.js';
-import { Ingest } from './ingest.js';
-import { ApiError, jsonObject, readBody, sendBytes, sendError, sendJson, intParam } from './http-util.js';
-import { parseRecordsBody } from './records-body.js';
-import { parseRegistration } from './registration.js';
-import { deviceStatus } from './status.js';
-import { recordJson } from './record-json.js';
-import { CONTENT_TYPES, EXPORT_FORMATS, exportRecords, type ExportFormat } from './export.js';
+import { Ingest, type IngestLimits } from './ingest.js';
+import { answerClientErrors, ApiError, checkTransferEncoding, sendError } from './http-util.js';
+import { capConnections, checkHost, checkToken, FailureLimiter, LOOPBACK_NAMES, Tokens } from './guards.js';
+import { ROUTES, type RouteContext } from './routes.js';
 import type { IngestStore } from './store.js';
 import type { SignatureChecker } from './signature-check.js';
+import type { DeviceRow } from './store.js';
+import type { RefusalLimits } from './refusals.js';
 
-export interface IngestLimits {
+export interface ServerLimits {
   /** Bytes of a POST /v1/records body. Default 4 MiB. */
   maxBodyBytes: number;
   /** Records in one POST /v1/records. Default 2000. */
   maxRecords: number;
+  /** Bytes of one record in an upload. Default 16 KiB (a scan record has about 400). */
+  maxRecordBytes: number;
+  /** Time to receive a request's headers, ms. Default 10 s. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, ms. Default 60 s. */
+  requestTimeoutMs: number;
+  /** A connection without any traffic for this long is closed, ms. Default 30 s. */
+  idleTimeoutMs: number;
+  /** Open connections per client address. Default 32. */
+  maxConnectionsPerClient: number;
+  /** Bytes of a request's headers (larger: 431). Default 16 KiB. */
+  maxHeaderBytes: number;
+  /** Failed token attempts per client and window before 429. Default 10 per 60 s. */
+  maxAuthFailures: number;
+  authWindowMs: number;
 }
 
-export const DEFAULT_LIMITS: IngestLimits = { maxBodyBytes: 4 * 1024 * 1024, maxRecords: 2000 };
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxBodyBytes: 4 * 1024 * 1024,
+  maxRecords: 2000,
+  maxRecordBytes: 16 * 1024,
+  headersTimeoutMs: 10000,
+  requestTimeoutMs: 60000,
+  idleTimeoutMs: 30000,
+  maxConnectionsPerClient: 32,
+  maxHeaderBytes: 16 * 1024,
+  maxAuthFailures: 10,
+  authWindowMs: 60000,
+};
 
 export interface IngestServerOptions {
   store: IngestStore;
-  /** Provisioning token for POST /v1/devices; without one, registration is refused (403). */
+  /** Provisioning token (POST /v1/devices); without one, registration is refused (403). At least 16 characters. */
   token?: string;
-  limits?: Partial<IngestLimits>;
+  /** Auditor token (reads and exports); without one, reads are refused (403). At least 16 characters. */
+  auditorToken?: string;
+  /** Host names answered (default: loopback names). Lower case, without port. */
+  hostNames?: string[];
+  limits?: Partial<ServerLimits>;
+  ingestLimits?: Partial<IngestLimits>;
+  refusals?: Partial<RefusalLimits>;
   checker?: SignatureChecker;
+  keyProblem?: (d: DeviceRow) => string | undefined;
   now?: () => number;
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse, url: URL, params: string[]) => Promise<void>;
-
-function tokenMatches(given: string, expected: string): boolean {
-  // Compare digests so the time taken says nothing about the token's length or prefix.
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
-/** The request handler and the Ingest behind it, without listening (tests and the bench call `listen` themselves). */
+/**
+ * The request handler and the Ingest behind it, without listening (callers `listen` themselves, and on shutdown
+ * close the server, then `ingest.close()` to write pending refusal counts, then the store). Throws TokenError for a
+ * token shorter than 16 characters.
+ */
 export function createIngestServer(o: IngestServerOptions): { server: Server; ingest: Ingest } {
-  const limits: IngestLimits = { ...DEFAULT_LIMITS, ...o.limits };
-  const ingest = new Ingest({ store: o.store, sha256: { sha256: nodeSha256 }, checker: o.checker, now: o.now });
+  checkToken(o.token, 'the provisioning token');
+  checkToken(o.auditorToken, 'the auditor token');
+  if (o.token !== undefined && o.token === o.auditorToken) throw new ApiError(500, 'config', 'the provisioning and auditor tokens must differ');
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...o.limits };
   const now = o.now ?? Date.now;
-
-  const postRecords: Handler = async (req, res) => {
-    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (type !== 'application/cbor') throw new ApiError(415, 'unsupported-media-type', `content-type must be application/cbor, got ${JSON.stringify(type || '(none)')}`);
-    const body = await readBody(req, limits.maxBodyBytes);
-    const records = parseRecordsBody(body, limits.maxRecords);
-    sendJson(res, 200, await ingest.ingest(records));
-  };
-
-  const postDevices: Handler = async (req, res) => {
-    const auth = req.headers.authorization;
-    if (!auth || !/^Bearer \S+$/.test(auth)) throw new ApiError(401, 'unauthorized', 'authorization: Bearer <provisioning token> is required', { 'www-authenticate': 'Bearer' });
-    if (!o.token) throw new ApiError(403, 'registration-disabled', 'this ingest has no provisioning token configured');
-    if (!tokenMatches(auth.slice(7), o.token)) throw new ApiError(403, 'forbidden', 'wrong provisioning token');
-    const reg = parseRegistration(jsonObject(await readBody(req, 64 * 1024)));
-    const outcome = await o.store.register(reg, now());
-    if (outcome === 'conflict') throw new ApiError(409, 'key-conflict', `device ${reg.id} is registered with a different key; a device never changes its key (retire the id instead)`);
-    const d = (await o.store.device(reg.id))!;
-    sendJson(res, outcome === 'created' ? 201 : 200, { created: outcome === 'created', device: deviceStatus(d, await o.store.counts(reg.id)) });
-  };
-
-  const device = async (raw: string) => {
-    let id: string;
-    try {
-      id = decodeURIComponent(raw);
-    } catch {
-      throw new ApiError(400, 'bad-parameter', `device id ${JSON.stringify(raw.slice(0, 80))} is not valid percent-encoding`);
-    }
-    const d = await o.store.device(id);
-    if (!d) throw new ApiError(404, 'unknown-device', `no device ${JSON.stringify(id.slice(0, 80))} is registered`);
-    return d;
-  };
-
-  const routes: Array<[string, RegExp, Handler]> = [
-    ['POST', /^\/v1\/records$/, postRecords],
-    ['POST', /^\/v1\/devices$/, postDevices],
-    ['GET', /^\/v1\/devices$/, async (_q, res) => {
-      const out = [];
-      for (const d of await o.store.devices()) out.push(deviceStatus(d, await o.store.counts(d.id)));
-      sendJson(res, 200, { devices: out });
-    }],
-    ['GET', /^\/v1\/devices\/([^/]+)$/, async (_q, res, _u, [id]) => {
-      const d = await device(id);
-      sendJson(res, 200, deviceStatus(d, await o.store.counts(d.id)));
-    }],
-    ['GET', /^\/v1\/devices\/([^/]+)\/records$/, async (_q, res, url, [id]) => {
-      const d = await device(id);
-      const from = intParam(url.searchParams, 'from', 0, Number.MAX_SAFE_INTEGER);
-      const limit = intParam(url.searchParams, 'limit', 100, 1000);
-      const records = (await o.store.records(d.id, from, limit)).map(recordJson);
-      const next = records.length === limit ? records[records.length - 1].seq + 1 : null;
-      sendJson(res, 200, { device: d.id, records, next });
-    }],
-    ['GET', /^\/v1\/export$/, async (_q, res, url) => {
-      const format = (url.searchParams.get('format') ?? 'cose') as ExportFormat;
-      if (!EXPORT_FORMATS.includes(format)) throw new ApiError(400, 'bad-parameter', `format must be one of ${EXPORT_FORMATS.join(', ')}`);
-      const id = url.searchParams.get('device');
-      if (id !== null) await device(id);
-      sendBytes(res, 200, CONTENT_TYPES[format], await exportRecords(o.store, format, id ?? undefined));
-    }],
-    ['GET', /^\/v1\/health$/, async (_q, res) => {
-      const h = await o.store.health();
-      sendJson(res, h.ok ? 200 : 503, { status: h.ok ? 'ok' : 'unavailable', ...h, limits });
-    }],
-  ];
+  const ingest = new Ingest({ store: o.store, sha256: { sha256: nodeSha256 }, checker: o.checker, now, limits: o.ingestLimits, refusals: o.refusals, keyProblem: o.keyProblem });
+  const limiter = new FailureLimiter(limits.maxAuthFailures, limits.authWindowMs, now);
+  const ctx: RouteContext = { store: o.store, ingest, limits, tokens: new Tokens({ provisioning: o.token, auditor: o.auditorToken }, limiter), limiter, now };
+  const names = new Set((o.hostNames ?? LOOPBACK_NAMES).map((n) => n.toLowerCase()));
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    checkHost(req, names);
+    checkTransferEncoding(req);
     const url = new URL(req.url ?? '/', 'http://ingest');
-    const path = routes.filter((r) => r[1].test(url.pathname));
-    if (!path.length) throw new ApiError(404, 'not-found', `no route ${url.pathname}`);
-    const route = path.find((r) => r[0] === req.method);
-    if (!route) throw new ApiError(405, 'method-not-allowed', `${req.method} is not allowed on ${url.pathname}`, { allow: path.map((r) => r[0]).join(', ') });
-    await route[2](req, res, url, route[1].exec(url.pathname)!.slice(1));
+    const path = ROUTES.filter((r) => r.path.test(url.pathname));
+    if (!path.length) throw new ApiError(404, 'not-found', `no route ${url.pathname.slice(0, 200)}`);
+    const route = path.find((r) => r.method === req.method || (req.method === 'HEAD' && r.method === 'GET'));
+    if (!route) throw new ApiError(405, 'method-not-allowed', `${req.method} is not allowed on ${url.pathname}`, { allow: path.map((r) => r.method).join(', ') });
+    const client = req.socket.remoteAddress ?? '?';
+    if (route.role) ctx.tokens.require(req, route.role, client);
+    const params: string[] = [];
+    for (const raw of route.path.exec(url.pathname)!.slice(1)) {
+      try {
+        params.push(decodeURIComponent(raw));
+      } catch {
+        throw new ApiError(400, 'bad-parameter', `${JSON.stringify(raw.slice(0, 80))} is not valid percent-encoding`);
+      }
+    }
+    await route.handle({ req, res, url, params, client }, ctx);
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer({
+    maxHeaderSize: limits.maxHeaderBytes,
+    requestTimeout: limits.requestTimeoutMs,
+    headersTimeout: limits.headersTimeoutMs,
+    // How often node:http looks for requests over their time (default 30 s, which would let a slow request
+    // outlive a short limit by that much).
+    connectionsCheckingInterval: Math.max(100, Math.min(30000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))),
+  }, (req, res) => {
     handle(req, res).catch((e: unknown) => {
       if (res.headersSent) {
         res.destroy();
         return;
       }
-      if (e instanceof ApiError) sendError(res, e);
+      if (e instanceof ApiError) sendError(res, e, req);
       else if (e instanceof Error && (e as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
         // Another writer held the database past busy_timeout: nothing was stored; the device retries after a pause.
-        sendError(res, new ApiError(503, 'busy', 'the store is busy; nothing from this request was acknowledged', { 'retry-after': '1' }));
+        sendError(res, new ApiError(503, 'busy', 'the store is busy; nothing from this request was acknowledged', { 'retry-after': '1' }), req);
       } else {
         console.error('sealscan ingest: internal error:', e);
-        sendError(res, new ApiError(500, 'internal', 'internal error; nothing from this request was acknowledged'));
+        sendError(res, new ApiError(500, 'internal', 'internal error; nothing from this request was acknowledged'), req);
       }
-      // Drain what is left of a refused body, so the client sees the answer instead of a reset.
-      if (!req.complete) req.resume();
     });
   });
-  server.on('clientError', (_e, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":{"code":"bad-request","message":"malformed HTTP request"}}');
-    else socket.destroy();
-  });
+  server.keepAliveTimeout = 5000;
+  server.timeout = limits.idleTimeoutMs;
+  server.on('timeout', (socket) => socket.destroy());
+  capConnections(server, limits.maxConnectionsPerClient);
+  answerClientErrors(server);
   return { server, ingest };
 }

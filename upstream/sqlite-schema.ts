@@ -1,6 +1,9 @@
-// Tables of the SQLite store. Hashes are lower-case hex SHA-256 of the complete COSE bytes; `bytes` is the record
-// exactly as received. `records` holds only what the chain rules accepted; everything else lives apart.
-export const SCHEMA = `
+// Tables of the SQLite store, as numbered migrations (PRAGMA user_version holds the schema version). Hashes are
+// lower-case hex SHA-256 of the complete COSE bytes; `bytes` is the record exactly as received. `records` holds
+// only what the chain rules accepted; everything else lives apart.
+
+/** The first schema, as the store created it before versions were numbered (a database at user_version 0). */
+const V1 = `
 CREATE TABLE IF NOT EXISTS devices (
   id TEXT PRIMARY KEY,
   alg TEXT NOT NULL CHECK (alg IN ('ed25519', 'hmac-sha256')),
@@ -45,7 +48,6 @@ CREATE TABLE IF NOT EXISTS declared (
   device TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL, fault_seq INTEGER NOT NULL, reason TEXT NOT NULL,
   PRIMARY KEY (device, first, fault_seq)
 );
--- Everything refused (bad signature, unknown device, malformed, chain break, ...), once per bytes and reason.
 CREATE TABLE IF NOT EXISTS rejects (
   id INTEGER PRIMARY KEY,
   device TEXT,
@@ -59,3 +61,37 @@ CREATE TABLE IF NOT EXISTS rejects (
 );
 CREATE INDEX IF NOT EXISTS rejects_device ON rejects (device);
 `;
+
+/**
+ * Version 2: refusals are counted, not kept. Every refused record used to be stored with its bytes, so one
+ * anonymous client could fill the disk; now each pool (a registered device, or '' for records naming none) has
+ * counts per reason and a ring of at most a fixed number of samples with their first bytes.
+ */
+const V2 = `
+CREATE TABLE reject_counts (
+  pool TEXT NOT NULL, reason TEXT NOT NULL, n INTEGER NOT NULL, last_at INTEGER NOT NULL,
+  PRIMARY KEY (pool, reason)
+);
+CREATE TABLE reject_sample (
+  pool TEXT NOT NULL, slot INTEGER NOT NULL,
+  device TEXT, seq INTEGER, reason TEXT NOT NULL, message TEXT NOT NULL, hash TEXT NOT NULL,
+  size INTEGER NOT NULL, bytes BLOB NOT NULL, received_at INTEGER NOT NULL,
+  PRIMARY KEY (pool, slot)
+);
+CREATE INDEX reject_sample_hash ON reject_sample (pool, hash, reason);
+CREATE TABLE reject_rings (pool TEXT PRIMARY KEY, next INTEGER NOT NULL);
+INSERT INTO reject_counts (pool, reason, n, last_at)
+  SELECT coalesce(d.id, ''), r.reason, COUNT(*), MAX(r.received_at) FROM rejects r
+  LEFT JOIN devices d ON d.id = r.device
+  GROUP BY coalesce(d.id, ''), r.reason;
+DROP TABLE rejects;
+`;
+
+/** Migrations in order; MIGRATIONS[i] takes a database from version i + 1 to i + 2. */
+export const MIGRATIONS: string[] = [V2];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = 1 + MIGRATIONS.length;
+
+/** A fresh database: every step from nothing. */
+export const FRESH = [V1, ...MIGRATIONS];

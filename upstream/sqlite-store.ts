@@ -1,32 +1,51 @@
 // The embedded store: SQLite through better-sqlite3, WAL mode with synchronous=FULL, so an answer that acks
 // records (and lets the device free them) is only sent once the commit is on stable storage. One transaction per
-// device per request, prepared statements throughout.
+// request, prepared statements throughout.
 import Database from 'better-sqlite3';
-import type { ChainCommit, ChainSnapshot, DeclaredRange, DeviceCounts, DeviceRegistration, DeviceRow, IngestStore, RegisterOutcome, RejectRow, StoredRecord } from './store.js';
-import { SCHEMA } from './sqlite-schema.js';
-import { COLS, device, record, recordParams, VALS, type DeviceDb, type RecordDb } from './sqlite-rows.js';
+import type { ChainCommit, ChainSnapshot, DeclaredRange, DeviceCounts, DeviceRegistration, DeviceRow, ExportCursor, IngestStore, RefusalBatch, RefusalSample, RegisterOutcome, StoredRecord } from './store.js';
+import { FRESH, MIGRATIONS, SCHEMA_VERSION } from './sqlite-schema.js';
+import { COLS, device, record, recordParams, u8, VALS, type DeviceDb, type RecordDb } from './sqlite-rows.js';
+import { SchemaError } from './schema-error.js';
+
+export interface SqliteStoreOptions {
+  /** How long a write waits for another connection's lock before failing (default 5 s). */
+  busyTimeoutMs?: number;
+  /** Bring an older schema up to this version (otherwise an older database is refused with SchemaError). */
+  migrate?: boolean;
+  /** Samples kept per pool: a registered device's ring, and the ring of refusals that name no device. */
+  sampleRing?: { device: number; anonymous: number };
+}
+
+export const DEFAULT_SAMPLE_RING = { device: 100, anonymous: 1000 };
 
 /** IngestStore on one SQLite file. Not for several processes writing the same file at once (the commit check holds, throughput would not). */
 export class SqliteStore implements IngestStore {
   private readonly db: Database.Database;
   private readonly q;
+  private readonly ring: { device: number; anonymous: number };
 
-  /** `busyTimeoutMs`: how long a write waits for another connection's lock before failing (default 5 s). */
-  constructor(file: string, options: { busyTimeoutMs?: number } = {}) {
+  constructor(file: string, options: SqliteStoreOptions = {}) {
+    this.ring = options.sampleRing ?? DEFAULT_SAMPLE_RING;
     this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
-    this.db.exec(SCHEMA);
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+      this.schema(file, !!options.migrate);
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
     const p = (sql: string) => this.db.prepare(sql);
     this.q = {
       device: p('SELECT * FROM devices WHERE id = ?'),
-      devices: p('SELECT * FROM devices ORDER BY id'),
+      devices: p('SELECT * FROM devices WHERE id > ? ORDER BY id LIMIT ?'),
       insertDevice: p('INSERT INTO devices (id, alg, key, site, registered_at) VALUES (?, ?, ?, ?, ?)'),
       updateSite: p('UPDATE devices SET site = ? WHERE id = ?'),
       storedAt: p('SELECT seq, hash, boot FROM records WHERE device = ? AND seq = ?'),
       storedRange: p('SELECT seq, hash, boot FROM records WHERE device = ? AND seq BETWEEN ? AND ?'),
       forksAt: p('SELECT seq, hash FROM forks WHERE device = ? AND seq = ?'),
+      forkCount: p('SELECT COUNT(*) AS n FROM forks WHERE device = ?'),
       held: p(`SELECT ${COLS} FROM held WHERE device = ? ORDER BY seq`),
       declared: p('SELECT first, last, fault_seq AS faultSeq, reason FROM declared WHERE device = ? ORDER BY first'),
       moveAck: p('UPDATE devices SET acked_through = ?, acked_hash = ?, acked_boot = ?, last_seen_at = ? WHERE id = ? AND acked_through = ?'),
@@ -35,21 +54,47 @@ export class SqliteStore implements IngestStore {
       release: p('DELETE FROM held WHERE device = ? AND seq = ?'),
       insertFork: p(`INSERT OR IGNORE INTO forks (${COLS}) VALUES (${VALS})`),
       insertDeclared: p('INSERT OR IGNORE INTO declared (device, first, last, fault_seq, reason) VALUES (?, ?, ?, ?, ?)'),
-      insertReject: p('INSERT OR IGNORE INTO rejects (device, seq, reason, message, hash, bytes, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      countRefusal: p('INSERT INTO reject_counts (pool, reason, n, last_at) VALUES (?, ?, ?, ?) ON CONFLICT (pool, reason) DO UPDATE SET n = n + excluded.n, last_at = max(last_at, excluded.last_at)'),
+      sampled: p('SELECT 1 FROM reject_sample WHERE pool = ? AND hash = ? AND reason = ? LIMIT 1'),
+      ringNext: p('SELECT next FROM reject_rings WHERE pool = ?'),
+      ringSet: p('INSERT INTO reject_rings (pool, next) VALUES (?, ?) ON CONFLICT (pool) DO UPDATE SET next = excluded.next'),
+      putSample: p('INSERT OR REPLACE INTO reject_sample (pool, slot, device, seq, reason, message, hash, size, bytes, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      refusalCounts: p('SELECT reason, n FROM reject_counts WHERE pool = ?'),
+      refusalSample: p('SELECT * FROM reject_sample WHERE pool = ? ORDER BY received_at DESC, slot DESC LIMIT ?'),
       count: p('SELECT COUNT(*) AS n, MAX(seq) AS last FROM records WHERE device = ?'),
       lastHash: p('SELECT hash FROM records WHERE device = ? AND seq = ?'),
       heldSeqs: p('SELECT seq FROM held WHERE device = ? ORDER BY seq LIMIT 1000'),
       heldCount: p('SELECT COUNT(*) AS n FROM held WHERE device = ?'),
-      rejectReasons: p('SELECT reason, COUNT(*) AS n FROM rejects WHERE device = ? GROUP BY reason'),
       forks: p('SELECT seq, hash FROM forks WHERE device = ? ORDER BY seq, hash LIMIT 1000'),
       forkSeqHashes: p('SELECT hash FROM records WHERE device = ? AND seq = ?'),
       checkpoint: p("SELECT MAX(seq) AS seq FROM records WHERE device = ? AND kind = 'checkpoint'"),
       heldCheckpoint: p("SELECT MAX(seq) AS seq FROM held WHERE device = ? AND kind = 'checkpoint'"),
       records: p(`SELECT ${COLS} FROM records WHERE device = ? AND seq >= ? ORDER BY seq LIMIT ?`),
-      exportAll: p(`SELECT ${COLS} FROM records WHERE (device, seq) > (?, ?) ORDER BY device, seq LIMIT ?`),
+      pageAll: p(`SELECT ${COLS} FROM records WHERE (device, seq) > (?, ?) ORDER BY device, seq LIMIT ?`),
+      pageDevice: p(`SELECT ${COLS} FROM records WHERE device = ? AND seq > ? ORDER BY seq LIMIT ?`),
       // Accepted records are never deleted, so the largest rowid is their count: O(1), where COUNT(*) scans.
       totals: p('SELECT coalesce((SELECT MAX(rowid) FROM records), 0) AS records, (SELECT COUNT(*) FROM devices) AS devices'),
     };
+  }
+
+  /** Creates a fresh schema, checks the version of an existing one, and migrates an older one when asked. */
+  private schema(file: string, migrate: boolean): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    const hasTables = (this.db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'devices'").get() as { n: number }).n > 0;
+    // Before versions were numbered the store wrote schema 1 and left user_version at 0.
+    const current = version === 0 ? (hasTables ? 1 : 0) : version;
+    if (current > SCHEMA_VERSION) {
+      throw new SchemaError('NEWER', `${file} has schema version ${current}; this sealscan knows versions up to ${SCHEMA_VERSION}: run a newer sealscan on it`);
+    }
+    if (current === SCHEMA_VERSION) return;
+    if (current > 0 && !migrate) {
+      throw new SchemaError('OLDER', `${file} has schema version ${current}, this sealscan writes version ${SCHEMA_VERSION}: back the file up, then start the ingest once with --migrate`);
+    }
+    const steps = current === 0 ? FRESH : MIGRATIONS.slice(current - 1);
+    this.db.transaction(() => {
+      for (const sql of steps) this.db.exec(sql);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }).immediate();
   }
 
   async register(reg: DeviceRegistration, at: number): Promise<RegisterOutcome> {
@@ -74,8 +119,17 @@ export class SqliteStore implements IngestStore {
     return r && device(r);
   }
 
-  async devices(): Promise<DeviceRow[]> {
-    return (this.q.devices.all() as DeviceDb[]).map(device);
+  async devicesByIds(ids: string[]): Promise<Map<string, DeviceRow>> {
+    const out = new Map<string, DeviceRow>();
+    for (const id of ids) {
+      const r = this.q.device.get(id) as DeviceDb | undefined;
+      if (r) out.set(id, device(r));
+    }
+    return out;
+  }
+
+  async devices(after = '', limit = -1): Promise<DeviceRow[]> {
+    return (this.q.devices.all(after, Number.isFinite(limit) ? limit : -1) as DeviceDb[]).map(device);
   }
 
   async snapshot(id: string, seqs: number[]): Promise<ChainSnapshot | undefined> {
@@ -94,29 +148,57 @@ export class SqliteStore implements IngestStore {
         for (const f of this.q.forksAt.all(id, s) as Array<{ seq: number; hash: string }>) (forks[f.seq] ??= []).push(f.hash);
       }
     }
-    return { device: device(d), stored, forks, held: (this.q.held.all(id) as RecordDb[]).map(record), declared: this.q.declared.all(id) as DeclaredRange[] };
+    return {
+      device: device(d),
+      stored,
+      forks,
+      held: (this.q.held.all(id) as RecordDb[]).map(record),
+      declared: this.q.declared.all(id) as DeclaredRange[],
+      forkCount: (this.q.forkCount.get(id) as { n: number }).n,
+    };
   }
 
-  async commit(c: ChainCommit): Promise<boolean> {
-    return this.db.transaction((): boolean => {
-      const moved = this.q.moveAck.run(c.ackedThrough, c.ackedHash, c.ackedBoot, c.seenAt, c.device, c.expectAckedThrough);
-      if (moved.changes !== 1) return false;
-      for (const s of c.release) this.q.release.run(c.device, s);
-      for (const r of c.accepted) this.q.insertRecord.run(recordParams(r));
-      for (const r of c.hold) this.q.insertHeld.run(recordParams(r));
-      for (const r of c.forks) this.q.insertFork.run(recordParams(r));
-      for (const d of c.declared) this.q.insertDeclared.run(c.device, d.first, d.last, d.faultSeq, d.reason);
-      this.insertRejects(c.rejects);
-      return true;
+  async commitAll(commits: ChainCommit[]): Promise<boolean[]> {
+    return this.db.transaction((): boolean[] =>
+      commits.map((c) => {
+        const moved = this.q.moveAck.run(c.ackedThrough, c.ackedHash, c.ackedBoot, c.seenAt, c.device, c.expectAckedThrough);
+        if (moved.changes !== 1) return false;
+        for (const s of c.release) this.q.release.run(c.device, s);
+        for (const r of c.accepted) this.q.insertRecord.run(recordParams(r));
+        for (const r of c.hold) this.q.insertHeld.run(recordParams(r));
+        for (const r of c.forks) this.q.insertFork.run(recordParams(r));
+        for (const d of c.declared) this.q.insertDeclared.run(c.device, d.first, d.last, d.faultSeq, d.reason);
+        return true;
+      }),
+    ).immediate();
+  }
+
+  async refuse(batch: RefusalBatch): Promise<void> {
+    if (!batch.counts.length && !batch.samples.length) return;
+    this.db.transaction(() => {
+      for (const c of batch.counts) this.q.countRefusal.run(c.pool, c.reason, c.n, c.lastAt);
+      for (const s of batch.samples) {
+        // The same bytes refused again for the same reason (a replay flood) add a count, not another sample.
+        if (this.q.sampled.get(s.pool, s.hash, s.reason)) continue;
+        const size = s.pool === '' ? this.ring.anonymous : this.ring.device;
+        const at = ((this.q.ringNext.get(s.pool) as { next: number } | undefined)?.next ?? 0) % size;
+        this.q.putSample.run(s.pool, at, s.device, s.seq, s.reason, s.message, s.hash, s.size, s.bytes, s.receivedAt);
+        this.q.ringSet.run(s.pool, (at + 1) % size);
+      }
     }).immediate();
   }
 
-  private insertRejects(rows: RejectRow[]): void {
-    for (const r of rows) this.q.insertReject.run(r.device, r.seq, r.reason, r.message, r.hash, r.bytes, r.receivedAt);
+  async refusalCounts(pool: string): Promise<{ [reason: string]: number }> {
+    const out: { [reason: string]: number } = Object.create(null);
+    for (const r of this.q.refusalCounts.all(pool) as Array<{ reason: string; n: number }>) out[r.reason] = r.n;
+    return out;
   }
 
-  async reject(rows: RejectRow[]): Promise<void> {
-    if (rows.length) this.db.transaction(() => this.insertRejects(rows)).immediate();
+  async refusalSample(pool: string, limit: number): Promise<RefusalSample[]> {
+    type Row = { pool: string; device: string | null; seq: number | null; reason: string; message: string; hash: string; size: number; bytes: Buffer; received_at: number };
+    return (this.q.refusalSample.all(pool, limit) as Row[]).map((r) => ({
+      pool: r.pool, device: r.device, seq: r.seq, reason: r.reason, message: r.message, hash: r.hash, size: r.size, bytes: u8(r.bytes), receivedAt: r.received_at,
+    }));
   }
 
   async counts(id: string): Promise<DeviceCounts> {
@@ -131,12 +213,9 @@ export class SqliteStore implements IngestStore {
       }
       entry.hashes.push(f.hash);
     }
-    const reasons: DeviceCounts['rejectReasons'] = {};
+    const reasons = await this.refusalCounts(id);
     let rejects = 0;
-    for (const r of this.q.rejectReasons.all(id) as Array<{ reason: string; n: number }>) {
-      reasons[r.reason] = r.n;
-      rejects += r.n;
-    }
+    for (const r in reasons) rejects += reasons[r];
     const cp = (this.q.checkpoint.get(id) as { seq: number | null }).seq;
     const hcp = (this.q.heldCheckpoint.get(id) as { seq: number | null }).seq;
     const checkpoint = hcp !== null ? { seq: hcp, held: true } : cp !== null ? { seq: cp, held: false } : null;
@@ -159,16 +238,9 @@ export class SqliteStore implements IngestStore {
     return (this.q.records.all(id, from, limit) as RecordDb[]).map(record);
   }
 
-  async *exportRecords(id: string | undefined, batch: number): AsyncIterable<StoredRecord[]> {
-    let dev = id ?? '';
-    let seq = -1;
-    for (;;) {
-      const rows = (id === undefined ? this.q.exportAll.all(dev, seq, batch) : this.q.records.all(id, seq + 1, batch)) as RecordDb[];
-      if (!rows.length) return;
-      yield rows.map(record);
-      dev = rows[rows.length - 1].device;
-      seq = rows[rows.length - 1].seq;
-    }
+  async exportPage(after: ExportCursor, limit: number, id?: string): Promise<StoredRecord[]> {
+    const rows = id === undefined ? this.q.pageAll.all(after.device, after.seq, limit) : this.q.pageDevice.all(id, after.device === id ? after.seq : -1, limit);
+    return (rows as RecordDb[]).map(record);
   }
 
   async health(): Promise<{ ok: boolean; records: number; devices: number }> {

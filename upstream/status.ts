@@ -2,6 +2,7 @@
 // declared and undeclared, forks, refusals, and whether its newest checkpoint attests more than the ingest holds.
 import type { DeclaredRange, DeviceCounts, DeviceRow, Site } from './store.js';
 import { toHex } from '../firmware/records/bytes.js';
+import { mergeRanges, missingRanges } from '../firmware/records/seq-ranges.js';
 
 /**
  * intact: every seq up to the ack point is stored or declared and nothing is held, forked or broken; empty: no
@@ -33,30 +34,9 @@ export interface DeviceStatus {
   checkpoint: { seq: number; attests: number; holds: number; truncationSuspected: boolean } | null;
 }
 
-/** Seq ranges between the ack point and the held records that no declaration covers. */
-function undeclared(ackedThrough: number, held: number[], declared: DeclaredRange[]): Array<{ first: number; last: number }> {
-  const out: Array<{ first: number; last: number }> = [];
-  let next = ackedThrough + 1;
-  const covered = (s: number) => declared.some((d) => d.first <= s && s <= d.last);
-  for (const h of held) {
-    let s = next;
-    while (s < h) {
-      if (covered(s)) {
-        s++;
-        continue;
-      }
-      let e = s;
-      while (e + 1 < h && !covered(e + 1)) e++;
-      out.push({ first: s, last: e });
-      s = e + 1;
-    }
-    next = h + 1;
-  }
-  return out;
-}
-
 export function deviceStatus(d: DeviceRow, c: DeviceCounts): DeviceStatus {
-  const gaps = undeclared(d.ackedThrough, c.heldSeqs, c.declared);
+  // Ranges, not seqs: a held record at seq 2^53 - 1 costs one range, not a walk to it.
+  const gaps = missingRanges(d.ackedThrough + 1, c.heldSeqs, mergeRanges(c.declared), 1000);
   let chain: ChainState = c.records === 0 && c.held === 0 ? 'empty' : 'intact';
   if (c.held > 0 || gaps.length) chain = 'gap';
   if ((c.rejectReasons['chain-break'] ?? 0) > 0) chain = 'broken';

@@ -1,7 +1,6 @@
 // What the ingest service keeps, behind one interface so that a fleet can move from the embedded SQLite store
 // (sqlite-store.ts) to a server database. Methods are asynchronous for that reason even though SQLite is not.
 // Hashes are lower-case hex; record bytes are the COSE bytes exactly as received.
-import type { CoseAlg } from '../hal/keys.js';
 
 /** A registered site: where a device inspects (EPCIS readPoint / bizLocation). */
 export interface Site {
@@ -58,9 +57,9 @@ export interface DeclaredRange {
   reason: string;
 }
 
-/** Something the ingest refused, kept for forensics (never as accepted). */
+/** Something the ingest refused. Counted per reason; a bounded sample keeps the first bytes for forensics. */
 export interface RejectRow {
-  /** The device the record names (kid), if it names one at all. */
+  /** The registered device the record names (kid); null when it names none (malformed, unknown device). */
   device: string | null;
   seq: number | null;
   reason: string;
@@ -68,6 +67,33 @@ export interface RejectRow {
   hash: string;
   bytes: Uint8Array;
   receivedAt: number;
+}
+
+/** Refusals to count and sample, grouped by pool: a registered device's id, or '' for records naming none. */
+export interface RefusalBatch {
+  counts: Array<{ pool: string; reason: string; n: number; lastAt: number }>;
+  /** At most a few per pool and flush; bytes already cut to the sample size (see `size` for the original). */
+  samples: Array<RejectRow & { pool: string; size: number }>;
+}
+
+/** One kept refusal, as GET /v1/refusals lists it. */
+export interface RefusalSample {
+  pool: string;
+  device: string | null;
+  seq: number | null;
+  reason: string;
+  message: string;
+  hash: string;
+  /** Bytes of the refused record as received; `bytes` holds at most the sample size of them. */
+  size: number;
+  bytes: Uint8Array;
+  receivedAt: number;
+}
+
+/** Where an export page starts: after (device, seq); the first page has device '' and seq -1. */
+export interface ExportCursor {
+  device: string;
+  seq: number;
 }
 
 /** What the ingest needs to judge a batch of one device. */
@@ -80,6 +106,8 @@ export interface ChainSnapshot {
   /** Verified records held behind an undeclared gap, ascending by seq. */
   held: StoredRecord[];
   declared: DeclaredRange[];
+  /** Fork records kept for the device so far (the store keeps at most the ingest's fork cap). */
+  forkCount: number;
 }
 
 /** One atomic change to a device's chain. */
@@ -96,7 +124,6 @@ export interface ChainCommit {
   release: number[];
   declared: DeclaredRange[];
   forks: StoredRecord[];
-  rejects: RejectRow[];
   seenAt: number;
 }
 
@@ -122,23 +149,32 @@ export interface IngestStore {
   /** 'created' new; 'same' identical key (site updated when given); 'conflict' another key for the id. */
   register(reg: DeviceRegistration, at: number): Promise<RegisterOutcome>;
   device(id: string): Promise<DeviceRow | undefined>;
-  devices(): Promise<DeviceRow[]>;
+  /** The registered devices among `ids`, in one lookup. */
+  devicesByIds(ids: string[]): Promise<Map<string, DeviceRow>>;
+  /** Registered devices with ids after `after` (default: from the first), in id order, at most `limit`. */
+  devices(after?: string, limit?: number): Promise<DeviceRow[]>;
   snapshot(device: string, seqs: number[]): Promise<ChainSnapshot | undefined>;
-  /** Applies `c` atomically; false when expectAckedThrough no longer holds (nothing changed). */
-  commit(c: ChainCommit): Promise<boolean>;
-  /** Refusals that name no registered device (malformed, unknown device). */
-  reject(rows: RejectRow[]): Promise<void>;
+  /**
+   * Applies several devices' commits in one transaction (one flush for a request naming many devices); each is
+   * conditional on its own expectAckedThrough, and the result says per commit whether it was applied.
+   */
+  commitAll(c: ChainCommit[]): Promise<boolean[]>;
+  /** Adds refusal counts and samples (each pool's sample is a ring of bounded size). */
+  refuse(batch: RefusalBatch): Promise<void>;
+  /** Refusal counts of a pool (a device id, or '' for refusals naming no registered device). */
+  refusalCounts(pool: string): Promise<{ [reason: string]: number }>;
+  /** The kept sample of a pool, newest first, at most `limit`. */
+  refusalSample(pool: string, limit: number): Promise<RefusalSample[]>;
   counts(device: string): Promise<DeviceCounts>;
   /** Stored records of `device` with seq >= from, ascending, at most `limit`. */
   records(device: string, from: number, limit: number): Promise<StoredRecord[]>;
-  /** Every stored record (of one device, or all ordered by device then seq), `batch` at a time. */
-  exportRecords(device: string | undefined, batch: number): AsyncIterable<StoredRecord[]>;
+  /**
+   * Stored records after `after` in (device, seq) order, of one device when `device` is given, at most `limit`.
+   * Each call is one short read, so an export of millions of records is a series of pages that never holds the
+   * store for long.
+   */
+  exportPage(after: ExportCursor, limit: number, device?: string): Promise<StoredRecord[]>;
   /** Cheap liveness check of the storage. */
   health(): Promise<{ ok: boolean; records: number; devices: number }>;
   close(): Promise<void>;
-}
-
-/** COSE alg for a key algorithm name. */
-export function coseAlgOf(alg: DeviceRegistration['alg']): CoseAlg {
-  return alg === 'ed25519' ? -8 : 5;
 }

@@ -12,6 +12,8 @@ class Reader {
   constructor(
     readonly b: Uint8Array,
     readonly maxDepth: number,
+    private left: number,
+    readonly shared: ItemBudget | undefined,
   ) {}
 
   /** Reads a head; returns its argument and leaves the major type and start offset in `major`/`start`. */
@@ -54,6 +56,10 @@ class Reader {
   }
 
   item(depth: number): CborValue {
+    if (--this.left < 0 || (this.shared && --this.shared.items < 0)) {
+      if (this.shared && this.shared.items < 0) this.shared.items = 0;
+      throw new CborError('TOO_MANY_ITEMS', this.pos, 'more data items than the decoder may read here');
+    }
     const n = this.head();
     const major = this.major;
     const start = this.start;
@@ -135,10 +141,22 @@ function compareRanges(b: Uint8Array, a0: number, a1: number, b0: number, b1: nu
   return a1 - a0 - (b1 - b0);
 }
 
+/** A count of data items a decoder may still read; shared by several decodes to bound them together. */
+export interface ItemBudget {
+  items: number;
+}
+
 /** Options for {@link decodeCbor}. */
 export interface DecodeOptions {
   /** Deepest container nesting accepted (default and maximum MAX_DEPTH = 16). */
   maxDepth?: number;
+  /**
+   * Data items this decode may read (every head counts: an empty map is one item, a pair two or more); decoding
+   * stops with TOO_MANY_ITEMS at the first item beyond. Default: unbounded (still linear in the input). A shared
+   * `budget` object is decremented in place, so one limit can cover many decodes (an upload of many records).
+   */
+  maxItems?: number;
+  budget?: ItemBudget;
 }
 
 /**
@@ -149,7 +167,9 @@ export interface DecodeOptions {
  */
 export function decodeCbor(bytes: Uint8Array, options?: DecodeOptions): CborValue {
   const depth = options && options.maxDepth !== undefined ? Math.min(options.maxDepth, MAX_DEPTH) : MAX_DEPTH;
-  const r = new Reader(bytes, depth);
+  // Every item takes at least one byte, so the input's length bounds an unlimited decode.
+  const cap = options && options.maxItems !== undefined ? options.maxItems : bytes.length + 1;
+  const r = new Reader(bytes, depth, cap, options ? options.budget : undefined);
   const v = r.item(0);
   if (r.pos !== bytes.length) throw new CborError('TRAILING', r.pos, bytes.length - r.pos + ' byte(s) after the data item');
   return v;

@@ -66,9 +66,15 @@ export function buildCose(signer: RecordSigner, kid: string, payload: Uint8Array
   return encodeCbor(new CborTag(tagFor(alg), [protectedBytes, new CborMap(), payload, signature]));
 }
 
-function cbor(bytes: Uint8Array, what: string): CborValue {
+// An envelope is a tag, an array and four items; a protected header a map of two pairs. A few more are allowed so
+// that a small unprotected header is still refused by its rule (ALG_UNPROTECTED, ...); anything larger is refused
+// before it is read further, so a record stuffed with junk costs no more than a real one.
+const ENVELOPE_ITEMS = 16;
+const HEADER_ITEMS = 16;
+
+function cbor(bytes: Uint8Array, what: string, maxItems: number): CborValue {
   try {
-    return decodeCbor(bytes);
+    return decodeCbor(bytes, { maxItems: maxItems });
   } catch (e) {
     if (e instanceof CborError) throw new RecordError('CBOR', what + ': ' + e.message);
     throw e;
@@ -81,7 +87,7 @@ function cbor(bytes: Uint8Array, what: string): CborValue {
  * `BAD_PROTECTED`, `ALG_NOT_ALLOWED` (missing, unknown, or not the tag's alg), `BAD_KID`, `BAD_SIGNATURE_LENGTH`.
  */
 export function parseCose(bytes: Uint8Array): CoseMessage {
-  const top = cbor(bytes, 'record');
+  const top = cbor(bytes, 'record', ENVELOPE_ITEMS);
   if (!(top instanceof CborTag) || (top.tag !== COSE_SIGN1_TAG && top.tag !== COSE_MAC0_TAG)) {
     throw new RecordError('NOT_TAGGED', 'a record must be a tagged COSE_Sign1 (18) or COSE_Mac0 (17)');
   }
@@ -97,7 +103,7 @@ export function parseCose(bytes: Uint8Array): CoseMessage {
   if (unprot.has(LABEL_ALG)) throw new RecordError('ALG_UNPROTECTED', 'alg in the unprotected header');
   if (unprot.has(LABEL_KID)) throw new RecordError('KID_UNPROTECTED', 'kid in the unprotected header');
   if (unprot.size !== 0) throw new RecordError('UNPROTECTED_NOT_EMPTY', 'the unprotected header must be empty');
-  const header = cbor(prot, 'protected header');
+  const header = cbor(prot, 'protected header', HEADER_ITEMS);
   if (!(header instanceof CborMap)) throw new RecordError('BAD_PROTECTED', 'the protected header is not a map');
   const alg = header.get(LABEL_ALG);
   if (alg === undefined) throw new RecordError('ALG_NOT_ALLOWED', 'no alg in the protected header');

@@ -20,6 +20,7 @@ export type CborErrorCode =
   | 'BAD_UTF8' // a text string that is not valid UTF-8
   | 'BAD_TEXT' // a JS string with a lone surrogate (cannot be UTF-8)
   | 'TOO_DEEP' // nesting beyond the decoder's limit
+  | 'TOO_MANY_ITEMS' // more data items than the decoder's budget allows
   | 'UNSUPPORTED'; // a JS value the encoder has no CBOR form for
 
 /** A CBOR input or value that our deterministic profile refuses. */

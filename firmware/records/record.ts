@@ -1,7 +1,7 @@
 // Record payloads: a deterministic CBOR map with the keys of kinds.ts. The parser is strict (unknown keys, missing
 // keys, wrong types and inconsistent fields are refused) and the builder runs the parser on what it built, so the
 // device can never emit a payload a verifier rejects.
-import { CborError, CborMap, decodeCbor, encodeCbor, MAX_SAFE, type CborValue } from './cbor.js';
+import { CborError, CborMap, decodeCbor, encodeCbor, MAX_SAFE, type CborValue, type ItemBudget } from './cbor.js';
 import { RecordError } from './errors.js';
 import { HEADER_FIELDS, KIND_FIELDS, type FieldSpec, type FieldType, type RecordKind, type RecordPayload } from './kinds.js';
 
@@ -9,6 +9,11 @@ const DEVICE_ID = /^[A-Za-z0-9._:-]+$/;
 const CODE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const MAX_TEXT = 1024;
 const MAX_BYTES = 1024;
+/**
+ * Data items one payload may hold. A scan record has about 40, a fault record of a badly damaged queue a few
+ * hundred (7 per discarded span); the cap keeps a hostile payload from costing more than a thousand honest ones.
+ */
+export const PAYLOAD_MAX_ITEMS = 2048;
 
 /** True for a valid device id: 1..64 characters of A-Z a-z 0-9 . _ : - (ASCII, so it survives Espruino strings). */
 export function isDeviceId(s: unknown): s is string {
@@ -106,12 +111,13 @@ function checkConsistency(p: RecordPayload): void {
  * Decodes and validates a record payload. Throws RecordError `BAD_PAYLOAD` (or `CBOR`) naming the key and the rule
  * broken: not deterministic CBOR, not a map, a key that is unknown for the kind, a missing key, a wrong type, or
  * inconsistent fields (seq 0 with a non-zero prev, a checkpoint whose count/head are not its seq/prev, fault
- * ranges out of order or not below its seq, fault spans not adding up).
+ * ranges out of order or not below its seq, fault spans not adding up), or more than PAYLOAD_MAX_ITEMS data items
+ * (also counted against `budget`, when given, which several payloads of one upload can share).
  */
-export function decodePayload(bytes: Uint8Array): RecordPayload {
+export function decodePayload(bytes: Uint8Array, budget?: ItemBudget): RecordPayload {
   let m: CborValue;
   try {
-    m = decodeCbor(bytes);
+    m = decodeCbor(bytes, { maxItems: PAYLOAD_MAX_ITEMS, budget: budget });
   } catch (e) {
     if (e instanceof CborError) throw new RecordError('CBOR', 'payload: ' + e.message);
     throw e;

@@ -1,6 +1,7 @@
 // Chain analysis of one device's verified records: links, forks, declared and undeclared gaps, checkpoints.
 // Everything is sorting plus binary search, O(n log n) in the number of records, so 100k records stay cheap.
-import type { ChainBreak, DeclaredGap, RecordRef, SeqRange, Truncation } from './verify-report.js';
+import type { ChainBreak, DeclaredGap, RecordRef, Truncation } from './verify-report.js';
+import { expectedPredecessor, mergeRanges, missingRanges, ZERO_HASH_HEX, type SeqRange } from './seq-ranges.js';
 
 /** A verified record as the analysis needs it. Hashes are hex. */
 export interface ChainEntry {
@@ -27,8 +28,6 @@ export interface ChainFindings {
   truncations: Truncation[];
 }
 
-const ZERO = '0000000000000000000000000000000000000000000000000000000000000000';
-
 /** Index of the last element of sorted `a` whose key is <= `x`, or -1. */
 function lastAtMost<T>(a: T[], x: number, key: (t: T) => number): number {
   let lo = 0;
@@ -46,54 +45,6 @@ function lastAtMost<T>(a: T[], x: number, key: (t: T) => number): number {
 
 const id = (n: number) => n;
 const first = (r: SeqRange) => r.first;
-
-/** Sorted, merged union of ranges. */
-function merge(ranges: SeqRange[]): SeqRange[] {
-  const sorted = ranges.slice().sort((a, b) => a.first - b.first);
-  const out: SeqRange[] = [];
-  for (let i = 0; i < sorted.length; i++) {
-    const top = out[out.length - 1];
-    if (top && sorted[i].first <= top.last + 1) top.last = Math.max(top.last, sorted[i].last);
-    else out.push({ first: sorted[i].first, last: sorted[i].last });
-  }
-  return out;
-}
-
-function inRanges(ranges: SeqRange[], s: number): boolean {
-  const i = lastAtMost(ranges, s, first);
-  return i >= 0 && ranges[i].last >= s;
-}
-
-/** The missing stretches of 0..max (max = last present seq) minus the declared ranges. */
-function undeclared(seqs: number[], declared: SeqRange[]): SeqRange[] {
-  const out: SeqRange[] = [];
-  let d = 0;
-  let next = 0;
-  for (let i = 0; i <= seqs.length; i++) {
-    const end = i < seqs.length ? seqs[i] - 1 : next - 1;
-    // Walk [next, end] and keep what the declared ranges (sorted, merged) do not cover.
-    let at = next;
-    while (at <= end) {
-      while (d < declared.length && declared[d].last < at) d++;
-      if (d < declared.length && declared[d].first <= at) {
-        at = declared[d].last + 1;
-        continue;
-      }
-      const stop = d < declared.length && declared[d].first <= end ? declared[d].first - 1 : end;
-      out.push({ first: at, last: stop });
-      at = stop + 1;
-    }
-    if (i < seqs.length) next = seqs[i] + 1;
-  }
-  return out;
-}
-
-/** The seq a record's prev should name: seq - 1, or for a fault, the last seq below it that it does not declare lost. */
-function expectedPredecessor(e: ChainEntry): number {
-  let s = e.seq - 1;
-  for (let i = e.lost.length - 1; i >= 0; i--) if (e.lost[i][1] === s) s = e.lost[i][0] - 1;
-  return s;
-}
 
 /** Analyses `entries` (verified, distinct records of one device, in stream order). */
 export function analyseChain(entries: ChainEntry[]): ChainFindings {
@@ -126,15 +77,14 @@ export function analyseChain(entries: ChainEntry[]): ChainFindings {
       for (let p = lastAtMost(seqs, r[0] - 1, id) + 1; p < seqs.length && seqs[p] <= r[1]; p++) declaredButPresent.push({ seq: seqs[p], faultSeq: e.seq });
     }
   }
-  const declared = merge(declaredGaps);
-  const gaps = undeclared(seqs, declared);
+  const gaps = missingRanges(0, seqs, mergeRanges(declaredGaps), Infinity);
 
   const breaks: ChainBreak[] = [];
   for (let i = 0; i < sorted.length; i++) {
     const e = sorted[i];
-    const want = expectedPredecessor(e);
+    const want = expectedPredecessor(e.seq, e.lost);
     const pred = byHash[e.prev];
-    if (e.prev === ZERO) {
+    if (e.prev === ZERO_HASH_HEX) {
       if (want !== -1) breaks.push({ seq: e.seq, index: e.index, reason: 'prev is zero but seqs 0..' + want + ' are not declared lost by this record' });
     } else if (pred) {
       if (pred.seq !== want) breaks.push({ seq: e.seq, index: e.index, reason: 'prev is the hash of seq ' + pred.seq + ', expected seq ' + want });

@@ -36,10 +36,8 @@ export interface DeclaredGap {
   reason: string;
 }
 
-export interface SeqRange {
-  first: number;
-  last: number;
-}
+import type { SeqRange } from './seq-ranges.js';
+export type { SeqRange };
 
 /** A checkpoint whose attestation the stream does not meet. */
 export interface Truncation {

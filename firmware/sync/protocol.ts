@@ -120,7 +120,8 @@ export function parseAck(body: Uint8Array, device: string): AckParse {
       if (m && isInt(m.index)) malformed.push({ index: m.index, reason: String(m.reason), message: String(m.message) });
     }
   }
-  const own = (devices as { [k: string]: unknown })[device];
+  // Own properties only: a device id such as "constructor" must not find Object.prototype's.
+  const own = Object.prototype.hasOwnProperty.call(devices, device) ? (devices as { [k: string]: unknown })[device] : undefined;
   if (own === undefined) return { ok: true, device: undefined, malformed: malformed };
   const d = own as { [k: string]: unknown };
   if (!d || typeof d !== 'object' || !isInt(d.ackedThrough) || d.ackedThrough < -1) {

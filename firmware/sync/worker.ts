@@ -7,6 +7,9 @@ import { CBOR_CONTENT_TYPE, encodeBatch, errorOf, parseAck, RECORDS_PATH, type E
 import type { SyncError, SyncOptions, SyncStatus } from './types.js';
 import { Waiter, withTimeout } from './wait.js';
 
+/** A connection reset while sending a body of at least this many bytes is read as "too large" (see once()). */
+const RESET_MEANS_TOO_LARGE = 16384;
+
 /** What one attempt leads to: go on at once, wait for a nudge or poll, or wait `ms`. */
 type Next = { kind: 'more' } | { kind: 'idle' } | { kind: 'wait'; ms: number; state: 'backoff' | 'blocked' };
 
@@ -138,15 +141,23 @@ export class SyncWorker {
     const request = this.o.uplink.request({ method: 'POST', path: RECORDS_PATH, headers: headers, body: batch.body, timeoutMs: this.timeoutMs });
     // A little over the uplink's own timeout, so an uplink that honours it reports its own reason first.
     const r = await withTimeout(this.o.clock, request, this.timeoutMs + 1000);
-    if (!r.ok) return this.transient({ kind: r.reason, message: r.message });
+    if (!r.ok) {
+      // A server that refuses a body without reading it may close the connection before its 413 arrives: a reset
+      // before a large batch was all sent is taken as that, and the batch halved (then retried after the backoff,
+      // since it may as well have been the network).
+      if (r.reason === 'reset' && r.bodyUnsent && entries.length > 1 && batch.body.length >= RESET_MEANS_TOO_LARGE) {
+        this.halve(entries.length);
+        return this.transient({ kind: r.reason, message: r.message + '; batch limits halved' });
+      }
+      return this.transient({ kind: r.reason, message: r.message });
+    }
     const res = r.response;
     if (res.status === 200) return this.answered(res.body, batch, seqs);
     const err = errorOf(res.body);
     const what = 'HTTP ' + res.status + (err ? ' ' + err.code + ': ' + err.message : '');
     if (res.status === 413 && this.st.maxCount > 1) {
       // The ingest's limits are lower than ours: halve the batch and go again at once.
-      this.st.maxCount = Math.max(1, Math.floor(Math.min(this.st.maxCount, entries.length) / 2));
-      this.st.maxBytes = Math.max(1, Math.floor(this.st.maxBytes / 2));
+      this.halve(entries.length);
       this.fail({ kind: 'http', status: 413, code: err && err.code, message: what + '; batch limits halved', permanent: false });
       return { kind: 'more' };
     }
@@ -213,6 +224,12 @@ export class SyncWorker {
       return this.transient({ kind: 'answer', message: why });
     }
     return this.success(q.status().unacked > 0);
+  }
+
+  /** Halves the batch limits (a batch of `sent` records was too large for the ingest). */
+  private halve(sent: number): void {
+    this.st.maxCount = Math.max(1, Math.floor(Math.min(this.st.maxCount, sent) / 2));
+    this.st.maxBytes = Math.max(1, Math.floor(this.st.maxBytes / 2));
   }
 
   private success(more: boolean): Next {

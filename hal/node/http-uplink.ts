@@ -28,7 +28,8 @@ export class HttpUplink implements Uplink {
           resolve(r);
         }
       };
-      const failed = (reason: UplinkFailure, message: string) => done({ ok: false, reason, message });
+      let bodySent = false;
+      const failed = (reason: UplinkFailure, message: string) => done(bodySent ? { ok: false, reason, message } : { ok: false, reason, message, bodyUnsent: true });
       const headers: { [name: string]: string } = { ...this.defaultHeaders, ...(req.headers ?? {}) };
       if (req.body) headers['content-length'] = String(req.body.length);
       const r = lib.request(url, { method: req.method, headers, agent: false }, (res) => {
@@ -52,6 +53,7 @@ export class HttpUplink implements Uplink {
         if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/.test(e.message)) failed('reset', `connection to ${url.host} was reset: ${e.message}`);
         else failed('unreachable', `cannot reach ${url.host}: ${code || e.message}`);
       });
+      r.on('finish', () => (bodySent = true));
       if (req.body) r.end(Buffer.from(req.body.buffer, req.body.byteOffset, req.body.length));
       else r.end();
     });

@@ -20,7 +20,7 @@ import { checkOne } from '../../upstream/signature-check.js';
 
 const crypto = createNodeCrypto();
 const T0 = Date.UTC(2026, 10, 28);
-const TOKEN = 'bench-token';
+const TOKEN = 'bench-provisioning-token';
 
 interface Device {
   id: string;

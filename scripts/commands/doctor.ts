@@ -8,6 +8,8 @@ import { Queue } from '../../firmware/queue/queue.js';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { SystemClock } from '../../hal/node/clock.js';
 import { HttpUplink } from '../../hal/node/http-uplink.js';
+import { buildProbe } from '../../firmware/records/probe.js';
+import { errorOf } from '../../firmware/sync/protocol.js';
 import { RpioSpiDevice } from '../../hal/rpi/spi.js';
 import { Mfrc522 } from '../../hal/mfrc522/driver.js';
 import { VirtualClock } from '../../sim/clock.js';
@@ -83,10 +85,16 @@ async function checks(d: LoadedDevice, reader: 'pi' | 'sim'): Promise<Check[]> {
     const h = await up.request({ method: 'GET', path: '/v1/health', timeoutMs: 5000 });
     if (!h.ok) throw new Error(`${d.raw.ingest} cannot be reached: ${h.message} (records wait in the queue meanwhile)`);
     if (h.response.status !== 200) throw new Error(`${d.raw.ingest}/v1/health answered HTTP ${h.response.status}`);
-    const dev = await up.request({ method: 'GET', path: `/v1/devices/${encodeURIComponent(d.raw.deviceId)}`, timeoutMs: 5000 });
+    const identity = keyStoreOf(d.dataDir).load(d.raw.deviceId);
+    if (!identity) throw new Error(`reachable; whether ${d.raw.deviceId} is registered needs its key (see "device key")`);
+    // A probe signed with the device's own key: only this device can ask the ingest about itself.
+    const probe = buildProbe(identity, d.raw.deviceId, Date.now());
+    const dev = await up.request({ method: 'POST', path: `/v1/devices/${encodeURIComponent(d.raw.deviceId)}/probe`, headers: { 'content-type': 'application/cose' }, body: probe, timeoutMs: 5000 });
     if (!dev.ok) throw new Error(dev.message);
+    const answer = errorOf(dev.response.body);
     if (dev.response.status === 404) throw new Error(`reachable, but ${d.raw.deviceId} is not registered there: run sealscan provision`);
-    if (dev.response.status !== 200) throw new Error(`device status answered HTTP ${dev.response.status}`);
+    if (dev.response.status === 401) throw new Error(`reachable, but the ingest does not accept this device's key: ${answer ? answer.message : 'HTTP 401'} (registered with another key? the clock wrong?)`);
+    if (dev.response.status !== 200) throw new Error(`the device probe answered HTTP ${dev.response.status}${answer ? ': ' + answer.message : ''}`);
     const st = JSON.parse(Buffer.from(dev.response.body).toString('utf8')) as { lastSeq?: number | null };
     const last = st.lastSeq ?? -1;
     if (last > nextSeq - 1) throw new Error(`the ingest holds seq ${last} but this device's next seq is ${nextSeq}: its storage was reset or replaced (records would fork)`);

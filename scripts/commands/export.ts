@@ -1,9 +1,12 @@
 // sealscan export: the ingest's accepted records from its SQLite file, as COSE (for `sealscan verify`), EPCIS 2.0
-// or decoded JSON.
-import { parseArgs } from 'node:util';
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
-import { EXPORT_FORMATS, exportRecords, type ExportFormat } from '../../upstream/export.js';
+// or decoded JSON, written page by page: memory stays at one page whatever the size of the store.
+import { closeSync, createReadStream, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { createWriteStream } from 'node:fs';
+import { commandArgs, usageError } from '../command-args.js';
+import { cborHead, EXPORT_FORMATS, FIRST, readPage, renderDocument, type ExportFormat } from '../../upstream/export.js';
 import { SqliteStore } from '../../upstream/sqlite-store.js';
+import type { ExportCursor } from '../../upstream/store.js';
 
 const USAGE = `usage: sealscan export --db FILE --format cose|epcis|json [--device ID] --out FILE
 
@@ -18,39 +21,85 @@ Writes the records the ingest accepted (held, forked and refused records are not
 
 exit status: 0 written, 2 usage error or unreadable database`;
 
+const PAGE = 5000;
+
+/** Every page of the export, one after another. */
+async function* pages(store: SqliteStore, device: string | undefined) {
+  let after: ExportCursor | null = FIRST;
+  while (after) {
+    const page = await readPage(store, after, PAGE, device);
+    yield page;
+    after = page.next;
+  }
+}
+
+/**
+ * Writes the export to `fd`. json and epcis are one document whose records arrive page by page; cose needs the
+ * record count in the array's head before the records, so the records go to `spill` first, then head and records
+ * to `fd`.
+ */
+async function write(store: SqliteStore, format: ExportFormat, device: string | undefined, fd: number, spill: string): Promise<number> {
+  let count = 0;
+  if (format === 'cose') {
+    const s = openSync(spill, 'w', 0o600);
+    try {
+      for await (const page of pages(store, device)) {
+        for (const r of page.records) {
+          writeSync(s, cborHead(2, r.bytes.length));
+          writeSync(s, r.bytes);
+        }
+        count += page.records.length;
+      }
+    } finally {
+      closeSync(s);
+    }
+    writeSync(fd, cborHead(4, count));
+    await pipeline(createReadStream(spill), createWriteStream('', { fd, autoClose: false }));
+    return count;
+  }
+  async function* records() {
+    for await (const page of pages(store, device)) {
+      count += page.records.length;
+      yield page.records;
+    }
+  }
+  for await (const piece of renderDocument(store, format, records())) writeSync(fd, piece);
+  return count;
+}
+
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(USAGE);
-    return 0;
-  }
-  let v: { db: string; format: ExportFormat; device?: string; out: string };
-  try {
-    const { values } = parseArgs({ args, options: { db: { type: 'string' }, format: { type: 'string' }, device: { type: 'string' }, out: { type: 'string' } } });
-    if (!values.db) throw new Error('--db FILE is required');
-    if (!values.format || !EXPORT_FORMATS.includes(values.format as ExportFormat)) throw new Error(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
-    if (!values.out) throw new Error('--out FILE is required');
-    if (!existsSync(values.db)) throw new Error(`${values.db} does not exist`);
-    v = { db: values.db, format: values.format as ExportFormat, device: values.device, out: values.out };
-  } catch (e) {
-    console.error(`sealscan export: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = commandArgs('export', USAGE, args, { db: { type: 'string' }, format: { type: 'string' }, device: { type: 'string' }, out: { type: 'string' } });
+  if (typeof parsed === 'number') return parsed;
+  const v = parsed.values;
+  if (!v.db) return usageError('export', USAGE, '--db FILE is required');
+  if (!v.format || !EXPORT_FORMATS.includes(v.format as ExportFormat)) return usageError('export', USAGE, `--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+  if (!v.out) return usageError('export', USAGE, '--out FILE is required');
+  if (!existsSync(v.db)) return usageError('export', USAGE, `--db ${v.db} does not exist`);
+  const format = v.format as ExportFormat;
   let store: SqliteStore | undefined;
+  const tmp = v.out === '-' ? undefined : v.out + '.tmp';
+  const spill = (tmp ?? `${process.env.TMPDIR ?? '/tmp'}/sealscan-export-${process.pid}`) + '.records';
   try {
     store = new SqliteStore(v.db);
     if (v.device !== undefined && !(await store.device(v.device))) throw new Error(`no device ${JSON.stringify(v.device)} in ${v.db}`);
-    const bytes = await exportRecords(store, v.format, v.device);
-    if (v.out === '-') process.stdout.write(bytes);
-    else {
-      writeFileSync(v.out + '.tmp', bytes);
-      renameSync(v.out + '.tmp', v.out);
-      console.error(`sealscan export: ${bytes.length} bytes of ${v.format} written to ${v.out}`);
+    const fd = tmp ? openSync(tmp, 'w') : 1;
+    let count: number;
+    try {
+      count = await write(store, format, v.device, fd, spill);
+    } finally {
+      if (tmp) closeSync(fd);
+    }
+    if (tmp) {
+      renameSync(tmp, v.out);
+      console.error(`sealscan export: ${count} records as ${format} written to ${v.out}`);
     }
     return 0;
   } catch (e) {
+    if (tmp) rmSync(tmp, { force: true });
     console.error(`sealscan export: ${(e as Error).message}`);
     return 2;
   } finally {
+    rmSync(spill, { force: true });
     await store?.close();
   }
 }

@@ -1,26 +1,39 @@
 // sealscan ingest: the reference ingest service (upstream/) on a SQLite file, until SIGINT/SIGTERM.
-import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
+import { commandArgs, usageError } from '../command-args.js';
 import { SignaturePool } from '../../upstream/signature-pool.js';
 import { nodeSha256 } from '../../hal/node/crypto.js';
 import { createIngestServer, DEFAULT_LIMITS } from '../../upstream/server.js';
+import { DEFAULT_INGEST_LIMITS } from '../../upstream/ingest.js';
 import { SqliteStore } from '../../upstream/sqlite-store.js';
+import { checkToken, LOOPBACK_NAMES, MIN_TOKEN_LENGTH, TokenError } from '../../upstream/guards.js';
+import { storedKeyProblem } from '../../upstream/key-check.js';
 
-const USAGE = `usage: sealscan ingest --port N --db FILE [--host 127.0.0.1] [--token T]
-                      [--max-body-bytes N] [--max-records N] [--workers N]
+const USAGE = `usage: sealscan ingest --port N --db FILE [--host 127.0.0.1] [--host-name NAME ...]
+                      [--token T] [--auditor-token T] [--migrate] [limits] [--workers N]
 
 Runs the ingest service: verifies every uploaded record (signature or MAC with the device's registered key, seq,
 prev chain) and stores it in FILE (SQLite, WAL). API under /v1, see docs/ingest-api.md.
 
-  --port N            TCP port (0: any free port; the bound port is printed)
-  --db FILE           SQLite database, created if missing
-  --host H            address to listen on (default 127.0.0.1: loopback only)
-  --token T           provisioning token for POST /v1/devices (default: env SEALSCAN_PROVISIONING_TOKEN;
-                      without one, registration is refused)
-  --max-body-bytes N  largest POST /v1/records body (default ${DEFAULT_LIMITS.maxBodyBytes})
-  --max-records N     most records in one POST /v1/records (default ${DEFAULT_LIMITS.maxRecords})
-  --workers N         worker threads for Ed25519 checks (default ${defaultWorkers()}: one per CPU beyond the
-                      first; 0 checks on the main thread)
+  --port N              TCP port (0: any free port; the bound port is printed)
+  --db FILE             SQLite database, created if missing
+  --host H              address to listen on (default 127.0.0.1: loopback only)
+  --host-name NAME      a name clients use in the Host header (repeat for several; default: ${LOOPBACK_NAMES.join(', ')});
+                        requests naming any other host are refused (DNS rebinding)
+  --token T             provisioning token: registers devices (default: env SEALSCAN_PROVISIONING_TOKEN;
+                        without one, registration is refused). At least ${MIN_TOKEN_LENGTH} characters.
+  --auditor-token T     auditor token: device status, records, exports, refusals (default: env
+                        SEALSCAN_AUDITOR_TOKEN; without one, reads are refused). At least ${MIN_TOKEN_LENGTH} characters.
+  --migrate             bring a database written by an older sealscan up to this version (back it up first)
+  --workers N           worker threads for Ed25519 checks (default ${defaultWorkers()}: one per CPU beyond the
+                        first; 0 checks on the main thread)
+
+limits (defaults in brackets; docs/ingest-api.md says what each refusal looks like):
+  --max-body-bytes N    largest POST /v1/records body [${DEFAULT_LIMITS.maxBodyBytes}]
+  --max-records N       most records in one upload [${DEFAULT_LIMITS.maxRecords}]
+  --max-record-bytes N  largest record in an upload [${DEFAULT_LIMITS.maxRecordBytes}]
+  --max-devices N       most devices named in one upload [${DEFAULT_INGEST_LIMITS.maxDevices}]
+  --max-seq-ahead N     furthest a record's seq may lie beyond its device's ack point [${DEFAULT_INGEST_LIMITS.maxSeqAhead}]
 
 Prints "sealscan ingest: listening on http://HOST:PORT" once ready. Exit status 2 for usage errors.`;
 
@@ -29,62 +42,78 @@ function defaultWorkers(): number {
   return Math.max(0, Math.min(4, availableParallelism() - 1));
 }
 
-function positiveInt(v: string | undefined, name: string, allowZero = false): number | undefined {
+class BadOption extends Error {}
+
+function int(v: string | undefined, name: string, min: number, max: number): number | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || (!allowZero && Number(v) === 0)) throw new Error(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${JSON.stringify(v)}`);
+  if (!/^\d{1,15}$/.test(v) || Number(v) < min || Number(v) > max) throw new BadOption(`${name} must be an integer in ${min}..${max}, got ${JSON.stringify(v)}`);
   return Number(v);
 }
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(USAGE);
-    return 0;
-  }
-  let opts: { port: number; db: string; host: string; token?: string; maxBody?: number; maxRecords?: number; workers: number };
+  const parsed = commandArgs('ingest', USAGE, args, {
+    port: { type: 'string' }, db: { type: 'string' }, host: { type: 'string' }, 'host-name': { type: 'string', multiple: true },
+    token: { type: 'string' }, 'auditor-token': { type: 'string' }, migrate: { type: 'boolean' }, workers: { type: 'string' },
+    'max-body-bytes': { type: 'string' }, 'max-records': { type: 'string' }, 'max-record-bytes': { type: 'string' },
+    'max-devices': { type: 'string' }, 'max-seq-ahead': { type: 'string' },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const v = parsed.values;
+  let port: number;
+  let workers: number;
+  const limits: { [k: string]: number } = {};
+  const ingestLimits: { [k: string]: number } = {};
+  const token = v.token ?? process.env.SEALSCAN_PROVISIONING_TOKEN;
+  const auditorToken = v['auditor-token'] ?? process.env.SEALSCAN_AUDITOR_TOKEN;
   try {
-    const { values } = parseArgs({
-      args,
-      options: { port: { type: 'string' }, db: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, 'max-body-bytes': { type: 'string' }, 'max-records': { type: 'string' }, workers: { type: 'string' } },
-    });
-    const port = positiveInt(values.port, '--port', true);
-    if (port === undefined || port > 65535) throw new Error('--port N (0..65535) is required');
-    if (!values.db) throw new Error('--db FILE is required');
-    opts = {
-      port,
-      db: values.db,
-      host: values.host ?? '127.0.0.1',
-      token: values.token ?? process.env.SEALSCAN_PROVISIONING_TOKEN,
-      maxBody: positiveInt(values['max-body-bytes'], '--max-body-bytes'),
-      maxRecords: positiveInt(values['max-records'], '--max-records'),
-      workers: positiveInt(values.workers, '--workers', true) ?? defaultWorkers(),
+    if (v.port === undefined) throw new BadOption('--port N (0..65535) is required');
+    port = int(v.port, '--port', 0, 65535)!;
+    if (!v.db) throw new BadOption('--db FILE is required');
+    workers = int(v.workers, '--workers', 0, 64) ?? defaultWorkers();
+    const put = (to: { [k: string]: number }, key: string, option: string, min: number) => {
+      const n = int(v[option as keyof typeof v] as string | undefined, `--${option}`, min, Number.MAX_SAFE_INTEGER);
+      if (n !== undefined) to[key] = n;
     };
+    put(limits, 'maxBodyBytes', 'max-body-bytes', 1);
+    put(limits, 'maxRecords', 'max-records', 1);
+    put(limits, 'maxRecordBytes', 'max-record-bytes', 64);
+    put(ingestLimits, 'maxDevices', 'max-devices', 1);
+    put(ingestLimits, 'maxSeqAhead', 'max-seq-ahead', 1);
+    checkToken(token, v.token !== undefined ? '--token' : 'SEALSCAN_PROVISIONING_TOKEN');
+    checkToken(auditorToken, v['auditor-token'] !== undefined ? '--auditor-token' : 'SEALSCAN_AUDITOR_TOKEN');
+    if (token !== undefined && token === auditorToken) throw new BadOption('the provisioning and auditor tokens must differ');
   } catch (e) {
-    console.error(`sealscan ingest: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
+    if (e instanceof BadOption || e instanceof TokenError) return usageError('ingest', USAGE, e.message);
+    throw e;
   }
+  const host = v.host ?? '127.0.0.1';
   let store: SqliteStore;
   try {
-    store = new SqliteStore(opts.db);
+    store = new SqliteStore(v.db, { migrate: !!v.migrate });
   } catch (e) {
-    console.error(`sealscan ingest: cannot open ${opts.db}: ${(e as Error).message}`);
+    console.error(`sealscan ingest: cannot open ${v.db}: ${(e as Error).message}`);
     return 2;
   }
-  const limits = { ...(opts.maxBody ? { maxBodyBytes: opts.maxBody } : {}), ...(opts.maxRecords ? { maxRecords: opts.maxRecords } : {}) };
-  const checker = opts.workers > 0 ? new SignaturePool(opts.workers, { sha256: nodeSha256 }) : undefined;
-  const { server } = createIngestServer({ store, token: opts.token, limits, checker });
+  for (const d of await store.devices()) {
+    const problem = storedKeyProblem(d);
+    if (problem) console.error(`sealscan ingest: device ${d.id} has a key that cannot be trusted (${problem}): its records are refused as weak-key`);
+  }
+  const checker = workers > 0 ? new SignaturePool(workers, { sha256: nodeSha256 }) : undefined;
+  const { server, ingest } = createIngestServer({ store, token, auditorToken, hostNames: v['host-name'], limits, ingestLimits, checker, keyProblem: storedKeyProblem });
   return new Promise<number>((resolve) => {
     server.once('error', (e) => {
-      console.error(`sealscan ingest: cannot listen on ${opts.host}:${opts.port}: ${e.message}`);
-      void store.close().then(() => resolve(2));
+      console.error(`sealscan ingest: cannot listen on ${host}:${port}: ${e.message}`);
+      void Promise.all([checker?.close(), store.close()]).then(() => resolve(2));
     });
-    server.listen(opts.port, opts.host, () => {
+    server.listen(port, host, () => {
       const a = server.address();
-      const port = a && typeof a === 'object' ? a.port : opts.port;
-      if (!opts.token) console.log('sealscan ingest: no provisioning token: device registration is disabled');
-      console.log(`sealscan ingest: listening on http://${opts.host}:${port}`);
+      const bound = a && typeof a === 'object' ? a.port : port;
+      if (!token) console.log('sealscan ingest: no provisioning token: device registration is disabled');
+      if (!auditorToken) console.log('sealscan ingest: no auditor token: status, records and exports are disabled');
+      console.log(`sealscan ingest: listening on http://${host.includes(':') ? `[${host}]` : host}:${bound}`);
     });
     const stop = () => {
-      server.close(() => void Promise.all([store.close(), checker?.close()]).then(() => resolve(0)));
+      server.close(() => void ingest.close().finally(() => Promise.all([store.close(), checker?.close()]).then(() => resolve(0))));
       server.closeAllConnections();
     };
     process.once('SIGINT', stop);

@@ -3,6 +3,7 @@
 import { ApiError, intParam } from '../../upstream/http-util.js';
 import { deviceStatus } from '../../upstream/status.js';
 import { recordJson } from '../../upstream/record-json.js';
+import { collectExport, CONTENT_TYPES, EXPORT_FORMATS, type ExportFormat } from '../../upstream/export.js';
 import { NETWORK_MODES, type NetworkMode, type NetworkSetting } from '../network.js';
 import { SCENARIOS, findScenario, runScenario } from '../scenarios/index.js';
 import type { ConsoleSession } from './session.js';
@@ -77,6 +78,7 @@ function faults(c: ApiCall): unknown {
 
 async function ingestView(c: ApiCall): Promise<unknown> {
   const store = c.session.ingest.store;
+  await c.session.ingest.ingest.refusals.flush();
   const devices = [];
   for (const d of await store.devices()) devices.push(deviceStatus(d, await store.counts(d.id)));
   return { url: c.session.ingest.url, devices };
@@ -91,6 +93,15 @@ async function ingestRecords(c: ApiCall): Promise<unknown> {
   const counts = await store.counts(id);
   const from = c.query.has('from') ? intParam(c.query, 'from', 0, Number.MAX_SAFE_INTEGER) : Math.max(0, (counts.lastSeq ?? -1) - last + 1);
   return { device: id, records: (await store.records(id, from, last)).map(recordJson) };
+}
+
+/** An export of one device's records from the in-process ingest (the console's own route: no auditor token in the page). */
+async function ingestExport(c: ApiCall): Promise<unknown> {
+  const format = (c.query.get('format') ?? 'cose') as ExportFormat;
+  if (!EXPORT_FORMATS.includes(format)) throw new ApiError(400, 'bad-parameter', `format must be one of ${EXPORT_FORMATS.join(', ')}`);
+  const id = c.query.get('device') ?? c.session.device.config.deviceId;
+  if (!(await c.session.ingest.store.device(id))) throw new ApiError(404, 'unknown-device', `no device ${JSON.stringify(id)} at the ingest`);
+  return { contentType: CONTENT_TYPES[format], bytes: await collectExport(c.session.ingest.store, format, id) };
 }
 
 export const ROUTES: Array<[string, RegExp, Handler]> = [
@@ -114,6 +125,7 @@ export const ROUTES: Array<[string, RegExp, Handler]> = [
   }],
   ['GET', /^\/api\/ingest$/, ingestView],
   ['GET', /^\/api\/ingest\/records$/, ingestRecords],
+  ['GET', /^\/api\/ingest\/export$/, ingestExport],
   ['GET', /^\/api\/scenarios$/, () => ({ scenarios: SCENARIOS.map((s) => ({ name: s.name, title: s.title, summary: s.summary })) })],
   ['POST', /^\/api\/scenarios\/([^/]+)\/run$/, async (c) => {
     const s = findScenario(c.params[0]);

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { extname, join, normalize } from 'node:path';
-import { ApiError, jsonObject, readBody, sendError, sendJson } from '../../upstream/http-util.js';
+import { answerClientErrors, ApiError, checkTransferEncoding, jsonObject, readBody, sendBytes, sendError, sendJson } from '../../upstream/http-util.js';
 import { ROUTES } from './api.js';
 import type { ConsoleSession } from './session.js';
 import { openEventStream } from './sse.js';
@@ -54,6 +54,7 @@ export async function startConsoleServer(session: ConsoleSession, o: { host: str
     const url = new URL(req.url ?? '/', 'http://console');
     const hostName = (req.headers.host ?? '').replace(/:\d+$/, '');
     if (loopbackOnly && !LOOPBACK.test(hostName)) throw new ApiError(403, 'forbidden-host', `Host ${JSON.stringify(req.headers.host)} is not a loopback address`);
+    checkTransferEncoding(req);
     if (!url.pathname.startsWith('/api/')) {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError(405, 'method-not-allowed', `${req.method} on a page`);
       return serveStatic(url.pathname, res);
@@ -72,22 +73,30 @@ export async function startConsoleServer(session: ConsoleSession, o: { host: str
         body = raw.length ? jsonObject(raw) : {};
       }
     }
-    const answer = await route[2]({ session, body, params: route[1].exec(url.pathname)!.slice(1).map(decodeURIComponent), query: url.searchParams });
-    const a = answer as { status?: unknown; body?: unknown };
+    const params = route[1].exec(url.pathname)!.slice(1).map((raw) => {
+      try {
+        return decodeURIComponent(raw);
+      } catch {
+        throw new ApiError(400, 'bad-parameter', `${JSON.stringify(raw.slice(0, 80))} is not valid percent-encoding`);
+      }
+    });
+    const answer = await route[2]({ session, body, params, query: url.searchParams });
+    const a = answer as { status?: unknown; body?: unknown; contentType?: unknown; bytes?: unknown };
     if (a && typeof a === 'object' && typeof a.status === 'number' && 'body' in a) sendJson(res, a.status, a.body);
+    else if (a && typeof a === 'object' && typeof a.contentType === 'string' && a.bytes instanceof Uint8Array) sendBytes(res, 200, a.contentType, a.bytes);
     else sendJson(res, 200, answer);
   };
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
       if (res.headersSent) return void res.destroy();
-      if (e instanceof ApiError) sendError(res, e);
+      if (e instanceof ApiError) sendError(res, e, req);
       else {
         console.error('sealscan sim: internal error:', e);
-        sendError(res, new ApiError(500, 'internal', e instanceof Error ? e.message : String(e)));
+        sendError(res, new ApiError(500, 'internal', e instanceof Error ? e.message : String(e)), req);
       }
-      if (!req.complete) req.resume();
     });
   });
+  answerClientErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host, () => resolve());

@@ -9,6 +9,7 @@ import { verifyRecords } from '../../firmware/records/verify.js';
 import type { VerifyReport } from '../../firmware/records/verify-report.js';
 import { Ingest } from '../../upstream/ingest.js';
 import { SqliteStore } from '../../upstream/sqlite-store.js';
+import { FIRST, readRecords } from '../../upstream/export.js';
 import { deviceStatus, type DeviceStatus } from '../../upstream/status.js';
 import { VirtualClock } from '../clock.js';
 import { SimDevice, type TapSummary } from '../device.js';
@@ -202,7 +203,7 @@ export class ScenarioLab {
   /** Every record the ingest stored, checked with the offline verifier against the device's key. */
   async verifyIngest(): Promise<VerifyReport> {
     const records: Uint8Array[] = [];
-    for await (const batch of this.store.exportRecords(this.device.config.deviceId, 500)) for (const r of batch) records.push(r.bytes);
+    for await (const batch of readRecords(this.store, FIRST, Infinity, this.device.config.deviceId)) for (const r of batch) records.push(r.bytes);
     const reg = this.device.identity.registration();
     const key = reg.alg === 'ed25519' ? { alg: -8 as const, publicKey: reg.publicKey } : { alg: 5 as const, hmacKey: reg.hmacKey };
     return verifyRecords(records, (id) => (id === reg.device ? key : undefined), this.crypto);

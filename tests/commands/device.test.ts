@@ -17,7 +17,7 @@ let ingest: ChildProcess;
 let url = '';
 
 test.before(async () => {
-  ingest = spawn(process.execPath, [bin, 'ingest', '--port', '0', '--db', join(dir, 'ingest.db'), '--token', 'tok-123'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  ingest = spawn(process.execPath, [bin, 'ingest', '--port', '0', '--db', join(dir, 'ingest.db'), '--token', 'tok-123-provisioning'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   url = await new Promise<string>((resolve, reject) => {
     let out = '';
     ingest.stdout!.on('data', (d) => {
@@ -44,7 +44,7 @@ test('provision, run with taps, doctor, export, verify', () => {
   const bad = sealscan('provision', '--device', 'pi-1', '--site', '9506000134352', '--ingest', url, '--token', 'wrong', '--issuer', 'keys/acme.issuer.json', '--simulator');
   assert.is(bad.code, 1);
   assert.match(bad.err, /refused the registration \(HTTP 40[13]\)/);
-  const p = sealscan('provision', '--device', 'pi-1', '--site', '9506000134352', '--ingest', url, '--token', 'tok-123', '--issuer', 'keys/acme.issuer.json', '--simulator');
+  const p = sealscan('provision', '--device', 'pi-1', '--site', '9506000134352', '--ingest', url, '--token', 'tok-123-provisioning', '--issuer', 'keys/acme.issuer.json', '--simulator');
   assert.is(p.code, 0, p.err);
   assert.match(p.out, /registered with/);
   const cfg = JSON.parse(readFileSync(join(dir, 'device.json'), 'utf8'));

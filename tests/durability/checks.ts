@@ -3,7 +3,7 @@
 import * as assert from 'uvu/assert';
 import { decodeCbor } from '../../firmware/records/cbor.js';
 import { verifyRecords } from '../../firmware/records/verify.js';
-import { exportRecords } from '../../upstream/export.js';
+import { collectExport } from '../../upstream/export.js';
 import { deviceStatus } from '../../upstream/status.js';
 import type { Queue } from '../../firmware/queue/queue.js';
 import { crypto } from '../records/fixtures.js';
@@ -81,7 +81,7 @@ export class Checker {
     const acked = await this.ingestIntact('final');
     assert.is(acked, q.nextSeq - 1, 'the ingest acknowledged every seq the device used');
     await this.fetchIngest();
-    const records = decodeCbor(await exportRecords(this.sys.store, 'cose', ID)) as Uint8Array[];
+    const records = decodeCbor(await collectExport(this.sys.store, 'cose', ID)) as Uint8Array[];
     const report = verifyRecords(records, (id) => (id === ID ? SWEEP_DEVICE.key : undefined), crypto);
     const dev = report.devices[0];
     const summary = JSON.stringify({ firstBreak: dev?.firstBreak, undeclared: dev?.undeclaredGaps, forks: dev?.forks.length, truncations: dev?.truncations, malformed: report.malformed });

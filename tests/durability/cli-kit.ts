@@ -7,7 +7,9 @@ import { join } from 'node:path';
 
 export const bin = new URL('../../../bin/sealscan.js', import.meta.url).pathname;
 export const DEVICE_ID = 'kill-1';
-const TOKEN = 'tok-kill';
+const TOKEN = 'tok-kill-provisioning';
+/** The auditor token of the ingest child, for status and exports. */
+export const AUDITOR_TOKEN = 'tok-kill-auditor-0001';
 
 export interface Done {
   code: number | null;
@@ -42,7 +44,7 @@ export interface IngestChild {
 }
 
 export async function startIngest(dir: string): Promise<IngestChild> {
-  const child = spawn(process.execPath, [bin, 'ingest', '--port', '0', '--db', join(dir, 'ingest.db'), '--token', TOKEN], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'ingest', '--port', '0', '--db', join(dir, 'ingest.db'), '--token', TOKEN, '--auditor-token', AUDITOR_TOKEN], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (d) => {

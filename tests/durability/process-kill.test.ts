@@ -15,7 +15,7 @@ import { decodePayload } from '../../firmware/records/record.js';
 import type { RecordPayload } from '../../firmware/records/kinds.js';
 import { toHex } from '../../firmware/records/bytes.js';
 import { prng } from '../sync/helpers.js';
-import { bin, DEVICE_ID, parseRun, provisionDevice, sealscan, startIngest, type IngestChild, type RunLog } from './cli-kit.js';
+import { AUDITOR_TOKEN, bin, DEVICE_ID, parseRun, provisionDevice, sealscan, startIngest, type IngestChild, type RunLog } from './cli-kit.js';
 
 const KILLS = 50;
 const dir = mkdtempSync(join(tmpdir(), 'sealscan-kill-run-'));
@@ -56,8 +56,10 @@ function runAndKill(delay: number, early: boolean): Promise<RunLog & { bootLine:
   });
 }
 
+const auditor = { authorization: `Bearer ${AUDITOR_TOKEN}` };
+
 async function json(path: string): Promise<any> {
-  const res = await fetch(ingest.url + path);
+  const res = await fetch(ingest.url + path, { headers: auditor });
   assert.is(res.status, 200, path);
   return res.json();
 }
@@ -81,7 +83,7 @@ test(`SIGKILL ${KILLS} times at random moments: every printed tap is acknowledge
   assert.is(st.ackedThrough, st.lastSeq);
 
   // The export verifies offline with `sealscan verify`: declared gaps only.
-  const exported = new Uint8Array(await (await fetch(`${ingest.url}/v1/export?format=cose&device=${DEVICE_ID}`)).arrayBuffer());
+  const exported = new Uint8Array(await (await fetch(`${ingest.url}/v1/export?format=cose&device=${DEVICE_ID}`, { headers: auditor })).arrayBuffer());
   writeFileSync(join(dir, 'all.cbor'), exported);
   writeFileSync(join(dir, 'keys.json'), JSON.stringify({ devices: { [DEVICE_ID]: { alg: 'ed25519', publicKey: st.publicKey } } }));
   const v = await sealscan(dir, 'verify', 'all.cbor', '--keys', 'keys.json', '--json', '--strict');

@@ -5,7 +5,7 @@ import { RecordChain } from '../../firmware/records/chain.js';
 import { decodeCbor } from '../../firmware/records/cbor.js';
 import { NorFlash, NorSegmentStorage } from '../../sim/flash/index.js';
 import type { Uplink, UplinkRequest, UplinkResult } from '../../hal/uplink.js';
-import { Ingest } from '../../upstream/ingest.js';
+import { answerJson, Ingest } from '../../upstream/ingest.js';
 import { SqliteStore } from '../../upstream/sqlite-store.js';
 import { crypto, ed25519Device, genuineScan, T0, type TestDevice } from '../records/fixtures.js';
 
@@ -62,6 +62,7 @@ export type Step =
   | 'unreachable'
   | 'hang'
   | 'reset-after-commit'
+  | 'reset'
   | { status: number; headers?: Record<string, string>; body?: unknown };
 
 const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
@@ -85,13 +86,14 @@ export class ScriptedUplink implements Uplink {
     this.bodies.push(req.body!);
     const step = this.script.length ? this.script.shift()! : this.otherwise;
     if (step === 'unreachable') return { ok: false, reason: 'unreachable', message: 'ECONNREFUSED' };
+    if (step === 'reset') return { ok: false, reason: 'reset', message: 'ECONNRESET while sending', bodyUnsent: true };
     if (step === 'hang') return new Promise<UplinkResult>(() => undefined);
     if (typeof step === 'object') {
       return { ok: true, response: { status: step.status, headers: step.headers ?? {}, body: json(step.body ?? { error: { code: 'scripted', message: 'scripted answer' } }) } };
     }
     const answer = await this.ingest.ingest(decodeCbor(req.body!) as Uint8Array[]);
     if (step === 'reset-after-commit') return { ok: false, reason: 'reset', message: 'connection reset after the server committed' };
-    return { ok: true, response: { status: 200, headers: { 'content-type': 'application/json' }, body: json(answer) } };
+    return { ok: true, response: { status: 200, headers: { 'content-type': 'application/json' }, body: json(answerJson(answer)) } };
   }
 }
 

@@ -69,4 +69,14 @@ test('answers are read defensively: not JSON, no devices, a bad ackedThrough, od
   }));
 });
 
+test('answers are read by own properties: device ids such as constructor, toString and __proto__', () => {
+  const none = parseAck(enc({ devices: {}, malformed: [] }), 'constructor');
+  assert.equal(none, { ok: true, device: undefined, malformed: [] }, 'Object.prototype.constructor is not an answer');
+  for (const id of ['toString', '__proto__', 'constructor']) {
+    const text = `{"devices":{${JSON.stringify(id)}:{"ackedThrough":4,"ackedHash":"ab","accepted":5,"duplicates":0,"rejected":[]}},"malformed":[]}`;
+    const r = parseAck(enc(text), id);
+    assert.ok(r.ok && r.device && r.device.ackedThrough === 4, id);
+  }
+});
+
 test.run();

@@ -171,6 +171,23 @@ test('HTTP 400 and 401 block; 413 halves the batch limits and goes on at once', 
   await worker.stop();
 });
 
+test('a reset before a large batch was sent is read as "too large": limits halved, retried after the backoff; a small one is not', async () => {
+  const { clock, dev, uplink, worker } = await setup(300, ['reset', 'reset']);
+  worker.start();
+  await clock.run(60_000);
+  const s = worker.status();
+  assert.equal([s.maxCount, s.maxBytes], [50, 65536], 'halved twice');
+  assert.match(s.lastError ? s.lastError.message : 'batch limits halved', 'batch limits halved');
+  assert.equal(uplink.bodies.map((b) => (decodeCbor(b) as unknown[]).length).slice(0, 4), [200, 100, 50, 50]);
+  assert.is(dev.queue.status().unacked, 0, 'everything sent in smaller batches');
+  await worker.stop();
+  const small = await setup(3, ['reset']);
+  small.worker.start();
+  await small.clock.run(60_000);
+  assert.equal([small.worker.status().maxCount, small.dev.queue.status().unacked], [200, 0], 'a reset on a small batch is just the network');
+  await small.worker.stop();
+});
+
 test('an ack whose hash is not our record frees nothing and blocks', async () => {
   const bogus = { devices: { [DEVICE.id]: { ackedThrough: 4, ackedHash: '00'.repeat(32), accepted: 5, duplicates: 0, rejected: [] } }, malformed: [] };
   const { clock, dev, worker } = await setup(5, [{ status: 200, body: bogus }]);

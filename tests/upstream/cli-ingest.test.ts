@@ -26,7 +26,7 @@ test('serves on the port it prints, takes the token from SEALSCAN_PROVISIONING_T
   const db = join(mkdtempSync(join(tmpdir(), 'sealscan-cli-ingest-')), 'ingest.db');
   const child = spawn(process.execPath, ['bin/sealscan.js', 'ingest', '--port', '0', '--db', db], {
     cwd: root,
-    env: { ...process.env, SEALSCAN_PROVISIONING_TOKEN: 'from-env' },
+    env: { ...process.env, SEALSCAN_PROVISIONING_TOKEN: 'from-env-0123456789' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -42,7 +42,7 @@ test('serves on the port it prints, takes the token from SEALSCAN_PROVISIONING_T
     });
     const dev = ed25519Device('scanner-0001');
     assert.is((await register(url, dev, undefined, 'wrong')).status, 403);
-    assert.is((await register(url, dev, undefined, 'from-env')).status, 201);
+    assert.is((await register(url, dev, undefined, 'from-env-0123456789')).status, 201);
     const r = await upload(url, history(dev, 5));
     assert.is(r.json.devices['scanner-0001'].ackedThrough, 4);
   } finally {

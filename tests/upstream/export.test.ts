@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { RecordChain } from '../../firmware/records/chain.js';
 import { crypto, ed25519Device, genuineScan, history, hmacDevice, T0 } from '../records/fixtures.js';
 import { canonicalItemLink, recordNi } from '../../upstream/epcis.js';
-import { call, hex, register, startIngest, upload } from './helpers.js';
+import { AUDITOR, call, hex, read, register, startIngest, upload } from './helpers.js';
 
 const epcis = createRequire(import.meta.url)('epcis2.js') as {
   setup(s: { checkExtensions: boolean }): void;
@@ -71,7 +71,7 @@ test('cose export: sealscan verify accepts it (exit 0), declared gap reported, t
     assert.match(v.out, 'scanner-0001  Ed25519  OK  records 5, verified 5, seq 0..5, chain intact');
     assert.match(v.out, 'declared gap: seq 4 lost');
     assert.match(v.out, 'esp-0007  HMAC-SHA256  OK  records 4');
-    const http = await fetch(`${ing.url}/v1/export?format=cose&device=esp-0007`);
+    const http = await fetch(`${ing.url}/v1/export?format=cose&device=esp-0007`, { headers: { authorization: `Bearer ${AUDITOR}` } });
     assert.is(http.headers.get('content-type'), 'application/cbor');
     const one = join(dir, 'one.cose');
     writeFileSync(one, new Uint8Array(await http.arrayBuffer()));
@@ -123,7 +123,7 @@ test('epcis export validates against the EPCIS 2.0 schema; one ObjectEvent per s
     const broken = JSON.parse(JSON.stringify(doc));
     broken.epcisBody.eventList[0].disposition = 'fine';
     assert.is(epcis.validateEpcisDocument(broken, false).success, false, 'the validator can fail');
-    const http = await call(ing.url, 'GET', '/v1/export?format=epcis');
+    const http = await read(ing.url, '/v1/export?format=epcis');
     assert.is(http.headers.get('content-type'), 'application/ld+json');
     assert.is(epcis.validateEpcisDocument(http.json, false).success, true);
   } finally {
@@ -142,7 +142,7 @@ test('json export and the records listing carry decoded payloads', async () => {
     const scan = j.records.find((r: { device: string; seq: number }) => r.device === ed.id && r.seq === 1);
     assert.is(scan.payload.uid, '04e10cda993c80');
     assert.is(scan.payload.verdict, 'genuine');
-    const page = await call(ing.url, 'GET', `/v1/devices/${ed.id}/records?from=1&limit=2`);
+    const page = await read(ing.url, `/v1/devices/${ed.id}/records?from=1&limit=2`);
     assert.equal(page.json.records.map((r: { seq: number }) => r.seq), [1, 2]);
     assert.is(page.json.next, 3);
     assert.is(page.json.records[1].payload.tamper, 'open');

@@ -4,34 +4,61 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createIngestServer, type IngestLimits } from '../../upstream/server.js';
+import { createIngestServer, type ServerLimits } from '../../upstream/server.js';
+import type { IngestLimits } from '../../upstream/ingest.js';
+import type { Ingest } from '../../upstream/ingest.js';
 import { SqliteStore } from '../../upstream/sqlite-store.js';
 import { encodeCbor } from '../../firmware/records/cbor.js';
 import type { TestDevice } from '../records/fixtures.js';
 
 export const TOKEN = 'test-provisioning-token';
+export const AUDITOR = 'test-auditor-token-0001';
 export const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 export interface RunningIngest {
   url: string;
   store: SqliteStore;
+  ingest: Ingest;
   db: string;
   close(): Promise<void>;
 }
 
-export async function startIngest(options: { limits?: Partial<IngestLimits>; token?: string | null; db?: string; busyTimeoutMs?: number } = {}): Promise<RunningIngest> {
+export interface StartOptions {
+  limits?: Partial<ServerLimits>;
+  ingestLimits?: Partial<IngestLimits>;
+  token?: string | null;
+  auditorToken?: string | null;
+  hostNames?: string[];
+  db?: string;
+  busyTimeoutMs?: number;
+  now?: () => number;
+}
+
+export async function startIngest(options: StartOptions = {}): Promise<RunningIngest> {
   const db = options.db ?? join(mkdtempSync(join(tmpdir(), 'sealscan-ingest-')), 'ingest.db');
   const store = new SqliteStore(db, { busyTimeoutMs: options.busyTimeoutMs });
-  const { server } = createIngestServer({ store, token: options.token === null ? undefined : (options.token ?? TOKEN), limits: options.limits });
+  const { server, ingest } = createIngestServer({
+    store,
+    token: options.token === null ? undefined : (options.token ?? TOKEN),
+    auditorToken: options.auditorToken === null ? undefined : (options.auditorToken ?? AUDITOR),
+    hostNames: options.hostNames,
+    limits: options.limits,
+    ingestLimits: options.ingestLimits,
+    // Refusal counts reach the store after every request, so a test reads what it just caused.
+    refusals: { flushMs: 0 },
+    now: options.now,
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
     store,
+    ingest,
     db,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await ingest.close();
       await store.close();
     },
   };
@@ -54,6 +81,11 @@ export async function call(base: string, method: string, path: string, body?: Ui
     json = text;
   }
   return { status: res.status, headers: res.headers, json };
+}
+
+/** GET with the auditor token. */
+export function read(base: string, path: string, token = AUDITOR): Promise<Answer> {
+  return call(base, 'GET', path, undefined, { authorization: `Bearer ${token}` });
 }
 
 export function registration(d: TestDevice, site?: object): Record<string, unknown> {

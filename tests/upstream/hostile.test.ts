@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { encodeCbor } from '../../firmware/records/cbor.js';
 import { verifyRecords } from '../../firmware/records/verify.js';
 import { crypto, ed25519Device, history, hmacDevice, lookup } from '../records/fixtures.js';
-import { call, register, startIngest, uploadRaw } from './helpers.js';
+import { call, read, register, startIngest, uploadRaw } from './helpers.js';
 
 const ed = ed25519Device('scanner-0001');
 const mac = hmacDevice('esp-0007');
@@ -68,7 +68,7 @@ test('hostile bodies: 4xx JSON errors or per-record verdicts, the service stays 
       { numRuns: 400, seed: 20261128 },
     );
     assert.ok(ok200 > 50 && errors > 50, `both kinds of answer exercised (${ok200} ok, ${errors} errors)`);
-    assert.is((await call(ing.url, 'GET', '/v1/health')).status, 200, 'still up');
+    assert.is((await read(ing.url, '/v1/health')).status, 200, 'still up');
 
     type Row = { device: string; seq: number; hash: string; bytes: Uint8Array };
     const rows = (ing.store as unknown as { db: { prepare(s: string): { all(): Row[] } } }).db.prepare('SELECT device, seq, hash, bytes FROM records ORDER BY device, seq').all();

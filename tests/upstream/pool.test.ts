@@ -32,11 +32,11 @@ test('pool verdicts equal local verdicts for a mixed request', async () => {
     await store.close();
   }
   assert.equal(answers[1], answers[0]);
-  const d = answers[0].devices['scanner-0001'];
+  const d = answers[0].devices.get('scanner-0001')!;
   assert.is(d.ackedThrough, 4);
   assert.is(d.rejected.filter((r) => r.reason === 'bad-signature').length, 8);
   assert.is(d.rejected.filter((r) => r.reason === 'alg-mismatch').length, 1);
-  assert.is(answers[0].devices['esp-0007'].ackedThrough, 19);
+  assert.is(answers[0].devices.get('esp-0007')!.ackedThrough, 19);
 });
 
 test.run();

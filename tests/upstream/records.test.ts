@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RecordChain } from '../../firmware/records/chain.js';
 import { crypto, ed25519Device, genuineScan, history, hmacDevice, T0 } from '../records/fixtures.js';
-import { call, hex, register, startIngest, upload, type RunningIngest } from './helpers.js';
+import { call, hex, register, startIngest, upload, type RunningIngest, read } from './helpers.js';
 
 const ed = ed25519Device('scanner-0001');
 const mac = hmacDevice('esp-0007');
@@ -73,7 +73,7 @@ test('same seq, other bytes: a fork, kept as evidence, not accepted, and the dev
     const again = await upload(ing.url, [other[5]]);
     assert.is(again.json.devices['scanner-0001'].rejected[0].reason, 'fork');
     assert.is(rowsOf(ing, 'forks', 'scanner-0001').length, 1, 'recorded once');
-    const s = await call(ing.url, 'GET', '/v1/devices/scanner-0001');
+    const s = await read(ing.url, '/v1/devices/scanner-0001');
     assert.is(s.json.chain, 'forked');
     assert.equal(s.json.forks, [{ seq: 5, hashes: [sha(a[5]), sha(other[5])] }]);
   }));
@@ -98,7 +98,7 @@ test('gaps declared by a fault record are accepted: a torn tail, and a lost reco
     assert.is(torn.seq, 13);
     const t = await upload(ing.url, [torn.bytes]);
     assert.is(t.json.devices['scanner-0001'].ackedThrough, 13);
-    const s = await call(ing.url, 'GET', '/v1/devices/scanner-0001');
+    const s = await read(ing.url, '/v1/devices/scanner-0001');
     assert.is(s.json.chain, 'intact');
     assert.equal(s.json.gaps.declared.map((g: { first: number; last: number }) => [g.first, g.last]), [[5, 5], [11, 12]]);
   }));
@@ -113,7 +113,7 @@ test('an undeclared gap: later records are held, not acked, reported; sending th
     assert.is(d.ackedHash, sha(a[4]));
     assert.equal(d.gaps.undeclared, [{ first: 5, last: 6 }]);
     assert.equal(d.rejected.map((x: { seq: number; reason: string; permanent: boolean }) => [x.seq, x.reason, x.permanent]), [[7, 'undeclared-gap', true], [8, 'undeclared-gap', true], [9, 'undeclared-gap', true]]);
-    let s = await call(ing.url, 'GET', '/v1/devices/scanner-0001');
+    let s = await read(ing.url, '/v1/devices/scanner-0001');
     assert.is(s.json.chain, 'gap');
     assert.is(s.json.held, 3);
     assert.equal(s.json.gaps.undeclared, [{ first: 5, last: 6 }]);
@@ -121,7 +121,7 @@ test('an undeclared gap: later records are held, not acked, reported; sending th
     const fill = await upload(ing.url, a.slice(5, 7));
     assert.is(fill.json.devices['scanner-0001'].ackedThrough, 9);
     assert.is(fill.json.devices['scanner-0001'].accepted, 5, 'two sent plus three released');
-    s = await call(ing.url, 'GET', '/v1/devices/scanner-0001');
+    s = await read(ing.url, '/v1/devices/scanner-0001');
     assert.is(s.json.chain, 'intact');
     assert.is(s.json.held, 0);
     assert.is(s.json.records, 10);
@@ -140,7 +140,7 @@ test('a record whose prev does not link, or whose boot count goes back, is a cha
     const back = new RecordChain(ed.signer, crypto, { device: ed.id, nextSeq: 6, prev: crypto.sha256(a[5]), boot: 0 });
     const r2 = await upload(ing.url, [back.append({ kind: 'logout', inspector: 'badge-0042' }, T0 + 100).bytes]);
     assert.match(r2.json.devices['scanner-0001'].rejected[0].message, 'boot count goes back from 1 to 0');
-    const s = await call(ing.url, 'GET', '/v1/devices/scanner-0001');
+    const s = await read(ing.url, '/v1/devices/scanner-0001');
     assert.is(s.json.chain, 'broken');
     assert.is(s.json.rejectReasons['chain-break'], 2);
   }));

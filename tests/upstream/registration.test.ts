@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ed25519Device, hmacDevice } from '../records/fixtures.js';
-import { call, hex, register, registration, startIngest, TOKEN } from './helpers.js';
+import { call, hex, register, registration, startIngest, TOKEN, read } from './helpers.js';
 
 const ed = ed25519Device('scanner-0001');
 const mac = hmacDevice('esp-0007');
@@ -19,7 +19,7 @@ test('token: none is 401, a wrong one 403, and without a configured token regist
     const wrong = await register(ing.url, ed, undefined, 'not-the-token');
     assert.is(wrong.status, 403);
     assert.is(wrong.json.error.code, 'forbidden');
-    assert.is((await call(ing.url, 'GET', '/v1/devices')).json.devices.length, 0, 'nothing registered');
+    assert.is((await read(ing.url, '/v1/devices')).json.devices.length, 0, 'nothing registered');
   } finally {
     await ing.close();
   }
@@ -51,7 +51,7 @@ test('201 for a new device, 200 for the identical registration, 409 for another 
     assert.is(conflict.json.error.code, 'key-conflict');
     const asHmac = await register(ing.url, hmacDevice('scanner-0001'));
     assert.is(asHmac.status, 409, 'another alg is another key');
-    const d = await call(ing.url, 'GET', '/v1/devices/scanner-0001');
+    const d = await read(ing.url, '/v1/devices/scanner-0001');
     assert.is(d.json.publicKey, first.json.device.publicKey, 'the first key stays');
   } finally {
     await ing.close();
@@ -62,7 +62,7 @@ test('an HMAC key is accepted but never shown', async () => {
   const ing = await startIngest();
   try {
     assert.is((await register(ing.url, mac)).status, 201);
-    const list = await call(ing.url, 'GET', '/v1/devices');
+    const list = await read(ing.url, '/v1/devices');
     assert.is(list.json.devices.length, 1);
     const text = JSON.stringify(list.json);
     assert.not.ok(text.includes(hex(mac.key.alg === 5 ? mac.key.hmacKey : new Uint8Array())), 'HMAC key not in the answer');
@@ -97,7 +97,7 @@ test('400 naming the field for bad registrations', async () => {
       assert.is(r.status, 400, JSON.stringify(body));
       assert.ok(r.json.error.message.includes(field), `${r.json.error.message} should name ${field}`);
     }
-    assert.is((await call(ing.url, 'GET', '/v1/devices')).json.devices.length, 0);
+    assert.is((await read(ing.url, '/v1/devices')).json.devices.length, 0);
   } finally {
     await ing.close();
   }

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RecordChain } from '../../firmware/records/chain.js';
 import { crypto, ed25519Device, genuineScan, T0 } from '../records/fixtures.js';
-import { call, hex, register, startIngest, upload } from './helpers.js';
+import { call, hex, register, startIngest, upload, read } from './helpers.js';
 
 const ed = ed25519Device('scanner-0001');
 
@@ -12,7 +12,7 @@ test('status of a device: empty, then intact with a checkpoint, then a truncated
   const ing = await startIngest({ });
   try {
     await register(ing.url, ed, { id: 'site-1' });
-    let s = await call(ing.url, 'GET', '/v1/devices/scanner-0001');
+    let s = await read(ing.url, '/v1/devices/scanner-0001');
     assert.is(s.status, 200);
     assert.is(s.json.chain, 'empty');
     assert.is(s.json.ackedThrough, -1);
@@ -32,7 +32,7 @@ test('status of a device: empty, then intact with a checkpoint, then a truncated
     recs.push(cp2.bytes);
 
     await upload(ing.url, recs.slice(0, 8));
-    s = await call(ing.url, 'GET', '/v1/devices/scanner-0001');
+    s = await read(ing.url, '/v1/devices/scanner-0001');
     assert.is(s.json.chain, 'intact');
     assert.is(s.json.lastSeq, 7);
     assert.is(s.json.lastHash, hex(crypto.sha256(recs[7])));
@@ -45,7 +45,7 @@ test('status of a device: empty, then intact with a checkpoint, then a truncated
     // 10 records while the ingest holds 8.
     const r = await upload(ing.url, [recs[10]]);
     assert.equal(r.json.devices['scanner-0001'].gaps.undeclared, [{ first: 8, last: 9 }]);
-    s = await call(ing.url, 'GET', '/v1/devices/scanner-0001');
+    s = await read(ing.url, '/v1/devices/scanner-0001');
     assert.is(s.json.chain, 'gap');
     assert.is(s.json.held, 1);
     assert.equal(s.json.checkpoint, { seq: 10, attests: 10, holds: 8, truncationSuspected: true });
@@ -54,11 +54,15 @@ test('status of a device: empty, then intact with a checkpoint, then a truncated
     const bad = recs[8].slice();
     bad[bad.length - 3] ^= 0x40;
     await upload(ing.url, [bad, bad]);
-    s = await call(ing.url, 'GET', '/v1/devices/scanner-0001');
-    assert.is(s.json.rejects, 1, 'the same bad bytes are kept once');
-    assert.equal(s.json.rejectReasons, { 'bad-signature': 1 });
+    s = await read(ing.url, '/v1/devices/scanner-0001');
+    assert.is(s.json.rejects, 2, 'every refusal is counted');
+    assert.equal(s.json.rejectReasons, { 'bad-signature': 2 });
+    const refusals = await read(ing.url, '/v1/refusals?device=scanner-0001');
+    assert.is(refusals.json.sample.length, 1, 'the same bad bytes are sampled once');
+    assert.is(refusals.json.sample[0].reason, 'bad-signature');
+    assert.equal(Buffer.from(refusals.json.sample[0].bytes, 'base64'), Buffer.from(bad));
 
-    const all = await call(ing.url, 'GET', '/v1/devices');
+    const all = await read(ing.url, '/v1/devices');
     assert.is(all.json.devices.length, 1);
     assert.is(all.json.devices[0].id, 'scanner-0001');
   } finally {
@@ -66,12 +70,17 @@ test('status of a device: empty, then intact with a checkpoint, then a truncated
   }
 });
 
-test('health answers ok with totals and the limits in force', async () => {
+test('health answers ok to anyone, and totals and the limits in force to an auditor', async () => {
   const ing = await startIngest({ limits: { maxRecords: 50 } });
   try {
-    const h = await call(ing.url, 'GET', '/v1/health');
+    const anonymous = await call(ing.url, 'GET', '/v1/health');
+    assert.equal([anonymous.status, anonymous.json], [200, { status: 'ok' }]);
+    const h = await read(ing.url, '/v1/health');
     assert.is(h.status, 200);
-    assert.equal(h.json, { status: 'ok', ok: true, records: 0, devices: 0, limits: { maxBodyBytes: 4 * 1024 * 1024, maxRecords: 50 } });
+    assert.equal([h.json.status, h.json.records, h.json.devices], ['ok', 0, 0]);
+    assert.is(h.json.limits.maxRecords, 50);
+    assert.is(h.json.limits.maxBodyBytes, 4 * 1024 * 1024);
+    assert.is(h.json.limits.maxSeqAhead, 1000000);
   } finally {
     await ing.close();
   }

@@ -1,5 +1,6 @@
 // SimDevice end to end on virtual time with the in-process ingest: taps become records that the ingest acknowledges;
 // power cuts end a boot for good, and the next boot recovers, counts on and declares what was lost.
+import { FIRST, readRecords } from '../../../upstream/export.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ScenarioLab } from '../../../sim/scenarios/lab.js';
@@ -9,7 +10,7 @@ import type { DeviceEvent } from '../../../sim/device.js';
 
 async function records(lab: ScenarioLab) {
   const out = [];
-  for await (const batch of lab.store.exportRecords(lab.device.config.deviceId, 100)) for (const r of batch) out.push(decodePayload(parseCose(r.bytes).payload));
+  for await (const batch of readRecords(lab.store, FIRST, Infinity, lab.device.config.deviceId)) for (const r of batch) out.push(decodePayload(parseCose(r.bytes).payload));
   return out;
 }
 

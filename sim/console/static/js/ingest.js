@@ -43,7 +43,7 @@ export async function refreshIngest() {
           d.held ? ` · ${d.held} held behind a gap` : ''),
         h('div', { class: 'note' }, 'export from the ingest: ',
           ...[['cose', 'COSE (for sealscan verify)'], ['epcis', 'EPCIS 2.0'], ['json', 'JSON']].map(([f, label], i) =>
-            [i ? ' · ' : '', h('a', { href: `${view.url}/v1/export?format=${f}&device=${encodeURIComponent(d.id)}`, target: '_blank', rel: 'noopener' }, label)])))),
+            [i ? ' · ' : '', h('a', { href: `/api/ingest/export?format=${f}&device=${encodeURIComponent(d.id)}`, target: '_blank', rel: 'noopener' }, label)])))),
   );
   const rows = [];
   const dev = view.devices.find((d) => d.id === recs.device);
