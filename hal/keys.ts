@@ -1,7 +1,8 @@
 /**
  * Device signing identities. A device authenticates each record with one key that never leaves it: an Ed25519
  * private key where the platform can sign (Pi, simulator), an HMAC-SHA256 key where it cannot (Espruino).
- * Implementations keep the secret out of `toString`, inspection, JSON and logs.
+ * Implementations keep the secret out of `toString`, inspection, JSON and logs. Besides the interfaces, the one
+ * platform-free rule for HMAC keys (hmacKeyProblem), which key stores, verifiers and the ingest all apply.
  */
 
 /** COSE algorithm ids used for records (RFC 9053): -8 EdDSA (Ed25519), 5 HMAC 256/256. */
@@ -35,7 +36,8 @@ export interface DeviceIdentity extends RecordSigner {
 
 /**
  * Where a device keeps its identity. `create` never overwrites an existing key (a device that silently got a new
- * key would look like a forged one to the ingest); `load` refuses a key that others could have read.
+ * key would look like a forged one to the ingest); `load` refuses a key that others could have read, and an HMAC
+ * key that {@link hmacKeyProblem} refuses.
  * Failures throw with a message that names the key location but never its bytes.
  */
 export interface DeviceKeyStore {
@@ -43,4 +45,25 @@ export interface DeviceKeyStore {
   load(deviceId: string): DeviceIdentity | undefined;
   /** A new identity, stored durably before it is returned. Throws if one exists. */
   create(deviceId: string, alg: DeviceKeyAlg): DeviceIdentity;
+}
+
+/** Shortest and longest device HMAC key: the tag's 256 bits (RFC 2104 §3: not below L) up to one block. */
+export const HMAC_KEY_MIN = 32;
+export const HMAC_KEY_MAX = 64;
+
+/**
+ * Why `key` is not acceptable as a device's HMAC-SHA256 key, or undefined when it is. The answer is a phrase that
+ * follows a field name ("hmacKey: is all zero bytes ..."). Refused: shorter than 32 bytes (weaker than the tag);
+ * longer than 64 (RFC 2104 hashes it down to 32 bytes first, so the length buys nothing and usually means the
+ * wrong thing was pasted); all zero bytes (a placeholder or a wiped key, never a random one). This catches mistakes
+ * and placeholders; it cannot tell a random key from a guessable one. Platform-free, so a device can check the key
+ * it is given, and cheap enough to run per record.
+ */
+export function hmacKeyProblem(key: Uint8Array): string | undefined {
+  if (key.length < HMAC_KEY_MIN) return 'must be at least ' + HMAC_KEY_MIN + ' bytes, not ' + key.length;
+  if (key.length > HMAC_KEY_MAX) return 'must be at most ' + HMAC_KEY_MAX + ' bytes, not ' + key.length;
+  let any = 0;
+  for (let i = 0; i < key.length; i++) any |= key[i];
+  if (any === 0) return 'is all zero bytes (a placeholder, not a random key)';
+  return undefined;
 }

@@ -6,6 +6,7 @@ import type { Crypto } from '../hal/crypto.js';
 import { issuerKeyId } from '../firmware/seals/seal.js';
 import type { IssuerKey } from '../firmware/seals/sealer.js';
 import type { TrustedIssuer } from '../firmware/seals/verdict.js';
+import { ed25519PublicKeyProblem } from '../hal/node/ed25519-keys.js';
 
 export interface IssuerPublicFile {
   format: 'sealscan-issuer/1';
@@ -33,6 +34,14 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 function fromHex(file: string, field: string, v: unknown, n: number): Uint8Array {
   if (typeof v !== 'string' || !new RegExp(`^[0-9a-fA-F]{${2 * n}}$`).test(v)) throw new IssuerKeyError(`${file}: ${field} must be ${n} bytes of hex`);
   return Uint8Array.from(Buffer.from(v, 'hex'));
+}
+
+/** The issuer public key in `file`, refused (naming the file) when ed25519PublicKeyProblem finds it weak. */
+function publicKeyOf(file: string, v: unknown): Uint8Array {
+  const key = fromHex(file, 'publicKey', v, 32);
+  const why = ed25519PublicKeyProblem(key);
+  if (why !== undefined) throw new IssuerKeyError(`${file}: publicKey: ${why}`);
+  return key;
 }
 
 function readJson(file: string): Record<string, unknown> {
@@ -76,21 +85,21 @@ export function createIssuerKey(dir: string, name: string, crypto: Crypto): { pr
   return { privateFile, publicFile, pub };
 }
 
-/** Loads a private issuer key; refuses a file group or others could read. */
+/** Loads a private issuer key; refuses a file group or others could read, and a weak public key. */
 export function loadIssuerKey(file: string): IssuerKey & { name: string } {
   const mode = statSafe(file);
   if (mode & 0o077) throw new IssuerKeyError(`${file} is readable by others (mode ${(mode & 0o777).toString(8)}); run chmod 600 ${file}`);
   const j = readJson(file);
   if (j.format !== 'sealscan-issuer-key/1') throw new IssuerKeyError(`${file}: not an issuer key (format must be "sealscan-issuer-key/1")`);
-  return { name: String(j.name), privateKey: fromHex(file, 'privateKey', j.privateKey, 32), publicKey: fromHex(file, 'publicKey', j.publicKey, 32) };
+  return { name: String(j.name), privateKey: fromHex(file, 'privateKey', j.privateKey, 32), publicKey: publicKeyOf(file, j.publicKey) };
 }
 
-/** Loads a public issuer file (or the public half of a private one) as a trusted issuer. */
+/** Loads a public issuer file (or the public half of a private one) as a trusted issuer; refuses a weak key. */
 export function loadTrustedIssuer(file: string): TrustedIssuer {
   const j = readJson(file);
   if (j.format !== 'sealscan-issuer/1' && j.format !== 'sealscan-issuer-key/1') throw new IssuerKeyError(`${file}: not an issuer file`);
   if (typeof j.name !== 'string' || !j.name) throw new IssuerKeyError(`${file}: name missing`);
-  return { name: j.name, publicKey: fromHex(file, 'publicKey', j.publicKey, 32) };
+  return { name: j.name, publicKey: publicKeyOf(file, j.publicKey) };
 }
 
 function statSafe(file: string): number {

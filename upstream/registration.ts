@@ -3,7 +3,8 @@
 import { isDeviceId } from '../firmware/records/record.js';
 import { gs1CheckOk } from './epcis.js';
 import { fromHex } from '../firmware/records/bytes.js';
-import { ed25519PublicKeyObject } from '../hal/node/crypto.js';
+import { ed25519PublicKeyProblem } from '../hal/node/ed25519-keys.js';
+import { HMAC_KEY_MAX, HMAC_KEY_MIN, hmacKeyProblem } from '../firmware/records/hmac.js';
 import { ApiError } from './http-util.js';
 import type { DeviceRegistration, Site } from './store.js';
 
@@ -41,7 +42,10 @@ function site(v: unknown): Site | undefined {
   return out;
 }
 
-/** The registration in `body`, checked; throws a 400 ApiError naming the field otherwise. */
+/**
+ * The registration in `body`, checked; throws a 400 ApiError naming the field otherwise, also for a weak key
+ * (ed25519PublicKeyProblem, hmacKeyProblem: small-order or otherwise unsound Ed25519 keys, short or zero HMAC keys).
+ */
 export function parseRegistration(body: { [k: string]: unknown }): DeviceRegistration {
   for (const k of Object.keys(body)) if (!['id', 'alg', 'publicKey', 'hmacKey', 'site'].includes(k)) throw bad(k, 'is not a known field');
   if (!isDeviceId(body.id)) throw bad('id', 'must be 1..64 characters of A-Z a-z 0-9 . _ : -');
@@ -50,17 +54,16 @@ export function parseRegistration(body: { [k: string]: unknown }): DeviceRegistr
     if (body.hmacKey !== undefined) throw bad('hmacKey', 'not allowed with alg ed25519');
     const key = typeof body.publicKey === 'string' ? fromHex(body.publicKey) : undefined;
     if (!key || key.length !== 32) throw bad('publicKey', 'must be 32 bytes as 64 hex digits');
-    try {
-      ed25519PublicKeyObject(key);
-    } catch {
-      throw bad('publicKey', 'is not a valid Ed25519 public key');
-    }
+    const weak = ed25519PublicKeyProblem(key);
+    if (weak !== undefined) throw bad('publicKey', weak);
     return { id, alg: 'ed25519', key, site: site(body.site) };
   }
   if (body.alg === 'hmac-sha256') {
     if (body.publicKey !== undefined) throw bad('publicKey', 'not allowed with alg hmac-sha256');
     const key = typeof body.hmacKey === 'string' ? fromHex(body.hmacKey) : undefined;
-    if (!key || key.length < 32 || key.length > 64) throw bad('hmacKey', 'must be 32..64 bytes as hex');
+    if (!key) throw bad('hmacKey', `must be ${HMAC_KEY_MIN}..${HMAC_KEY_MAX} bytes as hex`);
+    const weak = hmacKeyProblem(key);
+    if (weak !== undefined) throw bad('hmacKey', weak);
     return { id, alg: 'hmac-sha256', key, site: site(body.site) };
   }
   throw bad('alg', 'must be "ed25519" or "hmac-sha256"');

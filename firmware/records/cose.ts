@@ -7,7 +7,7 @@ import { CborError, CborMap, CborTag, decodeCbor, encodeCbor, type CborValue } f
 import { RecordError } from './errors.js';
 import { decodeUtf8, encodeUtf8 } from './utf8.js';
 import { constantTimeEqual } from './bytes.js';
-import { hmacSha256 } from './hmac.js';
+import { hmacKeyProblem, hmacSha256 } from './hmac.js';
 
 export const COSE_SIGN1_TAG = 18;
 export const COSE_MAC0_TAG = 17;
@@ -128,12 +128,18 @@ export function parseCose(bytes: Uint8Array): CoseMessage {
 
 /**
  * True when `msg`'s signature or MAC verifies under `key`. Throws RecordError `ALG_NOT_ALLOWED` when the key is for
- * another alg than the message uses, and `NO_KEY` when the platform lacks Ed25519. The MAC compare is constant-time.
+ * another alg than the message uses, `WEAK_KEY` for an HMAC key that hmacKeyProblem refuses, and `NO_KEY` when the
+ * platform lacks Ed25519. The MAC compare is constant-time. Weak Ed25519 keys are the platform's to refuse: its
+ * `verify` answers false for them (hal/node/crypto.ts), since the curve check needs BigInt maths Espruino lacks.
  */
 export function checkCose(msg: CoseMessage, key: VerifyKey, crypto: CoseCrypto): boolean {
   if (key.alg !== msg.alg) throw new RecordError('ALG_NOT_ALLOWED', 'device ' + msg.kid + ' has a key for alg ' + key.alg + ', the record uses ' + msg.alg);
   const tbs = toBeSigned(msg.alg, msg.protectedBytes, msg.payload);
-  if (key.alg === 5) return constantTimeEqual(hmacSha256(crypto, key.hmacKey, tbs), msg.signature);
+  if (key.alg === 5) {
+    const weak = hmacKeyProblem(key.hmacKey);
+    if (weak !== undefined) throw new RecordError('WEAK_KEY', 'the hmacKey of device ' + msg.kid + ' ' + weak);
+    return constantTimeEqual(hmacSha256(crypto, key.hmacKey, tbs), msg.signature);
+  }
   if (!crypto.ed25519) throw new RecordError('NO_KEY', 'this platform cannot verify Ed25519');
   return crypto.ed25519.verify(key.publicKey, tbs, msg.signature);
 }

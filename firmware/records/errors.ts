@@ -53,6 +53,7 @@ export type RecordErrorCode =
   | 'BAD_SIGNATURE_LENGTH' // signature or MAC tag of the wrong size
   | 'BAD_SIGNATURE' // signature or MAC does not verify
   | 'NO_KEY' // no key for this device or the platform cannot check this alg
+  | 'WEAK_KEY' // the key given for this device is refused (an HMAC key that is too short, too long or all zero)
   | 'BAD_PAYLOAD' // the payload is not a valid record (see message)
   | 'BAD_INPUT'; // a caller passed something a record cannot hold
 

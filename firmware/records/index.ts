@@ -5,7 +5,7 @@ export { encodeUtf8, decodeUtf8 } from './utf8.js';
 export { RecordError } from './errors.js';
 export type { RecordErrorCode } from './errors.js';
 export { bytesEqual, constantTimeEqual, compareBytes, concatBytes, toHex, fromHex, zeroHash } from './bytes.js';
-export { hmacSha256 } from './hmac.js';
+export { hmacSha256, hmacKeyProblem, HMAC_KEY_MIN, HMAC_KEY_MAX } from './hmac.js';
 export { buildCose, parseCose, checkCose, verifyCose, toBeSigned, COSE_SIGN1_TAG, COSE_MAC0_TAG, ALG_EDDSA, ALG_HMAC_256 } from './cose.js';
 export type { CoseMessage, VerifyKey, CoseCrypto } from './cose.js';
 export { ed25519Signer, hmacSigner } from './signers.js';

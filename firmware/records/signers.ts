@@ -3,14 +3,17 @@
 // stays in the closure: neither JSON nor inspection of the signer shows it.
 import type { Ed25519, Sha256 } from '../../hal/crypto.js';
 import type { RecordSigner } from '../../hal/keys.js';
-import { hmacSha256 } from './hmac.js';
+import { hmacKeyProblem, hmacSha256 } from './hmac.js';
+import { RecordError } from './errors.js';
 
 /** Signs with Ed25519 (COSE alg -8) under the 32-byte private seed `privateKey`. */
 export function ed25519Signer(ed25519: Ed25519, privateKey: Uint8Array): RecordSigner {
   return { coseAlg: -8, sign: (m: Uint8Array) => ed25519.sign(privateKey, m) };
 }
 
-/** Authenticates with HMAC-SHA256 (COSE alg 5) under `key`. */
+/** Authenticates with HMAC-SHA256 (COSE alg 5) under `key`. Throws RecordError `WEAK_KEY` for a key hmacKeyProblem refuses. */
 export function hmacSigner(hash: Sha256, key: Uint8Array): RecordSigner {
+  const weak = hmacKeyProblem(key);
+  if (weak !== undefined) throw new RecordError('WEAK_KEY', 'hmacKey ' + weak);
   return { coseAlg: 5, sign: (m: Uint8Array) => hmacSha256(hash, key, m) };
 }

@@ -5,7 +5,7 @@ import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, stat
 import { createHmac, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { inspect } from 'node:util';
 import { join } from 'node:path';
-import type { CoseAlg, DeviceIdentity, DeviceKeyAlg, DeviceKeyStore, DeviceRegistration } from '../keys.js';
+import { hmacKeyProblem, type CoseAlg, type DeviceIdentity, type DeviceKeyAlg, type DeviceKeyStore, type DeviceRegistration } from '../keys.js';
 import { nodeEd25519, rawEd25519PublicKey, ed25519PrivateKeyObject } from './crypto.js';
 
 export type KeyStoreErrorCode = 'KEY_FILE_PERMISSIONS' | 'KEY_EXISTS' | 'KEY_FILE_INVALID' | 'BAD_DEVICE_ID' | 'KEY_IO';
@@ -105,7 +105,11 @@ export class FileKeyStore implements DeviceKeyStore {
     if (doc.device !== deviceId) throw bad('device', `must be ${JSON.stringify(deviceId)}`);
     if (doc.alg !== 'ed25519' && doc.alg !== 'hmac-sha256') throw bad('alg', 'must be "ed25519" or "hmac-sha256"');
     if (typeof doc.key !== 'string' || !/^[0-9a-f]{64}$/.test(doc.key)) throw bad('key', 'must be 64 lower-case hex digits');
-    return new FileDeviceIdentity(deviceId, doc.alg, new Uint8Array(Buffer.from(doc.key, 'hex')));
+    const secret = new Uint8Array(Buffer.from(doc.key, 'hex'));
+    // Any 32-byte Ed25519 seed makes a sound key (it is hashed and clamped); an HMAC key is used as it is.
+    const weak = doc.alg === 'hmac-sha256' ? hmacKeyProblem(secret) : undefined;
+    if (weak !== undefined) throw bad('key', weak + '; this device needs a new key');
+    return new FileDeviceIdentity(deviceId, doc.alg, secret);
   }
 
   create(deviceId: string, alg: DeviceKeyAlg): DeviceIdentity {

@@ -8,6 +8,8 @@ import { FileKeyStore, KeyStoreError } from '../../hal/node/key-store.js';
 import type { DeviceKeyAlg, DeviceRegistration } from '../../hal/keys.js';
 import { isDeviceId } from '../../firmware/records/record.js';
 import type { VerifyKey } from '../../firmware/records/cose.js';
+import { HMAC_KEY_MAX, HMAC_KEY_MIN, hmacKeyProblem } from '../../firmware/records/hmac.js';
+import { ed25519PublicKeyProblem } from '../../hal/node/ed25519-keys.js';
 
 /**
  * The keys file: {"devices": {"<device id>": {"alg": "ed25519", "publicKey": "<64 hex>"} |
@@ -20,7 +22,10 @@ export interface KeysFile {
 /** Thrown for a keys file that does not follow the format; the message names the field. */
 export class KeysFileError extends Error {}
 
-/** Parses keys-file text into a device → VerifyKey table. Throws KeysFileError naming the bad field. */
+/**
+ * Parses keys-file text into a device → VerifyKey table. Throws KeysFileError naming the bad field, also for a weak
+ * key (ed25519PublicKeyProblem, hmacKeyProblem): records under such a key prove nothing.
+ */
 export function parseKeysFile(text: string): { [device: string]: VerifyKey } {
   let doc: unknown;
   try {
@@ -45,9 +50,18 @@ export function parseKeysFile(text: string): { [device: string]: VerifyKey } {
       }
       return new Uint8Array(Buffer.from(v, 'hex'));
     };
-    if (e.alg === 'ed25519') out[id] = { alg: -8, publicKey: hexOf('publicKey', 32, 32) };
-    else if (e.alg === 'hmac-sha256') out[id] = { alg: 5, hmacKey: hexOf('hmacKey', 32, 64) };
-    else throw new KeysFileError(`${at}.alg: must be "ed25519" or "hmac-sha256"`);
+    const refuse = (field: 'publicKey' | 'hmacKey', why: string | undefined) => {
+      if (why !== undefined) throw new KeysFileError(`${at}.${field}: ${why}`);
+    };
+    if (e.alg === 'ed25519') {
+      const publicKey = hexOf('publicKey', 32, 32);
+      refuse('publicKey', ed25519PublicKeyProblem(publicKey));
+      out[id] = { alg: -8, publicKey };
+    } else if (e.alg === 'hmac-sha256') {
+      const hmacKey = hexOf('hmacKey', HMAC_KEY_MIN, HMAC_KEY_MAX);
+      refuse('hmacKey', hmacKeyProblem(hmacKey));
+      out[id] = { alg: 5, hmacKey };
+    } else throw new KeysFileError(`${at}.alg: must be "ed25519" or "hmac-sha256"`);
   }
   return out;
 }
