@@ -13,6 +13,7 @@ import type { Sha256 } from '../hal/crypto.js';
 import { DEFAULT_CHAIN_LIMITS, expectedPredecessor, resolve, type ChainLimits, type Outcome, type RejectReason, type Verified } from './chain.js';
 import { DEFAULT_REFUSAL_LIMITS, RefusalLog, type RefusalLimits } from './refusals.js';
 import { claimedSeq } from './records-body.js';
+import { storedKeyProblem } from './key-check.js';
 import { localChecker, type CheckResult, type SignatureChecker } from './signature-check.js';
 import type { ChainCommit, DeclaredRange, DeviceRow, IngestStore, RejectRow, StoredRecord } from './store.js';
 
@@ -88,8 +89,9 @@ export interface IngestOptions {
   limits?: Partial<IngestLimits>;
   refusals?: Partial<RefusalLimits>;
   /**
-   * Why a registered key must not be trusted (small-order Ed25519 key, weak HMAC key), or undefined. Records of
-   * such a device are refused as `weak-key`; registration refuses such keys, this catches ones stored earlier.
+   * Why a registered key must not be trusted (small-order Ed25519 key, weak HMAC key), or undefined (default:
+   * storedKeyProblem). Records of such a device are refused as `weak-key`; registration refuses such keys, this
+   * catches ones stored earlier.
    */
   keyProblem?: (d: DeviceRow) => string | undefined;
 }
@@ -142,7 +144,7 @@ export class Ingest {
     this.now = o.now ?? Date.now;
     this.limits = { ...DEFAULT_INGEST_LIMITS, ...o.limits };
     this.refusals = new RefusalLog(o.store, { ...DEFAULT_REFUSAL_LIMITS, ...o.refusals });
-    this.keyProblem = o.keyProblem ?? (() => undefined);
+    this.keyProblem = o.keyProblem ?? storedKeyProblem;
   }
 
   async ingest(records: Uint8Array[]): Promise<IngestAnswer> {

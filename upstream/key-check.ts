@@ -1,21 +1,19 @@
-// The re-check of keys already in the store when the ingest opens it: a key registered before registration
-// refused weak keys must not go on being trusted (docs/ingest-api.md, "Keys").
-import { ed25519 } from '@noble/curves/ed25519.js';
+// The re-check of keys already in the store: a key registered before registration refused weak keys must not go
+// on being trusted (docs/ingest-api.md, "Keys"). The Ed25519 check costs about 2 ms, so each key's verdict is
+// kept: the ingest asks for every device of every request.
+import { ed25519PublicKeyProblem } from '../hal/node/ed25519-keys.js';
+import { hmacKeyProblem } from '../hal/keys.js';
 import type { DeviceRow } from './store.js';
+
+const verdicts = new Map<string, string | undefined>();
+const MAX_VERDICTS = 65536;
 
 /** Why `d`'s registered key cannot be trusted, or undefined. */
 export function storedKeyProblem(d: DeviceRow): string | undefined {
-  if (d.alg === 'hmac-sha256') {
-    if (d.key.length < 32) return `an HMAC key of ${d.key.length} bytes (at least 32)`;
-    if (d.key.every((b) => b === 0)) return 'an all-zero HMAC key';
-    return undefined;
-  }
-  try {
-    const p = ed25519.Point.fromBytes(d.key, false);
-    if (p.isSmallOrder()) return 'a small-order Ed25519 point';
-    if (!p.isTorsionFree()) return 'an Ed25519 point outside the prime-order subgroup';
-  } catch {
-    return 'not a canonical Ed25519 point';
-  }
-  return undefined;
+  const id = d.alg + ':' + Buffer.from(d.key).toString('base64');
+  if (verdicts.has(id)) return verdicts.get(id);
+  const problem = d.alg === 'ed25519' ? ed25519PublicKeyProblem(d.key) : hmacKeyProblem(d.key);
+  if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+  verdicts.set(id, problem);
+  return problem;
 }

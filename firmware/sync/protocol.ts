@@ -121,7 +121,7 @@ export function parseAck(body: Uint8Array, device: string): AckParse {
     }
   }
   // Own properties only: a device id such as "constructor" must not find Object.prototype's.
-  const own = Object.prototype.hasOwnProperty.call(devices, device) ? (devices as { [k: string]: unknown })[device] : undefined;
+  const own = Object.keys(devices).indexOf(device) >= 0 ? (devices as { [k: string]: unknown })[device] : undefined;
   if (own === undefined) return { ok: true, device: undefined, malformed: malformed };
   const d = own as { [k: string]: unknown };
   if (!d || typeof d !== 'object' || !isInt(d.ackedThrough) || d.ackedThrough < -1) {

@@ -11,6 +11,7 @@ const sections: Array<[string, () => Promise<SectionModule>]> = [
   ['records', () => import('./records.js')],
   ['queue', () => import('./queue.js')],
   ['ingest', () => import('./ingest.js')],
+  ['abuse', () => import('./abuse.js')],
 ];
 
 async function main(): Promise<void> {

@@ -20,16 +20,16 @@ import { checkOne } from '../../upstream/signature-check.js';
 
 const crypto = createNodeCrypto();
 const T0 = Date.UTC(2026, 10, 28);
-const TOKEN = 'bench-provisioning-token';
+export const TOKEN = 'bench-provisioning-token';
+export const AUDITOR = 'bench-auditor-token-0001';
 
-interface Device {
+export interface Device {
   id: string;
   publicKey: Uint8Array;
   records: Uint8Array[];
 }
 
-
-function makeDevices(count: number, perDevice: number): Device[] {
+export function makeDevices(count: number, perDevice: number): Device[] {
   const out: Device[] = [];
   for (let d = 0; d < count; d++) {
     const seed = crypto.randomBytes(32);
@@ -43,9 +43,9 @@ function makeDevices(count: number, perDevice: number): Device[] {
 }
 
 /** Starts `sealscan ingest` on port 0 and resolves with its URL once it prints the bound port. */
-function startServer(db: string, workers: number): Promise<{ child: ChildProcess; url: string }> {
+export function startServer(db: string, workers: number): Promise<{ child: ChildProcess; url: string }> {
   const root = new URL('../../..', import.meta.url).pathname;
-  const args = ['bin/sealscan.js', 'ingest', '--port', '0', '--db', db, '--token', TOKEN, '--workers', String(workers)];
+  const args = ['bin/sealscan.js', 'ingest', '--port', '0', '--db', db, '--token', TOKEN, '--auditor-token', AUDITOR, '--workers', String(workers)];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
@@ -58,7 +58,7 @@ function startServer(db: string, workers: number): Promise<{ child: ChildProcess
   });
 }
 
-async function register(url: string, d: Device): Promise<void> {
+export async function register(url: string, d: Device): Promise<void> {
   const res = await fetch(url + '/v1/devices', {
     method: 'POST',
     headers: { authorization: 'Bearer ' + TOKEN, 'content-type': 'application/json' },
@@ -77,7 +77,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Every device posts its batches in order, one request in flight per device; returns records/s and latencies. */
-async function postAll(url: string, devices: Device[], batch: number): Promise<{ rate: number; latencies: number[]; requests: number }> {
+export async function postAll(url: string, devices: Device[], batch: number): Promise<{ rate: number; latencies: number[]; requests: number }> {
   const latencies: number[] = [];
   const start = performance.now();
   await Promise.all(devices.map(async (d) => {
@@ -159,7 +159,7 @@ export async function bench(args: string[]): Promise<BenchSection[]> {
     rows,
     notes: [
       `${deviceCount} devices, ${perDevice} signed scan records each (~380 bytes, Ed25519 COSE_Sign1), batches of ${batch}, one request in flight per device, client and server on one ${availableParallelism()}-CPU machine (1-minute load average ${load} at the start).`,
-      'Each record: SHA-256, strict COSE and payload parse, Ed25519 verify with a cached KeyObject, chain rules; one SQLite transaction per device per request (WAL, synchronous FULL), prepared statements; the ack is sent after the commit.',
+      'Each record: SHA-256, strict COSE and payload parse, Ed25519 verify with a cached KeyObject, chain rules; one SQLite transaction per request (WAL, synchronous FULL), prepared statements; the ack is sent after the commit.',
       '--workers N: Ed25519 checks on N worker threads (signature-pool.ts) beside parsing, chain rules and SQLite on the main thread; 0: all on the main thread.',
       'The in-process row (main thread only) leaves out HTTP and the client; the last row is the ceiling a single thread can verify.',
       'Tried: KeyObjects cached per public key (hal/node/crypto.ts), identical bytes skip the signature check, one range scan per batch for stored seqs, one transaction per device per request, prepared statements, the worker pool. Ed25519 verification is about three quarters of the CPU per record; with the client on the same two CPUs the pool has no idle core to win, so its rows move with the load.',

@@ -50,6 +50,24 @@ function int(v: string | undefined, name: string, min: number, max: number): num
   return Number(v);
 }
 
+/**
+ * Checks every stored key once, a page at a time between requests (about 2 ms per Ed25519 key), and names each
+ * device whose key cannot be trusted; their records are refused meanwhile anyway (the check is per request too).
+ */
+async function recheckKeys(store: SqliteStore): Promise<void> {
+  let after = '';
+  for (;;) {
+    const page = await store.devices(after, 50);
+    for (const d of page) {
+      const problem = storedKeyProblem(d);
+      if (problem) console.error(`sealscan ingest: device ${d.id} is registered with a key that ${problem}: its records are refused as weak-key`);
+    }
+    if (page.length < 50) return;
+    after = page[page.length - 1].id;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 export async function run(args: string[]): Promise<number> {
   const parsed = commandArgs('ingest', USAGE, args, {
     port: { type: 'string' }, db: { type: 'string' }, host: { type: 'string' }, 'host-name': { type: 'string', multiple: true },
@@ -94,18 +112,15 @@ export async function run(args: string[]): Promise<number> {
     console.error(`sealscan ingest: cannot open ${v.db}: ${(e as Error).message}`);
     return 2;
   }
-  for (const d of await store.devices()) {
-    const problem = storedKeyProblem(d);
-    if (problem) console.error(`sealscan ingest: device ${d.id} has a key that cannot be trusted (${problem}): its records are refused as weak-key`);
-  }
   const checker = workers > 0 ? new SignaturePool(workers, { sha256: nodeSha256 }) : undefined;
-  const { server, ingest } = createIngestServer({ store, token, auditorToken, hostNames: v['host-name'], limits, ingestLimits, checker, keyProblem: storedKeyProblem });
+  const { server, ingest } = createIngestServer({ store, token, auditorToken, hostNames: v['host-name'], limits, ingestLimits, checker });
   return new Promise<number>((resolve) => {
     server.once('error', (e) => {
       console.error(`sealscan ingest: cannot listen on ${host}:${port}: ${e.message}`);
       void Promise.all([checker?.close(), store.close()]).then(() => resolve(2));
     });
     server.listen(port, host, () => {
+      void recheckKeys(store);
       const a = server.address();
       const bound = a && typeof a === 'object' ? a.port : port;
       if (!token) console.log('sealscan ingest: no provisioning token: device registration is disabled');

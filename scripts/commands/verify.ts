@@ -9,10 +9,10 @@ import type { DeviceReport, VerifyReport } from '../../firmware/records/verify-r
 import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { KeysFileError, readKeysFile } from './keys.js';
 
-const USAGE = `usage: sealscan verify FILE --keys KEYS.json [--json] [--strict]
+const USAGE = `usage: sealscan verify FILE [FILE ...] --keys KEYS.json [--json] [--strict]
 
-Verifies every record in FILE (a CBOR array of COSE_Sign1/COSE_Mac0 records, each as a byte string, as the ingest
-exports them) against the device keys in KEYS.json, and checks each device's chain: gapless seqs, prev hashes,
+Verifies every record in the FILEs (each a CBOR array of COSE_Sign1/COSE_Mac0 records as byte strings, as the
+ingest exports them; several files are the pages of one export, read in the order given) against the device keys in KEYS.json, and checks each device's chain: gapless seqs, prev hashes,
 forks, replays, reordering, gaps declared by fault records, checkpoints that attest missing records.
 
 KEYS.json: {"devices": {"<device id>": {"alg": "ed25519", "publicKey": "<32 bytes hex>"}
@@ -101,13 +101,13 @@ export async function run(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  let file: string;
+  let files: string[];
   let values: { keys?: string; json?: boolean; strict?: boolean };
   try {
     const parsed = parseArgs({ args, allowPositionals: true, options: { keys: { type: 'string' }, json: { type: 'boolean' }, strict: { type: 'boolean' } } });
-    if (parsed.positionals.length !== 1) throw new Error('expected exactly one FILE');
+    if (parsed.positionals.length < 1) throw new Error('expected at least one FILE');
     if (!parsed.values.keys) throw new Error('--keys KEYS.json is required');
-    file = parsed.positionals[0];
+    files = parsed.positionals;
     values = parsed.values;
   } catch (e) {
     console.error(`sealscan verify: ${(e as Error).message}\n\n${USAGE}`);
@@ -117,7 +117,7 @@ export async function run(args: string[]): Promise<number> {
   let records: Uint8Array[];
   try {
     keys = readKeysFile(values.keys!);
-    records = readRecords(file);
+    records = files.flatMap(readRecords);
   } catch (e) {
     const what = e instanceof KeysFileError ? 'bad keys file: ' : '';
     console.error(`sealscan verify: ${what}${(e as Error).message}`);
