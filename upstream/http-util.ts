@@ -9,17 +9,27 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly headers: { [name: string]: string } = {},
+    /** False: close at once without reading what the client still sends (a client that is being refused anyway). */
+    readonly drain = true,
   ) {
     super(message);
     this.name = 'ApiError';
   }
 }
 
+/** A look at a body's first bytes before the rest is read: `check` throws an ApiError to refuse the body at once. */
+export interface BodyPeek {
+  /** Bytes wanted (fewer when the body is shorter). */
+  bytes: number;
+  check(prefix: Uint8Array): void;
+}
+
 /**
  * The request body, at most `limit` bytes. A declared content-length over the limit is refused before reading; a
- * body that grows past it while streaming is refused as soon as it does (413 body-too-large).
+ * body that grows past it while streaming is refused as soon as it does (413 body-too-large); `peek` may refuse it
+ * from its first bytes, before the rest is read or buffered.
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+export function readBody(req: IncomingMessage, limit: number, peek?: BodyPeek): Promise<Uint8Array> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) {
     return Promise.reject(new ApiError(413, 'body-too-large', `body of ${declared} bytes is over the limit of ${limit} bytes`));
@@ -28,6 +38,19 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Uint8Arra
     const chunks: Buffer[] = [];
     let size = 0;
     let failed = false;
+    let peeked = !peek;
+    const look = (): boolean => {
+      peeked = true;
+      try {
+        peek!.check(Buffer.concat(chunks, size));
+        return true;
+      } catch (e) {
+        failed = true;
+        chunks.length = 0;
+        reject(e);
+        return false;
+      }
+    };
     req.on('data', (c: Buffer) => {
       if (failed) return;
       size += c.length;
@@ -38,9 +61,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Uint8Arra
         return;
       }
       chunks.push(c);
+      if (!peeked && size >= peek!.bytes) look();
     });
     req.on('end', () => {
-      if (failed) return;
+      if (failed || (!peeked && !look())) return;
       const b = Buffer.concat(chunks, size);
       resolve(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
     });
@@ -75,7 +99,8 @@ export function sendError(res: ServerResponse, e: ApiError, req?: IncomingMessag
   const unread = req !== undefined && !req.complete;
   if (unread || e.status === 413) headers.connection = 'close';
   sendJson(res, e.status, { error: { code: e.code, message: e.message } }, headers);
-  if (unread) drain(req);
+  if (unread && e.drain) drain(req);
+  else if (unread) res.once('finish', () => req.socket.destroy());
 }
 
 /** Drains at most DRAIN_BYTES of what is left of `req` within DRAIN_MS, then lets the socket go. */

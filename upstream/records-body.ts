@@ -58,14 +58,20 @@ export function claimedSeq(payload: Uint8Array): number | null {
   return seq && seq.major === 0 && seq.n <= Number.MAX_SAFE_INTEGER ? seq.n : null;
 }
 
+/** Refuses a body from its first bytes (the array head), before the rest is read: 400 or 413 as parseRecordsBody. */
+export function checkBodyHead(prefix: Uint8Array, limits: BodyLimits): void {
+  const top = head(prefix, 0, 4, 'the body');
+  if (top.n > limits.maxRecords) throw new ApiError(413, 'too-many-records', `${top.n} records in one request; the limit is ${limits.maxRecords}`);
+}
+
 /**
  * The records in `body` as views into it (no copy). Throws ApiError 400 `bad-body` naming the byte or element,
  * 413 `too-many-records` when the array head announces more than `maxRecords` (before anything else is read), and
  * 413 `record-too-large` for an element over `maxRecordBytes`.
  */
 export function parseRecordsBody(body: Uint8Array, limits: BodyLimits): Uint8Array[] {
+  checkBodyHead(body, limits);
   const top = head(body, 0, 4, 'the body');
-  if (top.n > limits.maxRecords) throw new ApiError(413, 'too-many-records', `${top.n} records in one request; the limit is ${limits.maxRecords}`);
   const out: Uint8Array[] = [];
   let at = top.next;
   for (let i = 0; i < top.n; i++) {

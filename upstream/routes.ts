@@ -6,7 +6,7 @@ import { parseProbe, PROBE_MAX_SKEW_MS } from '../firmware/records/probe.js';
 import { RecordError } from '../firmware/records/errors.js';
 import { answerJson, IngestLimitError, type Ingest } from './ingest.js';
 import { ApiError, intParam, jsonObject, readBody, sendJson } from './http-util.js';
-import { parseRecordsBody, type BodyLimits } from './records-body.js';
+import { checkBodyHead, parseRecordsBody, type BodyLimits } from './records-body.js';
 import { parseRegistration } from './registration.js';
 import { deviceStatus } from './status.js';
 import { recordJson } from './record-json.js';
@@ -20,7 +20,10 @@ export interface RouteContext {
   ingest: Ingest;
   limits: ServerLimits;
   tokens: Tokens;
+  /** Failed token and probe attempts per client. */
   limiter: FailureLimiter;
+  /** Uploads refused whole (4xx) per client. */
+  bodyLimiter: FailureLimiter;
   now: () => number;
 }
 
@@ -88,10 +91,18 @@ export async function uploadRecords(ingest: Ingest, limits: BodyLimits, contentT
 const postRecords: Route = {
   method: 'POST',
   path: /^\/v1\/records$/,
-  async handle({ req, res }, ctx) {
-    requireType(req, 'application/cbor');
-    const body = await readBody(req, ctx.limits.maxBodyBytes);
-    sendJson(res, 200, await uploadRecords(ctx.ingest, ctx.limits, req.headers['content-type'], body));
+  async handle({ req, res, client }, ctx) {
+    // A client whose bodies keep being refused whole is refused before its next body is read (and not drained).
+    const wait = ctx.bodyLimiter.retryAfter(client);
+    if (wait > 0) throw new ApiError(429, 'too-many-bad-bodies', `too many refused bodies from this client; try again in ${wait} s`, { 'retry-after': String(wait) }, false);
+    try {
+      requireType(req, 'application/cbor');
+      const body = await readBody(req, ctx.limits.maxBodyBytes, { bytes: 9, check: (prefix) => checkBodyHead(prefix, ctx.limits) });
+      sendJson(res, 200, await uploadRecords(ctx.ingest, ctx.limits, req.headers['content-type'], body));
+    } catch (e) {
+      if (e instanceof ApiError && e.status >= 400 && e.status < 500) ctx.bodyLimiter.fail(client);
+      throw e;
+    }
   },
 };
 

@@ -32,6 +32,8 @@ export interface ServerLimits {
   /** Failed token attempts per client and window before 429. Default 10 per 60 s. */
   maxAuthFailures: number;
   authWindowMs: number;
+  /** Uploads refused whole (4xx: bad body, over a limit) per client and window before 429. Default 20 per 60 s. */
+  maxBadBodies: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -45,6 +47,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxHeaderBytes: 16 * 1024,
   maxAuthFailures: 10,
   authWindowMs: 60000,
+  maxBadBodies: 20,
 };
 
 export interface IngestServerOptions {
@@ -76,7 +79,8 @@ export function createIngestServer(o: IngestServerOptions): { server: Server; in
   const now = o.now ?? Date.now;
   const ingest = new Ingest({ store: o.store, sha256: { sha256: nodeSha256 }, checker: o.checker, now, limits: o.ingestLimits, refusals: o.refusals, keyProblem: o.keyProblem });
   const limiter = new FailureLimiter(limits.maxAuthFailures, limits.authWindowMs, now);
-  const ctx: RouteContext = { store: o.store, ingest, limits, tokens: new Tokens({ provisioning: o.token, auditor: o.auditorToken }, limiter), limiter, now };
+  const bodyLimiter = new FailureLimiter(limits.maxBadBodies, limits.authWindowMs, now);
+  const ctx: RouteContext = { store: o.store, ingest, limits, tokens: new Tokens({ provisioning: o.token, auditor: o.auditorToken }, limiter), limiter, bodyLimiter, now };
   const names = new Set((o.hostNames ?? LOOPBACK_NAMES).map((n) => n.toLowerCase()));
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {

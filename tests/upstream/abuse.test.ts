@@ -220,6 +220,30 @@ test('tokens: shorter than 16 characters refused at start; failed attempts limit
   });
 });
 
+test('a client whose uploads keep being refused whole gets 429 before its next body is read; others are served', () =>
+  withIngest(async (ing) => {
+    await register(ing.url, ed);
+    const statuses: number[] = [];
+    for (let i = 0; i < 22; i++) statuses.push((await uploadRaw(ing.url, Uint8Array.of(0xa0, i))).status);
+    assert.equal(statuses.slice(0, 20), new Array(20).fill(400));
+    assert.equal(statuses.slice(20), [429, 429]);
+    const blocked = await upload(ing.url, history(ed, 2));
+    assert.equal([blocked.status, blocked.json.error.code], [429, 'too-many-bad-bodies']);
+    assert.ok(Number(blocked.headers.get('retry-after')) > 0);
+    // The limit is per client address: a request from another loopback address is served.
+    const other = await new Promise<number>((resolve, reject) => {
+      const { port } = new URL(ing.url);
+      const body = Buffer.from(encodeCbor(history(ed, 2)));
+      const req = request({ host: '127.0.0.1', port: Number(port), localAddress: '127.0.0.2', path: '/v1/records', method: 'POST', headers: { 'content-type': 'application/cbor', 'content-length': String(body.length) } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    assert.is(other, 200);
+  }));
+
 test('slow clients: a body that never ends is cut at the request timeout; one client gets at most its share of connections', () =>
   withIngest(
     async (ing) => {
