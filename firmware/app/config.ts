@@ -13,7 +13,11 @@ export interface ScannerConfig {
   firmware: string;
   /** Pause between two polls for a tag, ms. Default 100. */
   pollIntervalMs?: number;
-  /** A tag tapped again within this time repeats its verdict without a new record, ms. Default 2000; 0 = off. */
+  /**
+   * Repeat window, ms, from the last recorded scan: a tap that reads the same bytes, gets the same verdict and reasons
+   * and has the same inspector repeats that verdict without a new record (firmware/app/repeat.ts). Default 2000;
+   * 0 = off.
+   */
   dedupeWindowMs?: number;
   /** A checkpoint record after this many records. Default 50. */
   checkpointEvery?: number;

@@ -1,8 +1,11 @@
 import type { BeepPattern, Buzzer, LedColor, StatusLed, TextDisplay } from '../../hal/feedback.js';
 import type { Verdict } from '../records/kinds.js';
 
-/** Every distinct thing the inspector can be told. Each has its own colour, sound and words. */
-export type Signal = Verdict | 'genuine-expired' | 'repeat' | 'full' | 'login' | 'logout' | 'login-required' | 'badge-unreadable' | 'ready' | 'error';
+/**
+ * Every distinct thing the inspector can be told. Each has its own colour, sound and words. A repeat tap has no signal
+ * of its own: it gives its verdict's, so a counterfeit sounds like one however often it is tapped.
+ */
+export type Signal = Verdict | 'genuine-expired' | 'full' | 'login' | 'logout' | 'login-required' | 'badge-unreadable' | 'ready' | 'error';
 
 interface Look {
   led: LedColor;
@@ -19,7 +22,6 @@ const LOOKS: { [s: string]: Look } = {
   'invalid-seal': { led: 'red', beep: [600, 150, 600] },
   unknown: { led: 'amber', beep: [250, 120, 250] },
   unreadable: { led: 'amber', beep: [60, 60, 60, 60, 60] },
-  repeat: { led: 'off', beep: [40] },
   full: { led: 'blue', beep: [900] },
   login: { led: 'blue', beep: [80, 60, 80] },
   logout: { led: 'off', beep: [80] },

@@ -8,10 +8,11 @@ import type { RecoveryReport } from '../queue/report.js';
 import type { DiscardedSpan, RecordBody, ResetReason } from '../records/kinds.js';
 import { RecordChain, type ChainRecord, type FaultReport } from '../records/chain.js';
 import { judge, type Judgement } from '../seals/verdict.js';
-import { isType2, readType2, type Type2Reading } from '../scan/read-tag.js';
+import { isType2, readType2, readingDigest, type TagReading, type Type2Reading } from '../scan/read-tag.js';
 import { readBadge } from './badge.js';
 import { resolveConfig, type ResolvedConfig, type ScannerConfig } from './config.js';
 import { Feedback, type FeedbackParts, type Shown, type Signal } from './feedback.js';
+import { RepeatWindow } from './repeat.js';
 
 export interface ScannerDeps {
   reader: PiccReader;
@@ -77,8 +78,7 @@ export class Scanner {
   private sinceCheckpoint = 0;
   private scans = 0;
   private lastTap: TapEvent | null = null;
-  private lastScanUid = '';
-  private lastScanAt = -1;
+  private readonly repeats: RepeatWindow;
   private running = false;
   private loop: Promise<void> | null = null;
   private listeners: Array<(e: TapEvent) => void> = [];
@@ -89,6 +89,7 @@ export class Scanner {
   constructor(private readonly deps: ScannerDeps) {
     this.config = resolveConfig(deps.config);
     this.feedback = new Feedback(deps.feedback);
+    this.repeats = new RepeatWindow(this.config.dedupeWindowMs);
     const prev = deps.queue.prevHash();
     this.chain = new RecordChain(deps.signer, deps.crypto, {
       device: this.config.deviceId,
@@ -236,19 +237,25 @@ export class Scanner {
     return reading;
   }
 
+  /**
+   * A package tap. Every tap is read and judged before anything else: a magic clone answers with its original's UID,
+   * and only the bytes behind the UID tell them apart. Only then may the repeat window spare a second record (see
+   * {@link RepeatWindow}); a repeat gets its verdict's own feedback, marked as already scanned.
+   */
   private async handlePackage(a: Activation): Promise<TapEvent> {
     const now = this.deps.clock.wallTime();
     if (!this.inspector) return this.tap('refused', a.uid, this.feedback.give('login-required', 'LOG IN FIRST', 'Tap your badge'));
-    const uidHex = hex(a.uid);
-    if (this.config.dedupeWindowMs > 0 && uidHex === this.lastScanUid && now - this.lastScanAt < this.config.dedupeWindowMs && this.lastTap) {
-      const before = this.lastTap.shown;
-      return this.tap('repeat', a.uid, this.feedback.give('repeat', before.headline, '(already scanned) ' + before.detail));
+    const reading: TagReading = isType2(a) ? await this.readWithRetries(a) : { kind: 'other', activation: a };
+    const j = judge(reading, this.config.trust, this.deps.crypto, now);
+    const digest = readingDigest(reading, this.deps.crypto);
+    const signal: Signal = j.verdict === 'genuine' && j.expired ? 'genuine-expired' : j.verdict;
+    if (this.repeats.repeats(digest, j, this.inspector, this.deps.clock.now())) {
+      return this.tap('repeat', a.uid, this.feedback.give(signal, j.headline, '(already scanned) ' + describe(j)), { judgement: j });
     }
+    // After the repeat check: a repeat needs no room, the record it repeats is already durable.
     if (this.deps.queue.status().state === 'full') {
       return this.tap('refused', a.uid, this.feedback.give('full', 'STORAGE FULL - scan not saved', 'Sync the scanner, then scan again'));
     }
-    const reading = isType2(a) ? await this.readWithRetries(a) : { kind: 'other' as const, activation: a };
-    const j = judge(reading, this.config.trust, this.deps.crypto, now);
     const body: RecordBody = {
       kind: 'scan',
       uid: a.uid,
@@ -266,9 +273,7 @@ export class Scanner {
     // Feedback only after the record is durable (DESIGN.md): a scan the inspector was told about is never lost.
     if (!rec) return this.tap('refused', a.uid, this.feedback.give('full', 'STORAGE FULL - scan not saved', 'Sync the scanner, then scan again'));
     this.scans++;
-    this.lastScanUid = uidHex;
-    this.lastScanAt = now;
-    const signal: Signal = j.verdict === 'genuine' && j.expired ? 'genuine-expired' : j.verdict;
+    this.repeats.recorded(digest, j, this.inspector, this.deps.clock.now());
     return this.tap('scan', a.uid, this.feedback.give(signal, j.headline, describe(j)), { judgement: j, seq: rec.seq });
   }
 

@@ -1,8 +1,11 @@
+import type { Sha256 } from '../../hal/crypto.js';
 import type { Pcd, RadioError } from '../../hal/radio.js';
 import type { Activation } from '../../hal/reader.js';
 import { Type2Tag, type TamperReading } from '../tags/type2.js';
 import type { Type2Spec } from '../tags/type2-catalog.js';
 import { decodeConfig } from '../tags/type2-config.js';
+import { concatBytes } from '../records/bytes.js';
+import { encodeUtf8 } from '../records/utf8.js';
 
 /** Everything one tap of a Type 2 tag gave, for the verdict and as evidence. */
 export interface Type2Reading {
@@ -81,4 +84,36 @@ export async function readType2(pcd: Pcd, activation: Activation): Promise<Type2
     }
   }
   return out;
+}
+
+/** One field of {@link readingDigest}'s input: a tag byte, a 16-bit big-endian length, the bytes. */
+function field(tag: number, bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(3 + bytes.length);
+  out[0] = tag;
+  out[1] = (bytes.length >> 8) & 0xff;
+  out[2] = bytes.length & 0xff;
+  out.set(bytes, 3);
+  return out;
+}
+
+/**
+ * SHA-256 over a canonical encoding of everything in `reading` that the verdict looks at: the activation (UID,
+ * ATQA, SAK), the GET_VERSION answer, the memory, the READ_SIG answer, the TT status and message, and where a read
+ * failed. Two taps with equal digests read the same bytes, so the scanner can tell a repeat from a magic clone with
+ * the same UID (see firmware/app/repeat.ts) without keeping a kilobyte per tap. Each field is tagged and
+ * length-prefixed, and a field the tap did not give is left out, so no two different readings encode alike (absent
+ * differs from empty). The NFC counter is left out: it counts the reads themselves, so it would differ on every tap
+ * of a tag that has it enabled, and no verdict depends on it.
+ */
+export function readingDigest(reading: TagReading, h: Sha256): Uint8Array {
+  const a = reading.activation;
+  const parts: Uint8Array[] = [field(0, encodeUtf8(reading.kind)), field(1, a.uid), field(2, a.atqa), field(3, new Uint8Array([a.sak & 0xff]))];
+  if (reading.kind === 'type2') {
+    if (reading.version) parts.push(field(4, reading.version));
+    if (reading.memory) parts.push(field(5, reading.memory));
+    if (reading.signature) parts.push(field(6, reading.signature));
+    if (reading.tamper) parts.push(field(7, reading.tamper.message), field(8, encodeUtf8(reading.tamper.status)));
+    if (reading.error) parts.push(field(9, encodeUtf8(reading.error.reason)), field(10, encodeUtf8(reading.failedStep || '')));
+  }
+  return h.sha256(concatBytes(parts));
 }

@@ -1,5 +1,5 @@
 // The scanner application on the whole simulated device: login with a badge, verdicts with their feedback, records
-// durable before feedback, repeats, a full queue, checkpoints, and a verifiable chain.
+// durable before feedback, repeats (and what is not one: clones, changed memory), a full queue, checkpoints, and a verifiable chain.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { device, badge, tapOnce, queued, verify, crypto, issuer, config } from '../helpers/device.js';
@@ -9,6 +9,9 @@ import { decodePayload } from '../../firmware/records/record.js';
 import { parseCose } from '../../firmware/records/cose.js';
 import { world } from '../helpers/world.js';
 import type { Picc } from '../../sim/rf/air.js';
+import { cloneTag, onStationReader } from '../../sim/station.js';
+import { Type2Tag } from '../../firmware/tags/type2.js';
+import { pullAwayAfterBytes } from '../../sim/faults.js';
 
 const LINK = 'https://id.gs1.org/01/09506000134352/21/42';
 
@@ -107,7 +110,7 @@ test('tampered, clone and unsealed packages get red or amber feedback with reaso
   assert.ok(scans[0].kind === 'scan' && scans[0].reasons.includes('tamper-loop-open'));
 });
 
-test('the same tag within the dedupe window repeats its verdict without a new record', async () => {
+test('the same tag within the dedupe window repeats its verdict without a new record; after the window it is a new scan', async () => {
   const d = await device();
   d.scanner.start();
   await tapOnce(d, badge('INSP-007'));
@@ -121,6 +124,154 @@ test('the same tag within the dedupe window repeats its verdict without a new re
   const later = await tapOnce(d, tag);
   assert.is(later?.kind, 'scan');
   assert.is(d.queue.nextSeq, seq + 1);
+});
+
+const scans = (d: Awaited<ReturnType<typeof device>>) => payloads(queued(d.queue)).filter((p) => p.kind === 'scan');
+const RED_BEEP = [600, 150, 600];
+
+test('a magic clone tapped right after its original is read and judged: its own record, red', async () => {
+  const d = await device();
+  d.scanner.start();
+  await tapOnce(d, badge('INSP-007'));
+  const original = await sealed(new Ntag213());
+  const magic = cloneTag(original, 'magic') as Ntag213;
+  assert.equal(Array.from(magic.uid), Array.from(original.uid), 'the clone answers with the same UID');
+  const a = await tapOnce(d, original);
+  assert.is(a?.kind, 'scan');
+  assert.is(a?.judgement?.verdict, 'genuine');
+  const b = await tapOnce(d, magic);
+  assert.ok((b?.time ?? 0) - (a?.time ?? 0) < 2000, 'inside the repeat window');
+  assert.is(b?.kind, 'scan');
+  assert.is(b?.judgement?.verdict, 'clone-suspect');
+  assert.is(b?.shown.led, 'red');
+  assert.equal(b?.shown.beep, RED_BEEP);
+  assert.not.match(b?.shown.detail ?? '', /already scanned/);
+  assert.is(b?.seq, (a?.seq ?? -9) + 1, 'a record of its own');
+  const c = await tapOnce(d, original);
+  assert.is(c?.kind, 'scan', 'the original after the clone is a new scan too');
+  assert.is(c?.judgement?.verdict, 'genuine');
+  assert.is(c?.shown.led, 'green');
+  const s = scans(d);
+  assert.equal(s.map((x) => x.seq), [a?.seq, b?.seq, c?.seq]);
+  assert.equal(s.map((x) => (x.kind === 'scan' ? x.verdict : '')), ['genuine', 'clone-suspect', 'genuine']);
+  assert.ok(s[1].kind === 'scan' && s[1].reasons.includes('originality-invalid') && s[1].originality === 'invalid');
+  assert.ok(verify(queued(d.queue)).ok);
+});
+
+test('the same tag tapped four times in the window: one record, repeats show its verdict once marked', async () => {
+  const d = await device();
+  d.scanner.start();
+  await tapOnce(d, badge('INSP-007'));
+  const tag = await sealed(new Ntag213());
+  const first = await tapOnce(d, tag);
+  assert.is(first?.kind, 'scan');
+  const seq = d.queue.nextSeq;
+  for (let i = 2; i <= 4; i++) {
+    const e = await tapOnce(d, tag);
+    assert.is(e?.kind, 'repeat', `tap ${i}`);
+    assert.is(e?.seq, undefined, `tap ${i} made no record`);
+    assert.is(e?.shown.led, 'green', `tap ${i}: the genuine LED`);
+    assert.equal(e?.shown.beep, [120], `tap ${i}: the genuine beep`);
+    assert.is(e?.shown.signal, 'genuine');
+    assert.is(e?.shown.headline, 'GENUINE');
+    assert.is(e?.shown.detail, '(already scanned) ' + first?.shown.detail, `tap ${i}: one "(already scanned)"`);
+    assert.is(e?.judgement?.verdict, 'genuine', `tap ${i} was judged`);
+  }
+  assert.is(d.queue.nextSeq, seq, 'no record for the repeats');
+  assert.is(scans(d).length, 1);
+  assert.not.ok(d.ui.beeps.some((b) => b.length === 1 && b[0] === 40), 'never the neutral repeat beep');
+  assert.not.ok(d.ui.led.slice(2).includes('off'), 'the LED is never switched off for a repeat');
+  assert.is(d.ui.lines.at(-1), 'GENUINE | (already scanned) GTIN 09506000134352 SN 42');
+});
+
+test('the repeat window runs from the last record, not from the last tap', async () => {
+  const d = await device();
+  d.scanner.start();
+  await tapOnce(d, badge('INSP-007'));
+  const tag = await sealed(new Ntag213());
+  const first = await tapOnce(d, tag);
+  await d.w.clock.sleep(1500);
+  assert.is((await tapOnce(d, tag))?.kind, 'repeat');
+  await d.w.clock.sleep(600);
+  const later = await tapOnce(d, tag);
+  assert.ok((later?.time ?? 0) - (first?.time ?? 0) >= 2000);
+  assert.is(later?.kind, 'scan', 'more than the window after the record, though less after the last tap');
+  assert.is(scans(d).length, 2);
+});
+
+test('a tampered tag tapped twice: the repeat is red with the tampered beep', async () => {
+  const d = await device();
+  d.scanner.start();
+  await tapOnce(d, badge('INSP-007'));
+  const tt = await sealed(new Ntag213TT());
+  tt.openTamperLoop();
+  const a = await tapOnce(d, tt);
+  assert.is(a?.kind, 'scan');
+  assert.is(a?.judgement?.verdict, 'tampered');
+  const b = await tapOnce(d, tt);
+  assert.is(b?.kind, 'repeat');
+  assert.is(b?.shown.led, 'red', 'the tampered LED');
+  assert.equal(b?.shown.beep, RED_BEEP, 'the tampered beep');
+  assert.is(b?.shown.signal, 'tampered');
+  assert.is(b?.judgement?.verdict, 'tampered');
+  assert.is(b?.shown.headline, a?.shown.headline);
+  assert.is(b?.shown.detail, '(already scanned) ' + a?.shown.detail);
+  assert.equal(d.ui.beeps.at(-1), RED_BEEP);
+  const s = scans(d);
+  assert.is(s.length, 1);
+  assert.ok(s[0].kind === 'scan' && s[0].verdict === 'tampered' && s[0].tamper === 'open');
+});
+
+test('a tag whose memory changed between two taps in the window gets a second record', async () => {
+  const d = await device();
+  d.scanner.start();
+  await tapOnce(d, badge('INSP-007'));
+  const tag = await sealed(new Ntag213());
+  const a = await tapOnce(d, tag);
+  assert.is(a?.judgement?.verdict, 'genuine');
+  // Someone writes the last user page (NTAG213: 27h), behind the NDEF message: the seal still checks out.
+  const mem = tag.dump();
+  assert.is(mem[0x27 * 4], 0, 'page 27h lies behind the message');
+  const w = await onStationReader(tag, (reader, act) => new Type2Tag(reader, act).write(0x27, Uint8Array.of(0xde, 0xad, 0xbe, 0xef)));
+  assert.ok(w.ok);
+  const b = await tapOnce(d, tag);
+  assert.ok((b?.time ?? 0) - (a?.time ?? 0) < 2000, 'inside the repeat window');
+  assert.is(b?.kind, 'scan');
+  assert.is(b?.judgement?.verdict, 'genuine', 'same verdict');
+  assert.equal(b?.judgement?.reasons, a?.judgement?.reasons, 'same reasons');
+  assert.is(b?.seq, (a?.seq ?? -9) + 1);
+  assert.is(b?.shown.detail, a?.shown.detail, 'a new scan, not marked as already scanned');
+  assert.equal(scans(d).map((x) => x.seq), [a?.seq, b?.seq]);
+});
+
+test('a tap pulled away mid-read is recorded as unreadable; the proper tap right after is a new scan', async () => {
+  const d = await device();
+  d.scanner.start();
+  await tapOnce(d, badge('INSP-007'));
+  const tag = await sealed(new Ntag213());
+  pullAwayAfterBytes(d.w.field, tag, 40);
+  const a = await tapOnce(d, tag);
+  assert.is(a?.kind, 'scan');
+  assert.is(a?.judgement?.verdict, 'unreadable');
+  const b = await tapOnce(d, tag);
+  assert.ok((b?.time ?? 0) - (a?.time ?? 0) < 2000, 'inside the repeat window');
+  assert.is(b?.kind, 'scan');
+  assert.is(b?.judgement?.verdict, 'genuine');
+  assert.is(b?.shown.led, 'green');
+  assert.equal(scans(d).map((x) => (x.kind === 'scan' ? x.verdict : '')), ['unreadable', 'genuine']);
+});
+
+test('an identical tap by another inspector is a new scan', async () => {
+  const d = await device();
+  d.scanner.start();
+  await tapOnce(d, badge('INSP-007'));
+  const tag = await sealed(new Ntag213());
+  const a = await tapOnce(d, tag);
+  await tapOnce(d, badge('INSP-008', [0xba, 0xd6, 0xe0, 0x02]));
+  const b = await tapOnce(d, tag);
+  assert.ok((b?.time ?? 0) - (a?.time ?? 0) < 2000, 'inside the repeat window');
+  assert.is(b?.kind, 'scan');
+  assert.equal(scans(d).map((x) => (x.kind === 'scan' ? x.inspector : '')), ['INSP-007', 'INSP-008']);
 });
 
 test('a tag halted on the reader is not read again until it is tapped anew', async () => {

@@ -80,13 +80,17 @@ test('counterfeits and tamper: magic clone, copied seal, an opened TT loop', asy
   assert.is((await tap(copy.json.id)).verdict, 'invalid-seal');
   const magic = (await call(base, 'POST', `/api/tags/${original.id}/clone`, { mode: 'magic' })).json;
   assert.is(magic.uid, original.uid);
-  // The same UID within the dedupe window would only repeat the last verdict: move the scanner's clock past it.
+  // Its UID is the original's: the scanner must read and judge it all the same, with a record of its own.
+  const judged = await tap(magic.id);
+  assert.is(judged.verdict, 'clone-suspect');
+  assert.is(judged.kind, 'scan');
+  assert.ok(judged.seq !== undefined);
+  // The console's skip-ahead: the scanner's clock moves on (backoff waits end, the repeat window passes).
   const t0 = (await call(base, 'GET', '/api/status')).json.clock.wallTime;
   const skipped = (await call(base, 'POST', '/api/clock', { skipMs: 3000 })).json;
   assert.is(skipped.skippedMs, 3000);
   assert.ok(skipped.wallTime - t0 >= 3000);
   assert.is((await call(base, 'POST', '/api/clock', { skipMs: -5 })).status, 400);
-  assert.is((await tap(magic.id)).verdict, 'clone-suspect');
   const tt = await newTag('ntag213tt');
   await call(base, 'POST', `/api/tags/${tt.id}/seal`, { link: LINK + 'T' });
   const opened = await call(base, 'POST', `/api/tags/${tt.id}/tamper`, { open: true });
