@@ -52,7 +52,7 @@ function digest(s: string): Buffer {
 
 /** Failed attempts per client in a window; a client over the limit is answered 429 until the window ends. */
 export class FailureLimiter {
-  private readonly clients = new Map<string, { failures: number; since: number }>();
+  private readonly clients = new Map<string, { failures: number; since: number; told: boolean }>();
 
   constructor(
     readonly maxFailures: number,
@@ -74,16 +74,39 @@ export class FailureLimiter {
     return c.failures >= this.maxFailures ? Math.ceil(left / 1000) : 0;
   }
 
+  /** Notes that `client` was answered 429 in its current window. */
+  told(client: string): void {
+    const c = this.clients.get(client);
+    if (c) c.told = true;
+  }
+
+  /** True when `client` is over the limit and was already told so in this window: it is not answered again. */
+  silenced(client: string): boolean {
+    const c = this.clients.get(client);
+    return !!c && c.told && this.retryAfter(client) > 0;
+  }
+
   fail(client: string): void {
     let c = this.clients.get(client);
     if (!c || c.since + this.windowMs <= this.now()) {
       this.clients.delete(client);
       if (this.clients.size >= this.maxClients) this.clients.delete(this.clients.keys().next().value as string);
-      c = { failures: 0, since: this.now() };
+      c = { failures: 0, since: this.now(), told: false };
       this.clients.set(client, c);
     }
     c.failures++;
   }
+}
+
+/**
+ * Leaves `req` unanswered and unread for `ms`, then closes its connection: for a client that keeps sending what is
+ * refused after it was told 429. Its body stops flowing once node:http's buffer for it is full, so the client
+ * waits on its own bandwidth, not ours.
+ */
+export function hold(req: IncomingMessage, ms: number): void {
+  const timer = setTimeout(() => req.socket.destroy(), ms);
+  timer.unref();
+  req.socket.once('close', () => clearTimeout(timer));
 }
 
 export type Role = 'provisioning' | 'auditor';

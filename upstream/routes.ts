@@ -94,7 +94,10 @@ const postRecords: Route = {
   async handle({ req, res, client }, ctx) {
     // A client whose bodies keep being refused whole is refused before its next body is read (and not drained).
     const wait = ctx.bodyLimiter.retryAfter(client);
-    if (wait > 0) throw new ApiError(429, 'too-many-bad-bodies', `too many refused bodies from this client; try again in ${wait} s`, { 'retry-after': String(wait) }, false);
+    if (wait > 0) {
+      ctx.bodyLimiter.told(client);
+      throw new ApiError(429, 'too-many-bad-bodies', `too many refused bodies from this client; try again in ${wait} s`, { 'retry-after': String(wait) }, false);
+    }
     try {
       requireType(req, 'application/cbor');
       const body = await readBody(req, ctx.limits.maxBodyBytes, { bytes: 9, check: (prefix) => checkBodyHead(prefix, ctx.limits) });

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { nodeSha256 } from '../hal/node/crypto.js';
 import { Ingest, type IngestLimits } from './ingest.js';
 import { answerClientErrors, ApiError, checkTransferEncoding, sendError } from './http-util.js';
-import { capConnections, checkHost, checkToken, FailureLimiter, LOOPBACK_NAMES, Tokens } from './guards.js';
+import { capConnections, checkHost, checkToken, FailureLimiter, hold, LOOPBACK_NAMES, Tokens } from './guards.js';
 import { ROUTES, type RouteContext } from './routes.js';
 import type { IngestStore } from './store.js';
 import type { SignatureChecker } from './signature-check.js';
@@ -34,6 +34,8 @@ export interface ServerLimits {
   authWindowMs: number;
   /** Uploads refused whole (4xx: bad body, over a limit) per client and window before 429. Default 20 per 60 s. */
   maxBadBodies: number;
+  /** After its 429, a client's further connections in the window are held unread this long, then closed. Default 5 s. */
+  silencedHoldMs: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -48,6 +50,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxAuthFailures: 10,
   authWindowMs: 60000,
   maxBadBodies: 20,
+  silencedHoldMs: 5000,
 };
 
 export interface IngestServerOptions {
@@ -84,6 +87,8 @@ export function createIngestServer(o: IngestServerOptions): { server: Server; in
   const names = new Set((o.hostNames ?? LOOPBACK_NAMES).map((n) => n.toLowerCase()));
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const client = req.socket.remoteAddress ?? '?';
+    if (bodyLimiter.silenced(client)) return hold(req, limits.silencedHoldMs);
     checkHost(req, names);
     checkTransferEncoding(req);
     const url = new URL(req.url ?? '/', 'http://ingest');
@@ -91,7 +96,6 @@ export function createIngestServer(o: IngestServerOptions): { server: Server; in
     if (!path.length) throw new ApiError(404, 'not-found', `no route ${url.pathname.slice(0, 200)}`);
     const route = path.find((r) => r.method === req.method || (req.method === 'HEAD' && r.method === 'GET'));
     if (!route) throw new ApiError(405, 'method-not-allowed', `${req.method} is not allowed on ${url.pathname}`, { allow: path.map((r) => r.method).join(', ') });
-    const client = req.socket.remoteAddress ?? '?';
     if (route.role) ctx.tokens.require(req, route.role, client);
     const params: string[] = [];
     for (const raw of route.path.exec(url.pathname)!.slice(1)) {
