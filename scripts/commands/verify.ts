@@ -12,8 +12,9 @@ import { KeysFileError, readKeysFile } from './keys.js';
 const USAGE = `usage: sealscan verify FILE [FILE ...] --keys KEYS.json [--json] [--strict]
 
 Verifies every record in the FILEs (each a CBOR array of COSE_Sign1/COSE_Mac0 records as byte strings, as the
-ingest exports them; several files are the pages of one export, read in the order given) against the device keys in KEYS.json, and checks each device's chain: gapless seqs, prev hashes,
-forks, replays, reordering, gaps declared by fault records, checkpoints that attest missing records.
+ingest exports them; several files are the pages of one export, read in the order given) against the device keys
+in KEYS.json, and checks each device's chain: gapless seqs, prev hashes, forks, replays, reordering, gaps declared
+by fault records, checkpoints that attest missing records.
 
 KEYS.json: {"devices": {"<device id>": {"alg": "ed25519", "publicKey": "<32 bytes hex>"}
                         | {"alg": "hmac-sha256", "hmacKey": "<32..64 bytes hex>"}, ...}}

@@ -90,7 +90,7 @@ test('exit 2 for usage errors: missing options, unreadable or non-CBOR files, ba
   const good = recordsFile(history(ed, 2));
   const cases: Array<[string[], RegExp]> = [
     [[good], /--keys KEYS.json is required/],
-    [['--keys', keys], /expected exactly one FILE/],
+    [['--keys', keys], /expected at least one FILE/],
     [[join(dir, 'nope.cbor'), '--keys', keys], /cannot read .*nope\.cbor/],
     [[good, '--keys', join(dir, 'nope.json')], /bad keys file: cannot read/],
     [[good, '--keys', keysFile([], 'empty.json'), '--frobnicate'], /Unknown option '--frobnicate'/],
@@ -121,7 +121,7 @@ test('exit 2 for usage errors: missing options, unreadable or non-CBOR files, ba
   }
   const help = sealscan('--help');
   assert.is(help.status, 0);
-  assert.match(help.out, 'usage: sealscan verify FILE --keys KEYS.json [--json] [--strict]');
+  assert.match(help.out, 'usage: sealscan verify FILE [FILE ...] --keys KEYS.json [--json] [--strict]');
 });
 
 test.run();
