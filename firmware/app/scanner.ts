@@ -27,6 +27,8 @@ export interface ScannerDeps {
   reset: ResetReason;
   feedback: FeedbackParts;
   config: ScannerConfig;
+  /** Polls only while this says so (trigger mode: the trigger is held). Default: always. */
+  armed?: () => boolean;
 }
 
 /** The outcome of one tap, as the console and tests see it. */
@@ -282,8 +284,9 @@ export class Scanner {
     if (this.loop) return this.loop;
     this.running = true;
     const go = async (): Promise<void> => {
+      const armed = this.deps.armed;
       while (this.running) {
-        await this.pollOnce();
+        if (!armed || armed()) await this.pollOnce();
         await this.deps.clock.sleep(this.config.pollIntervalMs);
       }
     };

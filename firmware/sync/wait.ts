@@ -26,6 +26,11 @@ export class Waiter {
 
   constructor(private readonly clock: Clock) {}
 
+  /** True while a wait is in progress (not between waits, and not after it ended). */
+  get waiting(): boolean {
+    return this.waker !== undefined;
+  }
+
   wake(): void {
     const w = this.waker;
     this.waker = undefined;

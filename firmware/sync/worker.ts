@@ -84,6 +84,15 @@ export class SyncWorker {
     this.waiter.wake();
   }
 
+  /**
+   * A new record is in the queue: an idle worker sends it now rather than at its next poll. A backoff, a Retry-After
+   * or a blocked wait keeps its time, so a failing ingest is not asked again once per scan; and a worker between
+   * waits or sending reads the queue again anyway, so nothing is remembered for later.
+   */
+  newRecords(): void {
+    if (this.running && this.st.state === 'idle' && this.waiter.waiting) this.waiter.wake();
+  }
+
   private async run(): Promise<void> {
     while (this.running) {
       let next: Next;

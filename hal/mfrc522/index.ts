@@ -4,3 +4,5 @@ export { RegisterIo } from './registers-io.js';
 export { Reg, Cmd, readAddress, writeAddress, FIFO_SIZE } from './registers.js';
 export { selfTestTable, describeVersion } from './selftest.js';
 export { TICK_US, TPRESCALER } from './timer.js';
+export { openMfrc522 } from './open.js';
+export type { OpenedReader } from './open.js';
