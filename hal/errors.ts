@@ -12,6 +12,7 @@ export type HalErrorCode =
   | 'UNMODELLED' // simulator: software touched a register bit the model does not implement
   | 'STORAGE_IO' // segment storage failed
   | 'STORAGE_CORRUPT' // storage holds bytes that cannot be what we wrote
+  | 'NO_KEY' // the device has no signing key (not provisioned)
   | 'UPLINK'; // the uplink could not be used at all (misconfiguration)
 
 /** The one error class thrown by hardware-facing code. `code` is stable and meant for programs; `message` for people. */

@@ -28,6 +28,8 @@ export interface DeviceOptions {
   queue?: QueueTuning;
   /** trigger: read only while the board's trigger is held. Default: trigger when the board has one, else continuous. */
   mode?: 'continuous' | 'trigger';
+  /** manual: no poll loop; the owner calls `scanner.pollOnce()` itself (the durability sweep taps on its own schedule). */
+  polling?: 'loop' | 'manual';
   /**
    * The device cannot go on: the poll loop ended on an error, or the queue threw under the sync worker (storage gone;
    * in the simulator, the power). Called once; the device has stopped both loops by then.
@@ -54,6 +56,7 @@ export class Device {
   readonly sync: SyncWorker;
   private readonly board: Board;
   private readonly onFailure: ((error: unknown) => void) | undefined;
+  private readonly polling: 'loop' | 'manual';
   private loop: Promise<void> | null = null;
   private started = false;
   private ended = false;
@@ -65,6 +68,7 @@ export class Device {
   constructor(board: Board, options: DeviceOptions) {
     this.board = board;
     this.onFailure = options.onFailure;
+    this.polling = options.polling || 'loop';
     const opened = openQueue(board.storage, board.crypto, options.queue);
     this.queue = opened.queue;
     this.report = opened.report;
@@ -110,6 +114,7 @@ export class Device {
     this.started = true;
     this.scanner.start();
     this.sync.start();
+    if (this.polling === 'manual') return;
     const self = this;
     this.loop = this.scanner.run().then(
       function () {},

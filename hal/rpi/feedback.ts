@@ -1,6 +1,7 @@
 // Inspector feedback on a Pi: an RGB status LED and a buzzer on GPIO (onoff), and text on the console (a small
 // display can replace it). Off the Pi, or without GPIO access, the LED and buzzer are reported on the console.
 import { createRequire } from 'node:module';
+import { consoleFeedback } from '../node/console-feedback.js';
 import type { BeepPattern, Buzzer, LedColor, StatusLed, TextDisplay } from '../feedback.js';
 
 interface OnoffGpio {
@@ -52,12 +53,13 @@ export function createPiFeedback(pins: GpioPins, log: (line: string) => void = c
     opened.push(g);
     return g;
   };
-  let led: StatusLed = { set: (c) => log(`[led ${c}]`) };
+  const lines = consoleFeedback(log);
+  let led: StatusLed = lines.led;
   if (onoff && pins.led) {
     const legs = [out(pins.led.red), out(pins.led.green), out(pins.led.blue)];
     led = { set: (c) => RGB[c].forEach((v, i) => legs[i].writeSync(v as 0 | 1)) };
   }
-  let buzzer: Buzzer = { play: (p) => log(`[beep ${p.join('/')}]`) };
+  let buzzer: Buzzer = lines.buzzer;
   if (onoff && pins.buzzer !== undefined) {
     const pin = out(pins.buzzer);
     let timer: NodeJS.Timeout | undefined;
@@ -74,7 +76,7 @@ export function createPiFeedback(pins: GpioPins, log: (line: string) => void = c
       },
     };
   }
-  const display: TextDisplay = { show: (h, d) => log(d ? `${h} | ${d}` : h) };
+  const display: TextDisplay = lines.display;
   return {
     led,
     buzzer,

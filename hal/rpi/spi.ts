@@ -34,7 +34,7 @@ export class RpioSpiDevice implements SpiDevice {
   constructor(options: RpioSpiOptions = {}) {
     // rpio quietly falls back to a mock off the Pi; say plainly that there is no Pi instead.
     if (!options.mock && !isRaspberryPi()) {
-      throw new HalError('SPI_IO', 'this machine is not a Raspberry Pi (no "Raspberry Pi" in /proc/device-tree/model); use a virtual tag file on the simulator (--tag FILE) here');
+      throw new HalError('SPI_IO', 'this machine is not a Raspberry Pi (no "Raspberry Pi" in /proc/device-tree/model)');
     }
     const require = createRequire(import.meta.url);
     try {

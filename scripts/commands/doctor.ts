@@ -2,19 +2,27 @@ import { commandArgs, usageError } from '../command-args.js';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDeviceFile, DeviceFileError, type LoadedDevice } from '../device/config-file.js';
-import { keyStoreOf, openStorage, FIRMWARE_VERSION } from '../device/node-device.js';
+import { FIRMWARE_VERSION } from '../device/node-device.js';
 import { resolveConfig } from '../../firmware/app/config.js';
-import { Queue } from '../../firmware/queue/queue.js';
+import { openQueue } from '../../firmware/app/device.js';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { SystemClock } from '../../hal/node/clock.js';
 import { HttpUplink } from '../../hal/node/http-uplink.js';
+import { keyStoreOf, queueStorageOf } from '../../hal/node/board-parts.js';
+import { openMfrc522 } from '../../hal/mfrc522/open.js';
+import type { SpiDevice } from '../../hal/spi.js';
 import { buildProbe } from '../../firmware/records/probe.js';
 import { errorOf } from '../../firmware/sync/protocol.js';
-import { RpioSpiDevice } from '../../hal/rpi/spi.js';
-import { Mfrc522 } from '../../hal/mfrc522/driver.js';
-import { VirtualClock } from '../../sim/clock.js';
-import { RfField } from '../../sim/rf/field.js';
-import { SimMfrc522 } from '../../sim/mfrc522/index.js';
+
+/** The reader's SPI device: this Pi's SPI0, or the simulated chip (loaded only when asked for). */
+async function readerSpi(d: LoadedDevice, reader: 'pi' | 'sim'): Promise<SpiDevice & { close?: () => void }> {
+  if (reader === 'pi') {
+    const { RpioSpiDevice } = await import('../../hal/rpi/spi.js');
+    return new RpioSpiDevice(d.raw.spi ?? {});
+  }
+  const [{ SimMfrc522 }, { VirtualClock }, { RfField }] = await Promise.all([import('../../sim/mfrc522/index.js'), import('../../sim/clock.js'), import('../../sim/rf/field.js')]);
+  return new SimMfrc522({ clock: new VirtualClock(), field: new RfField() });
+}
 
 const USAGE = `usage: sealscan doctor --config device.json [--reader pi|sim] [--json]
 
@@ -56,7 +64,7 @@ async function checks(d: LoadedDevice, reader: 'pi' | 'sim'): Promise<Check[]> {
     mkdirSync(join(d.dataDir, 'queue'), { recursive: true });
     accessSync(join(d.dataDir, 'queue'), constants.W_OK);
     const t0 = performance.now();
-    const { queue, report } = Queue.open(openStorage(d), { sha256: createNodeCrypto() });
+    const { queue, report } = openQueue(queueStorageOf(d.dataDir, d.raw.queue), createNodeCrypto());
     const ms = performance.now() - t0;
     const s = queue.status();
     ackedThrough = s.ackedThrough;
@@ -67,10 +75,9 @@ async function checks(d: LoadedDevice, reader: 'pi' | 'sim'): Promise<Check[]> {
     return `queue ${s.state}: ${s.unacked} unsynced${age}, ${Math.round(s.freeBytes / 1024)} KiB free of ${Math.round(s.capacityBytes / 1024)} KiB, next seq ${s.nextSeq}, recovered in ${ms.toFixed(0)} ms${loss}`;
   });
   await attempt('reader', async () => {
-    const spi = reader === 'pi' ? new RpioSpiDevice(d.raw.spi ?? {}) : new SimMfrc522({ clock: new VirtualClock(), field: new RfField() });
+    const spi = await readerSpi(d, reader);
     try {
-      const driver = new Mfrc522(spi, new SystemClock());
-      const v = await driver.init();
+      const { driver, chip: v } = await openMfrc522(spi, new SystemClock());
       const st = await driver.selfTest();
       if (!st.pass) {
         throw new Error(`${v.name}: the data sheet self-test ${st.expected ? 'gave other bytes than the table for this version' : 'has no table for this chip'} (counterfeit or damaged chip; it may still read tags)`);

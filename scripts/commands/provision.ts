@@ -2,7 +2,7 @@ import { commandArgs, usageError } from '../command-args.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { HttpUplink } from '../../hal/node/http-uplink.js';
-import { keyStoreOf } from '../device/node-device.js';
+import { keyStoreOf } from '../../hal/node/board-parts.js';
 import type { DeviceFile } from '../device/config-file.js';
 import { loadTrustedIssuer, IssuerKeyError } from '../issuer-keys.js';
 import type { DeviceKeyAlg } from '../../hal/keys.js';

@@ -2,7 +2,7 @@ import { commandArgs, usageError } from '../command-args.js';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDeviceFile, DeviceFileError } from '../device/config-file.js';
-import { startNodeDevice, DeviceSetupError, FIRMWARE_VERSION, type NodeDevice } from '../device/node-device.js';
+import { startNodeDevice, FIRMWARE_VERSION, type NodeDevice } from '../device/node-device.js';
 import { readTagFile, ReaderUseError } from '../sim-reader.js';
 import type { Picc } from '../../sim/rf/air.js';
 import { MifareClassic1K } from '../../sim/tags/index.js';
@@ -32,7 +32,7 @@ export async function run(args: string[]): Promise<number> {
   const values = parsed.values;
   const reader = (values.reader ?? 'pi') as 'pi' | 'sim';
   if (!values.config || (reader !== 'pi' && reader !== 'sim')) return usageError('run', USAGE, values.config ? '--reader must be pi or sim' : '--config is required');
-  let device: NodeDevice;
+  let node: NodeDevice;
   let tags: Picc[] = [];
   try {
     const d = loadDeviceFile(values.config, FIRMWARE_VERSION);
@@ -42,17 +42,23 @@ export async function run(args: string[]): Promise<number> {
       tags = readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => readTagFile(join(dir, f)).tag);
       if (tags.length === 0) throw new ReaderUseError(`no tag files (*.json) in ${dir}`);
     }
-    device = await startNodeDevice(d, reader, (l) => console.log(l));
+    node = await startNodeDevice(d, reader, (l) => console.log(l), (e) => {
+      // The storage failed under the device: stop with an error, so that a supervisor (systemd) restarts the
+      // scanner and boot recovery runs.
+      console.error(`sealscan run: the device stopped: ${(e as Error).message}`);
+      process.exit(1);
+    });
   } catch (e) {
-    if (e instanceof DeviceFileError || e instanceof DeviceSetupError || e instanceof ReaderUseError || (e as { code?: string }).code) {
+    if (e instanceof DeviceFileError || e instanceof ReaderUseError || (e as { code?: string }).code) {
       console.error(`sealscan run: ${(e as Error).message}`);
       return 2;
     }
     throw e;
   }
+  const { device, field } = node;
   const r = device.report;
-  console.log(`device ${device.scanner.config.deviceId} boot ${device.scanner.status().boot}, reader ${device.chip.name}, queue: ${r.unacked} unsynced, next seq ${r.nextSeq}${r.lost.length ? `, lost ${JSON.stringify(r.lost)} (fault record written)` : ''}`);
-  device.scanner.onTap((e) => console.log(line(e)));
+  console.log(`device ${device.scanner.config.deviceId} boot ${device.boot}, reader ${node.board.describe().chip.name}, queue: ${r.unacked} unsynced, next seq ${r.nextSeq}${r.lost.length ? `, lost ${JSON.stringify(r.lost)} (fault record written)` : ''}`);
+  device.onTap((e) => console.log(line(e)));
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -61,7 +67,7 @@ export async function run(args: string[]): Promise<number> {
   };
   process.on('SIGINT', () => void stop().then(() => process.exit(0)));
   process.on('SIGTERM', () => void stop().then(() => process.exit(0)));
-  if (device.field && tags.length) {
+  if (field && tags.length) {
     const every = Number(values['tap-every'] ?? 300);
     const limit = values.taps === undefined ? Infinity : Number(values.taps);
     const poll = device.scanner.config.pollIntervalMs;
@@ -71,9 +77,9 @@ export async function run(args: string[]): Promise<number> {
     const order = (i: number): Picc => (i < badges.length || packages.length === 0 ? badges[i % badges.length] : packages[(i - badges.length) % packages.length]);
     for (let i = 0; i < limit && !stopping; i++) {
       const tag = order(i);
-      device.field.place(tag);
+      field.place(tag);
       await new Promise((res) => setTimeout(res, poll * 2 + 20));
-      device.field.remove(tag);
+      field.remove(tag);
       await new Promise((res) => setTimeout(res, every));
     }
     // Let sync finish what it can, then stop.

@@ -145,6 +145,7 @@ export async function runPass(tags: WorkloadTags, o: PassOptions): Promise<PassR
       await up.sync.stop();
     }
     r.ops += opsOf(flash);
+    assert.equal(sys.failures.map(String), [], 'no boot ended on an error other than the power cut');
     if (!flash.poweredOff) {
       assert.ok(finished && !('dead' in up), 'the run ended without a cut only when the workload was done');
       const figures = await checker.final(up as Boot);

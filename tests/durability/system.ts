@@ -5,18 +5,14 @@
 // timeout; in-process, a pass is deterministic for its seed and a request costs microseconds.
 import { VirtualClock } from '../../sim/clock.js';
 import { RfField } from '../../sim/rf/field.js';
-import { SimMfrc522 } from '../../sim/mfrc522/index.js';
+import { createSimBoard } from '../../sim/device/board.js';
+import type { Queue } from '../../firmware/queue/queue.js';
+import type { Scanner } from '../../firmware/app/scanner.js';
+import type { SyncWorker } from '../../firmware/sync/worker.js';
+import { Device } from '../../firmware/app/device.js';
 import { NorFlash, PowerLossError } from '../../sim/flash/nor-flash.js';
-import { NorSegmentStorage } from '../../sim/flash/nor-segment-storage.js';
-import { Mfrc522 } from '../../hal/mfrc522/driver.js';
-import { Iso14443aReader } from '../../hal/iso14443a/reader.js';
 import type { Uplink, UplinkRequest, UplinkResult } from '../../hal/uplink.js';
-import { Queue } from '../../firmware/queue/queue.js';
 import type { RecoveryReport } from '../../firmware/queue/report.js';
-import { Scanner } from '../../firmware/app/scanner.js';
-import { bootNumber } from '../../firmware/app/boot.js';
-import { SyncWorker } from '../../firmware/sync/worker.js';
-import type { SyncQueue } from '../../firmware/sync/types.js';
 import type { Ingest } from '../../upstream/ingest.js';
 import type { SqliteStore } from '../../upstream/sqlite-store.js';
 import { config } from '../helpers/device.js';
@@ -52,26 +48,6 @@ export interface Boot {
 /** Flash operations a boot has used (programs and erases, the cut one included). */
 export const opsOf = (f: NorFlash) => f.stats.programs + f.stats.erases;
 
-/**
- * The queue as the sync worker of a dead boot sees it: once the power is gone its reads find nothing and its acks
- * go nowhere, so the worker winds down instead of throwing out of its loop (a real device would simply stop).
- */
-function powered(queue: Queue, flash: NorFlash): SyncQueue {
-  const guard = <T>(fn: () => T, dead: T): T => {
-    try {
-      return fn();
-    } catch (e) {
-      if (isPowerLoss(e) && flash.poweredOff) return dead;
-      throw e;
-    }
-  };
-  return {
-    read: (limits) => guard(() => queue.read(limits), []),
-    ack: (seq) => guard(() => queue.ack(seq), undefined),
-    status: () => queue.status(),
-  };
-}
-
 /** The network between the scanner and the ingest: down in the outage windows, and dead with the boot. */
 class FieldUplink implements Uplink {
   constructor(
@@ -95,6 +71,8 @@ export class SimSystem {
   readonly ledger = new Ledger();
   readonly random: () => number;
   readonly wire: ScriptedUplink;
+  /** Errors other than a power loss that ended a boot. */
+  readonly failures: unknown[] = [];
 
   private constructor(
     readonly options: SystemOptions,
@@ -118,56 +96,38 @@ export class SimSystem {
   async powerUp(image: Uint8Array | undefined, cut: { ops: number; bytes: number | undefined }, check: (b: Omit<Boot, 'scanner' | 'sync'>) => Promise<void>): Promise<Boot | { dead: NorFlash }> {
     const flash = new NorFlash({ sectorCount: this.options.sectors, image, clock: this.clock });
     flash.cutAfter(cut.ops, cut.bytes);
-    let queue: Queue;
-    let report: RecoveryReport;
+    const quiet = { led: { set: () => undefined }, buzzer: { play: () => undefined }, display: { show: () => undefined } };
+    const board = await createSimBoard({ clock: this.clock, field: this.field, flash, crypto, signer: SWEEP_DEVICE.signer, uplink: new FieldUplink(this, flash), feedback: quiet });
+    let device: Device;
     try {
-      ({ queue, report } = Queue.open(new NorSegmentStorage(flash), { sha256: crypto }));
+      device = new Device(board, {
+        config: config({ deviceId: SWEEP_DEVICE.id, dedupeWindowMs: 0, checkpointEvery: this.options.checkpointEvery }),
+        sync: { random: this.random, maxCount: 40 },
+        polling: 'manual',
+        // A power loss under the sync worker ends the boot (the sweep sees the flash powered off); anything else is
+        // a failure the sweep reports.
+        onFailure: (e) => {
+          if (!isPowerLoss(e)) this.failures.push(e);
+        },
+      });
     } catch (e) {
       if (isPowerLoss(e)) return { dead: flash };
       throw e;
     }
     // Recovery's last erase may have been the cut one (it completed; the power went right after).
     if (flash.poweredOff) return { dead: flash };
-    const number = bootNumber(report);
+    const { queue, report, boot: number } = device;
     await check({ number, flash, queue, report });
     this.ledger.watch(queue, flash, number);
-    const chip = new SimMfrc522({ clock: this.clock, field: this.field });
-    const driver = new Mfrc522(chip, this.clock);
-    await driver.init();
-    const scanner = new Scanner({
-      reader: new Iso14443aReader(driver),
-      clock: this.clock,
-      crypto,
-      signer: SWEEP_DEVICE.signer,
-      queue,
-      report,
-      boot: number,
-      reset: 'power-on',
-      feedback: { led: { set: () => undefined }, buzzer: { play: () => undefined }, display: { show: () => undefined } },
-      config: config({ deviceId: SWEEP_DEVICE.id, dedupeWindowMs: 0, checkpointEvery: this.options.checkpointEvery }),
-    });
-    const sync = new SyncWorker({
-      device: SWEEP_DEVICE.id,
-      queue: powered(queue, flash),
-      uplink: new FieldUplink(this, flash),
-      clock: this.clock,
-      sha256: crypto,
-      random: this.random,
-      maxCount: 40,
-    });
-    scanner.onTap((e) => {
-      if (e.seq !== undefined) {
-        this.ledger.tell(e.seq);
-        sync.syncNow();
-      }
+    device.onTap((e) => {
+      if (e.seq !== undefined) this.ledger.tell(e.seq);
     });
     try {
-      scanner.start();
+      device.start();
     } catch (e) {
       if (isPowerLoss(e)) return { dead: flash };
       throw e;
     }
-    sync.start();
-    return { number, flash, queue, report, scanner, sync };
+    return { number, flash, queue, report, scanner: device.scanner, sync: device.sync };
   }
 }
