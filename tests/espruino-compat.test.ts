@@ -1,5 +1,5 @@
 // firmware/ and hal/ (except hal/rpi) also run on Espruino. This holds them to what the Espruino pipeline can lower
-// (../shared/reference/espruino.md) and to the import direction of DESIGN.md.
+// (../shared/reference/espruino.md). The import direction is tests/layers.test.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -59,36 +59,6 @@ test('portable code avoids what Espruino cannot run', () => {
       lines.forEach((line, i) => {
         if (rx.test(line)) problems.push(`${file}:${i + 1}: ${why}: ${line.trim()}`);
       });
-    }
-  }
-  assert.equal(problems, [], problems.join('\n'));
-});
-
-test('firmware/ imports only hal/ interfaces and itself', () => {
-  const problems: string[] = [];
-  for (const file of sources('firmware')) {
-    const text = readFileSync(join(root, file), 'utf8');
-    for (const m of text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]/gm)) {
-      const spec = m[1];
-      if (!spec.startsWith('.')) {
-        problems.push(`${file}: imports package "${spec}"`);
-        continue;
-      }
-      const target = relative(root, join(root, file, '..', spec));
-      const ok = target.startsWith('firmware/') || /^hal\/[^/]+\.js$/.test(target);
-      if (!ok) problems.push(`${file}: imports ${target} (firmware/ may import only hal/*.ts interfaces)`);
-    }
-  }
-  assert.equal(problems, [], problems.join('\n'));
-});
-
-test('hal/ and sim/ keep their direction: hal never imports sim/, upstream/ or scripts/', () => {
-  const problems: string[] = [];
-  for (const file of sources('hal')) {
-    const text = readFileSync(join(root, file), 'utf8');
-    for (const m of text.matchAll(/from\s+['"]([^'"]+)['"]/g)) {
-      const target = relative(root, join(root, file, '..', m[1]));
-      if (/^(sim|upstream|scripts|firmware)\//.test(target)) problems.push(`${file}: imports ${target}`);
     }
   }
   assert.equal(problems, [], problems.join('\n'));
