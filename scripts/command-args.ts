@@ -1,6 +1,7 @@
 // The argument handling every command shares: --help prints the usage (exit 0); a bad option prints the problem and
 // the usage on stderr (exit 2); otherwise the parsed values.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { fromHex } from '../hal/hex.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -28,8 +29,9 @@ export function usageError(name: string, usage: string, message: string): number
 /** `v` as exactly `n` bytes of hex, or an error naming the option. */
 export function hexOption(option: string, v: string | undefined, n: number): Uint8Array | undefined {
   if (v === undefined) return undefined;
-  if (!new RegExp(`^[0-9a-fA-F]{${2 * n}}$`).test(v)) throw new OptionError(`--${option} must be ${n} bytes of hex`);
-  return Uint8Array.from(Buffer.from(v, 'hex'));
+  const b = fromHex(v);
+  if (!b || b.length !== n) throw new OptionError(`--${option} must be ${n} bytes of hex`);
+  return b;
 }
 
 export class OptionError extends Error {}

@@ -5,7 +5,7 @@
 import { parseCose, type CoseMessage, type VerifyKey } from '../firmware/records/cose.js';
 import { decodePayload, isDeviceId } from '../firmware/records/record.js';
 import { RecordError } from '../firmware/records/errors.js';
-import { toHex } from '../firmware/records/bytes.js';
+import { toHex } from '../hal/hex.js';
 import type { ItemBudget } from '../firmware/records/cbor.js';
 import type { RecordPayload } from '../firmware/records/kinds.js';
 import type { SeqRange } from '../firmware/records/seq-ranges.js';

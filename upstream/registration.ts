@@ -2,7 +2,7 @@
 // the field.
 import { isDeviceId } from '../firmware/records/record.js';
 import { gs1CheckOk } from './epcis.js';
-import { fromHex } from '../firmware/records/bytes.js';
+import { fromHex } from '../hal/hex.js';
 import { ed25519PublicKeyProblem } from '../hal/node/ed25519-keys.js';
 import { HMAC_KEY_MAX, HMAC_KEY_MIN, hmacKeyProblem } from '../firmware/records/hmac.js';
 import { ApiError } from './http-util.js';

@@ -1,7 +1,7 @@
 // GET /v1/devices/:id: where a device's chain stands, in the terms of reference §2.4 — last seq and hash, gaps
 // declared and undeclared, forks, refusals, and whether its newest checkpoint attests more than the ingest holds.
 import type { DeclaredRange, DeviceCounts, DeviceRow, Site } from './store.js';
-import { toHex } from '../firmware/records/bytes.js';
+import { toHex } from '../hal/hex.js';
 import { mergeRanges, missingRanges } from '../firmware/records/seq-ranges.js';
 
 /**

@@ -10,6 +10,7 @@ import { isDeviceId } from '../../firmware/records/record.js';
 import type { VerifyKey } from '../../firmware/records/cose.js';
 import { HMAC_KEY_MAX, HMAC_KEY_MIN, hmacKeyProblem } from '../../firmware/records/hmac.js';
 import { ed25519PublicKeyProblem } from '../../hal/node/ed25519-keys.js';
+import { fromHex, toHex } from '../../hal/hex.js';
 
 /**
  * The keys file: {"devices": {"<device id>": {"alg": "ed25519", "publicKey": "<64 hex>"} |
@@ -45,10 +46,9 @@ export function parseKeysFile(text: string): { [device: string]: VerifyKey } {
     if (typeof e !== 'object' || e === null) throw new KeysFileError(`${at}: must be an object`);
     const hexOf = (field: 'publicKey' | 'hmacKey', min: number, max: number): Uint8Array => {
       const v = e[field];
-      if (typeof v !== 'string' || !/^[0-9a-fA-F]*$/.test(v) || v.length % 2 || v.length < 2 * min || v.length > 2 * max) {
-        throw new KeysFileError(`${at}.${field}: must be ${min === max ? min : min + '..' + max} bytes of hex`);
-      }
-      return new Uint8Array(Buffer.from(v, 'hex'));
+      const b = typeof v === 'string' ? fromHex(v) : undefined;
+      if (!b || b.length < min || b.length > max) throw new KeysFileError(`${at}.${field}: must be ${min === max ? min : min + '..' + max} bytes of hex`);
+      return b;
     };
     const refuse = (field: 'publicKey' | 'hmacKey', why: string | undefined) => {
       if (why !== undefined) throw new KeysFileError(`${at}.${field}: ${why}`);
@@ -68,8 +68,7 @@ export function parseKeysFile(text: string): { [device: string]: VerifyKey } {
 
 /** The keys-file entry for one registration. */
 export function keysFileEntry(r: DeviceRegistration): KeysFile {
-  const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-  return { devices: { [r.device]: r.alg === 'ed25519' ? { alg: 'ed25519', publicKey: hex(r.publicKey) } : { alg: 'hmac-sha256', hmacKey: hex(r.hmacKey) } } };
+  return { devices: { [r.device]: r.alg === 'ed25519' ? { alg: 'ed25519', publicKey: toHex(r.publicKey) } : { alg: 'hmac-sha256', hmacKey: toHex(r.hmacKey) } } };
 }
 
 const USAGE = `usage:
@@ -83,7 +82,7 @@ new      creates DIR/ID.key.json (mode 0600, never overwritten) and DIR/ID.verif
 public   prints the public part of an existing key.`;
 
 function describe(r: DeviceRegistration): string {
-  if (r.alg === 'ed25519') return `public key (Ed25519): ${Buffer.from(r.publicKey).toString('hex')}`;
+  if (r.alg === 'ed25519') return `public key (Ed25519): ${toHex(r.publicKey)}`;
   return `HMAC-SHA256 key fingerprint: sha256:${createHash('sha256').update(r.hmacKey).digest('hex').slice(0, 16)} (the key itself is not printed)`;
 }
 

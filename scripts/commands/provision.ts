@@ -7,6 +7,7 @@ import type { DeviceFile } from '../device/config-file.js';
 import { loadTrustedIssuer, IssuerKeyError } from '../issuer-keys.js';
 import type { DeviceKeyAlg } from '../../hal/keys.js';
 import { SIM_ORIGINALITY_PUBLIC_KEY } from '../../sim/tags/index.js';
+import { toHex } from '../../hal/hex.js';
 
 const USAGE = `usage: sealscan provision --device ID --site SITE --ingest URL --issuer FILE [--issuer FILE ...] [options]
 
@@ -75,7 +76,7 @@ export async function run(args: string[]): Promise<number> {
     ingest: values.ingest!,
     issuers: values.issuer.map((f) => relative(base, resolve(f))),
   };
-  if (values.simulator) file.originalityKeys = [{ name: 'simulator', publicKey: Buffer.from(SIM_ORIGINALITY_PUBLIC_KEY).toString('hex') }];
+  if (values.simulator) file.originalityKeys = [{ name: 'simulator', publicKey: toHex(SIM_ORIGINALITY_PUBLIC_KEY) }];
   // Provisioning again (say, after the ingest was unreachable) keeps the configuration as it is.
   if (!existing) writeFileSync(out, JSON.stringify(file, null, 2) + '\n');
   console.log(`device ${file.deviceId}: ${alg} key in ${store.pathOf(file.deviceId)}, configuration ${out}`);

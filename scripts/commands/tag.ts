@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
-import { newTag, TAG_KINDS, type TagKind, hex } from '../../sim/tag-file.js';
+import { newTag, TAG_KINDS, type TagKind } from '../../sim/tag-file.js';
+import { fromHex, toHex } from '../../hal/hex.js';
 import { readTagFile, writeTagFile, ReaderUseError } from '../sim-reader.js';
 import { Ntag21x, Ntag213TT, UltralightEV1, MifareClassic1K } from '../../sim/tags/index.js';
 import { parseType2Ndef } from '../../firmware/tags/type2-ndef.js';
@@ -72,8 +73,8 @@ function make(kind: string | undefined, v: { out?: string; uid?: string; label?:
   let uid: Uint8Array | undefined;
   if (v.uid !== undefined) {
     const n = kind === 'mifare-classic-1k' ? 4 : 7;
-    if (!new RegExp(`^[0-9a-fA-F]{${2 * n}}$`).test(v.uid)) return fail(`--uid must be ${n} bytes of hex for ${kind}`);
-    uid = Uint8Array.from(Buffer.from(v.uid, 'hex'));
+    uid = fromHex(v.uid);
+    if (!uid || uid.length !== n) return fail(`--uid must be ${n} bytes of hex for ${kind}`);
   }
   let tag = newTag(kind as TagKind, uid);
   if (v.badge !== undefined) {
@@ -85,17 +86,17 @@ function make(kind: string | undefined, v: { out?: string; uid?: string; label?:
     }
   }
   writeTagFile(v.out, tag, v.label ?? (v.badge ? `badge ${v.badge}` : undefined));
-  console.log(`${kind} ${hex((tag as unknown as { uid: Uint8Array }).uid)} -> ${v.out}`);
+  console.log(`${kind} ${toHex((tag as unknown as { uid: Uint8Array }).uid)} -> ${v.out}`);
   return 0;
 }
 
 function show(file: string): void {
   const { tag, label } = readTagFile(file);
   const t = tag as Ntag21x | UltralightEV1 | MifareClassic1K;
-  console.log(`${tag.label}${label ? `  (${label})` : ''}\n  UID ${hex(t.uid)}`);
+  console.log(`${tag.label}${label ? `  (${label})` : ''}\n  UID ${toHex(t.uid)}`);
   if (t instanceof MifareClassic1K) {
     const b4 = t.block(4);
-    console.log(`  block 4: ${hex(b4)}`);
+    console.log(`  block 4: ${toHex(b4)}`);
     return;
   }
   const mem = t.dump();
@@ -107,11 +108,11 @@ function show(file: string): void {
     if (parts.link) console.log(`  link: ${parts.link}`);
     if (parts.sealPayload) {
       const s = decodeSeal(parts.sealPayload);
-      console.log(s.ok ? `  seal: issuer key id ${hex(s.seal.keyId)}, sealed ${new Date(s.seal.sealedAt * 1000).toISOString()}` : `  seal: unreadable (${s.message})`);
+      console.log(s.ok ? `  seal: issuer key id ${toHex(s.seal.keyId)}, sealed ${new Date(s.seal.sealedAt * 1000).toISOString()}` : `  seal: unreadable (${s.message})`);
     }
   }
   if (t instanceof Ntag213TT) console.log(`  tamper wire: ${t.tamperLoopClosed ? 'intact' : 'cut'}${t.tamperDetected ? ', was seen open' : ''}`);
-  console.log(`  originality signature: ${hex(t.signature)}`);
+  console.log(`  originality signature: ${toHex(t.signature)}`);
 }
 
 function clone(file: string | undefined, out: string | undefined, mode: string | undefined): number {
@@ -123,7 +124,7 @@ function clone(file: string | undefined, out: string | undefined, mode: string |
   const t = tag as Ntag21x | UltralightEV1;
   const copy = cloneTag(tag, mode);
   writeTagFile(out, copy, `${mode} clone of ${label ?? file}`);
-  console.log(`${mode} clone of ${hex(t.uid)} -> ${out}`);
+  console.log(`${mode} clone of ${toHex(t.uid)} -> ${out}`);
   return 0;
 }
 

@@ -3,7 +3,8 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Picc } from '../rf/air.js';
-import { loadTag, saveTag, kindOf, hex, type TagKind } from '../tag-file.js';
+import { loadTag, saveTag, kindOf, type TagKind } from '../tag-file.js';
+import { toHex, toHexUpper } from '../../hal/hex.js';
 import { MifareClassic1K, Ntag213TT, Ntag21x, UltralightEV1 } from '../tags/index.js';
 import { parseType2Ndef } from '../../firmware/tags/type2-ndef.js';
 import { findSealParts } from '../../firmware/seals/seal-ndef.js';
@@ -40,7 +41,7 @@ function badgeOf(tag: MifareClassic1K): string | null {
 }
 
 export function tagView(t: ShelfTag, onReader: boolean): TagView {
-  const v: TagView = { id: t.id, label: t.label, kind: kindOf(t.tag), model: t.tag.label.replace(/ [0-9A-F]+$/, ''), uid: hex((t.tag as unknown as { uid: Uint8Array }).uid).toUpperCase(), onReader, badge: null, link: null, seal: null, tamper: null };
+  const v: TagView = { id: t.id, label: t.label, kind: kindOf(t.tag), model: t.tag.label.replace(/ [0-9A-F]+$/, ''), uid: toHexUpper((t.tag as unknown as { uid: Uint8Array }).uid), onReader, badge: null, link: null, seal: null, tamper: null };
   if (t.tag instanceof MifareClassic1K) {
     v.badge = badgeOf(t.tag);
     return v;
@@ -52,7 +53,7 @@ export function tagView(t: ShelfTag, onReader: boolean): TagView {
     v.link = parts.link ?? null;
     if (parts.sealPayload) {
       const s = decodeSeal(parts.sealPayload);
-      if (s.ok) v.seal = { keyId: hex(s.seal.keyId), sealedAt: new Date(s.seal.sealedAt * 1000).toISOString() };
+      if (s.ok) v.seal = { keyId: toHex(s.seal.keyId), sealedAt: new Date(s.seal.sealedAt * 1000).toISOString() };
     }
   }
   if (tag instanceof Ntag213TT) v.tamper = { loopClosed: tag.tamperLoopClosed, seenOpen: tag.tamperDetected };

@@ -3,7 +3,7 @@
 import { ApiError } from '../../upstream/http-util.js';
 import { TAG_KINDS, newTag, type TagKind } from '../tag-file.js';
 import { MifareClassic1K, Ntag213TT, Ntag21x, UltralightEV1 } from '../tags/index.js';
-import { hex } from '../tag-file.js';
+import { toHex } from '../../hal/hex.js';
 import { cloneTag, makeBadge, sealFailure, sealVirtualTag } from '../station.js';
 import type { TapSummary } from '../device.js';
 import type { ConsoleSession } from './session.js';
@@ -91,9 +91,9 @@ export function memory(s: ConsoleSession, id: string): { id: string; unit: numbe
   const mem = tag.dump();
   const unit = tag instanceof MifareClassic1K ? 16 : 4;
   const rows: string[] = [];
-  for (let i = 0; i < mem.length; i += unit) rows.push(hex(mem.subarray(i, i + unit)));
+  for (let i = 0; i < mem.length; i += unit) rows.push(toHex(mem.subarray(i, i + unit)));
   const out: { id: string; unit: number; rows: string[]; signature?: string } = { id, unit, rows };
-  if (tag instanceof Ntag21x || tag instanceof UltralightEV1) out.signature = hex(tag.signature);
+  if (tag instanceof Ntag21x || tag instanceof UltralightEV1) out.signature = toHex(tag.signature);
   return out;
 }
 

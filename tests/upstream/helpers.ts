@@ -10,10 +10,10 @@ import type { Ingest } from '../../upstream/ingest.js';
 import { SqliteStore } from '../../upstream/sqlite-store.js';
 import { encodeCbor } from '../../firmware/records/cbor.js';
 import type { TestDevice } from '../records/fixtures.js';
+import { toHex } from '../../hal/hex.js';
 
 export const TOKEN = 'test-provisioning-token';
 export const AUDITOR = 'test-auditor-token-0001';
-export const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 export interface RunningIngest {
   url: string;
@@ -89,7 +89,7 @@ export function read(base: string, path: string, token = AUDITOR): Promise<Answe
 }
 
 export function registration(d: TestDevice, site?: object): Record<string, unknown> {
-  const body: Record<string, unknown> = d.key.alg === -8 ? { id: d.id, alg: 'ed25519', publicKey: hex(d.key.publicKey) } : { id: d.id, alg: 'hmac-sha256', hmacKey: hex(d.key.hmacKey) };
+  const body: Record<string, unknown> = d.key.alg === -8 ? { id: d.id, alg: 'ed25519', publicKey: toHex(d.key.publicKey) } : { id: d.id, alg: 'hmac-sha256', hmacKey: toHex(d.key.hmacKey) };
   if (site) body.site = site;
   return body;
 }
