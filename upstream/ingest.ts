@@ -3,7 +3,8 @@
 // (one lookup), then the signature or MAC, and only for authentic records the payload (with an item budget) and
 // the chain rules (chain.ts). Refusals are counted with a bounded sample (refusals.ts), never kept without limit.
 import { parseCose, type CoseMessage, type VerifyKey } from '../firmware/records/cose.js';
-import { decodePayload, isDeviceId } from '../firmware/records/record.js';
+import { decodePayload } from '../firmware/records/record.js';
+import { isDeviceId } from '../hal/keys.js';
 import { RecordError } from '../firmware/records/errors.js';
 import { toHex } from '../hal/hex.js';
 import type { ItemBudget } from '../firmware/records/cbor.js';

@@ -1,6 +1,6 @@
 // POST /v1/devices bodies: a device id, its key algorithm and key (hex), optionally its site. Every refusal names
 // the field.
-import { isDeviceId } from '../firmware/records/record.js';
+import { isDeviceId } from '../hal/keys.js';
 import { gs1CheckOk } from './epcis.js';
 import { fromHex } from '../hal/hex.js';
 import { ed25519PublicKeyProblem } from '../hal/node/ed25519-keys.js';

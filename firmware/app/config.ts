@@ -1,5 +1,6 @@
 import type { TrustConfig } from '../seals/verdict.js';
 import type { ResetReason } from '../records/kinds.js';
+import { isDeviceId } from '../../hal/keys.js';
 
 /** How this scanner works. Loaded by the platform (a JSON file on a Pi, Storage on Espruino) and checked here. */
 export interface ScannerConfig {
@@ -56,7 +57,7 @@ function whole(v: number | undefined, dflt: number, field: string, min: number, 
 
 /** Checks a configuration and fills in the defaults. Throws {@link ConfigError} naming the first bad field. */
 export function resolveConfig(c: ScannerConfig): ResolvedConfig {
-  if (typeof c.deviceId !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(c.deviceId)) {
+  if (!isDeviceId(c.deviceId)) {
     throw new ConfigError('deviceId', 'must be 1 to 64 characters of A-Z a-z 0-9 . _ : -');
   }
   if (typeof c.site !== 'string' || c.site.length < 1 || c.site.length > 64) throw new ConfigError('site', 'must be 1 to 64 characters');

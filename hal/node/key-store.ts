@@ -5,7 +5,7 @@ import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, stat
 import { createHmac, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { inspect } from 'node:util';
 import { join } from 'node:path';
-import { hmacKeyProblem, type CoseAlg, type DeviceIdentity, type DeviceKeyAlg, type DeviceKeyStore, type DeviceRegistration } from '../keys.js';
+import { hmacKeyProblem, isDeviceId, type CoseAlg, type DeviceIdentity, type DeviceKeyAlg, type DeviceKeyStore, type DeviceRegistration } from '../keys.js';
 import { nodeEd25519, rawEd25519PublicKey, ed25519PrivateKeyObject } from './crypto.js';
 import { fromHex, toHex } from '../hex.js';
 
@@ -23,7 +23,6 @@ export class KeyStoreError extends Error {
 }
 
 const FORMAT = 'sealscan-device-key/1';
-const DEVICE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** A device identity whose secret lives in a private field and a KeyObject. */
 class FileDeviceIdentity implements DeviceIdentity {
@@ -78,7 +77,7 @@ export class FileKeyStore implements DeviceKeyStore {
 
   /** Where the key of `deviceId` lives. */
   pathOf(deviceId: string): string {
-    if (!DEVICE_ID.test(deviceId)) throw new KeyStoreError('BAD_DEVICE_ID', `invalid device id ${JSON.stringify(deviceId)} (1..64 of A-Z a-z 0-9 . _ : -)`);
+    if (!isDeviceId(deviceId)) throw new KeyStoreError('BAD_DEVICE_ID', `invalid device id ${JSON.stringify(deviceId)} (1..64 of A-Z a-z 0-9 . _ : -)`);
     return join(this.dir, deviceId + '.key.json');
   }
 
