@@ -9,6 +9,7 @@ import { MifareClassic1K, Ntag213TT, Ntag21x, UltralightEV1 } from '../tags/inde
 import { parseType2Ndef } from '../../firmware/tags/type2-ndef.js';
 import { findSealParts } from '../../firmware/seals/seal-ndef.js';
 import { decodeSeal } from '../../firmware/seals/seal.js';
+import { badgeIdOf } from '../../firmware/app/badge.js';
 
 export interface ShelfTag {
   id: string;
@@ -33,17 +34,10 @@ export interface TagView {
 
 const ID = /^t\d{1,6}$/;
 
-function badgeOf(tag: MifareClassic1K): string | null {
-  const b = tag.block(4);
-  let s = '';
-  for (let i = 0; i < b.length && b[i] !== 0; i++) s += String.fromCharCode(b[i]);
-  return /^[A-Za-z0-9._:-]{1,32}$/.test(s) ? s : null;
-}
-
 export function tagView(t: ShelfTag, onReader: boolean): TagView {
   const v: TagView = { id: t.id, label: t.label, kind: kindOf(t.tag), model: t.tag.label.replace(/ [0-9A-F]+$/, ''), uid: toHexUpper((t.tag as unknown as { uid: Uint8Array }).uid), onReader, badge: null, link: null, seal: null, tamper: null };
   if (t.tag instanceof MifareClassic1K) {
-    v.badge = badgeOf(t.tag);
+    v.badge = badgeIdOf(t.tag.block(4));
     return v;
   }
   const tag = t.tag as Ntag21x | UltralightEV1;

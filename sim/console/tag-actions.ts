@@ -5,6 +5,7 @@ import { TAG_KINDS, newTag, type TagKind } from '../tag-file.js';
 import { MifareClassic1K, Ntag213TT, Ntag21x, UltralightEV1 } from '../tags/index.js';
 import { toHex } from '../../hal/hex.js';
 import { cloneTag, makeBadge, sealFailure, sealVirtualTag } from '../station.js';
+import { BADGE_ID_RULE, isBadgeId } from '../../firmware/app/badge.js';
 import type { TapSummary } from '../device.js';
 import type { ConsoleSession } from './session.js';
 import { tagView, type ShelfTag, type TagView } from './shelf.js';
@@ -30,7 +31,7 @@ export function createTag(s: ConsoleSession, body: { [k: string]: unknown }): Ta
   const inspector = text(body.inspector, 'inspector', 16);
   const label = text(body.label, 'label', 60);
   if (inspector !== undefined) {
-    if (!/^[A-Za-z0-9._:-]{1,16}$/.test(inspector)) throw new ApiError(400, 'bad-field', 'inspector: 1 to 16 characters of A-Z a-z 0-9 . _ : -');
+    if (!isBadgeId(inspector)) throw new ApiError(400, 'bad-field', `inspector: ${BADGE_ID_RULE}`);
     const t = s.shelf.add(makeBadge(inspector), label ?? `badge ${inspector}`);
     s.note(`badge ${inspector} made (${t.id})`);
     return view(s, t);
