@@ -8,6 +8,7 @@ import { loadTrustedIssuer, IssuerKeyError } from '../issuer-keys.js';
 import type { DeviceKeyAlg } from '../../hal/keys.js';
 import { SIM_ORIGINALITY_PUBLIC_KEY } from '../../sim/tags/index.js';
 import { toHex } from '../../hal/hex.js';
+import { registrationBody, siteFor } from '../../upstream/registration.js';
 
 const USAGE = `usage: sealscan provision --device ID --site SITE --ingest URL --issuer FILE [--issuer FILE ...] [options]
 
@@ -82,12 +83,7 @@ export async function run(args: string[]): Promise<number> {
   console.log(`device ${file.deviceId}: ${alg} key in ${store.pathOf(file.deviceId)}, configuration ${out}`);
   if (values['no-register']) return 0;
   const reg = identity.registration();
-  const body = {
-    id: reg.device,
-    alg: reg.alg,
-    ...(reg.alg === 'ed25519' ? { publicKey: Buffer.from(reg.publicKey).toString('hex') } : { hmacKey: Buffer.from(reg.hmacKey).toString('hex') }),
-    site: { id: values.site!, ...(values['site-name'] ? { name: values['site-name'] } : {}), ...(/^\d{13}$/.test(values.site!) ? { gln: values.site! } : {}) },
-  };
+  const body = registrationBody(reg, siteFor(values.site!, values['site-name']));
   let uplink: HttpUplink;
   try {
     uplink = new HttpUplink(values.ingest!);
