@@ -1,9 +1,8 @@
 // A simulated reader for one virtual tag file: the same driver and protocol code as on a Pi, run against the
 // register-level chip with the tag on it. The tag is written back after the operation, so its memory (a seal,
 // a password) persists like on a real tag.
-import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { loadTag, saveTag, TagFileError } from '../sim/tag-file.js';
+import { readFileSync } from 'node:fs';
+import { loadTag, TagFileError, writeTagFile } from '../sim/tag-file.js';
 import { onStationReader } from '../sim/station.js';
 import type { Iso14443aReader } from '../hal/iso14443a/reader.js';
 import type { Activation } from '../hal/reader.js';
@@ -24,13 +23,6 @@ export function readTagFile(file: string): { tag: Picc; label?: string } {
     if (e instanceof TagFileError) throw new ReaderUseError(`${file}: ${e.message}`);
     throw e;
   }
-}
-
-export function writeTagFile(file: string, tag: Picc, label?: string): void {
-  mkdirSync(dirname(file) || '.', { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(saveTag(tag, label), null, 2) + '\n');
-  renameSync(tmp, file);
 }
 
 /** Puts the tag of `file` on the simulated station reader, activates it and runs `fn`; saves the tag afterwards when `save`. */

@@ -6,6 +6,8 @@
 import { Ntag213, Ntag215, Ntag216, Ntag21x, Ntag213TT, UltralightEV1, MifareClassic1K, TT_MESSAGE_PAGE } from './tags/index.js';
 import type { Picc } from './rf/air.js';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fromHex, toHex } from '../hal/hex.js';
 
 export type TagKind = 'ntag213' | 'ntag215' | 'ntag216' | 'ntag213tt' | 'ultralight-ev1' | 'ultralight-ev1-mf0ul11' | 'mifare-classic-1k';
@@ -102,6 +104,17 @@ export function saveTag(tag: Picc, label?: string): TagFile {
     f.tamperMessage = toHex(t.page(TT_MESSAGE_PAGE));
   }
   return f;
+}
+
+/**
+ * Writes `tag` to `file` (creating its folder): a temporary file, then a rename, so a reader of `file` sees the old
+ * tag or the new one, never half of one.
+ */
+export function writeTagFile(file: string, tag: Picc, label?: string): void {
+  mkdirSync(dirname(file) || '.', { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(saveTag(tag, label), null, 2) + '\n');
+  renameSync(tmp, file);
 }
 
 /** Rebuilds a tag from its file. Throws {@link TagFileError} naming the first bad field. */

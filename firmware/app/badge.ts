@@ -4,6 +4,9 @@ import { MifareClassic1K } from '../tags/classic.js';
 
 export type BadgeResult = { ok: true; inspector: string } | { ok: false; message: string };
 
+/** The block a badge keeps the id in unless the configuration names another (sector 1, the first free data block). */
+export const BADGE_BLOCK = 4;
+
 /** The badge-id rule in words, for messages. */
 export const BADGE_ID_RULE = '1 to 16 characters of A-Z a-z 0-9 . _ : -';
 

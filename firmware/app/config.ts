@@ -1,6 +1,7 @@
 import type { TrustConfig } from '../seals/verdict.js';
 import type { ResetReason } from '../records/kinds.js';
 import { isDeviceId } from '../../hal/keys.js';
+import { BADGE_BLOCK } from './badge.js';
 
 /** How this scanner works. Loaded by the platform (a JSON file on a Pi, Storage on Espruino) and checked here. */
 export interface ScannerConfig {
@@ -67,7 +68,7 @@ export function resolveConfig(c: ScannerConfig): ResolvedConfig {
     const k = c.trust.issuers[i].publicKey;
     if (!(k instanceof Uint8Array) || k.length !== 32) throw new ConfigError('trust.issuers[' + i + '].publicKey', 'must be a 32-byte Ed25519 public key');
   }
-  const badge = c.badge || { block: 4, key: DEFAULT_BADGE_KEY };
+  const badge = c.badge || { block: BADGE_BLOCK, key: DEFAULT_BADGE_KEY };
   if (!(badge.key instanceof Uint8Array) || badge.key.length !== 6) throw new ConfigError('badge.key', 'must be 6 bytes');
   whole(badge.block, 4, 'badge.block', 1, 63);
   if (badge.block % 4 === 3) throw new ConfigError('badge.block', 'block ' + badge.block + ' is a sector trailer');

@@ -1,12 +1,11 @@
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
-import { newTag, TAG_KINDS, type TagKind } from '../../sim/tag-file.js';
+import { newTag, TAG_KINDS, writeTagFile, type TagKind } from '../../sim/tag-file.js';
 import { fromHex, toHex } from '../../hal/hex.js';
-import { readTagFile, writeTagFile, ReaderUseError } from '../sim-reader.js';
+import { readTagFile, ReaderUseError } from '../sim-reader.js';
 import { Ntag21x, Ntag213TT, UltralightEV1, MifareClassic1K } from '../../sim/tags/index.js';
-import { parseType2Ndef } from '../../firmware/tags/type2-ndef.js';
-import { findSealParts } from '../../firmware/seals/seal-ndef.js';
-import { decodeSeal } from '../../firmware/seals/seal.js';
+import { describeTag } from '../../sim/tag-view.js';
+import { BADGE_BLOCK } from '../../firmware/app/badge.js';
 import { cloneTag, makeBadge } from '../../sim/station.js';
 
 const USAGE = `usage: sealscan tag <action> ...
@@ -92,27 +91,20 @@ function make(kind: string | undefined, v: { out?: string; uid?: string; label?:
 
 function show(file: string): void {
   const { tag, label } = readTagFile(file);
-  const t = tag as Ntag21x | UltralightEV1 | MifareClassic1K;
-  console.log(`${tag.label}${label ? `  (${label})` : ''}\n  UID ${toHex(t.uid)}`);
-  if (t instanceof MifareClassic1K) {
-    const b4 = t.block(4);
-    console.log(`  block 4: ${toHex(b4)}`);
+  const c = describeTag(tag);
+  console.log(`${tag.label}${label ? `  (${label})` : ''}\n  UID ${toHex(c.uid)}`);
+  if (c.classic) {
+    console.log(`  block ${BADGE_BLOCK}: ${toHex(c.classic.block)}`);
     return;
   }
-  const mem = t.dump();
-  const ndef = parseType2Ndef(mem);
-  if (!ndef.ok) console.log(`  NDEF: none (${ndef.finding.code}: ${ndef.finding.message})`);
-  else {
-    const parts = findSealParts(ndef.value.records);
-    console.log(`  NDEF: ${ndef.value.records.length} record(s)`);
-    if (parts.link) console.log(`  link: ${parts.link}`);
-    if (parts.sealPayload) {
-      const s = decodeSeal(parts.sealPayload);
-      console.log(s.ok ? `  seal: issuer key id ${toHex(s.seal.keyId)}, sealed ${new Date(s.seal.sealedAt * 1000).toISOString()}` : `  seal: unreadable (${s.message})`);
-    }
+  if (c.ndef && !c.ndef.ok) console.log(`  NDEF: none (${c.ndef.finding.code}: ${c.ndef.finding.message})`);
+  else if (c.ndef) {
+    console.log(`  NDEF: ${c.ndef.records} record(s)`);
+    if (c.link) console.log(`  link: ${c.link}`);
+    if (c.seal) console.log(c.seal.ok ? `  seal: issuer key id ${toHex(c.seal.keyId)}, sealed ${new Date(c.seal.sealedAt * 1000).toISOString()}` : `  seal: unreadable (${c.seal.message})`);
   }
-  if (t instanceof Ntag213TT) console.log(`  tamper wire: ${t.tamperLoopClosed ? 'intact' : 'cut'}${t.tamperDetected ? ', was seen open' : ''}`);
-  console.log(`  originality signature: ${toHex(t.signature)}`);
+  if (c.tamper) console.log(`  tamper wire: ${c.tamper.loopClosed ? 'intact' : 'cut'}${c.tamper.seenOpen ? ', was seen open' : ''}`);
+  if (c.signature) console.log(`  originality signature: ${toHex(c.signature)}`);
 }
 
 function clone(file: string | undefined, out: string | undefined, mode: string | undefined): number {
