@@ -3,10 +3,9 @@
 // incrementally: a record counts only when it extends the device's contiguous prefix (seq, prev hash, boot count),
 // seqs a fault record declares lost are stepped over, and records beyond a gap nobody declared are held, not acked.
 // Every step is arithmetic on seq ranges: a record far ahead costs what a near one does.
-import { expectedPredecessor, mergeRanges, missingRanges, rangeHolding, ZERO_HASH_HEX, type SeqRange } from '../firmware/records/seq-ranges.js';
+import { mergeRanges, missingRanges, rangeHolding, type SeqRange } from '../firmware/records/seq-ranges.js';
+import { expectedPredecessor, ZERO_HASH_HEX } from '../firmware/records/links.js';
 import type { ChainCommit, ChainSnapshot, DeclaredRange, RejectRow, StoredRecord } from './store.js';
-
-export { expectedPredecessor };
 
 /** A verified record of this request, with its position in the request body. */
 export interface Verified {

@@ -8,6 +8,7 @@ import type { Queue, QueueStatus } from '../queue/queue.js';
 import type { RecoveryReport } from '../queue/report.js';
 import type { DiscardedSpan, RecordBody, ResetReason } from '../records/kinds.js';
 import { RecordChain, type ChainRecord, type FaultReport } from '../records/chain.js';
+import { zeroHash } from '../records/links.js';
 import { judge, type Judgement } from '../seals/verdict.js';
 import { isType2, readType2, readingDigest, type TagReading, type Type2Reading } from '../scan/read-tag.js';
 import { readBadge } from './badge.js';
@@ -50,10 +51,6 @@ export interface ScannerStatus {
   lastTap: TapEvent | null;
   queue: QueueStatus;
   running: boolean;
-}
-
-function zeroHash(): Uint8Array {
-  return new Uint8Array(32);
 }
 
 /** Transient radio outcomes worth a second try: the tag moved, or a bit flipped. */

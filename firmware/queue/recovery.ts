@@ -3,7 +3,9 @@
 // The rules, case by case, are in docs/queue-format.md ("Recovery").
 import type { Sha256 } from '../../hal/crypto.js';
 import type { SegmentStorage } from '../../hal/storage.js';
-import { FRAME_HEADER, SEGMENT_HEADER, type QueueState, type SeqRange } from './format.js';
+import { FRAME_HEADER, SEGMENT_HEADER, type QueueState } from './format.js';
+import type { SeqPair } from '../records/seq-ranges.js';
+import { zeroHash } from '../records/links.js';
 import { above, intersect, normalize, subtract } from './ranges.js';
 import type { Discard, RecoveryReport } from './report.js';
 import { scanSlot, type SlotScan } from './slot-scan.js';
@@ -33,8 +35,8 @@ export interface Recovered {
   head: LiveSegment | undefined;
   freeSlots: number[];
   /** Seqs above the ack point without an intact record (lost, declared or not). */
-  holes: SeqRange[];
-  declared: SeqRange[];
+  holes: SeqPair[];
+  declared: SeqPair[];
   cursor: Cursor | undefined;
   oldestTime: number;
   /** State hash and its seq, kept for when the ack point passes every record on the medium. */
@@ -65,7 +67,7 @@ export function recover(storage: SegmentStorage, sha: Sha256): Recovered {
   let accepted = -1;
   let maxFirst = -1;
   let tornHigh = -1;
-  const holes: SeqRange[] = [];
+  const holes: SeqPair[] = [];
   for (let i = 0; i < scans.length; i++) {
     let s = scans[i];
     if (s.count && s.min <= accepted) s = scans[i] = scanSlot(storage, s.slot, acked, accepted, buffer);
@@ -90,7 +92,7 @@ export function recover(storage: SegmentStorage, sha: Sha256): Recovered {
   let newest: SlotScan | undefined;
   for (let i = 0; i < scans.length; i++) if (scans[i].count && (!newest || scans[i].max > newest.max)) newest = scans[i];
   let hashSeq = st ? st.hashSeq : -1;
-  let hash = st ? st.hash : new Uint8Array(32);
+  let hash = st ? st.hash : zeroHash();
   let newestRecord: Uint8Array | undefined;
   if (newest) {
     const frame = new Uint8Array(newest.lastSize);
@@ -101,7 +103,7 @@ export function recover(storage: SegmentStorage, sha: Sha256): Recovered {
       hashSeq = newest.max;
     }
   }
-  const prevHash = hashSeq >= 0 ? hash : nextSeq === 0 ? new Uint8Array(32) : undefined;
+  const prevHash = hashSeq >= 0 ? hash : nextSeq === 0 ? zeroHash() : undefined;
 
   // Keep what is live; erase the rest. The last slot in order always stays: it anchors nextSeq.
   const segments: LiveSegment[] = [];

@@ -37,8 +37,3 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
 
 // Hex lives in hal/hex.ts; firmware/sync/worker.ts and tests/durability still import toHex from here.
 export { toHex } from '../../hal/hex.js';
-
-/** 32 zero bytes: the `prev` of a device's first record (seq 0). */
-export function zeroHash(): Uint8Array {
-  return new Uint8Array(32);
-}

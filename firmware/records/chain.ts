@@ -7,7 +7,9 @@ import { buildCose, parseCose } from './cose.js';
 import { RecordError } from './errors.js';
 import { decodePayload, encodePayload } from './record.js';
 import type { DiscardedSpan, RecordBody, RecordPayload } from './kinds.js';
-import { bytesEqual, zeroHash } from './bytes.js';
+import { bytesEqual } from './bytes.js';
+import { zeroHash } from './links.js';
+import type { SeqPair } from './seq-ranges.js';
 
 /** Where a device's chain stands: the next record gets `nextSeq` and `prev`. */
 export interface ChainState {
@@ -31,7 +33,7 @@ export interface ChainRecord {
 /** What boot recovery lost, for {@link RecordChain.fault}. */
 export interface FaultReport {
   reason: string;
-  lost: Array<[number, number]>;
+  lost: SeqPair[];
   discardedBytes: number;
   where: DiscardedSpan[];
 }

@@ -4,6 +4,7 @@
 import { CborError, CborMap, decodeCbor, encodeCbor, MAX_SAFE, type CborValue, type ItemBudget } from './cbor.js';
 import { RecordError } from './errors.js';
 import { isDeviceId } from '../../hal/keys.js';
+import type { SeqPair } from './seq-ranges.js';
 import { HEADER_FIELDS, KIND_FIELDS, type FieldSpec, type FieldType, type RecordKind, type RecordPayload } from './kinds.js';
 
 const CODE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -74,7 +75,7 @@ function fromCbor(f: FieldSpec, v: CborValue): unknown {
 }
 
 function toCbor(f: FieldSpec, v: unknown): CborValue {
-  if (f.type === 'ranges') return (v as Array<[number, number]>).map((r) => [r[0], r[1]]);
+  if (f.type === 'ranges') return (v as SeqPair[]).map((r) => [r[0], r[1]]);
   if (f.type === 'spans') return (v as Array<{ segment: string; offset: number; length: number }>).map((s) => [s.segment, s.offset, s.length]);
   return v as CborValue;
 }
