@@ -2,6 +2,7 @@
 // the usage on stderr (exit 2); otherwise the parsed values.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { fromHex } from '../hal/hex.js';
+import { SealscanError } from '../hal/errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -34,4 +35,11 @@ export function hexOption(option: string, v: string | undefined, n: number): Uin
   return b;
 }
 
-export class OptionError extends Error {}
+/** A command-line option that cannot work (code `USAGE`): the command prints it with its usage and exits 2. */
+export class OptionError extends SealscanError {
+  declare readonly code: 'USAGE';
+  constructor(message: string) {
+    super('USAGE', message);
+    this.name = 'OptionError';
+  }
+}

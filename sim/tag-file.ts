@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fromHex, toHex } from '../hal/hex.js';
+import { SealscanError } from '../hal/errors.js';
 
 export type TagKind = 'ntag213' | 'ntag215' | 'ntag216' | 'ntag213tt' | 'ultralight-ev1' | 'ultralight-ev1-mf0ul11' | 'mifare-classic-1k';
 export const TAG_KINDS: readonly TagKind[] = ['ntag213', 'ntag215', 'ntag216', 'ntag213tt', 'ultralight-ev1', 'ultralight-ev1-mf0ul11', 'mifare-classic-1k'];
@@ -31,9 +32,11 @@ export interface TagFile {
   label?: string;
 }
 
-export class TagFileError extends Error {
+/** A tag file that does not follow the format (code `TAG_FILE_INVALID`); `field` names what is wrong. */
+export class TagFileError extends SealscanError {
+  declare readonly code: 'TAG_FILE_INVALID';
   constructor(readonly field: string, message: string) {
-    super(`${field}: ${message}`);
+    super('TAG_FILE_INVALID', `${field}: ${message}`);
     this.name = 'TagFileError';
   }
 }

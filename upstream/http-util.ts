@@ -1,18 +1,19 @@
 // Small HTTP helpers for the ingest: bounded body reading, JSON answers, and one error type whose code and status
 // become the `{ "error": { "code", "message" } }` body every failure answers with.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { SealscanError } from '../hal/errors.js';
 
 /** An answer other than success: HTTP status, a stable code (docs/ingest-api.md) and a message naming the problem. */
-export class ApiError extends Error {
+export class ApiError extends SealscanError {
   constructor(
     readonly status: number,
-    readonly code: string,
+    code: string,
     message: string,
     readonly headers: { [name: string]: string } = {},
     /** False: close at once without reading what the client still sends (a client that is being refused anyway). */
     readonly drain = true,
   ) {
-    super(message);
+    super(code, message);
     this.name = 'ApiError';
   }
 }

@@ -7,6 +7,7 @@ import { decodePayload } from '../firmware/records/record.js';
 import { isDeviceId } from '../hal/keys.js';
 import { RecordError } from '../firmware/records/errors.js';
 import { toHex } from '../hal/hex.js';
+import { SealscanError } from '../hal/errors.js';
 import type { ItemBudget } from '../firmware/records/cbor.js';
 import type { RecordPayload } from '../firmware/records/kinds.js';
 import type { SeqRange } from '../firmware/records/seq-ranges.js';
@@ -62,12 +63,10 @@ export function answerJson(a: IngestAnswer): { devices: { [id: string]: DeviceAn
 }
 
 /** An upload over the ingest's per-request limits (the server answers 413 with the code). */
-export class IngestLimitError extends Error {
-  constructor(
-    readonly code: 'too-many-devices',
-    message: string,
-  ) {
-    super(message);
+export class IngestLimitError extends SealscanError {
+  declare readonly code: 'too-many-devices';
+  constructor(code: 'too-many-devices', message: string) {
+    super(code, message);
     this.name = 'IngestLimitError';
   }
 }

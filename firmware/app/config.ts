@@ -1,6 +1,7 @@
 import type { TrustConfig } from '../seals/verdict.js';
 import type { ResetReason } from '../records/kinds.js';
 import { isDeviceId } from '../../hal/keys.js';
+import { SealscanError } from '../../hal/errors.js';
 import { BADGE_BLOCK } from './badge.js';
 
 /** How this scanner works. Loaded by the platform (a JSON file on a Pi, Storage on Espruino) and checked here. */
@@ -37,11 +38,12 @@ export interface ResolvedConfig extends ScannerConfig {
   readRetries: number;
 }
 
-/** A configuration value that cannot work; `field` names it. */
-export class ConfigError extends Error {
+/** A configuration value that cannot work (code `BAD_CONFIG`); `field` names it. */
+export class ConfigError extends SealscanError {
+  declare readonly code: 'BAD_CONFIG';
   readonly field: string;
   constructor(field: string, message: string) {
-    super(field + ': ' + message);
+    super('BAD_CONFIG', field + ': ' + message);
     Object.setPrototypeOf(this, ConfigError.prototype);
     this.name = 'ConfigError';
     this.field = field;

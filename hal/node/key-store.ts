@@ -8,17 +8,17 @@ import { join } from 'node:path';
 import { hmacKeyProblem, isDeviceId, type CoseAlg, type DeviceIdentity, type DeviceKeyAlg, type DeviceKeyStore, type DeviceRegistration } from '../keys.js';
 import { nodeEd25519, rawEd25519PublicKey, ed25519PrivateKeyObject } from './crypto.js';
 import { fromHex, toHex } from '../hex.js';
+import { SealscanError } from '../errors.js';
 
 export type KeyStoreErrorCode = 'KEY_FILE_PERMISSIONS' | 'KEY_EXISTS' | 'KEY_FILE_INVALID' | 'BAD_DEVICE_ID' | 'KEY_IO';
 
 /** A key store failure. The message names the file and what is wrong, never key bytes. */
-export class KeyStoreError extends Error {
-  readonly code: KeyStoreErrorCode;
+export class KeyStoreError extends SealscanError {
+  declare readonly code: KeyStoreErrorCode;
   constructor(code: KeyStoreErrorCode, message: string) {
-    super(code + ': ' + message);
+    super(code, code + ': ' + message);
     Object.setPrototypeOf(this, KeyStoreError.prototype);
     this.name = 'KeyStoreError';
-    this.code = code;
   }
 }
 

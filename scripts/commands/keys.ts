@@ -10,6 +10,7 @@ import type { VerifyKey } from '../../firmware/records/cose.js';
 import { HMAC_KEY_MAX, HMAC_KEY_MIN, hmacKeyProblem } from '../../firmware/records/hmac.js';
 import { ed25519PublicKeyProblem } from '../../hal/node/ed25519-keys.js';
 import { fromHex, toHex } from '../../hal/hex.js';
+import { SealscanError } from '../../hal/errors.js';
 
 /**
  * The keys file: {"devices": {"<device id>": {"alg": "ed25519", "publicKey": "<64 hex>"} |
@@ -19,8 +20,14 @@ export interface KeysFile {
   devices: { [device: string]: { alg: 'ed25519'; publicKey: string } | { alg: 'hmac-sha256'; hmacKey: string } };
 }
 
-/** Thrown for a keys file that does not follow the format; the message names the field. */
-export class KeysFileError extends Error {}
+/** Thrown for a keys file that does not follow the format (code `KEYS_FILE_INVALID`); the message names the field. */
+export class KeysFileError extends SealscanError {
+  declare readonly code: 'KEYS_FILE_INVALID';
+  constructor(message: string) {
+    super('KEYS_FILE_INVALID', message);
+    this.name = 'KeysFileError';
+  }
+}
 
 /**
  * Parses keys-file text into a device → VerifyKey table. Throws KeysFileError naming the bad field, also for a weak
