@@ -1,5 +1,5 @@
-// The argument handling every command shares: --help prints the usage (exit 0); a bad option prints the problem and
-// the usage on stderr (exit 2); otherwise the parsed values.
+// The argument handling every command shares: --help (or -h) prints the usage (exit 0); a bad option prints the
+// problem and the usage on stderr (exit 2); otherwise the parsed values and the positionals (a subcommand first).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { fromHex } from '../hal/hex.js';
 import { SealscanError } from '../hal/errors.js';
@@ -10,7 +10,7 @@ export type CommandValues<O extends Options> = ReturnType<typeof parseArgs<{ arg
 
 /** Parsed `{ values, positionals }`, or the exit status when the command should stop here. */
 export function commandArgs<O extends Options>(name: string, usage: string, args: string[], options: O): CommandValues<O> | number {
-  if (args.includes('--help')) {
+  if (args.includes('--help') || args.includes('-h')) {
     console.log(usage);
     return 0;
   }

@@ -1,6 +1,6 @@
 // sealscan keys: make a device's signing key and show its public part; and the keys file `sealscan verify` reads
 // (device id → alg + key), which is also what `keys new` writes for the verifier side.
-import { parseArgs } from 'node:util';
+import { commandArgs, usageError } from '../command-args.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -94,26 +94,15 @@ function describe(r: DeviceRegistration): string {
 
 /** Runs `sealscan keys ...`; returns the exit code (0 done, 1 refused, 2 usage). */
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(USAGE);
-    return 0;
-  }
-  let values: { device?: string; alg?: string; out?: string; dir?: string };
-  let sub: string | undefined;
-  try {
-    const parsed = parseArgs({ args, allowPositionals: true, options: { device: { type: 'string' }, alg: { type: 'string' }, out: { type: 'string' }, dir: { type: 'string' } } });
-    values = parsed.values;
-    sub = parsed.positionals[0];
-    if (parsed.positionals.length !== 1) throw new Error('expected one subcommand: new or public');
-  } catch (e) {
-    console.error(`sealscan keys: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = commandArgs('keys', USAGE, args, { device: { type: 'string' }, alg: { type: 'string' }, out: { type: 'string' }, dir: { type: 'string' } });
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
+  const sub = positionals[0];
+  if (positionals.length !== 1) return usageError('keys', USAGE, 'expected one subcommand: new or public');
   const alg = values.alg === 'hmac' ? 'hmac-sha256' : values.alg;
   const dir = sub === 'new' ? values.out : values.dir;
   if ((sub !== 'new' && sub !== 'public') || !values.device || !dir || (sub === 'new' && alg !== 'ed25519' && alg !== 'hmac-sha256')) {
-    console.error(`sealscan keys: missing or invalid options\n\n${USAGE}`);
-    return 2;
+    return usageError('keys', USAGE, 'missing or invalid options');
   }
   const store = new FileKeyStore(dir);
   try {

@@ -1,11 +1,11 @@
-import { parseArgs } from 'node:util';
+import { commandArgs, usageError } from '../command-args.js';
 import { existsSync } from 'node:fs';
 import { newTag, TAG_KINDS, writeTagFile, type TagKind } from '../../sim/tag-file.js';
 import { fromHex, toHex } from '../../hal/hex.js';
 import { readTagFile, ReaderUseError } from '../sim-reader.js';
 import { Ntag21x, Ntag213TT, UltralightEV1, MifareClassic1K } from '../../sim/tags/index.js';
 import { describeTag } from '../../sim/tag-view.js';
-import { BADGE_BLOCK } from '../../firmware/app/badge.js';
+import { BADGE_BLOCK, BADGE_ID_RULE } from '../../firmware/app/badge.js';
 import { cloneTag, makeBadge } from '../../sim/station.js';
 
 const USAGE = `usage: sealscan tag <action> ...
@@ -13,36 +13,29 @@ const USAGE = `usage: sealscan tag <action> ...
 Virtual tags as files, for the simulator (the web console loads them too):
   sealscan tag new KIND --out FILE [--uid HEX] [--label TEXT] [--badge ID]
       KIND: ${TAG_KINDS.join(', ')}
-      --badge ID   (mifare-classic-1k) make an inspector badge holding ID in block 4
+      --badge ID   (mifare-classic-1k) make an inspector badge holding ID in block ${BADGE_BLOCK}
+                   (${BADGE_ID_RULE})
   sealscan tag show FILE                 type, UID, NDEF records, seal, tamper loop
   sealscan tag clone FILE --out FILE2 --mode copy-seal|magic
       copy-seal  another tag of the same type with this tag's memory (a copied seal: new UID)
       magic      a "magic" clone: same UID and memory, but a chip that cannot produce NXP's signature
   sealscan tag tamper FILE --open|--close   (ntag213tt) cut or repair the tamper wire`;
 
-function fail(message: string): number {
-  console.error(`sealscan tag: ${message}\n\n${USAGE}`);
-  return 2;
-}
+const fail = (message: string): number => usageError('tag', USAGE, message);
 
 export async function run(args: string[]): Promise<number> {
-  if (args.length === 0 || args.includes('--help')) {
+  if (args.length === 0) {
     console.log(USAGE);
-    return args.length === 0 ? 2 : 0;
+    return 2;
   }
-  let parsed;
+  const parsed = commandArgs('tag', USAGE, args, {
+    out: { type: 'string' }, uid: { type: 'string' }, label: { type: 'string' }, mode: { type: 'string' }, open: { type: 'boolean' }, close: { type: 'boolean' }, badge: { type: 'string' },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
+  const [action, ...positionals] = parsed.positionals;
   try {
-    parsed = parseArgs({
-      args: args.slice(1),
-      allowPositionals: true,
-      options: { out: { type: 'string' }, uid: { type: 'string' }, label: { type: 'string' }, mode: { type: 'string' }, open: { type: 'boolean' }, close: { type: 'boolean' }, badge: { type: 'string' } },
-    });
-  } catch (e) {
-    return fail((e as Error).message);
-  }
-  const { values, positionals } = parsed;
-  try {
-    switch (args[0]) {
+    switch (action) {
       case 'new':
         return make(positionals[0], values);
       case 'show':
@@ -54,7 +47,7 @@ export async function run(args: string[]): Promise<number> {
       case 'tamper':
         return tamper(positionals[0], !!values.open, !!values.close);
       default:
-        return fail(`unknown action "${args[0]}"`);
+        return fail(`unknown action "${action ?? args[0]}"`);
     }
   } catch (e) {
     if (e instanceof ReaderUseError) {
