@@ -3,9 +3,8 @@
 import { isDeviceId } from '../hal/keys.js';
 import { gs1CheckOk } from './epcis.js';
 import { fromHex, toHex } from '../hal/hex.js';
-import type { DeviceRegistration as DeviceKey } from '../hal/keys.js';
+import { HMAC_KEY_MAX, HMAC_KEY_MIN, hmacKeyProblem, type DeviceRegistration as DeviceKey } from '../hal/keys.js';
 import { ed25519PublicKeyProblem } from '../hal/node/ed25519-keys.js';
-import { HMAC_KEY_MAX, HMAC_KEY_MIN, hmacKeyProblem } from '../firmware/records/hmac.js';
 import { ApiError } from './http-util.js';
 import type { DeviceRegistration, Site } from './store.js';
 

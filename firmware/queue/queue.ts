@@ -10,18 +10,8 @@ import { StateWriter } from './state.js';
 import type { AppendItem, AppendManyResult, AppendResult, Priority, QueueEntry, QueueOptions, QueueStatus, ReadLimits } from './types.js';
 import { walk } from './walk.js';
 
-export type {
-  AppendItem,
-  AppendManyResult,
-  AppendRefusal,
-  AppendResult,
-  Priority,
-  QueueEntry,
-  QueueOptions,
-  QueueStatus,
-  ReadLimits,
-  StorageState,
-} from './types.js';
+// firmware/app/scanner.ts and sim/device/status.ts take QueueStatus from here; every other type: ./types.js or index.ts.
+export type { QueueStatus } from './types.js';
 
 /**
  * The queue. Guarantees: when `append`/`appendMany` returns ok, every record it took is durable (give the
