@@ -41,7 +41,6 @@ export class HalError extends SealscanError {
   declare readonly code: HalErrorCode;
   constructor(code: HalErrorCode, message: string) {
     super(code, code + ': ' + message);
-    Object.setPrototypeOf(this, HalError.prototype);
     this.name = 'HalError';
   }
 }

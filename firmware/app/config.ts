@@ -44,7 +44,6 @@ export class ConfigError extends SealscanError {
   readonly field: string;
   constructor(field: string, message: string) {
     super('BAD_CONFIG', field + ': ' + message);
-    Object.setPrototypeOf(this, ConfigError.prototype);
     this.name = 'ConfigError';
     this.field = field;
   }

@@ -32,7 +32,6 @@ export class CborError extends SealscanError {
   readonly offset: number;
   constructor(code: CborErrorCode, offset: number, message: string) {
     super(code, (offset >= 0 ? 'CBOR ' + code + ' at byte ' + offset + ': ' : 'CBOR ' + code + ': ') + message);
-    Object.setPrototypeOf(this, CborError.prototype);
     this.name = 'CborError';
     this.offset = offset;
   }
@@ -62,7 +61,6 @@ export class RecordError extends SealscanError {
   declare readonly code: RecordErrorCode;
   constructor(code: RecordErrorCode, message: string) {
     super(code, code + ': ' + message);
-    Object.setPrototypeOf(this, RecordError.prototype);
     this.name = 'RecordError';
   }
 }

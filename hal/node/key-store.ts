@@ -17,7 +17,6 @@ export class KeyStoreError extends SealscanError {
   declare readonly code: KeyStoreErrorCode;
   constructor(code: KeyStoreErrorCode, message: string) {
     super(code, code + ': ' + message);
-    Object.setPrototypeOf(this, KeyStoreError.prototype);
     this.name = 'KeyStoreError';
   }
 }

@@ -32,18 +32,8 @@ const ID = /^t\d{1,6}$/;
 
 export function tagView(t: ShelfTag, onReader: boolean): TagView {
   const c = describeTag(t.tag);
-  return {
-    id: t.id,
-    label: t.label,
-    kind: c.kind,
-    model: c.model,
-    uid: toHexUpper(c.uid),
-    onReader,
-    badge: c.classic ? c.classic.badge : null,
-    link: c.link,
-    seal: c.seal && c.seal.ok ? { keyId: toHex(c.seal.keyId), sealedAt: new Date(c.seal.sealedAt * 1000).toISOString() } : null,
-    tamper: c.tamper,
-  };
+  const seal = c.seal && c.seal.ok ? { keyId: toHex(c.seal.keyId), sealedAt: new Date(c.seal.sealedAt * 1000).toISOString() } : null;
+  return { id: t.id, label: t.label, kind: c.kind, model: c.model, uid: toHexUpper(c.uid), onReader, badge: c.classic ? c.classic.badge : null, link: c.link, seal, tamper: c.tamper };
 }
 
 /**

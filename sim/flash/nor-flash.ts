@@ -6,7 +6,6 @@ export class PowerLossError extends SealscanError {
   declare readonly code: 'POWER_LOSS';
   constructor(what: string) {
     super('POWER_LOSS', 'POWER_LOSS: ' + what + ' after the power cut');
-    Object.setPrototypeOf(this, PowerLossError.prototype);
     this.name = 'PowerLossError';
   }
 }

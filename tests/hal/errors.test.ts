@@ -14,6 +14,7 @@ import { TokenError } from '../../upstream/guards.js';
 import { OptionError } from '../../scripts/command-args.js';
 import { ReaderUseError } from '../../scripts/sim-reader.js';
 import { KeysFileError } from '../../scripts/commands/keys.js';
+import { Ed25519KeyError } from '../../hal/node/ed25519-keys.js';
 
 const cases: Array<[SealscanError, Function, string, string]> = [
   [new HalError('NO_CHIP', 'VersionReg reads 00h'), HalError, 'NO_CHIP', 'NO_CHIP: VersionReg reads 00h'],
@@ -30,6 +31,7 @@ const cases: Array<[SealscanError, Function, string, string]> = [
   [new OptionError('--port is required'), OptionError, 'USAGE', '--port is required'],
   [new ReaderUseError('r'), ReaderUseError, 'READER_USE', 'r'],
   [new KeysFileError('k'), KeysFileError, 'KEYS_FILE_INVALID', 'k'],
+  [new Ed25519KeyError('is a small-order point'), Ed25519KeyError, 'WEAK_KEY', 'Ed25519 public key refused: is a small-order point'],
 ];
 
 test('each error class: a SealscanError and itself, with its code and its message as before', () => {
