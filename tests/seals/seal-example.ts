@@ -3,7 +3,7 @@ import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { issuerKeyId, sealMessage, encodeSeal } from '../../firmware/seals/seal.js';
 import { sealNdefRecords } from '../../firmware/seals/seal-ndef.js';
 import { encodeNdefMessage } from '../../firmware/tags/ndef.js';
-import { toHexUpper } from '../../hal/hex.js';
+import { hexLiteral, toHexUpper } from '../../hal/hex.js';
 
 export const EXAMPLE = {
   // RFC 8032 section 7.1 test 1 secret key, so that the signature is reproducible.
@@ -16,9 +16,9 @@ export const EXAMPLE = {
 
 export function exampleBytes() {
   const crypto = createNodeCrypto();
-  const seed = Uint8Array.from(Buffer.from(EXAMPLE.issuerSeed, 'hex'));
+  const seed = hexLiteral(EXAMPLE.issuerSeed);
   const pub = crypto.ed25519!.publicKeyOf(seed);
-  const uid = Uint8Array.from(Buffer.from(EXAMPLE.uid, 'hex'));
+  const uid = hexLiteral(EXAMPLE.uid);
   const keyId = issuerKeyId(pub, crypto);
   const message = sealMessage(uid, EXAMPLE.link, EXAMPLE.sealedAt, keyId);
   const signature = crypto.ed25519!.sign(seed, message);
