@@ -1,4 +1,26 @@
 /**
+ * The base of every error sealscan throws on purpose, in every folder (hal/ is the one folder all others may
+ * import). `code` is stable and meant for programs: catch sites decide by class or code, never by message text.
+ * Each subclass keeps its own codes and message format.
+ */
+export class SealscanError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    // Keeps instanceof working after ES5 down-levelling (Espruino build), for subclasses too: new.target is the
+    // class that `new` named (TypeScript lowers it to this.constructor for ES5).
+    Object.setPrototypeOf(this, new.target.prototype);
+    this.name = 'SealscanError';
+    this.code = code;
+  }
+}
+
+/** True when `e` is a {@link SealscanError} (of `code`, when given). */
+export function isSealscanError(e: unknown, code?: string): e is SealscanError {
+  return e instanceof SealscanError && (code === undefined || e.code === code);
+}
+
+/**
  * Codes for broken hardware or misuse. Radio outcomes that happen in normal operation (no tag, timeout, collision,
  * CRC or parity error, NAK, authentication failure) are never thrown: they are {@link RadioResult} values.
  */
@@ -16,13 +38,10 @@ export type HalErrorCode =
   | 'UPLINK'; // the uplink could not be used at all (misconfiguration)
 
 /** The one error class thrown by hardware-facing code. `code` is stable and meant for programs; `message` for people. */
-export class HalError extends Error {
-  readonly code: HalErrorCode;
+export class HalError extends SealscanError {
+  declare readonly code: HalErrorCode;
   constructor(code: HalErrorCode, message: string) {
-    super(code + ': ' + message);
-    // Keeps instanceof working after ES5 down-levelling (Espruino build).
-    Object.setPrototypeOf(this, HalError.prototype);
+    super(code, code + ': ' + message);
     this.name = 'HalError';
-    this.code = code;
   }
 }

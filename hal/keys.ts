@@ -2,8 +2,17 @@
  * Device signing identities. A device authenticates each record with one key that never leaves it: an Ed25519
  * private key where the platform can sign (Pi, simulator), an HMAC-SHA256 key where it cannot (Espruino).
  * Implementations keep the secret out of `toString`, inspection, JSON and logs. Besides the interfaces, the one
- * platform-free rule for HMAC keys (hmacKeyProblem), which key stores, verifiers and the ingest all apply.
+ * platform-free rules that key stores, devices, verifiers and the ingest all apply: device ids (isDeviceId) and HMAC
+ * keys (hmacKeyProblem).
  */
+
+/**
+ * True for a valid device id: 1..64 characters of A-Z a-z 0-9 . _ : - (ASCII, so it survives Espruino strings; it
+ * names key files and is the records' COSE kid; never `~`, which the ingest's export cursors use as a separator).
+ */
+export function isDeviceId(s: unknown): s is string {
+  return typeof s === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(s);
+}
 
 /** COSE algorithm ids used for records (RFC 9053): -8 EdDSA (Ed25519), 5 HMAC 256/256. */
 export type CoseAlg = -8 | 5;

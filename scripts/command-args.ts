@@ -1,6 +1,8 @@
-// The argument handling every command shares: --help prints the usage (exit 0); a bad option prints the problem and
-// the usage on stderr (exit 2); otherwise the parsed values.
+// The argument handling every command shares: --help (or -h) prints the usage (exit 0); a bad option prints the
+// problem and the usage on stderr (exit 2); otherwise the parsed values and the positionals (a subcommand first).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { fromHex } from '../hal/hex.js';
+import { SealscanError } from '../hal/errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -8,7 +10,7 @@ export type CommandValues<O extends Options> = ReturnType<typeof parseArgs<{ arg
 
 /** Parsed `{ values, positionals }`, or the exit status when the command should stop here. */
 export function commandArgs<O extends Options>(name: string, usage: string, args: string[], options: O): CommandValues<O> | number {
-  if (args.includes('--help')) {
+  if (args.includes('--help') || args.includes('-h')) {
     console.log(usage);
     return 0;
   }
@@ -28,8 +30,16 @@ export function usageError(name: string, usage: string, message: string): number
 /** `v` as exactly `n` bytes of hex, or an error naming the option. */
 export function hexOption(option: string, v: string | undefined, n: number): Uint8Array | undefined {
   if (v === undefined) return undefined;
-  if (!new RegExp(`^[0-9a-fA-F]{${2 * n}}$`).test(v)) throw new OptionError(`--${option} must be ${n} bytes of hex`);
-  return Uint8Array.from(Buffer.from(v, 'hex'));
+  const b = fromHex(v);
+  if (!b || b.length !== n) throw new OptionError(`--${option} must be ${n} bytes of hex`);
+  return b;
 }
 
-export class OptionError extends Error {}
+/** A command-line option that cannot work (code `USAGE`): the command prints it with its usage and exits 2. */
+export class OptionError extends SealscanError {
+  declare readonly code: 'USAGE';
+  constructor(message: string) {
+    super('USAGE', message);
+    this.name = 'OptionError';
+  }
+}

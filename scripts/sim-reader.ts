@@ -1,15 +1,22 @@
 // A simulated reader for one virtual tag file: the same driver and protocol code as on a Pi, run against the
 // register-level chip with the tag on it. The tag is written back after the operation, so its memory (a seal,
 // a password) persists like on a real tag.
-import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { loadTag, saveTag, TagFileError } from '../sim/tag-file.js';
+import { readFileSync } from 'node:fs';
+import { loadTag, TagFileError, writeTagFile } from '../sim/tag-file.js';
+import { isSealscanError, SealscanError } from '../hal/errors.js';
 import { onStationReader } from '../sim/station.js';
 import type { Iso14443aReader } from '../hal/iso14443a/reader.js';
 import type { Activation } from '../hal/reader.js';
 import type { Picc } from '../sim/rf/air.js';
 
-export class ReaderUseError extends Error {}
+/** The tag file or the simulated reader cannot be used as asked (code `READER_USE`); the message says why. */
+export class ReaderUseError extends SealscanError {
+  declare readonly code: 'READER_USE';
+  constructor(message: string) {
+    super('READER_USE', message);
+    this.name = 'ReaderUseError';
+  }
+}
 
 export function readTagFile(file: string): { tag: Picc; label?: string } {
   let json: unknown;
@@ -26,21 +33,19 @@ export function readTagFile(file: string): { tag: Picc; label?: string } {
   }
 }
 
-export function writeTagFile(file: string, tag: Picc, label?: string): void {
-  mkdirSync(dirname(file) || '.', { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(saveTag(tag, label), null, 2) + '\n');
-  renameSync(tmp, file);
-}
-
 /** Puts the tag of `file` on the simulated station reader, activates it and runs `fn`; saves the tag afterwards when `save`. */
 export async function onSimReader<T>(file: string, save: boolean, fn: (reader: Iso14443aReader, a: Activation, tag: Picc) => Promise<T>): Promise<T> {
   const { tag, label } = readTagFile(file);
   let result: T;
+  let answered = false;
   try {
-    result = await onStationReader(tag, (reader, a) => fn(reader, a, tag));
+    result = await onStationReader(tag, (reader, a) => {
+      answered = true;
+      return fn(reader, a, tag);
+    });
   } catch (e) {
-    if ((e as Error).message.includes('does not answer on the station reader')) throw new ReaderUseError(`the tag in ${file} does not answer on the simulated reader`);
+    // onStationReader throws a plain Error (no code) when the tag does not activate; anything after is fn's own.
+    if (!answered && !isSealscanError(e)) throw new ReaderUseError(`the tag in ${file} does not answer on the simulated reader`);
     throw e;
   }
   if (save) writeTagFile(file, tag, label);

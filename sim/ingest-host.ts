@@ -6,6 +6,7 @@ import type { DeviceIdentity } from '../hal/keys.js';
 import { createIngestServer } from '../upstream/server.js';
 import { SqliteStore } from '../upstream/sqlite-store.js';
 import type { Ingest } from '../upstream/ingest.js';
+import { registrationBody } from '../upstream/registration.js';
 
 export interface IngestHost {
   /** Base URL, e.g. http://127.0.0.1:41234 */
@@ -49,10 +50,7 @@ export async function startIngestHost(o: { db: string; host?: string; port?: num
 /** Registers `identity` over POST /v1/devices with the provisioning token; throws with the ingest's words unless 200/201. */
 export async function registerDevice(url: string, token: string, identity: DeviceIdentity, site?: { id: string; name?: string }): Promise<void> {
   const r = identity.registration();
-  const body: { [k: string]: unknown } = r.alg === 'ed25519'
-    ? { id: r.device, alg: 'ed25519', publicKey: Buffer.from(r.publicKey).toString('hex') }
-    : { id: r.device, alg: 'hmac-sha256', hmacKey: Buffer.from(r.hmacKey).toString('hex') };
-  if (site) body.site = site;
+  const body = registrationBody(r, site);
   const res = await fetch(url + '/v1/devices', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (res.status !== 200 && res.status !== 201) throw new Error(`registering ${r.device} with the ingest failed: HTTP ${res.status} ${await res.text()}`);
 }

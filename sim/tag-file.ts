@@ -6,6 +6,10 @@
 import { Ntag213, Ntag215, Ntag216, Ntag21x, Ntag213TT, UltralightEV1, MifareClassic1K, TT_MESSAGE_PAGE } from './tags/index.js';
 import type { Picc } from './rf/air.js';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fromHex, toHex } from '../hal/hex.js';
+import { SealscanError } from '../hal/errors.js';
 
 export type TagKind = 'ntag213' | 'ntag215' | 'ntag216' | 'ntag213tt' | 'ultralight-ev1' | 'ultralight-ev1-mf0ul11' | 'mifare-classic-1k';
 export const TAG_KINDS: readonly TagKind[] = ['ntag213', 'ntag215', 'ntag216', 'ntag213tt', 'ultralight-ev1', 'ultralight-ev1-mf0ul11', 'mifare-classic-1k'];
@@ -28,18 +32,18 @@ export interface TagFile {
   label?: string;
 }
 
-export class TagFileError extends Error {
+/** A tag file that does not follow the format (code `TAG_FILE_INVALID`); `field` names what is wrong. */
+export class TagFileError extends SealscanError {
+  declare readonly code: 'TAG_FILE_INVALID';
   constructor(readonly field: string, message: string) {
-    super(`${field}: ${message}`);
+    super('TAG_FILE_INVALID', `${field}: ${message}`);
     this.name = 'TagFileError';
   }
 }
 
-export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-
 function bytes(field: string, s: unknown, length?: number): Uint8Array {
-  if (typeof s !== 'string' || !/^([0-9a-fA-F]{2})*$/.test(s)) throw new TagFileError(field, 'must be a string of hex byte pairs');
-  const b = Uint8Array.from(Buffer.from(s, 'hex'));
+  const b = typeof s === 'string' ? fromHex(s) : undefined;
+  if (!b) throw new TagFileError(field, 'must be a string of hex byte pairs');
   if (length !== undefined && b.length !== length) throw new TagFileError(field, `must be ${length} bytes, got ${b.length}`);
   return b;
 }
@@ -92,17 +96,28 @@ export function kindOf(tag: Picc): TagKind {
 
 export function saveTag(tag: Picc, label?: string): TagFile {
   const kind = kindOf(tag);
-  if (tag instanceof MifareClassic1K) return { format: 'sealscan-virtual-tag/1', kind, uid: hex(tag.uid), memory: hex(tag.dump()), label };
+  if (tag instanceof MifareClassic1K) return { format: 'sealscan-virtual-tag/1', kind, uid: toHex(tag.uid), memory: toHex(tag.dump()), label };
   const t = tag as Ntag21x | UltralightEV1;
-  const f: TagFile = { format: 'sealscan-virtual-tag/1', kind, uid: hex(t.uid), memory: hex(t.dump()), signature: hex(t.signature), failedAuthAttempts: t.failedAuthAttempts, label };
+  const f: TagFile = { format: 'sealscan-virtual-tag/1', kind, uid: toHex(t.uid), memory: toHex(t.dump()), signature: toHex(t.signature), failedAuthAttempts: t.failedAuthAttempts, label };
   if (t instanceof Ntag21x) f.nfcCounter = t.nfcCounter;
   if (t instanceof UltralightEV1) f.counters = t.counters;
   if (t instanceof Ntag213TT) {
     f.tamperLoopClosed = t.tamperLoopClosed;
     f.tamperDetected = t.tamperDetected;
-    f.tamperMessage = hex(t.page(TT_MESSAGE_PAGE));
+    f.tamperMessage = toHex(t.page(TT_MESSAGE_PAGE));
   }
   return f;
+}
+
+/**
+ * Writes `tag` to `file` (creating its folder): a temporary file, then a rename, so a reader of `file` sees the old
+ * tag or the new one, never half of one.
+ */
+export function writeTagFile(file: string, tag: Picc, label?: string): void {
+  mkdirSync(dirname(file) || '.', { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(saveTag(tag, label), null, 2) + '\n');
+  renameSync(tmp, file);
 }
 
 /** Rebuilds a tag from its file. Throws {@link TagFileError} naming the first bad field. */

@@ -5,13 +5,19 @@
 // Digital Links, and strings it takes for dates) make it answer undefined; the caller then names the event by
 // its record hash instead. tests/upstream/cbv-hash.test.ts checks it against epcis2.js.
 import { createHash } from 'node:crypto';
+import { SealscanError } from '../hal/errors.js';
 import type { EpcisEvent } from './epcis.js';
 
 /** The event fields in the algorithm's canonical order that our events can carry (others are extensions). */
 const ORDER = ['type', 'eventTime', 'eventTimeZoneOffset', 'epcList', 'action', 'bizStep', 'disposition', 'readPoint', 'bizLocation'];
 const IGNORED = ['recordTime', 'eventID', 'errorDeclaration', '@context'];
 
-class Unsupported extends Error {}
+/** A value the reference's hash algorithm has no canonical form for (the event gets no CBV hash). */
+class Unsupported extends SealscanError {
+  constructor() {
+    super('CBV_UNSUPPORTED', 'no canonical form for this value');
+  }
+}
 
 /** The reference's "truncate trailing zeros" rule for numeric-looking strings (leading zeros go too). */
 function truncateZeros(v: string): string {

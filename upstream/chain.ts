@@ -3,10 +3,9 @@
 // incrementally: a record counts only when it extends the device's contiguous prefix (seq, prev hash, boot count),
 // seqs a fault record declares lost are stepped over, and records beyond a gap nobody declared are held, not acked.
 // Every step is arithmetic on seq ranges: a record far ahead costs what a near one does.
-import { expectedPredecessor, mergeRanges, missingRanges, rangeHolding, ZERO_HASH_HEX, type SeqRange } from '../firmware/records/seq-ranges.js';
+import { mergeRanges, missingRanges, rangeHolding, type SeqRange } from '../firmware/records/seq-ranges.js';
+import { expectedPredecessor, ZERO_HASH_HEX } from '../firmware/records/links.js';
 import type { ChainCommit, ChainSnapshot, DeclaredRange, RejectRow, StoredRecord } from './store.js';
-
-export { expectedPredecessor };
 
 /** A verified record of this request, with its position in the request body. */
 export interface Verified {
@@ -83,139 +82,180 @@ function reject(r: StoredRecord, reason: RejectReason, message: string): RejectR
  * forward. Time grows with the records and declared ranges involved, never with the seqs between them.
  */
 export function resolve(snap: ChainSnapshot, verified: Verified[], now: number, limits: ChainLimits = DEFAULT_CHAIN_LIMITS): Resolution {
-  const dev = snap.device;
-  const outcomes: Outcome[] = [];
-  const rejects: RejectRow[] = [];
-  const commit: ChainCommit = {
-    device: dev.id, expectAckedThrough: dev.ackedThrough, ackedThrough: dev.ackedThrough, ackedHash: dev.ackedHash, ackedBoot: dev.ackedBoot,
-    accepted: [], hold: [], release: [], declared: [], forks: [], seenAt: now,
-  };
-  const refuse = (index: number, r: StoredRecord, reason: RejectReason, message: string, permanent = true) => {
-    outcomes.push({ index, seq: r.seq, result: 'rejected', reason, message, permanent });
-    rejects.push(reject(r, reason, message));
-  };
-  const cands = new Map<number, Candidate>();
-  for (const h of snap.held) cands.set(h.seq, { rec: h, held: true, indices: [] });
-  const forkSeen = new Set<string>();
-  for (const seq of Object.keys(snap.forks)) for (const h of snap.forks[Number(seq)]) forkSeen.add(h);
-  let forksKept = snap.forkCount;
-  let F = dev.ackedThrough;
+  const judge = new ChainJudge(snap, now, limits);
+  for (const { index, record } of verified) judge.consider(index, record);
+  const declared = judge.declarations();
+  judge.advance(declared);
+  const undeclared = judge.holdTheRest(declared);
+  judge.outcomes.sort((a, b) => a.index - b.index);
+  return { commit: judge.commit, outcomes: judge.outcomes, rejects: judge.rejects, declared: judge.commit.declared, undeclared };
+}
 
-  for (const { index, record: r } of verified) {
-    const fork = (what: string) => {
-      const message = `seq ${r.seq} already holds ${what}; this record (${r.hash.slice(0, 16)}…) is fork evidence`;
-      outcomes.push({ index, seq: r.seq, result: 'rejected', reason: 'fork', message, permanent: true });
-      if (forkSeen.has(r.hash)) return;
-      forkSeen.add(r.hash);
-      if (forksKept < limits.maxForks) {
-        forksKept++;
-        commit.forks.push(r);
-      } else rejects.push(reject(r, 'fork', `${message} (over the ${limits.maxForks} forks kept per device: counted and sampled only)`));
+/** The state of one {@link resolve} call, step by step. */
+class ChainJudge {
+  readonly outcomes: Outcome[] = [];
+  readonly rejects: RejectRow[] = [];
+  readonly commit: ChainCommit;
+  /** Records that may extend the chain, by seq: this request's and the ones held from before. */
+  private readonly candidates = new Map<number, Candidate>();
+  private readonly forkSeen = new Set<string>();
+  private forksKept: number;
+  /** Every seq up to here is accepted or declared lost (the ack point as it moves). */
+  private frontier: number;
+
+  constructor(private readonly snap: ChainSnapshot, now: number, private readonly limits: ChainLimits) {
+    const dev = snap.device;
+    this.commit = {
+      device: dev.id, expectAckedThrough: dev.ackedThrough, ackedThrough: dev.ackedThrough, ackedHash: dev.ackedHash, ackedBoot: dev.ackedBoot,
+      accepted: [], hold: [], release: [], declared: [], forks: [], seenAt: now,
     };
-    const stored = snap.stored[r.seq];
-    if (stored) {
-      if (stored.hash === r.hash) outcomes.push({ index, seq: r.seq, result: 'duplicate' });
-      else fork(`record ${stored.hash.slice(0, 16)}…`);
-      continue;
-    }
-    if (r.seq <= F) {
-      refuse(index, r, 'declared-lost', `seq ${r.seq} was declared lost by an accepted fault record of this device`);
-      continue;
-    }
-    if (r.seq - dev.ackedThrough > limits.maxSeqAhead) {
-      refuse(index, r, 'seq-too-far', `seq ${r.seq} is more than ${limits.maxSeqAhead} beyond the device's ack point ${dev.ackedThrough}; send the records before it first`, false);
-      continue;
-    }
-    const c = cands.get(r.seq);
-    if (c) {
-      if (c.rec.hash === r.hash) c.indices.push(index);
-      else fork(`held record ${c.rec.hash.slice(0, 16)}…`);
-      continue;
-    }
-    if (forkSeen.has(r.hash)) {
-      fork('another record');
-      continue;
-    }
-    cands.set(r.seq, { rec: r, held: false, indices: [index] });
+    for (const held of snap.held) this.candidates.set(held.seq, { rec: held, held: true, indices: [] });
+    for (const seq of Object.keys(snap.forks)) for (const hash of snap.forks[Number(seq)]) this.forkSeen.add(hash);
+    this.forksKept = snap.forkCount;
+    this.frontier = dev.ackedThrough;
   }
 
-  // Declarations of every verified fault count, held ones too: a fault is usually sent after the records that
-  // follow the seqs it declares, and it is the device's own signed statement either way.
-  const ranges: DeclaredRange[] = snap.declared.slice();
-  for (const c of cands.values()) for (const l of c.rec.lost) ranges.push({ first: l[0], last: l[1], faultSeq: c.rec.seq, reason: c.rec.faultReason });
-  const declared = mergeRanges(ranges);
-  const hashes = new Map<number, string>();
-  for (const k of Object.keys(snap.stored)) hashes.set(Number(k), snap.stored[Number(k)].hash);
-  const settle = (c: Candidate, o: Omit<Outcome, 'index' | 'seq'>) => {
-    cands.delete(c.rec.seq);
-    if (c.held) commit.release.push(c.rec.seq);
-    for (const index of c.indices) outcomes.push({ index, seq: c.rec.seq, ...o });
-  };
+  private refuse(index: number, record: StoredRecord, reason: RejectReason, message: string, permanent = true): void {
+    this.outcomes.push({ index, seq: record.seq, result: 'rejected', reason, message, permanent });
+    this.rejects.push(reject(record, reason, message));
+  }
 
-  for (;;) {
-    const n = F + 1;
-    const d = rangeHolding(declared, n);
-    if (d) {
-      F = d.last;
-      continue;
+  /** `record` names a seq that already holds `what`: fork evidence, kept up to the limit, counted beyond it. */
+  private fork(index: number, record: StoredRecord, what: string): void {
+    const message = `seq ${record.seq} already holds ${what}; this record (${record.hash.slice(0, 16)}…) is fork evidence`;
+    this.outcomes.push({ index, seq: record.seq, result: 'rejected', reason: 'fork', message, permanent: true });
+    if (this.forkSeen.has(record.hash)) return;
+    this.forkSeen.add(record.hash);
+    if (this.forksKept < this.limits.maxForks) {
+      this.forksKept++;
+      this.commit.forks.push(record);
+    } else this.rejects.push(reject(record, 'fork', `${message} (over the ${this.limits.maxForks} forks kept per device: counted and sampled only)`));
+  }
+
+  /** Step 1: a record of this request is a duplicate, a fork, refused outright, or a candidate. */
+  consider(index: number, record: StoredRecord): void {
+    const dev = this.snap.device;
+    const stored = this.snap.stored[record.seq];
+    if (stored) {
+      if (stored.hash === record.hash) this.outcomes.push({ index, seq: record.seq, result: 'duplicate' });
+      else this.fork(index, record, `record ${stored.hash.slice(0, 16)}…`);
+      return;
     }
-    const c = cands.get(n);
-    if (!c) break;
-    const r = c.rec;
-    const want = expectedPredecessor(r.seq, r.lost);
-    let why = '';
+    if (record.seq <= this.frontier) {
+      this.refuse(index, record, 'declared-lost', `seq ${record.seq} was declared lost by an accepted fault record of this device`);
+      return;
+    }
+    if (record.seq - dev.ackedThrough > this.limits.maxSeqAhead) {
+      this.refuse(index, record, 'seq-too-far', `seq ${record.seq} is more than ${this.limits.maxSeqAhead} beyond the device's ack point ${dev.ackedThrough}; send the records before it first`, false);
+      return;
+    }
+    const cand = this.candidates.get(record.seq);
+    if (cand) {
+      if (cand.rec.hash === record.hash) cand.indices.push(index);
+      else this.fork(index, record, `held record ${cand.rec.hash.slice(0, 16)}…`);
+      return;
+    }
+    if (this.forkSeen.has(record.hash)) {
+      this.fork(index, record, 'another record');
+      return;
+    }
+    this.candidates.set(record.seq, { rec: record, held: false, indices: [index] });
+  }
+
+  /**
+   * Step 2: the declared ranges, merged. Declarations of every verified fault count, held ones too: a fault is
+   * usually sent after the records that follow the seqs it declares, and it is the device's own signed statement
+   * either way.
+   */
+  declarations(): SeqRange[] {
+    const ranges: DeclaredRange[] = this.snap.declared.slice();
+    for (const cand of this.candidates.values()) for (const l of cand.rec.lost) ranges.push({ first: l[0], last: l[1], faultSeq: cand.rec.seq, reason: cand.rec.faultReason });
+    return mergeRanges(ranges);
+  }
+
+  private settle(cand: Candidate, o: Omit<Outcome, 'index' | 'seq'>): void {
+    this.candidates.delete(cand.rec.seq);
+    if (cand.held) this.commit.release.push(cand.rec.seq);
+    for (const index of cand.indices) this.outcomes.push({ index, seq: cand.rec.seq, ...o });
+  }
+
+  /** Why `record` cannot extend the chain at the frontier (its link or boot count), or '' when it can. */
+  private linkProblem(record: StoredRecord, declared: SeqRange[], hashes: Map<number, string>): string {
+    const want = expectedPredecessor(record.seq, record.lost);
     if (want === -1) {
-      if (r.prev !== ZERO_HASH_HEX) why = 'prev is not the zero hash, but no record precedes it';
+      if (record.prev !== ZERO_HASH_HEX) return 'prev is not the zero hash, but no record precedes it';
     } else if (!rangeHolding(declared, want)) {
       const pred = hashes.get(want);
-      if (!pred) why = `predecessor seq ${want} is neither stored nor declared lost`;
-      else if (pred !== r.prev) why = `prev ${r.prev.slice(0, 16)}… is not the hash of seq ${want} (${pred.slice(0, 16)}…)`;
+      if (!pred) return `predecessor seq ${want} is neither stored nor declared lost`;
+      if (pred !== record.prev) return `prev ${record.prev.slice(0, 16)}… is not the hash of seq ${want} (${pred.slice(0, 16)}…)`;
     }
-    if (!why && r.boot < commit.ackedBoot) why = `boot count goes back from ${commit.ackedBoot} to ${r.boot}`;
-    if (why) {
-      rejects.push(reject(r, 'chain-break', why));
-      settle(c, { result: 'rejected', reason: 'chain-break', message: why, permanent: true });
-      break;
-    }
-    F = n;
-    commit.ackedHash = r.hash;
-    commit.ackedBoot = r.boot;
-    hashes.set(n, r.hash);
-    commit.accepted.push(r);
-    for (const l of r.lost) commit.declared.push({ first: l[0], last: l[1], faultSeq: r.seq, reason: r.faultReason });
-    settle(c, { result: 'accepted' });
+    if (record.boot < this.commit.ackedBoot) return `boot count goes back from ${this.commit.ackedBoot} to ${record.boot}`;
+    return '';
   }
-  commit.ackedThrough = F;
 
-  let heldCount = snap.held.length - commit.release.length;
-  const waiting: number[] = [];
-  for (const seq of [...cands.keys()].sort((a, b) => a - b)) {
-    const c = cands.get(seq)!;
-    if (seq <= F) {
-      const msg = `seq ${seq} is declared lost by a fault record of this device, yet present`;
-      rejects.push(reject(c.rec, 'declared-lost', msg));
-      settle(c, { result: 'rejected', reason: 'declared-lost', message: msg, permanent: true });
-      continue;
-    }
-    if (!c.held) {
-      if (heldCount >= limits.maxHeld) {
-        const msg = `${limits.maxHeld} records are already held behind a gap; seq ${seq} refused`;
-        rejects.push(reject(c.rec, 'hold-full', msg));
-        settle(c, { result: 'rejected', reason: 'hold-full', message: msg, permanent: true });
+  /** Step 3: moves the frontier over declared ranges and candidates that link, until a gap or a break. */
+  advance(declared: SeqRange[]): void {
+    const hashes = new Map<number, string>();
+    for (const k of Object.keys(this.snap.stored)) hashes.set(Number(k), this.snap.stored[Number(k)].hash);
+    for (;;) {
+      const next = this.frontier + 1;
+      const range = rangeHolding(declared, next);
+      if (range) {
+        this.frontier = range.last;
         continue;
       }
-      heldCount++;
-      commit.hold.push(c.rec);
+      const cand = this.candidates.get(next);
+      if (!cand) break;
+      const record = cand.rec;
+      const why = this.linkProblem(record, declared, hashes);
+      if (why) {
+        this.rejects.push(reject(record, 'chain-break', why));
+        this.settle(cand, { result: 'rejected', reason: 'chain-break', message: why, permanent: true });
+        break;
+      }
+      this.frontier = next;
+      this.commit.ackedHash = record.hash;
+      this.commit.ackedBoot = record.boot;
+      hashes.set(next, record.hash);
+      this.commit.accepted.push(record);
+      for (const l of record.lost) this.commit.declared.push({ first: l[0], last: l[1], faultSeq: record.seq, reason: record.faultReason });
+      this.settle(cand, { result: 'accepted' });
     }
-    waiting.push(seq);
+    this.commit.ackedThrough = this.frontier;
   }
-  const undeclared = missingRanges(F + 1, waiting, declared, MAX_GAPS);
-  const gap = undeclared.length ? undeclared[0] : { first: F + 1, last: F + 1 };
-  for (const seq of waiting) {
-    for (const index of cands.get(seq)!.indices) {
-      outcomes.push({ index, seq, result: 'held', reason: 'undeclared-gap', message: `seq ${gap.first}..${gap.last} missing and not declared lost; seq ${seq} is held, not acknowledged`, permanent: true });
+
+  /** Step 4: what is left above the frontier is held behind the gap (up to `maxHeld`); returns the undeclared gaps. */
+  holdTheRest(declared: SeqRange[]): SeqRange[] {
+    const frontier = this.frontier;
+    let heldCount = this.snap.held.length - this.commit.release.length;
+    const waiting: number[] = [];
+    for (const seq of [...this.candidates.keys()].sort((a, b) => a - b)) {
+      const cand = this.candidates.get(seq)!;
+      if (seq <= frontier) {
+        const msg = `seq ${seq} is declared lost by a fault record of this device, yet present`;
+        this.rejects.push(reject(cand.rec, 'declared-lost', msg));
+        this.settle(cand, { result: 'rejected', reason: 'declared-lost', message: msg, permanent: true });
+        continue;
+      }
+      if (!cand.held) {
+        if (heldCount >= this.limits.maxHeld) {
+          const msg = `${this.limits.maxHeld} records are already held behind a gap; seq ${seq} refused`;
+          this.rejects.push(reject(cand.rec, 'hold-full', msg));
+          this.settle(cand, { result: 'rejected', reason: 'hold-full', message: msg, permanent: true });
+          continue;
+        }
+        heldCount++;
+        this.commit.hold.push(cand.rec);
+      }
+      waiting.push(seq);
     }
+    const undeclared = missingRanges(frontier + 1, waiting, declared, MAX_GAPS);
+    const gap = undeclared.length ? undeclared[0] : { first: frontier + 1, last: frontier + 1 };
+    for (const seq of waiting) {
+      for (const index of this.candidates.get(seq)!.indices) {
+        this.outcomes.push({ index, seq, result: 'held', reason: 'undeclared-gap', message: `seq ${gap.first}..${gap.last} missing and not declared lost; seq ${seq} is held, not acknowledged`, permanent: true });
+      }
+    }
+    return undeclared;
   }
-  outcomes.sort((a, b) => a.index - b.index);
-  return { commit, outcomes, rejects, declared: commit.declared, undeclared };
 }

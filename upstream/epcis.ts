@@ -3,7 +3,7 @@
 // the scanner's evidence in the `sealscan` extension namespace. docs/ingest-api.md has the mapping table.
 import { decodePayload } from '../firmware/records/record.js';
 import { parseCose } from '../firmware/records/cose.js';
-import { toHex } from '../firmware/records/bytes.js';
+import { toHex } from '../hal/hex.js';
 import type { ScanBody, RecordHeader } from '../firmware/records/kinds.js';
 import type { DeviceRow, Site, StoredRecord } from './store.js';
 import { cbvEventId } from './cbv-hash.js';

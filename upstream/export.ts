@@ -6,6 +6,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { epcisDocument, scanEvent } from './epcis.js';
 import { recordJson } from './record-json.js';
 import type { DeviceRow, ExportCursor, IngestStore, StoredRecord } from './store.js';
+import { isDeviceId } from '../hal/keys.js';
 
 export type ExportFormat = 'cose' | 'epcis' | 'json';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['cose', 'epcis', 'json'];
@@ -34,8 +35,8 @@ export function formatCursor(c: ExportCursor): string {
 
 /** The cursor in `text`, or undefined when it is not one. */
 export function parseCursor(text: string): ExportCursor | undefined {
-  const m = /^([A-Za-z0-9._:-]{1,64})~(\d{1,15})$/.exec(text);
-  return m ? { device: m[1], seq: Number(m[2]) } : undefined;
+  const m = /^(.*)~(\d{1,15})$/.exec(text);
+  return m && isDeviceId(m[1]) ? { device: m[1], seq: Number(m[2]) } : undefined;
 }
 
 /** Yields to the event loop when the current slice of work has run for SLICE_MS. */

@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Server } from 'node:net';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ApiError } from './http-util.js';
+import { SealscanError } from '../hal/errors.js';
 
 /** Loopback names, answered when no names are configured. */
 export const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'];
@@ -13,9 +14,10 @@ export const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'];
 export const MIN_TOKEN_LENGTH = 16;
 
 /** A token that cannot be used, named by its option. */
-export class TokenError extends Error {
+export class TokenError extends SealscanError {
+  declare readonly code: 'BAD_TOKEN';
   constructor(message: string) {
-    super(message);
+    super('BAD_TOKEN', message);
     this.name = 'TokenError';
   }
 }

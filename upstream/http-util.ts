@@ -1,18 +1,19 @@
 // Small HTTP helpers for the ingest: bounded body reading, JSON answers, and one error type whose code and status
 // become the `{ "error": { "code", "message" } }` body every failure answers with.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { SealscanError } from '../hal/errors.js';
 
 /** An answer other than success: HTTP status, a stable code (docs/ingest-api.md) and a message naming the problem. */
-export class ApiError extends Error {
+export class ApiError extends SealscanError {
   constructor(
     readonly status: number,
-    readonly code: string,
+    code: string,
     message: string,
     readonly headers: { [name: string]: string } = {},
     /** False: close at once without reading what the client still sends (a client that is being refused anyway). */
     readonly drain = true,
   ) {
-    super(message);
+    super(code, message);
     this.name = 'ApiError';
   }
 }
@@ -76,6 +77,35 @@ export function readBody(req: IncomingMessage, limit: number, peek?: BodyPeek): 
 }
 
 /** Sends `value` as JSON with `status`. */
+/** What {@link matchRoute} needs of a route-table entry. */
+export interface RouteEntry {
+  method: string;
+  path: RegExp;
+}
+
+/**
+ * The entry of `routes` for `method` on `pathname`: a 404 ApiError when no path matches, a 405 naming the allowed
+ * methods when no method does. With `headAsGet`, HEAD is answered by the GET route.
+ */
+export function matchRoute<R extends RouteEntry>(routes: readonly R[], method: string | undefined, pathname: string, headAsGet = false): R {
+  const matches = routes.filter((r) => r.path.test(pathname));
+  if (!matches.length) throw new ApiError(404, 'not-found', `no route ${pathname.slice(0, 200)}`);
+  const route = matches.find((r) => r.method === method || (headAsGet && method === 'HEAD' && r.method === 'GET'));
+  if (!route) throw new ApiError(405, 'method-not-allowed', `${method} is not allowed on ${pathname}`, { allow: matches.map((r) => r.method).join(', ') });
+  return route;
+}
+
+/** The path parameters `route` captures from `pathname`, percent-decoded; a 400 ApiError for a bad encoding. */
+export function routeParams(route: RouteEntry, pathname: string): string[] {
+  return route.path.exec(pathname)!.slice(1).map((raw) => {
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      throw new ApiError(400, 'bad-parameter', `${JSON.stringify(raw.slice(0, 80))} is not valid percent-encoding`);
+    }
+  });
+}
+
 export function sendJson(res: ServerResponse, status: number, value: unknown, headers: { [name: string]: string } = {}): void {
   const body = JSON.stringify(value);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), ...headers });

@@ -3,14 +3,17 @@
 // (one lookup), then the signature or MAC, and only for authentic records the payload (with an item budget) and
 // the chain rules (chain.ts). Refusals are counted with a bounded sample (refusals.ts), never kept without limit.
 import { parseCose, type CoseMessage, type VerifyKey } from '../firmware/records/cose.js';
-import { decodePayload, isDeviceId } from '../firmware/records/record.js';
+import { decodePayload } from '../firmware/records/record.js';
+import { isDeviceId } from '../hal/keys.js';
 import { RecordError } from '../firmware/records/errors.js';
-import { toHex } from '../firmware/records/bytes.js';
+import { toHex } from '../hal/hex.js';
+import { SealscanError } from '../hal/errors.js';
 import type { ItemBudget } from '../firmware/records/cbor.js';
 import type { RecordPayload } from '../firmware/records/kinds.js';
 import type { SeqRange } from '../firmware/records/seq-ranges.js';
 import type { Sha256 } from '../hal/crypto.js';
-import { DEFAULT_CHAIN_LIMITS, expectedPredecessor, resolve, type ChainLimits, type Outcome, type RejectReason, type Verified } from './chain.js';
+import { expectedPredecessor } from '../firmware/records/links.js';
+import { DEFAULT_CHAIN_LIMITS, resolve, type ChainLimits, type Outcome, type RejectReason, type Verified } from './chain.js';
 import { DEFAULT_REFUSAL_LIMITS, RefusalLog, type RefusalLimits } from './refusals.js';
 import { claimedSeq } from './records-body.js';
 import { storedKeyProblem } from './key-check.js';
@@ -60,12 +63,10 @@ export function answerJson(a: IngestAnswer): { devices: { [id: string]: DeviceAn
 }
 
 /** An upload over the ingest's per-request limits (the server answers 413 with the code). */
-export class IngestLimitError extends Error {
-  constructor(
-    readonly code: 'too-many-devices',
-    message: string,
-  ) {
-    super(message);
+export class IngestLimitError extends SealscanError {
+  declare readonly code: 'too-many-devices';
+  constructor(code: 'too-many-devices', message: string) {
+    super(code, message);
     this.name = 'IngestLimitError';
   }
 }

@@ -2,7 +2,7 @@
 // its COSE bytes (base64), so a reader can check any value against the signed original.
 import { parseCose } from '../firmware/records/cose.js';
 import { decodePayload } from '../firmware/records/record.js';
-import { toHex } from '../firmware/records/bytes.js';
+import { toHex } from '../hal/hex.js';
 import type { StoredRecord } from './store.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };

@@ -1,10 +1,10 @@
-// POST /v1/devices bodies: a device id, its key algorithm and key (hex), optionally its site. Every refusal names
-// the field.
-import { isDeviceId } from '../firmware/records/record.js';
+// POST /v1/devices bodies: a device id, its key algorithm and key (hex), optionally its site. The one builder
+// (provision, the simulator's ingest host, tests) and the parser, whose every refusal names the field.
+import { isDeviceId } from '../hal/keys.js';
 import { gs1CheckOk } from './epcis.js';
-import { fromHex } from '../firmware/records/bytes.js';
+import { fromHex, toHex } from '../hal/hex.js';
+import { HMAC_KEY_MAX, HMAC_KEY_MIN, hmacKeyProblem, type DeviceRegistration as DeviceKey } from '../hal/keys.js';
 import { ed25519PublicKeyProblem } from '../hal/node/ed25519-keys.js';
-import { HMAC_KEY_MAX, HMAC_KEY_MIN, hmacKeyProblem } from '../firmware/records/hmac.js';
 import { ApiError } from './http-util.js';
 import type { DeviceRegistration, Site } from './store.js';
 
@@ -13,6 +13,35 @@ const bad = (field: string, why: string) => new ApiError(400, 'bad-field', `${fi
 /** True for a 13-digit GLN whose GS1 mod-10 check digit is right. */
 export function isGln(s: string): boolean {
   return /^\d{13}$/.test(s) && gs1CheckOk(s);
+}
+
+/** A POST /v1/devices body (docs/ingest-api.md). */
+export interface RegistrationBody {
+  id: string;
+  alg: 'ed25519' | 'hmac-sha256';
+  publicKey?: string;
+  hmacKey?: string;
+  site?: Site;
+}
+
+/** The registration body for a device's key (hal/keys.ts DeviceRegistration) and, optionally, its site. */
+export function registrationBody(key: DeviceKey, site?: Site): RegistrationBody {
+  const body: RegistrationBody = key.alg === 'ed25519'
+    ? { id: key.device, alg: 'ed25519', publicKey: toHex(key.publicKey) }
+    : { id: key.device, alg: 'hmac-sha256', hmacKey: toHex(key.hmacKey) };
+  if (site) body.site = site;
+  return body;
+}
+
+/**
+ * The site a technician names by id (and name): the id doubles as the site's GLN only when it is one, check digit
+ * included ({@link isGln}); any other 13 digits are an id like any other, which the ingest would refuse as a GLN.
+ */
+export function siteFor(id: string, name?: string): Site {
+  const site: Site = { id };
+  if (name) site.name = name;
+  if (isGln(id)) site.gln = id;
+  return site;
 }
 
 function text(v: unknown, field: string, max: number): string {

@@ -1,10 +1,10 @@
 // The ingest's HTTP face (node:http): guards (Host names, tokens per role, failed-attempt limits, connection caps,
 // timeouts), a route table under /v1, and one error shape. Request handling never lets an exception escape: a
 // hostile request gets a 4xx JSON error, a bug a 500, and the server keeps serving.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import { nodeSha256 } from '../hal/node/crypto.js';
 import { Ingest, type IngestLimits } from './ingest.js';
-import { answerClientErrors, ApiError, checkTransferEncoding, sendError } from './http-util.js';
+import { answerClientErrors, ApiError, checkTransferEncoding, matchRoute, routeParams, sendError } from './http-util.js';
 import { capConnections, checkHost, checkToken, FailureLimiter, hold, LOOPBACK_NAMES, Tokens } from './guards.js';
 import { ROUTES, type RouteContext } from './routes.js';
 import type { IngestStore } from './store.js';
@@ -75,6 +75,21 @@ export interface IngestServerOptions {
  * token shorter than 16 characters.
  */
 export function createIngestServer(o: IngestServerOptions): { server: Server; ingest: Ingest } {
+  const ctx = routeContext(o);
+  const names = new Set((o.hostNames ?? LOOPBACK_NAMES).map((n) => n.toLowerCase()));
+  const server = createServer(httpOptions(ctx.limits), (req, res) => {
+    handle(req, res, ctx, names).catch((e: unknown) => answerFailure(req, res, e));
+  });
+  server.keepAliveTimeout = 5000;
+  server.timeout = ctx.limits.idleTimeoutMs;
+  server.on('timeout', (socket) => socket.destroy());
+  capConnections(server, ctx.limits.maxConnectionsPerClient);
+  answerClientErrors(server);
+  return { server, ingest: ctx.ingest };
+}
+
+/** The tokens checked, the Ingest and the limiters every route shares. */
+function routeContext(o: IngestServerOptions): RouteContext {
   checkToken(o.token, 'the provisioning token');
   checkToken(o.auditorToken, 'the auditor token');
   if (o.token !== undefined && o.token === o.auditorToken) throw new ApiError(500, 'config', 'the provisioning and auditor tokens must differ');
@@ -83,58 +98,45 @@ export function createIngestServer(o: IngestServerOptions): { server: Server; in
   const ingest = new Ingest({ store: o.store, sha256: { sha256: nodeSha256 }, checker: o.checker, now, limits: o.ingestLimits, refusals: o.refusals, keyProblem: o.keyProblem });
   const limiter = new FailureLimiter(limits.maxAuthFailures, limits.authWindowMs, now);
   const bodyLimiter = new FailureLimiter(limits.maxBadBodies, limits.authWindowMs, now);
-  const ctx: RouteContext = { store: o.store, ingest, limits, tokens: new Tokens({ provisioning: o.token, auditor: o.auditorToken }, limiter), limiter, bodyLimiter, now };
-  const names = new Set((o.hostNames ?? LOOPBACK_NAMES).map((n) => n.toLowerCase()));
+  return { store: o.store, ingest, limits, tokens: new Tokens({ provisioning: o.token, auditor: o.auditorToken }, limiter), limiter, bodyLimiter, now };
+}
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const client = req.socket.remoteAddress ?? '?';
-    if (bodyLimiter.silenced(client)) return hold(req, limits.silencedHoldMs);
-    checkHost(req, names);
-    checkTransferEncoding(req);
-    const url = new URL(req.url ?? '/', 'http://ingest');
-    const path = ROUTES.filter((r) => r.path.test(url.pathname));
-    if (!path.length) throw new ApiError(404, 'not-found', `no route ${url.pathname.slice(0, 200)}`);
-    const route = path.find((r) => r.method === req.method || (req.method === 'HEAD' && r.method === 'GET'));
-    if (!route) throw new ApiError(405, 'method-not-allowed', `${req.method} is not allowed on ${url.pathname}`, { allow: path.map((r) => r.method).join(', ') });
-    if (route.role) ctx.tokens.require(req, route.role, client);
-    const params: string[] = [];
-    for (const raw of route.path.exec(url.pathname)!.slice(1)) {
-      try {
-        params.push(decodeURIComponent(raw));
-      } catch {
-        throw new ApiError(400, 'bad-parameter', `${JSON.stringify(raw.slice(0, 80))} is not valid percent-encoding`);
-      }
-    }
-    await route.handle({ req, res, url, params, client }, ctx);
-  };
-
-  const server = createServer({
+/** node:http's own limits, from ours. */
+function httpOptions(limits: ServerLimits): ServerOptions {
+  return {
     maxHeaderSize: limits.maxHeaderBytes,
     requestTimeout: limits.requestTimeoutMs,
     headersTimeout: limits.headersTimeoutMs,
     // How often node:http looks for requests over their time (default 30 s, which would let a slow request
     // outlive a short limit by that much).
     connectionsCheckingInterval: Math.max(100, Math.min(30000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))),
-  }, (req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      if (e instanceof ApiError) sendError(res, e, req);
-      else if (e instanceof Error && (e as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
-        // Another writer held the database past busy_timeout: nothing was stored; the device retries after a pause.
-        sendError(res, new ApiError(503, 'busy', 'the store is busy; nothing from this request was acknowledged', { 'retry-after': '1' }), req);
-      } else {
-        console.error('sealscan ingest: internal error:', e);
-        sendError(res, new ApiError(500, 'internal', 'internal error; nothing from this request was acknowledged'), req);
-      }
-    });
-  });
-  server.keepAliveTimeout = 5000;
-  server.timeout = limits.idleTimeoutMs;
-  server.on('timeout', (socket) => socket.destroy());
-  capConnections(server, limits.maxConnectionsPerClient);
-  answerClientErrors(server);
-  return { server, ingest };
+  };
+}
+
+/** One request: guards (a silenced client, Host, transfer encoding), the route table, the route's role, the route. */
+async function handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, names: Set<string>): Promise<void> {
+  const client = req.socket.remoteAddress ?? '?';
+  if (ctx.bodyLimiter.silenced(client)) return hold(req, ctx.limits.silencedHoldMs);
+  checkHost(req, names);
+  checkTransferEncoding(req);
+  const url = new URL(req.url ?? '/', 'http://ingest');
+  const route = matchRoute(ROUTES, req.method, url.pathname, true);
+  if (route.role) ctx.tokens.require(req, route.role, client);
+  await route.handle({ req, res, url, params: routeParams(route, url.pathname), client }, ctx);
+}
+
+/** The error shape for whatever a request threw: its ApiError, 503 for a busy store, 500 (logged) for a bug. */
+function answerFailure(req: IncomingMessage, res: ServerResponse, e: unknown): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (e instanceof ApiError) sendError(res, e, req);
+  else if (e instanceof Error && (e as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+    // Another writer held the database past busy_timeout: nothing was stored; the device retries after a pause.
+    sendError(res, new ApiError(503, 'busy', 'the store is busy; nothing from this request was acknowledged', { 'retry-after': '1' }), req);
+  } else {
+    console.error('sealscan ingest: internal error:', e);
+    sendError(res, new ApiError(500, 'internal', 'internal error; nothing from this request was acknowledged'), req);
+  }
 }

@@ -1,5 +1,6 @@
 // Rows of the SQLite store and their mapping to the store interface's types.
 import type { DeviceRow, Site, StoredRecord } from './store.js';
+import type { SeqPair } from '../firmware/records/seq-ranges.js';
 
 export interface DeviceDb {
   id: string;
@@ -41,7 +42,7 @@ export function device(r: DeviceDb): DeviceRow {
 export function record(r: RecordDb): StoredRecord {
   return {
     device: r.device, seq: r.seq, hash: r.hash, prev: r.prev, boot: r.boot, kind: r.kind, time: r.time,
-    lost: r.lost ? (JSON.parse(r.lost) as Array<[number, number]>) : [], faultReason: r.fault_reason ?? '',
+    lost: r.lost ? (JSON.parse(r.lost) as SeqPair[]) : [], faultReason: r.fault_reason ?? '',
     bytes: u8(r.bytes), receivedAt: r.received_at,
   };
 }

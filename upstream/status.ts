@@ -1,8 +1,8 @@
 // GET /v1/devices/:id: where a device's chain stands, in the terms of reference §2.4 — last seq and hash, gaps
 // declared and undeclared, forks, refusals, and whether its newest checkpoint attests more than the ingest holds.
 import type { DeclaredRange, DeviceCounts, DeviceRow, Site } from './store.js';
-import { toHex } from '../firmware/records/bytes.js';
-import { mergeRanges, missingRanges } from '../firmware/records/seq-ranges.js';
+import { toHex } from '../hal/hex.js';
+import { mergeRanges, missingRanges, type SeqRange } from '../firmware/records/seq-ranges.js';
 
 /**
  * intact: every seq up to the ack point is stored or declared and nothing is held, forked or broken; empty: no
@@ -26,7 +26,7 @@ export interface DeviceStatus {
   records: number;
   held: number;
   chain: ChainState;
-  gaps: { declared: DeclaredRange[]; undeclared: Array<{ first: number; last: number }> };
+  gaps: { declared: DeclaredRange[]; undeclared: SeqRange[] };
   forks: Array<{ seq: number; hashes: string[] }>;
   rejects: number;
   rejectReasons: { [reason: string]: number };

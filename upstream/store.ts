@@ -1,6 +1,7 @@
 // What the ingest service keeps, behind one interface so that a fleet can move from the embedded SQLite store
 // (sqlite-store.ts) to a server database. Methods are asynchronous for that reason even though SQLite is not.
 // Hashes are lower-case hex; record bytes are the COSE bytes exactly as received.
+import type { SeqPair, SeqRange } from '../firmware/records/seq-ranges.js';
 
 /** A registered site: where a device inspects (EPCIS readPoint / bizLocation). */
 export interface Site {
@@ -38,7 +39,7 @@ export interface ChainEntry {
   boot: number;
   kind: string;
   /** Fault records: seqs they declare lost. */
-  lost: Array<[number, number]>;
+  lost: SeqPair[];
   faultReason: string;
 }
 
@@ -50,9 +51,7 @@ export interface StoredRecord extends ChainEntry {
   receivedAt: number;
 }
 
-export interface DeclaredRange {
-  first: number;
-  last: number;
+export interface DeclaredRange extends SeqRange {
   faultSeq: number;
   reason: string;
 }

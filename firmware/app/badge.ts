@@ -4,9 +4,30 @@ import { MifareClassic1K } from '../tags/classic.js';
 
 export type BadgeResult = { ok: true; inspector: string } | { ok: false; message: string };
 
+/** The block a badge keeps the id in unless the configuration names another (sector 1, the first free data block). */
+export const BADGE_BLOCK = 4;
+
+/** The badge-id rule in words, for messages. */
+export const BADGE_ID_RULE = '1 to 16 characters of A-Z a-z 0-9 . _ : -';
+
+/**
+ * True for a badge id: 1 to 16 characters of A-Z a-z 0-9 . _ : - The id is written in ASCII into one 16-byte
+ * MIFARE Classic block, so 16 is what a badge can hold; the command line, the console and the scanner all use this.
+ */
+export function isBadgeId(s: unknown): s is string {
+  return typeof s === 'string' && /^[A-Za-z0-9._:-]{1,16}$/.test(s);
+}
+
+/** The badge id a badge block holds (ASCII up to the first 00h), or null when it holds none. */
+export function badgeIdOf(block: Uint8Array): string | null {
+  let id = '';
+  for (let i = 0; i < block.length && block[i] !== 0; i++) id += String.fromCharCode(block[i]);
+  return isBadgeId(id) ? id : null;
+}
+
 /**
  * An inspector badge: a MIFARE Classic 1K card whose `block` holds the badge id in ASCII, padded with 00h,
- * readable with key A. The id is 1 to 32 characters of A-Z a-z 0-9 . _ : -
+ * readable with key A (see {@link isBadgeId}).
  */
 export async function readBadge(pcd: Pcd, activation: Activation, block: number, key: Uint8Array): Promise<BadgeResult> {
   const card = new MifareClassic1K(pcd, activation);
@@ -16,15 +37,14 @@ export async function readBadge(pcd: Pcd, activation: Activation, block: number,
   // Crypto1 stays on: the card must be halted inside the encrypted session (a plaintext HLTA is garbage to it and
   // leaves it IDLE, so it would answer the next poll). The caller halts, then stops Crypto1.
   if (!data.ok) return { ok: false, message: 'badge: ' + data.message };
-  let id = '';
-  for (let i = 0; i < data.value.length && data.value[i] !== 0; i++) id += String.fromCharCode(data.value[i]);
-  if (!/^[A-Za-z0-9._:-]{1,32}$/.test(id)) return { ok: false, message: 'badge: block ' + block + ' holds no badge id' };
+  const id = badgeIdOf(data.value);
+  if (id === null) return { ok: false, message: 'badge: block ' + block + ' holds no badge id' };
   return { ok: true, inspector: id };
 }
 
 /** The 16 bytes a badge block holds for `inspector` (for issuing badges). */
 export function badgeBlock(inspector: string): Uint8Array {
-  if (!/^[A-Za-z0-9._:-]{1,16}$/.test(inspector)) throw new Error('a badge id is 1 to 16 characters of A-Z a-z 0-9 . _ : - (one block)');
+  if (!isBadgeId(inspector)) throw new Error('a badge id is ' + BADGE_ID_RULE + ' (one block)');
   const out = new Uint8Array(16);
   for (let i = 0; i < inspector.length; i++) out[i] = inspector.charCodeAt(i);
   return out;

@@ -1,5 +1,8 @@
 import type { TrustConfig } from '../seals/verdict.js';
 import type { ResetReason } from '../records/kinds.js';
+import { isDeviceId } from '../../hal/keys.js';
+import { SealscanError } from '../../hal/errors.js';
+import { BADGE_BLOCK } from './badge.js';
 
 /** How this scanner works. Loaded by the platform (a JSON file on a Pi, Storage on Espruino) and checked here. */
 export interface ScannerConfig {
@@ -35,12 +38,12 @@ export interface ResolvedConfig extends ScannerConfig {
   readRetries: number;
 }
 
-/** A configuration value that cannot work; `field` names it. */
-export class ConfigError extends Error {
+/** A configuration value that cannot work (code `BAD_CONFIG`); `field` names it. */
+export class ConfigError extends SealscanError {
+  declare readonly code: 'BAD_CONFIG';
   readonly field: string;
   constructor(field: string, message: string) {
-    super(field + ': ' + message);
-    Object.setPrototypeOf(this, ConfigError.prototype);
+    super('BAD_CONFIG', field + ': ' + message);
     this.name = 'ConfigError';
     this.field = field;
   }
@@ -56,7 +59,7 @@ function whole(v: number | undefined, dflt: number, field: string, min: number, 
 
 /** Checks a configuration and fills in the defaults. Throws {@link ConfigError} naming the first bad field. */
 export function resolveConfig(c: ScannerConfig): ResolvedConfig {
-  if (typeof c.deviceId !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(c.deviceId)) {
+  if (!isDeviceId(c.deviceId)) {
     throw new ConfigError('deviceId', 'must be 1 to 64 characters of A-Z a-z 0-9 . _ : -');
   }
   if (typeof c.site !== 'string' || c.site.length < 1 || c.site.length > 64) throw new ConfigError('site', 'must be 1 to 64 characters');
@@ -66,7 +69,7 @@ export function resolveConfig(c: ScannerConfig): ResolvedConfig {
     const k = c.trust.issuers[i].publicKey;
     if (!(k instanceof Uint8Array) || k.length !== 32) throw new ConfigError('trust.issuers[' + i + '].publicKey', 'must be a 32-byte Ed25519 public key');
   }
-  const badge = c.badge || { block: 4, key: DEFAULT_BADGE_KEY };
+  const badge = c.badge || { block: BADGE_BLOCK, key: DEFAULT_BADGE_KEY };
   if (!(badge.key instanceof Uint8Array) || badge.key.length !== 6) throw new ConfigError('badge.key', 'must be 6 bytes');
   whole(badge.block, 4, 'badge.block', 1, 63);
   if (badge.block % 4 === 3) throw new ConfigError('badge.block', 'block ' + badge.block + ' is a sector trailer');

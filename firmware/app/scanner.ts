@@ -3,10 +3,12 @@ import type { Crypto } from '../../hal/crypto.js';
 import type { RecordSigner } from '../../hal/keys.js';
 import type { Activation, PiccReader } from '../../hal/reader.js';
 import type { RadioError } from '../../hal/radio.js';
+import { toHexUpper } from '../../hal/hex.js';
 import type { Queue, QueueStatus } from '../queue/queue.js';
 import type { RecoveryReport } from '../queue/report.js';
 import type { DiscardedSpan, RecordBody, ResetReason } from '../records/kinds.js';
 import { RecordChain, type ChainRecord, type FaultReport } from '../records/chain.js';
+import { zeroHash } from '../records/links.js';
 import { judge, type Judgement } from '../seals/verdict.js';
 import { isType2, readType2, readingDigest, type TagReading, type Type2Reading } from '../scan/read-tag.js';
 import { readBadge } from './badge.js';
@@ -49,16 +51,6 @@ export interface ScannerStatus {
   lastTap: TapEvent | null;
   queue: QueueStatus;
   running: boolean;
-}
-
-function hex(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += (b[i] < 16 ? '0' : '') + b[i].toString(16).toUpperCase();
-  return s;
-}
-
-function zeroHash(): Uint8Array {
-  return new Uint8Array(32);
 }
 
 /** Transient radio outcomes worth a second try: the tag moved, or a bit flipped. */
@@ -185,7 +177,7 @@ export class Scanner {
   }
 
   private tap(kind: TapEvent['kind'], uid: Uint8Array, shown: Shown, extra?: { judgement?: Judgement; seq?: number }): TapEvent {
-    const e: TapEvent = { kind: kind, uid: hex(uid), shown: shown, time: this.deps.clock.wallTime() };
+    const e: TapEvent = { kind: kind, uid: toHexUpper(uid), shown: shown, time: this.deps.clock.wallTime() };
     if (extra && extra.judgement) e.judgement = extra.judgement;
     if (extra && extra.seq !== undefined) e.seq = extra.seq;
     return this.emit(e);

@@ -1,6 +1,7 @@
 // The queue's bytes on the medium: entry frames, segment headers and state records. Layout byte by byte in
 // docs/queue-format.md. All integers little-endian. Every frame written by one append ends with END_MARK, never
 // 0xFF, because flash-like storage finds a slot's written extent by its last non-0xFF byte (hal/storage.ts).
+import type { SeqPair } from '../records/seq-ranges.js';
 import { crc32c } from './crc32c.js';
 
 export const END_MARK = 0x0a;
@@ -121,9 +122,6 @@ export function decodeSegmentHeader(b: Uint8Array): number {
   return getU32(b, 8) === crc32c(b, 0, 8) ? getU32(b, 4) : -1;
 }
 
-/** Inclusive range of seqs. */
-export type SeqRange = [number, number];
-
 /** What the state copies hold: the ack point and what has been declared lost. */
 export interface QueueState {
   /** Increments with every state write; the valid copy with the higher number is current. */
@@ -137,7 +135,7 @@ export interface QueueState {
   /** SHA-256 of that record's bytes (32 zero bytes when hashSeq is -1). */
   hash: Uint8Array;
   /** Lost ranges already declared in a durable fault record (above the ack point only). */
-  declared: SeqRange[];
+  declared: SeqPair[];
 }
 
 export function encodeState(s: QueueState): Uint8Array {
@@ -170,7 +168,7 @@ export function decodeState(b: Uint8Array | undefined): QueueState | undefined {
   const n = b[3];
   const p = STATE_FIXED + 8 * n;
   if (n > MAX_DECLARED || b.length < p + 5 || b[p + 4] !== END_MARK || getU32(b, p) !== crc32c(b, 0, p)) return undefined;
-  const declared: SeqRange[] = [];
+  const declared: SeqPair[] = [];
   for (let i = 0; i < n; i++) declared.push([getU32(b, STATE_FIXED + 8 * i), getU32(b, STATE_FIXED + 8 * i + 4)]);
   return {
     writeSeq: getU32(b, 4),

@@ -12,6 +12,6 @@ export type {
   StorageState,
 } from './types.js';
 export type { Discard, DiscardReason, RecoveryReport } from './report.js';
-export type { SeqRange } from './format.js';
+export type { SeqPair } from '../records/seq-ranges.js';
 export type { StateCopyStatus } from './state.js';
 export { crc32c } from './crc32c.js';

@@ -1,7 +1,8 @@
 // The durable queue of scan records: an append-only, checksummed log in segments over SegmentStorage.
 import { HalError } from '../../hal/errors.js';
 import type { SegmentStorage } from '../../hal/storage.js';
-import { encodeFrame, encodeSegmentHeader, frameSize, MAX_SEQ, SEGMENT_HEADER, type SeqRange } from './format.js';
+import { encodeFrame, encodeSegmentHeader, frameSize, MAX_SEQ, SEGMENT_HEADER } from './format.js';
+import type { SeqPair } from '../records/seq-ranges.js';
 import { above, intersect, normalize } from './ranges.js';
 import { recover, type Cursor, type LiveSegment, type Recovered } from './recovery.js';
 import type { RecoveryReport } from './report.js';
@@ -9,18 +10,8 @@ import { StateWriter } from './state.js';
 import type { AppendItem, AppendManyResult, AppendResult, Priority, QueueEntry, QueueOptions, QueueStatus, ReadLimits } from './types.js';
 import { walk } from './walk.js';
 
-export type {
-  AppendItem,
-  AppendManyResult,
-  AppendRefusal,
-  AppendResult,
-  Priority,
-  QueueEntry,
-  QueueOptions,
-  QueueStatus,
-  ReadLimits,
-  StorageState,
-} from './types.js';
+// firmware/app/scanner.ts and sim/device/status.ts take QueueStatus from here; every other type: ./types.js or index.ts.
+export type { QueueStatus } from './types.js';
 
 /**
  * The queue. Guarantees: when `append`/`appendMany` returns ok, every record it took is durable (give the
@@ -30,8 +21,8 @@ export type {
 export class Queue {
   private nextSeqValue: number;
   private acked: number;
-  private holes: SeqRange[];
-  private declared: SeqRange[];
+  private holes: SeqPair[];
+  private declared: SeqPair[];
   private segments: LiveSegment[];
   private head: LiveSegment | undefined;
   private freeSlots: number[];
@@ -249,7 +240,7 @@ export class Queue {
   }
 
   /** Records that the app's fault record (now durable) declared `ranges` lost, so later boots do not report them again. */
-  declareLost(ranges: SeqRange[]): void {
+  declareLost(ranges: SeqPair[]): void {
     this.declared = normalize(this.declared.concat(intersect(ranges, this.holes)));
     this.saveState();
   }

@@ -1,10 +1,10 @@
 // Sets of seqs as sorted, disjoint, inclusive ranges (lost and declared seqs are few ranges, never per-seq lists).
-import type { SeqRange } from './format.js';
+import type { SeqPair } from '../records/seq-ranges.js';
 
 /** Sorted, merged copy of `ranges` (overlapping or adjacent ranges joined). */
-export function normalize(ranges: SeqRange[]): SeqRange[] {
+export function normalize(ranges: SeqPair[]): SeqPair[] {
   const sorted = ranges.slice().sort((a, b) => a[0] - b[0]);
-  const out: SeqRange[] = [];
+  const out: SeqPair[] = [];
   for (let i = 0; i < sorted.length; i++) {
     const r = sorted[i];
     const last = out[out.length - 1];
@@ -16,12 +16,12 @@ export function normalize(ranges: SeqRange[]): SeqRange[] {
 }
 
 /** Seqs in `a` but not in `b`. */
-export function subtract(a: SeqRange[], b: SeqRange[]): SeqRange[] {
+export function subtract(a: SeqPair[], b: SeqPair[]): SeqPair[] {
   let out = normalize(a);
   const cut = normalize(b);
   for (let j = 0; j < cut.length; j++) {
     const c = cut[j];
-    const next: SeqRange[] = [];
+    const next: SeqPair[] = [];
     for (let i = 0; i < out.length; i++) {
       const r = out[i];
       if (r[1] < c[0] || r[0] > c[1]) next.push(r);
@@ -36,11 +36,11 @@ export function subtract(a: SeqRange[], b: SeqRange[]): SeqRange[] {
 }
 
 /** Seqs in both `a` and `b`. */
-export function intersect(a: SeqRange[], b: SeqRange[]): SeqRange[] {
+export function intersect(a: SeqPair[], b: SeqPair[]): SeqPair[] {
   return subtract(a, subtract(a, b));
 }
 
 /** The part of `ranges` above `floor`. */
-export function above(ranges: SeqRange[], floor: number): SeqRange[] {
+export function above(ranges: SeqPair[], floor: number): SeqPair[] {
   return subtract(ranges, [[-1, floor]]);
 }

@@ -1,5 +1,5 @@
 // What boot recovery found and did, in a form the app can turn into a signed fault record.
-import type { SeqRange } from './format.js';
+import type { SeqPair } from '../records/seq-ranges.js';
 import type { StateCopyStatus } from './state.js';
 
 /**
@@ -23,7 +23,7 @@ export interface Discard {
   offset: number;
   length: number;
   /** Seqs whose bytes may lie here (inclusive), when they can be told; undefined when no seq can be. */
-  seqs?: SeqRange;
+  seqs?: SeqPair;
 }
 
 export interface RecoveryReport {
@@ -33,9 +33,9 @@ export interface RecoveryReport {
    * Seqs above the ack point that may have reached the medium but have no intact record, and that no earlier
    * {@link Queue.declareLost} covered: exactly what was lost. Sorted, disjoint, inclusive ranges.
    */
-  lost: SeqRange[];
+  lost: SeqPair[];
   /** Lost ranges found again that an earlier boot's fault record already declared. */
-  alreadyDeclared: SeqRange[];
+  alreadyDeclared: SeqPair[];
   /** Every run of bytes set aside, in slot and offset order. */
   discarded: Discard[];
   /** Sum of the discarded lengths. */

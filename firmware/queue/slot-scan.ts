@@ -1,6 +1,7 @@
 // Boot recovery, step one: what one slot holds, from a single pass over its written bytes.
 import type { SegmentStorage } from '../../hal/storage.js';
-import { decodeSegmentHeader, frameTime, SEGMENT_HEADER, type SeqRange } from './format.js';
+import { decodeSegmentHeader, frameTime, SEGMENT_HEADER } from './format.js';
+import type { SeqPair } from '../records/seq-ranges.js';
 import { FrameScanner, type DamageKind, type ScanSink } from './scan.js';
 
 /** No accepted frame and no segment header before a region: its seqs cannot be told. */
@@ -21,7 +22,7 @@ export class SlotScan implements ScanSink {
   /** Seq from the segment header, or -1 when the header is missing or damaged. */
   firstSeq = -1;
   /** Runs of consecutive accepted seqs, rising. */
-  runs: SeqRange[] = [];
+  runs: SeqPair[] = [];
   count = 0;
   /** Offset and size of the newest accepted frame (for the prev hash). */
   lastAt = -1;
@@ -97,14 +98,14 @@ export class SlotScan implements ScanSink {
    * exactly the gap; at the torn tail, the next seq after the last accepted one, or more when a header that checks
    * out names a later one.
    */
-  seqsOf(r: Region): SeqRange | undefined {
+  seqsOf(r: Region): SeqPair | undefined {
     if (r.kind !== 'damaged' || r.prev === UNKNOWN) return undefined;
     if (r.next >= 0) return gap(r.prev, r.next);
     return [r.prev + 1, r.evidence > r.prev + 1 ? r.evidence : r.prev + 1];
   }
 }
 
-function gap(prev: number, next: number): SeqRange | undefined {
+function gap(prev: number, next: number): SeqPair | undefined {
   return next > prev + 1 ? [prev + 1, next - 1] : undefined;
 }
 

@@ -35,24 +35,5 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-const HEX = '0123456789abcdef';
-
-/** Lower-case hex of `bytes`. */
-export function toHex(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += HEX.charAt(bytes[i] >> 4) + HEX.charAt(bytes[i] & 15);
-  return s;
-}
-
-/** Bytes of a hex string (either case, no separators); undefined when `hex` is not even-length hex. */
-export function fromHex(hex: string): Uint8Array | undefined {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined;
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(2 * i, 2), 16);
-  return out;
-}
-
-/** 32 zero bytes: the `prev` of a device's first record (seq 0). */
-export function zeroHash(): Uint8Array {
-  return new Uint8Array(32);
-}
+// Hex lives in hal/hex.ts; firmware/sync/worker.ts and tests/durability still import toHex from here.
+export { toHex } from '../../hal/hex.js';

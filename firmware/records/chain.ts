@@ -2,12 +2,14 @@
 // derivable from the last intact record, so after a power cut the queue hands that record to `resume` and the chain
 // continues exactly where the durable log ends.
 import type { Sha256 } from '../../hal/crypto.js';
-import type { RecordSigner } from '../../hal/keys.js';
+import { isDeviceId, type RecordSigner } from '../../hal/keys.js';
 import { buildCose, parseCose } from './cose.js';
 import { RecordError } from './errors.js';
-import { decodePayload, encodePayload, isDeviceId } from './record.js';
+import { decodePayload, encodePayload } from './record.js';
 import type { DiscardedSpan, RecordBody, RecordPayload } from './kinds.js';
-import { bytesEqual, zeroHash } from './bytes.js';
+import { bytesEqual } from './bytes.js';
+import { zeroHash } from './links.js';
+import type { SeqPair } from './seq-ranges.js';
 
 /** Where a device's chain stands: the next record gets `nextSeq` and `prev`. */
 export interface ChainState {
@@ -31,7 +33,7 @@ export interface ChainRecord {
 /** What boot recovery lost, for {@link RecordChain.fault}. */
 export interface FaultReport {
   reason: string;
-  lost: Array<[number, number]>;
+  lost: SeqPair[];
   discardedBytes: number;
   where: DiscardedSpan[];
 }

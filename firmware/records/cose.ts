@@ -7,7 +7,8 @@ import { CborError, CborMap, CborTag, decodeCbor, encodeCbor, type CborValue } f
 import { RecordError } from './errors.js';
 import { decodeUtf8, encodeUtf8 } from './utf8.js';
 import { constantTimeEqual } from './bytes.js';
-import { hmacKeyProblem, hmacSha256 } from './hmac.js';
+import { hmacSha256 } from './hmac.js';
+import { hmacKeyProblem } from '../../hal/keys.js';
 
 export const COSE_SIGN1_TAG = 18;
 export const COSE_MAC0_TAG = 17;

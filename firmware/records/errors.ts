@@ -3,6 +3,8 @@
  * `CborError` also carries the byte offset where decoding or encoding went wrong (-1 when no position applies).
  */
 
+import { SealscanError } from '../../hal/errors.js';
+
 /** Why a CBOR encoding or decoding was refused. */
 export type CborErrorCode =
   | 'TRUNCATED' // the input ends inside an item's head
@@ -24,16 +26,13 @@ export type CborErrorCode =
   | 'UNSUPPORTED'; // a JS value the encoder has no CBOR form for
 
 /** A CBOR input or value that our deterministic profile refuses. */
-export class CborError extends Error {
-  readonly code: CborErrorCode;
+export class CborError extends SealscanError {
+  declare readonly code: CborErrorCode;
   /** Byte offset in the input (decoding) or output (encoding) where the problem sits; -1 if none applies. */
   readonly offset: number;
   constructor(code: CborErrorCode, offset: number, message: string) {
-    super((offset >= 0 ? 'CBOR ' + code + ' at byte ' + offset + ': ' : 'CBOR ' + code + ': ') + message);
-    // Keeps instanceof working after ES5 down-levelling (Espruino build).
-    Object.setPrototypeOf(this, CborError.prototype);
+    super(code, (offset >= 0 ? 'CBOR ' + code + ' at byte ' + offset + ': ' : 'CBOR ' + code + ': ') + message);
     this.name = 'CborError';
-    this.code = code;
     this.offset = offset;
   }
 }
@@ -58,12 +57,10 @@ export type RecordErrorCode =
   | 'BAD_INPUT'; // a caller passed something a record cannot hold
 
 /** A COSE envelope or record payload that does not follow docs/record-format.md. */
-export class RecordError extends Error {
-  readonly code: RecordErrorCode;
+export class RecordError extends SealscanError {
+  declare readonly code: RecordErrorCode;
   constructor(code: RecordErrorCode, message: string) {
-    super(code + ': ' + message);
-    Object.setPrototypeOf(this, RecordError.prototype);
+    super(code, code + ': ' + message);
     this.name = 'RecordError';
-    this.code = code;
   }
 }

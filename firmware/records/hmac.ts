@@ -20,7 +20,3 @@ export function hmacSha256(hash: Sha256, key: Uint8Array, message: Uint8Array): 
   outer.set(hash.sha256(inner), BLOCK);
   return hash.sha256(outer);
 }
-
-// The rule for which HMAC keys a device may have lives with the key types in hal/keys.ts, because the key store
-// (hal/node/key-store.ts) applies it too and hal/ never imports firmware/. Re-exported here with the HMAC code.
-export { hmacKeyProblem, HMAC_KEY_MIN, HMAC_KEY_MAX } from '../../hal/keys.js';

@@ -1,6 +1,7 @@
 // The record kinds and their payload keys: the types the application fills in and the one table that both the
 // builder and the parser follow (docs/record-format.md is generated against it). Keys 1..6 are fixed by DESIGN.md;
 // every key from 7 up has one meaning across all kinds.
+import type { SeqPair } from './seq-ranges.js';
 
 export type RecordKind = 'boot' | 'login' | 'logout' | 'scan' | 'checkpoint' | 'fault';
 export const RECORD_KINDS: readonly RecordKind[] = ['boot', 'login', 'logout', 'scan', 'checkpoint', 'fault'];
@@ -68,7 +69,7 @@ export type CheckpointBody = { kind: 'checkpoint'; count: number; head: Uint8Arr
  * disjoint, inclusive [first, last] ranges below this record's seq (empty when no whole record was lost), the
  * number of bytes discarded and where they were (the spans' lengths add up to `discardedBytes`).
  */
-export type FaultBody = { kind: 'fault'; reason: string; lost: Array<[number, number]>; discardedBytes: number; where: DiscardedSpan[] };
+export type FaultBody = { kind: 'fault'; reason: string; lost: SeqPair[]; discardedBytes: number; where: DiscardedSpan[] };
 
 export type RecordBody = BootBody | LoginBody | LogoutBody | ScanBody | CheckpointBody | FaultBody;
 /** A decoded, validated record payload. */

@@ -3,9 +3,10 @@
 // device can never emit a payload a verifier rejects.
 import { CborError, CborMap, decodeCbor, encodeCbor, MAX_SAFE, type CborValue, type ItemBudget } from './cbor.js';
 import { RecordError } from './errors.js';
+import { isDeviceId } from '../../hal/keys.js';
+import type { SeqPair } from './seq-ranges.js';
 import { HEADER_FIELDS, KIND_FIELDS, type FieldSpec, type FieldType, type RecordKind, type RecordPayload } from './kinds.js';
 
-const DEVICE_ID = /^[A-Za-z0-9._:-]+$/;
 const CODE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const MAX_TEXT = 1024;
 const MAX_BYTES = 1024;
@@ -14,11 +15,6 @@ const MAX_BYTES = 1024;
  * hundred (7 per discarded span); the cap keeps a hostile payload from costing more than a thousand honest ones.
  */
 export const PAYLOAD_MAX_ITEMS = 2048;
-
-/** True for a valid device id: 1..64 characters of A-Z a-z 0-9 . _ : - (ASCII, so it survives Espruino strings). */
-export function isDeviceId(s: unknown): s is string {
-  return typeof s === 'string' && s.length >= 1 && s.length <= 64 && DEVICE_ID.test(s);
-}
 
 function bad(f: FieldSpec, why: string): RecordError {
   return new RecordError('BAD_PAYLOAD', 'key ' + f.key + ' (' + f.name + ') ' + why);
@@ -79,7 +75,7 @@ function fromCbor(f: FieldSpec, v: CborValue): unknown {
 }
 
 function toCbor(f: FieldSpec, v: unknown): CborValue {
-  if (f.type === 'ranges') return (v as Array<[number, number]>).map((r) => [r[0], r[1]]);
+  if (f.type === 'ranges') return (v as SeqPair[]).map((r) => [r[0], r[1]]);
   if (f.type === 'spans') return (v as Array<{ segment: string; offset: number; length: number }>).map((s) => [s.segment, s.offset, s.length]);
   return v as CborValue;
 }

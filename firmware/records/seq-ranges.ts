@@ -1,24 +1,18 @@
-// Seq ranges of one device's chain, as the offline verifier and the ingest both reason about them: declared losses,
-// missing stretches, the predecessor a record must name. Everything here is arithmetic on ranges, never a walk
-// over single seqs, so a record claiming seq 2^53 - 1 costs what a record claiming seq 1 does.
+// Seq ranges of one device's chain, as the queue, the offline verifier and the ingest reason about them: declared
+// losses, missing stretches. Everything here is arithmetic on ranges, never a walk over single seqs, so a record
+// claiming seq 2^53 - 1 costs what a record claiming seq 1 does.
 
-/** An inclusive range of seqs. */
+/**
+ * An inclusive range of seqs in the two forms it takes: `SeqPair` [first, last] where bytes are at stake (a fault
+ * record's `lost`, the queue's state and recovery report), `SeqRange` { first, last } in reports and the ingest's
+ * JSON answers, where a field name says more than a position.
+ */
+export type SeqPair = [number, number];
+
+/** See {@link SeqPair}. */
 export interface SeqRange {
   first: number;
   last: number;
-}
-
-/** The prev of a chain's first record: 32 zero bytes, as lower-case hex. */
-export const ZERO_HASH_HEX = '0000000000000000000000000000000000000000000000000000000000000000';
-
-/**
- * The seq a record's prev must name: seq - 1, or for a fault record the last seq below it that it does not itself
- * declare lost (`lost` sorted, disjoint, inclusive [first, last] pairs). -1: no predecessor (prev is the zero hash).
- */
-export function expectedPredecessor(seq: number, lost: Array<[number, number]>): number {
-  let s = seq - 1;
-  for (let i = lost.length - 1; i >= 0; i--) if (lost[i][1] === s) s = lost[i][0] - 1;
-  return s;
 }
 
 /** Sorted, merged union of `ranges` (overlapping or adjacent ranges joined); the input is not changed. */

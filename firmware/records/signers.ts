@@ -3,7 +3,8 @@
 // stays in the closure: neither JSON nor inspection of the signer shows it.
 import type { Ed25519, Sha256 } from '../../hal/crypto.js';
 import type { RecordSigner } from '../../hal/keys.js';
-import { hmacKeyProblem, hmacSha256 } from './hmac.js';
+import { hmacSha256 } from './hmac.js';
+import { hmacKeyProblem } from '../../hal/keys.js';
 import { RecordError } from './errors.js';
 
 /** Signs with Ed25519 (COSE alg -8) under the 32-byte private seed `privateKey`. */

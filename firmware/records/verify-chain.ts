@@ -1,7 +1,8 @@
 // Chain analysis of one device's verified records: links, forks, declared and undeclared gaps, checkpoints.
 // Everything is sorting plus binary search, O(n log n) in the number of records, so 100k records stay cheap.
 import type { ChainBreak, DeclaredGap, RecordRef, Truncation } from './verify-report.js';
-import { expectedPredecessor, mergeRanges, missingRanges, ZERO_HASH_HEX, type SeqRange } from './seq-ranges.js';
+import { mergeRanges, missingRanges, type SeqPair, type SeqRange } from './seq-ranges.js';
+import { expectedPredecessor, ZERO_HASH_HEX } from './links.js';
 
 /** A verified record as the analysis needs it. Hashes are hex. */
 export interface ChainEntry {
@@ -11,7 +12,7 @@ export interface ChainEntry {
   prev: string;
   boot: number;
   /** Fault records: the seqs they declare lost and why; empty otherwise. */
-  lost: Array<[number, number]>;
+  lost: SeqPair[];
   faultReason: string;
   /** Checkpoint records only. */
   checkpoint: boolean;

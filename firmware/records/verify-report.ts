@@ -1,5 +1,6 @@
 // What the offline verifier reports. Plain data (JSON-safe: hashes as hex), so the CLI can print it and the
 // ingest can store it.
+import type { SeqRange } from './seq-ranges.js';
 import type { CoseAlg } from '../../hal/keys.js';
 import type { VerifyKey } from './cose.js';
 
@@ -29,15 +30,10 @@ export interface ChainBreak {
 }
 
 /** Seqs a fault record declares lost. */
-export interface DeclaredGap {
-  first: number;
-  last: number;
+export interface DeclaredGap extends SeqRange {
   faultSeq: number;
   reason: string;
 }
-
-import type { SeqRange } from './seq-ranges.js';
-export type { SeqRange };
 
 /** A checkpoint whose attestation the stream does not meet. */
 export interface Truncation {

@@ -4,7 +4,7 @@ import { checkCose, parseCose, type CoseCrypto, type CoseMessage, type VerifyKey
 import type { RecordPayload } from './kinds.js';
 import { RecordError } from './errors.js';
 import { decodePayload } from './record.js';
-import { toHex } from './bytes.js';
+import { toHex } from '../../hal/hex.js';
 import { analyseChain, type ChainEntry } from './verify-chain.js';
 import type { DeviceReport, KeyLookup, RecordProblem, VerifyReport } from './verify-report.js';
 

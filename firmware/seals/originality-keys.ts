@@ -1,3 +1,5 @@
+import { hexLiteral } from '../../hal/hex.js';
+
 /**
  * Public keys of NXP originality signatures (ECDSA over secp128r1 on the raw UID; reference section 6), uncompressed
  * 33 bytes 04 || X || Y, and which tag models each one signs.
@@ -9,16 +11,10 @@ export interface OriginalityKey {
   models?: string[];
 }
 
-function hex(s: string): Uint8Array {
-  const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.substr(i * 2, 2), 16);
-  return out;
-}
-
 /** AN11350 (NTAG21x, NTAG213 TT) and AN11341 (MIFARE Ultralight EV1). */
 export const NXP_ORIGINALITY_KEYS: OriginalityKey[] = [
-  { name: 'NXP NTAG21x', publicKey: hex('04494e1a386d3d3cfe3dc10e5de68a499b1c202db5b132393e89ed19fe5be8bc61'), models: ['NTAG213', 'NTAG215', 'NTAG216', 'NTAG213 TT'] },
-  { name: 'NXP MIFARE Ultralight EV1', publicKey: hex('0490933bdcd6e99b4e255e3da55389a827564e11718e017292faf23226a96614b8'), models: ['MF0UL11', 'MF0UL21'] },
+  { name: 'NXP NTAG21x', publicKey: hexLiteral('04494e1a386d3d3cfe3dc10e5de68a499b1c202db5b132393e89ed19fe5be8bc61'), models: ['NTAG213', 'NTAG215', 'NTAG216', 'NTAG213 TT'] },
+  { name: 'NXP MIFARE Ultralight EV1', publicKey: hexLiteral('0490933bdcd6e99b4e255e3da55389a827564e11718e017292faf23226a96614b8'), models: ['MF0UL11', 'MF0UL21'] },
 ];
 
 /** The keys that may have signed a tag of `model`: NXP's for its family, then the configured extra keys. */

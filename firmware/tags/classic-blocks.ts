@@ -7,7 +7,7 @@
  * for good, so a trailer is checked before it is ever written.
  */
 import { finding, parsed, type Parsed } from './findings.js';
-import { hexBytes } from './hex.js';
+import { hexBytes } from '../../hal/hex.js';
 
 /** Access condition per block as C1C2C3 (0..7, C1 the high bit): [block 0, block 1, block 2, trailer]. */
 export type AccessConditions = [number, number, number, number];

@@ -2,7 +2,7 @@
  * Scan of a Type 2 tag's TLV area (NFC Forum T2T 2.3; reference §5.5). See tlv.ts for the model.
  */
 import { finding, parsed, type Parsed } from './findings.js';
-import { hexH } from './hex.js';
+import { hexH } from '../../hal/hex.js';
 import {
   controlArea, DataCursor, DATA_AREA_START, TLV_LOCK_CONTROL, TLV_MEMORY_CONTROL, TLV_NDEF, TLV_NULL, TLV_TERMINATOR,
   type CapabilityContainer, type NdefTlv, type TlvEntry, type TlvLayout,

@@ -9,7 +9,7 @@
  * Nothing here throws or reads outside the image; every loop advances by at least one byte of a bounded area.
  */
 import { finding, parsed, type Parsed } from './findings.js';
-import { hexBytes, hexH } from './hex.js';
+import { hexBytes, hexH } from '../../hal/hex.js';
 
 export const TLV_NULL = 0x00;
 export const TLV_LOCK_CONTROL = 0x01;

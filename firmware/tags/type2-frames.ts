@@ -1,5 +1,5 @@
 /** Type 2 tag command codes and timing (reference §4.1, §5.4). */
-import { hexH } from './hex.js';
+import { hexH } from '../../hal/hex.js';
 
 /** Command codes (reference §5.4). */
 export const T2 = {

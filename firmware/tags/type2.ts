@@ -19,7 +19,7 @@ import { HalError } from '../../hal/errors.js';
 import { lookupVersion, specFor, storageSizeBytes, type Type2Spec } from './type2-catalog.js';
 import { exchange } from './frames.js';
 import { pageName, READ_TIMEOUT_US, T2, WRITE_TIMEOUT_US } from './type2-frames.js';
-import { hexBytes, hexH } from './hex.js';
+import { hexBytes, hexH } from '../../hal/hex.js';
 
 /** At most 15 pages per FAST_READ: 60 bytes + CRC_A = 62 fit the 64-byte FIFO (reference §3.3–3.4). */
 export const FAST_READ_MAX_PAGES = 15;

@@ -1,5 +1,6 @@
 import type { Pcd, RadioResult } from '../radio.js';
 import { radioError, radioOk } from '../radio.js';
+import { hexH } from '../hex.js';
 
 export interface LevelResult {
   /** The four UID-CLn bytes (cascade tag first when the UID continues). */
@@ -14,10 +15,6 @@ function getBit(bytes: Uint8Array, i: number): number {
 function setBit(bytes: Uint8Array, i: number, v: number): void {
   if (v) bytes[i >> 3] |= 1 << (i & 7);
   else bytes[i >> 3] &= ~(1 << (i & 7));
-}
-
-function hex2(n: number): string {
-  return (n < 16 ? '0' : '') + n.toString(16).toUpperCase();
 }
 
 /**
@@ -70,7 +67,7 @@ export async function anticollisionLevel(pcd: Pcd, sel: number, known: Uint8Arra
     if (k < 32) return radioError('collision', name + ' anticollision did not converge in 32 rounds');
     const bcc = uidCl[0] ^ uidCl[1] ^ uidCl[2] ^ uidCl[3];
     if (k === 40 && uidCl[4] !== bcc) {
-      return radioError('unexpected', name + ' anticollision: BCC ' + hex2(uidCl[4]) + 'h does not match the UID bytes (' + hex2(bcc) + 'h)');
+      return radioError('unexpected', name + ' anticollision: BCC ' + hexH(uidCl[4]) + ' does not match the UID bytes (' + hexH(bcc) + ')');
     }
   }
   uidCl[4] = uidCl[0] ^ uidCl[1] ^ uidCl[2] ^ uidCl[3];

@@ -4,6 +4,7 @@ import type { Frame, Pcd, RadioResult, TransceiveOptions } from '../radio.js';
 import type { AntennaGain, ChipVersion, ReaderChip, SelfTestResult } from '../reader.js';
 import { radioError, radioOk } from '../radio.js';
 import { HalError } from '../errors.js';
+import { hexBytes } from '../hex.js';
 import { RegisterIo } from './registers-io.js';
 import {
   BitFraming, Cmd, CommandBits, ComIrq, Coll, Control, DivIrq, ErrorBits, FIFOLevel, FIFO_SIZE, Reg, Status2, TMode,
@@ -25,13 +26,6 @@ export interface Mfrc522Options {
 const ALL_IRQ_CLEAR = 0x7f;
 /** MFAuthent takes four frames on air; real cards finish well under 10 ms. */
 const AUTH_TIMEOUT_US = 10000;
-
-function hex(bytes: Uint8Array, max?: number): string {
-  const n = max === undefined ? bytes.length : Math.min(max, bytes.length);
-  let s = '';
-  for (let i = 0; i < n; i++) s += (i ? ' ' : '') + (bytes[i] < 16 ? '0' : '') + bytes[i].toString(16).toUpperCase();
-  return n < bytes.length ? s + ' …' : s;
-}
 
 /**
  * NXP MFRC522 driver over a chip-select-framed SPI device.
@@ -166,7 +160,7 @@ export class Mfrc522 implements Pcd, ReaderChip {
     if (this.command !== Cmd.Transceive) this.setCommand(Cmd.Transceive);
     this.io.write(Reg.BitFramingReg, BitFraming.StartSend | (rxAlign << BitFraming.RxAlignShift) | (txLastBits & BitFraming.TxLastBits));
 
-    const what = 'frame ' + hex(frame, 8);
+    const what = 'frame ' + hexBytes(frame, 8);
     const s = await this.poll([Reg.ComIrqReg, Reg.ErrorReg, Reg.FIFOLevelReg, Reg.ControlReg], ComIrq.RxIRq | ComIrq.TimerIRq, timeoutUs);
     if (!s) {
       this.receiving = true;
@@ -210,7 +204,7 @@ export class Mfrc522 implements Pcd, ReaderChip {
     if (errors & ErrorBits.ProtocolErr) return radioError('protocol', what + ': protocol error (bad start of frame)', { partial: received });
     // A 4-bit ACK/NAK carries no CRC; the chip still flags CRCErr when RxCRCEn is on.
     if (errors & ErrorBits.CRCErr && !(bits === 4 && rxAlign === 0)) {
-      return radioError('crc', what + ': CRC_A of the answer is wrong (' + hex(bytes, 8) + ')', { partial: received });
+      return radioError('crc', what + ': CRC_A of the answer is wrong (' + hexBytes(bytes, 8) + ')', { partial: received });
     }
     if (bits === 0) return radioError('unexpected', what + ': the chip reported an empty answer');
     return radioOk(received);

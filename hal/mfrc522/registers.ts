@@ -65,25 +65,25 @@ export const Cmd = {
 } as const;
 
 /** CommandReg bits. */
-export const CommandBits = { RcvOff: 0x20, PowerDown: 0x10, Command: 0x0f } as const;
+export const CommandBits = { PowerDown: 0x10, Command: 0x0f } as const;
 
-/** ComIrqReg bits; bit 7 (Set1) selects set (1) or clear (0) for the bits written as 1. */
-export const ComIrq = { Set1: 0x80, TxIRq: 0x40, RxIRq: 0x20, IdleIRq: 0x10, HiAlertIRq: 0x08, LoAlertIRq: 0x04, ErrIRq: 0x02, TimerIRq: 0x01 } as const;
+/** ComIrqReg bits (bit 7, Set1, left 0 clears the bits written as 1). */
+export const ComIrq = { RxIRq: 0x20, IdleIRq: 0x10, ErrIRq: 0x02, TimerIRq: 0x01 } as const;
 
 /** DivIrqReg bits. */
-export const DivIrq = { Set2: 0x80, MfinActIRq: 0x10, CRCIRq: 0x04 } as const;
+export const DivIrq = { CRCIRq: 0x04 } as const;
 
 /** ErrorReg bits. */
 export const ErrorBits = { WrErr: 0x80, TempErr: 0x40, BufferOvfl: 0x10, CollErr: 0x08, CRCErr: 0x04, ParityErr: 0x02, ProtocolErr: 0x01 } as const;
 
 /** Status2Reg bits. */
-export const Status2 = { TempSensClear: 0x80, I2CForceHS: 0x40, MFCrypto1On: 0x08, ModemState: 0x07 } as const;
+export const Status2 = { MFCrypto1On: 0x08 } as const;
 
 /** FIFOLevelReg, ControlReg, BitFramingReg, CollReg, TxModeReg/RxModeReg, TModeReg and TxControlReg bits. */
 export const FIFOLevel = { FlushBuffer: 0x80, Level: 0x7f } as const;
-export const Control = { TStopNow: 0x80, TStartNow: 0x40, RxLastBits: 0x07 } as const;
+export const Control = { RxLastBits: 0x07 } as const;
 export const BitFraming = { StartSend: 0x80, RxAlignShift: 4, TxLastBits: 0x07 } as const;
-export const Coll = { ValuesAfterColl: 0x80, CollPosNotValid: 0x20, CollPos: 0x1f } as const;
+export const Coll = { CollPosNotValid: 0x20, CollPos: 0x1f } as const;
 export const TxRxMode = { CRCEn: 0x80 } as const;
 export const TMode = { TAuto: 0x80 } as const;
 export const TxControl = { Tx2RFEn: 0x02, Tx1RFEn: 0x01 } as const;

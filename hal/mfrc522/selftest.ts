@@ -1,4 +1,5 @@
 import type { ChipVersion } from '../reader.js';
+import { hexH, hexLiteral } from '../hex.js';
 
 // Expected digital self-test output per VersionReg value, data sheet 16.1.1 (v1.0, v2.0); v0.0 from Philips'
 // preliminary specification Rev 2.0 (2005) and the Fudan FM17522 clone as collected by the Arduino MFRC522 library.
@@ -24,21 +25,10 @@ const NAMES: { [version: string]: string } = {
   '136': 'FM17522 (MFRC522 clone)',
 };
 
-function parseHex(s: string): Uint8Array {
-  const parts = s.split(' ');
-  const out = new Uint8Array(parts.length);
-  for (let i = 0; i < parts.length; i++) out[i] = parseInt(parts[i], 16);
-  return out;
-}
-
 /** The data sheet's 64 self-test bytes for a VersionReg value, or null when no table is known for it. */
 export function selfTestTable(versionReg: number): Uint8Array | null {
   const t = TABLES[String(versionReg)];
-  return t ? parseHex(t) : null;
-}
-
-function hex2(n: number): string {
-  return (n < 16 ? '0' : '') + n.toString(16).toUpperCase();
+  return t ? hexLiteral(t) : null;
 }
 
 /** What VersionReg says about the chip (data sheet 9.3.4.8; field reports in the reference, section 3.10). */
@@ -46,6 +36,6 @@ export function describeVersion(raw: number): ChipVersion {
   const name = NAMES[String(raw)];
   if (name) return { raw: raw, name: name, selfTestKnown: true };
   if (raw === 0x12) return { raw: raw, name: 'counterfeit MFRC522 (12h)', selfTestKnown: false };
-  if (raw >> 4 === 0x9) return { raw: raw, name: 'MFRC522, unknown revision (' + hex2(raw) + 'h)', selfTestKnown: false };
-  return { raw: raw, name: 'unknown chip (' + hex2(raw) + 'h)', selfTestKnown: false };
+  if (raw >> 4 === 0x9) return { raw: raw, name: 'MFRC522, unknown revision (' + hexH(raw) + ')', selfTestKnown: false };
+  return { raw: raw, name: 'unknown chip (' + hexH(raw) + ')', selfTestKnown: false };
 }

@@ -3,13 +3,14 @@
 // R = identity and S = 0 verify for every message, so a device or issuer registered with such a key can be
 // impersonated by anyone, without a private key. The curve maths is @noble/curves; OpenSSL offers no check for it.
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { SealscanError } from '../errors.js';
 
-/** An Ed25519 public key refused by {@link ed25519PublicKeyProblem}; `reason` is its answer. */
-export class Ed25519KeyError extends TypeError {
+/** An Ed25519 public key refused by {@link ed25519PublicKeyProblem} (code `WEAK_KEY`); `reason` is its answer. */
+export class Ed25519KeyError extends SealscanError {
+  declare readonly code: 'WEAK_KEY';
   readonly reason: string;
   constructor(reason: string) {
-    super('Ed25519 public key refused: ' + reason);
-    Object.setPrototypeOf(this, Ed25519KeyError.prototype);
+    super('WEAK_KEY', 'Ed25519 public key refused: ' + reason);
     this.name = 'Ed25519KeyError';
     this.reason = reason;
   }

@@ -50,7 +50,8 @@ export class HttpUplink implements Uplink {
       }, req.timeoutMs);
       r.on('error', (e: NodeJS.ErrnoException) => {
         const code = e.code ?? '';
-        if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/.test(e.message)) failed('reset', `connection to ${url.host} was reset: ${e.message}`);
+        // Node's "socket hang up" carries ECONNRESET too (connResetException).
+        if (code === 'ECONNRESET' || code === 'EPIPE') failed('reset', `connection to ${url.host} was reset: ${e.message}`);
         else failed('unreachable', `cannot reach ${url.host}: ${code || e.message}`);
       });
       r.on('finish', () => (bodySent = true));

@@ -5,24 +5,23 @@ import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, stat
 import { createHmac, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { inspect } from 'node:util';
 import { join } from 'node:path';
-import { hmacKeyProblem, type CoseAlg, type DeviceIdentity, type DeviceKeyAlg, type DeviceKeyStore, type DeviceRegistration } from '../keys.js';
+import { hmacKeyProblem, isDeviceId, type CoseAlg, type DeviceIdentity, type DeviceKeyAlg, type DeviceKeyStore, type DeviceRegistration } from '../keys.js';
 import { nodeEd25519, rawEd25519PublicKey, ed25519PrivateKeyObject } from './crypto.js';
+import { fromHex, toHex } from '../hex.js';
+import { SealscanError } from '../errors.js';
 
 export type KeyStoreErrorCode = 'KEY_FILE_PERMISSIONS' | 'KEY_EXISTS' | 'KEY_FILE_INVALID' | 'BAD_DEVICE_ID' | 'KEY_IO';
 
 /** A key store failure. The message names the file and what is wrong, never key bytes. */
-export class KeyStoreError extends Error {
-  readonly code: KeyStoreErrorCode;
+export class KeyStoreError extends SealscanError {
+  declare readonly code: KeyStoreErrorCode;
   constructor(code: KeyStoreErrorCode, message: string) {
-    super(code + ': ' + message);
-    Object.setPrototypeOf(this, KeyStoreError.prototype);
+    super(code, code + ': ' + message);
     this.name = 'KeyStoreError';
-    this.code = code;
   }
 }
 
 const FORMAT = 'sealscan-device-key/1';
-const DEVICE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** A device identity whose secret lives in a private field and a KeyObject. */
 class FileDeviceIdentity implements DeviceIdentity {
@@ -77,7 +76,7 @@ export class FileKeyStore implements DeviceKeyStore {
 
   /** Where the key of `deviceId` lives. */
   pathOf(deviceId: string): string {
-    if (!DEVICE_ID.test(deviceId)) throw new KeyStoreError('BAD_DEVICE_ID', `invalid device id ${JSON.stringify(deviceId)} (1..64 of A-Z a-z 0-9 . _ : -)`);
+    if (!isDeviceId(deviceId)) throw new KeyStoreError('BAD_DEVICE_ID', `invalid device id ${JSON.stringify(deviceId)} (1..64 of A-Z a-z 0-9 . _ : -)`);
     return join(this.dir, deviceId + '.key.json');
   }
 
@@ -105,7 +104,7 @@ export class FileKeyStore implements DeviceKeyStore {
     if (doc.device !== deviceId) throw bad('device', `must be ${JSON.stringify(deviceId)}`);
     if (doc.alg !== 'ed25519' && doc.alg !== 'hmac-sha256') throw bad('alg', 'must be "ed25519" or "hmac-sha256"');
     if (typeof doc.key !== 'string' || !/^[0-9a-f]{64}$/.test(doc.key)) throw bad('key', 'must be 64 lower-case hex digits');
-    const secret = new Uint8Array(Buffer.from(doc.key, 'hex'));
+    const secret = fromHex(doc.key) as Uint8Array;
     // Any 32-byte Ed25519 seed makes a sound key (it is hashed and clamped); an HMAC key is used as it is.
     const weak = doc.alg === 'hmac-sha256' ? hmacKeyProblem(secret) : undefined;
     if (weak !== undefined) throw bad('key', weak + '; this device needs a new key');
@@ -116,7 +115,7 @@ export class FileKeyStore implements DeviceKeyStore {
     const path = this.pathOf(deviceId);
     if (alg !== 'ed25519' && alg !== 'hmac-sha256') throw new KeyStoreError('KEY_FILE_INVALID', `unknown key algorithm ${JSON.stringify(alg)}`);
     const secret = alg === 'ed25519' ? nodeEd25519.generateKeyPair().privateKey : new Uint8Array(randomBytes(32));
-    const body = JSON.stringify({ format: FORMAT, device: deviceId, alg, key: Buffer.from(secret).toString('hex') }) + '\n';
+    const body = JSON.stringify({ format: FORMAT, device: deviceId, alg, key: toHex(secret) }) + '\n';
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     // Write a private temporary file, then link it into place: link never replaces an existing key, and readers
     // see either no key or the complete one.

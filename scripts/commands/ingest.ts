@@ -1,6 +1,6 @@
 // sealscan ingest: the reference ingest service (upstream/) on a SQLite file, until SIGINT/SIGTERM.
 import { availableParallelism } from 'node:os';
-import { commandArgs, usageError } from '../command-args.js';
+import { commandArgs, OptionError, usageError } from '../command-args.js';
 import { SignaturePool } from '../../upstream/signature-pool.js';
 import { nodeSha256 } from '../../hal/node/crypto.js';
 import { createIngestServer, DEFAULT_LIMITS } from '../../upstream/server.js';
@@ -42,11 +42,9 @@ function defaultWorkers(): number {
   return Math.max(0, Math.min(4, availableParallelism() - 1));
 }
 
-class BadOption extends Error {}
-
 function int(v: string | undefined, name: string, min: number, max: number): number | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d{1,15}$/.test(v) || Number(v) < min || Number(v) > max) throw new BadOption(`${name} must be an integer in ${min}..${max}, got ${JSON.stringify(v)}`);
+  if (!/^\d{1,15}$/.test(v) || Number(v) < min || Number(v) > max) throw new OptionError(`${name} must be an integer in ${min}..${max}, got ${JSON.stringify(v)}`);
   return Number(v);
 }
 
@@ -84,9 +82,9 @@ export async function run(args: string[]): Promise<number> {
   const token = v.token ?? process.env.SEALSCAN_PROVISIONING_TOKEN;
   const auditorToken = v['auditor-token'] ?? process.env.SEALSCAN_AUDITOR_TOKEN;
   try {
-    if (v.port === undefined) throw new BadOption('--port N (0..65535) is required');
+    if (v.port === undefined) throw new OptionError('--port N (0..65535) is required');
     port = int(v.port, '--port', 0, 65535)!;
-    if (!v.db) throw new BadOption('--db FILE is required');
+    if (!v.db) throw new OptionError('--db FILE is required');
     workers = int(v.workers, '--workers', 0, 64) ?? defaultWorkers();
     const put = (to: { [k: string]: number }, key: string, option: string, min: number) => {
       const n = int(v[option as keyof typeof v] as string | undefined, `--${option}`, min, Number.MAX_SAFE_INTEGER);
@@ -99,9 +97,9 @@ export async function run(args: string[]): Promise<number> {
     put(ingestLimits, 'maxSeqAhead', 'max-seq-ahead', 1);
     checkToken(token, v.token !== undefined ? '--token' : 'SEALSCAN_PROVISIONING_TOKEN');
     checkToken(auditorToken, v['auditor-token'] !== undefined ? '--auditor-token' : 'SEALSCAN_AUDITOR_TOKEN');
-    if (token !== undefined && token === auditorToken) throw new BadOption('the provisioning and auditor tokens must differ');
+    if (token !== undefined && token === auditorToken) throw new OptionError('the provisioning and auditor tokens must differ');
   } catch (e) {
-    if (e instanceof BadOption || e instanceof TokenError) return usageError('ingest', USAGE, e.message);
+    if (e instanceof OptionError || e instanceof TokenError) return usageError('ingest', USAGE, e.message);
     throw e;
   }
   const host = v.host ?? '127.0.0.1';

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { mkdirSync } from 'node:fs';
+import { commandArgs, usageError } from '../command-args.js';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { createIssuerKey, IssuerKeyError } from '../issuer-keys.js';
 
@@ -12,21 +12,12 @@ Makes a packaging station's issuer key (Ed25519) in DIR (default: the current di
 Prints the public key and its 4-byte key id (what seals carry), never the private key.`;
 
 export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: args.slice(1), options: { name: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } } }));
-  } catch (e) {
-    console.error(`sealscan issuer-key: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help || args.includes('--help')) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (args[0] !== 'new' || !values.name) {
-    console.error(`sealscan issuer-key: ${args[0] !== 'new' ? 'say "new"' : '--name is required'}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = commandArgs('issuer-key', USAGE, args, { name: { type: 'string' }, out: { type: 'string' } });
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
+  if (positionals[0] !== 'new') return usageError('issuer-key', USAGE, 'say "new"');
+  if (positionals.length > 1) return usageError('issuer-key', USAGE, `unexpected argument "${positionals[1]}"`);
+  if (!values.name) return usageError('issuer-key', USAGE, '--name is required');
   const dir = values.out ?? '.';
   try {
     mkdirSync(dir, { recursive: true });

@@ -1,15 +1,15 @@
 // sealscan keys: make a device's signing key and show its public part; and the keys file `sealscan verify` reads
 // (device id → alg + key), which is also what `keys new` writes for the verifier side.
-import { parseArgs } from 'node:util';
+import { commandArgs, usageError } from '../command-args.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { FileKeyStore, KeyStoreError } from '../../hal/node/key-store.js';
-import type { DeviceKeyAlg, DeviceRegistration } from '../../hal/keys.js';
-import { isDeviceId } from '../../firmware/records/record.js';
+import { HMAC_KEY_MAX, HMAC_KEY_MIN, hmacKeyProblem, isDeviceId, type DeviceKeyAlg, type DeviceRegistration } from '../../hal/keys.js';
 import type { VerifyKey } from '../../firmware/records/cose.js';
-import { HMAC_KEY_MAX, HMAC_KEY_MIN, hmacKeyProblem } from '../../firmware/records/hmac.js';
 import { ed25519PublicKeyProblem } from '../../hal/node/ed25519-keys.js';
+import { fromHex, toHex } from '../../hal/hex.js';
+import { SealscanError } from '../../hal/errors.js';
 
 /**
  * The keys file: {"devices": {"<device id>": {"alg": "ed25519", "publicKey": "<64 hex>"} |
@@ -19,8 +19,14 @@ export interface KeysFile {
   devices: { [device: string]: { alg: 'ed25519'; publicKey: string } | { alg: 'hmac-sha256'; hmacKey: string } };
 }
 
-/** Thrown for a keys file that does not follow the format; the message names the field. */
-export class KeysFileError extends Error {}
+/** Thrown for a keys file that does not follow the format (code `KEYS_FILE_INVALID`); the message names the field. */
+export class KeysFileError extends SealscanError {
+  declare readonly code: 'KEYS_FILE_INVALID';
+  constructor(message: string) {
+    super('KEYS_FILE_INVALID', message);
+    this.name = 'KeysFileError';
+  }
+}
 
 /**
  * Parses keys-file text into a device → VerifyKey table. Throws KeysFileError naming the bad field, also for a weak
@@ -45,10 +51,9 @@ export function parseKeysFile(text: string): { [device: string]: VerifyKey } {
     if (typeof e !== 'object' || e === null) throw new KeysFileError(`${at}: must be an object`);
     const hexOf = (field: 'publicKey' | 'hmacKey', min: number, max: number): Uint8Array => {
       const v = e[field];
-      if (typeof v !== 'string' || !/^[0-9a-fA-F]*$/.test(v) || v.length % 2 || v.length < 2 * min || v.length > 2 * max) {
-        throw new KeysFileError(`${at}.${field}: must be ${min === max ? min : min + '..' + max} bytes of hex`);
-      }
-      return new Uint8Array(Buffer.from(v, 'hex'));
+      const b = typeof v === 'string' ? fromHex(v) : undefined;
+      if (!b || b.length < min || b.length > max) throw new KeysFileError(`${at}.${field}: must be ${min === max ? min : min + '..' + max} bytes of hex`);
+      return b;
     };
     const refuse = (field: 'publicKey' | 'hmacKey', why: string | undefined) => {
       if (why !== undefined) throw new KeysFileError(`${at}.${field}: ${why}`);
@@ -68,8 +73,7 @@ export function parseKeysFile(text: string): { [device: string]: VerifyKey } {
 
 /** The keys-file entry for one registration. */
 export function keysFileEntry(r: DeviceRegistration): KeysFile {
-  const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-  return { devices: { [r.device]: r.alg === 'ed25519' ? { alg: 'ed25519', publicKey: hex(r.publicKey) } : { alg: 'hmac-sha256', hmacKey: hex(r.hmacKey) } } };
+  return { devices: { [r.device]: r.alg === 'ed25519' ? { alg: 'ed25519', publicKey: toHex(r.publicKey) } : { alg: 'hmac-sha256', hmacKey: toHex(r.hmacKey) } } };
 }
 
 const USAGE = `usage:
@@ -83,32 +87,21 @@ new      creates DIR/ID.key.json (mode 0600, never overwritten) and DIR/ID.verif
 public   prints the public part of an existing key.`;
 
 function describe(r: DeviceRegistration): string {
-  if (r.alg === 'ed25519') return `public key (Ed25519): ${Buffer.from(r.publicKey).toString('hex')}`;
+  if (r.alg === 'ed25519') return `public key (Ed25519): ${toHex(r.publicKey)}`;
   return `HMAC-SHA256 key fingerprint: sha256:${createHash('sha256').update(r.hmacKey).digest('hex').slice(0, 16)} (the key itself is not printed)`;
 }
 
 /** Runs `sealscan keys ...`; returns the exit code (0 done, 1 refused, 2 usage). */
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(USAGE);
-    return 0;
-  }
-  let values: { device?: string; alg?: string; out?: string; dir?: string };
-  let sub: string | undefined;
-  try {
-    const parsed = parseArgs({ args, allowPositionals: true, options: { device: { type: 'string' }, alg: { type: 'string' }, out: { type: 'string' }, dir: { type: 'string' } } });
-    values = parsed.values;
-    sub = parsed.positionals[0];
-    if (parsed.positionals.length !== 1) throw new Error('expected one subcommand: new or public');
-  } catch (e) {
-    console.error(`sealscan keys: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = commandArgs('keys', USAGE, args, { device: { type: 'string' }, alg: { type: 'string' }, out: { type: 'string' }, dir: { type: 'string' } });
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
+  const sub = positionals[0];
+  if (positionals.length !== 1) return usageError('keys', USAGE, 'expected one subcommand: new or public');
   const alg = values.alg === 'hmac' ? 'hmac-sha256' : values.alg;
   const dir = sub === 'new' ? values.out : values.dir;
   if ((sub !== 'new' && sub !== 'public') || !values.device || !dir || (sub === 'new' && alg !== 'ed25519' && alg !== 'hmac-sha256')) {
-    console.error(`sealscan keys: missing or invalid options\n\n${USAGE}`);
-    return 2;
+    return usageError('keys', USAGE, 'missing or invalid options');
   }
   const store = new FileKeyStore(dir);
   try {

@@ -1,4 +1,5 @@
 // sealscan scenario: scripted runs of a whole simulated scanner and ingest on virtual time (sim/scenarios/).
+import { commandArgs, usageError } from '../command-args.js';
 import { SCENARIOS, findScenario, formatResult, runScenario, type ScenarioResult } from '../../sim/scenarios/index.js';
 
 const USAGE = `usage: sealscan scenario list
@@ -15,21 +16,17 @@ transcript (time, what the inspector saw, records, sync requests, queue depth, s
 exit status: 0 every expectation held, 1 one failed, 2 usage error`;
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(USAGE);
-    return 0;
-  }
-  const [action, ...rest] = args;
-  if (action === 'list' && rest.length === 0) {
+  const parsed = commandArgs('scenario', USAGE, args, { json: { type: 'boolean' }, all: { type: 'boolean' } });
+  if (typeof parsed === 'number') return parsed;
+  const [action, ...names] = parsed.positionals;
+  const { json, all } = parsed.values;
+  if (action === 'list' && names.length === 0 && !json && !all) {
     const width = Math.max(...SCENARIOS.map((s) => s.name.length));
     for (const s of SCENARIOS) console.log(`${s.name.padEnd(width)}  ${s.title}`);
     return 0;
   }
   if (action !== 'run') return usage(action ? `unknown action "${action}"` : 'say list or run');
-  const json = rest.includes('--json');
-  const names = rest.filter((a) => a !== '--json');
-  const all = names.length === 1 && names[0] === '--all';
-  if (names.length !== 1 || names[0].startsWith('--') && !all) return usage('run takes one scenario NAME, or --all');
+  if (names.length !== (all ? 0 : 1)) return usage('run takes one scenario NAME, or --all');
   const chosen = all ? SCENARIOS : [findScenario(names[0])];
   if (!chosen[0]) return usage(`no scenario "${names[0]}"; sealscan scenario list shows them`);
   const results: ScenarioResult[] = [];
@@ -44,6 +41,5 @@ export async function run(args: string[]): Promise<number> {
 }
 
 function usage(message: string): number {
-  console.error(`sealscan scenario: ${message}\n\n${USAGE}`);
-  return 2;
+  return usageError('scenario', USAGE, message);
 }

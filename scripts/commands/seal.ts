@@ -1,4 +1,5 @@
 import { commandArgs, hexOption, OptionError } from '../command-args.js';
+import { toHexUpper } from '../../hal/hex.js';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { sealTag } from '../../firmware/seals/sealer.js';
 import { sealFailure } from '../../sim/station.js';
@@ -47,7 +48,7 @@ export async function run(args: string[]): Promise<number> {
       console.error(`sealscan seal: not sealed: ${sealFailure(r)}`);
       return r.stage === 'link' ? 2 : 1;
     }
-    const uid = Buffer.from(r.uid).toString('hex').toUpperCase();
+    const uid = toHexUpper(r.uid);
     console.log(`sealed ${r.model} ${uid} for ${issuer.name}${r.protected ? ', write-protected' : ''}\n  link ${values.link}\n  time ${new Date(r.seal.sealedAt * 1000).toISOString()}`);
     return 0;
   } catch (e) {

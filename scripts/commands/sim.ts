@@ -1,5 +1,5 @@
 // sealscan sim: the developer's simulator. An ingest, one simulated scanner syncing to it, and the web console.
-import { parseArgs } from 'node:util';
+import { commandArgs, OptionError, usageError } from '../command-args.js';
 import { resolve } from 'node:path';
 import { ConsoleSession } from '../../sim/console/session.js';
 import { startConsoleServer, type ConsoleServer } from '../../sim/console/server.js';
@@ -24,22 +24,21 @@ Ctrl-C stops it; the scanner's flash, the ingest's database and the tags are kep
 
 function port(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d{1,5}$/.test(v) || Number(v) > 65535) throw new Error(`${name} must be a port number 0..65535, got ${JSON.stringify(v)}`);
+  if (!/^\d{1,5}$/.test(v) || Number(v) > 65535) throw new OptionError(`${name} must be a port number 0..65535, got ${JSON.stringify(v)}`);
   return Number(v);
 }
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = commandArgs('sim', USAGE, args, { port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' }, 'ingest-port': { type: 'string' } });
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
+  if (positionals.length) return usageError('sim', USAGE, `unexpected argument "${positionals[0]}"`);
   let o: { port: number | undefined; host: string; data: string; ingestPort: number | undefined };
   try {
-    const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' }, 'ingest-port': { type: 'string' } } });
     o = { port: port(values.port, '--port'), host: values.host ?? '127.0.0.1', data: resolve(values.data ?? '.sealscan/sim'), ingestPort: port(values['ingest-port'], '--ingest-port') };
   } catch (e) {
-    console.error(`sealscan sim: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
+    if (e instanceof OptionError) return usageError('sim', USAGE, e.message);
+    throw e;
   }
   let session: ConsoleSession;
   try {

@@ -1,11 +1,11 @@
-import { parseArgs } from 'node:util';
+import { commandArgs, usageError } from '../command-args.js';
 import { existsSync } from 'node:fs';
-import { newTag, TAG_KINDS, type TagKind, hex } from '../../sim/tag-file.js';
-import { readTagFile, writeTagFile, ReaderUseError } from '../sim-reader.js';
+import { newTag, TAG_KINDS, writeTagFile, type TagKind } from '../../sim/tag-file.js';
+import { fromHex, toHex } from '../../hal/hex.js';
+import { readTagFile, ReaderUseError } from '../sim-reader.js';
 import { Ntag21x, Ntag213TT, UltralightEV1, MifareClassic1K } from '../../sim/tags/index.js';
-import { parseType2Ndef } from '../../firmware/tags/type2-ndef.js';
-import { findSealParts } from '../../firmware/seals/seal-ndef.js';
-import { decodeSeal } from '../../firmware/seals/seal.js';
+import { describeTag } from '../../sim/tag-view.js';
+import { BADGE_BLOCK, BADGE_ID_RULE } from '../../firmware/app/badge.js';
 import { cloneTag, makeBadge } from '../../sim/station.js';
 
 const USAGE = `usage: sealscan tag <action> ...
@@ -13,36 +13,29 @@ const USAGE = `usage: sealscan tag <action> ...
 Virtual tags as files, for the simulator (the web console loads them too):
   sealscan tag new KIND --out FILE [--uid HEX] [--label TEXT] [--badge ID]
       KIND: ${TAG_KINDS.join(', ')}
-      --badge ID   (mifare-classic-1k) make an inspector badge holding ID in block 4
+      --badge ID   (mifare-classic-1k) make an inspector badge holding ID in block ${BADGE_BLOCK}
+                   (${BADGE_ID_RULE})
   sealscan tag show FILE                 type, UID, NDEF records, seal, tamper loop
   sealscan tag clone FILE --out FILE2 --mode copy-seal|magic
       copy-seal  another tag of the same type with this tag's memory (a copied seal: new UID)
       magic      a "magic" clone: same UID and memory, but a chip that cannot produce NXP's signature
   sealscan tag tamper FILE --open|--close   (ntag213tt) cut or repair the tamper wire`;
 
-function fail(message: string): number {
-  console.error(`sealscan tag: ${message}\n\n${USAGE}`);
-  return 2;
-}
+const fail = (message: string): number => usageError('tag', USAGE, message);
 
 export async function run(args: string[]): Promise<number> {
-  if (args.length === 0 || args.includes('--help')) {
+  if (args.length === 0) {
     console.log(USAGE);
-    return args.length === 0 ? 2 : 0;
+    return 2;
   }
-  let parsed;
+  const parsed = commandArgs('tag', USAGE, args, {
+    out: { type: 'string' }, uid: { type: 'string' }, label: { type: 'string' }, mode: { type: 'string' }, open: { type: 'boolean' }, close: { type: 'boolean' }, badge: { type: 'string' },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
+  const [action, ...positionals] = parsed.positionals;
   try {
-    parsed = parseArgs({
-      args: args.slice(1),
-      allowPositionals: true,
-      options: { out: { type: 'string' }, uid: { type: 'string' }, label: { type: 'string' }, mode: { type: 'string' }, open: { type: 'boolean' }, close: { type: 'boolean' }, badge: { type: 'string' } },
-    });
-  } catch (e) {
-    return fail((e as Error).message);
-  }
-  const { values, positionals } = parsed;
-  try {
-    switch (args[0]) {
+    switch (action) {
       case 'new':
         return make(positionals[0], values);
       case 'show':
@@ -54,7 +47,7 @@ export async function run(args: string[]): Promise<number> {
       case 'tamper':
         return tamper(positionals[0], !!values.open, !!values.close);
       default:
-        return fail(`unknown action "${args[0]}"`);
+        return fail(`unknown action "${action ?? args[0]}"`);
     }
   } catch (e) {
     if (e instanceof ReaderUseError) {
@@ -72,8 +65,8 @@ function make(kind: string | undefined, v: { out?: string; uid?: string; label?:
   let uid: Uint8Array | undefined;
   if (v.uid !== undefined) {
     const n = kind === 'mifare-classic-1k' ? 4 : 7;
-    if (!new RegExp(`^[0-9a-fA-F]{${2 * n}}$`).test(v.uid)) return fail(`--uid must be ${n} bytes of hex for ${kind}`);
-    uid = Uint8Array.from(Buffer.from(v.uid, 'hex'));
+    uid = fromHex(v.uid);
+    if (!uid || uid.length !== n) return fail(`--uid must be ${n} bytes of hex for ${kind}`);
   }
   let tag = newTag(kind as TagKind, uid);
   if (v.badge !== undefined) {
@@ -85,33 +78,26 @@ function make(kind: string | undefined, v: { out?: string; uid?: string; label?:
     }
   }
   writeTagFile(v.out, tag, v.label ?? (v.badge ? `badge ${v.badge}` : undefined));
-  console.log(`${kind} ${hex((tag as unknown as { uid: Uint8Array }).uid)} -> ${v.out}`);
+  console.log(`${kind} ${toHex((tag as unknown as { uid: Uint8Array }).uid)} -> ${v.out}`);
   return 0;
 }
 
 function show(file: string): void {
   const { tag, label } = readTagFile(file);
-  const t = tag as Ntag21x | UltralightEV1 | MifareClassic1K;
-  console.log(`${tag.label}${label ? `  (${label})` : ''}\n  UID ${hex(t.uid)}`);
-  if (t instanceof MifareClassic1K) {
-    const b4 = t.block(4);
-    console.log(`  block 4: ${hex(b4)}`);
+  const c = describeTag(tag);
+  console.log(`${tag.label}${label ? `  (${label})` : ''}\n  UID ${toHex(c.uid)}`);
+  if (c.classic) {
+    console.log(`  block ${BADGE_BLOCK}: ${toHex(c.classic.block)}`);
     return;
   }
-  const mem = t.dump();
-  const ndef = parseType2Ndef(mem);
-  if (!ndef.ok) console.log(`  NDEF: none (${ndef.finding.code}: ${ndef.finding.message})`);
-  else {
-    const parts = findSealParts(ndef.value.records);
-    console.log(`  NDEF: ${ndef.value.records.length} record(s)`);
-    if (parts.link) console.log(`  link: ${parts.link}`);
-    if (parts.sealPayload) {
-      const s = decodeSeal(parts.sealPayload);
-      console.log(s.ok ? `  seal: issuer key id ${hex(s.seal.keyId)}, sealed ${new Date(s.seal.sealedAt * 1000).toISOString()}` : `  seal: unreadable (${s.message})`);
-    }
+  if (c.ndef && !c.ndef.ok) console.log(`  NDEF: none (${c.ndef.finding.code}: ${c.ndef.finding.message})`);
+  else if (c.ndef) {
+    console.log(`  NDEF: ${c.ndef.records} record(s)`);
+    if (c.link) console.log(`  link: ${c.link}`);
+    if (c.seal) console.log(c.seal.ok ? `  seal: issuer key id ${toHex(c.seal.keyId)}, sealed ${new Date(c.seal.sealedAt * 1000).toISOString()}` : `  seal: unreadable (${c.seal.message})`);
   }
-  if (t instanceof Ntag213TT) console.log(`  tamper wire: ${t.tamperLoopClosed ? 'intact' : 'cut'}${t.tamperDetected ? ', was seen open' : ''}`);
-  console.log(`  originality signature: ${hex(t.signature)}`);
+  if (c.tamper) console.log(`  tamper wire: ${c.tamper.loopClosed ? 'intact' : 'cut'}${c.tamper.seenOpen ? ', was seen open' : ''}`);
+  if (c.signature) console.log(`  originality signature: ${toHex(c.signature)}`);
 }
 
 function clone(file: string | undefined, out: string | undefined, mode: string | undefined): number {
@@ -123,7 +109,7 @@ function clone(file: string | undefined, out: string | undefined, mode: string |
   const t = tag as Ntag21x | UltralightEV1;
   const copy = cloneTag(tag, mode);
   writeTagFile(out, copy, `${mode} clone of ${label ?? file}`);
-  console.log(`${mode} clone of ${hex(t.uid)} -> ${out}`);
+  console.log(`${mode} clone of ${toHex(t.uid)} -> ${out}`);
   return 0;
 }
 

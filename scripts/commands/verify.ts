@@ -1,7 +1,7 @@
 // sealscan verify FILE --keys KEYS.json: checks an export of records (a CBOR array of COSE records as byte strings)
 // offline and reports per device. Exit 0 all verified (declared gaps and warnings allowed), 1 anything failed,
 // 2 usage errors (unreadable or malformed file, bad keys file).
-import { parseArgs } from 'node:util';
+import { commandArgs, usageError } from '../command-args.js';
 import { readFileSync } from 'node:fs';
 import { CborError, decodeCbor } from '../../firmware/records/cbor.js';
 import { verifyRecords } from '../../firmware/records/verify.js';
@@ -98,22 +98,11 @@ function readRecords(path: string): Uint8Array[] {
 
 /** Runs `sealscan verify`; returns the exit code. */
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(USAGE);
-    return 0;
-  }
-  let files: string[];
-  let values: { keys?: string; json?: boolean; strict?: boolean };
-  try {
-    const parsed = parseArgs({ args, allowPositionals: true, options: { keys: { type: 'string' }, json: { type: 'boolean' }, strict: { type: 'boolean' } } });
-    if (parsed.positionals.length < 1) throw new Error('expected at least one FILE');
-    if (!parsed.values.keys) throw new Error('--keys KEYS.json is required');
-    files = parsed.positionals;
-    values = parsed.values;
-  } catch (e) {
-    console.error(`sealscan verify: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = commandArgs('verify', USAGE, args, { keys: { type: 'string' }, json: { type: 'boolean' }, strict: { type: 'boolean' } });
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals: files } = parsed;
+  if (files.length < 1) return usageError('verify', USAGE, 'expected at least one FILE');
+  if (!values.keys) return usageError('verify', USAGE, '--keys KEYS.json is required');
   let keys;
   let records: Uint8Array[];
   try {

@@ -104,34 +104,34 @@ async function ingestExport(c: ApiCall): Promise<unknown> {
   return { contentType: CONTENT_TYPES[format], bytes: await collectExport(c.session.ingest.store, format, id) };
 }
 
-export const ROUTES: Array<[string, RegExp, Handler]> = [
-  ['GET', /^\/api\/status$/, (c) => c.session.status()],
-  ['GET', /^\/api\/log$/, (c) => ({ entries: c.session.log() })],
-  ['GET', /^\/api\/tags$/, (c) => ({ tags: c.session.status().tags })],
-  ['POST', /^\/api\/tags$/, (c) => ({ status: 201, body: tags.createTag(c.session, c.body) })],
-  ['POST', /^\/api\/tags\/([^/]+)\/seal$/, (c) => tags.seal(c.session, c.params[0], c.body)],
-  ['POST', /^\/api\/tags\/([^/]+)\/clone$/, (c) => ({ status: 201, body: tags.clone(c.session, c.params[0], c.body) })],
-  ['GET', /^\/api\/tags\/([^/]+)\/memory$/, (c) => tags.memory(c.session, c.params[0])],
-  ['POST', /^\/api\/tags\/([^/]+)\/tamper$/, (c) => tags.tamper(c.session, c.params[0], c.body)],
-  ['DELETE', /^\/api\/tags\/([^/]+)$/, (c) => (tags.remove(c.session, c.params[0]), { deleted: c.params[0] })],
-  ['POST', /^\/api\/reader\/(place|lift|tap|pull-away)$/, (c) => tags.reader(c.session, c.params[0], c.body)],
-  ['POST', /^\/api\/faults$/, faults],
-  ['POST', /^\/api\/network$/, network],
-  ['POST', /^\/api\/power$/, power],
-  ['POST', /^\/api\/sync$/, (c) => (c.session.device.syncNow(), c.session.device.status())],
-  ['POST', /^\/api\/clock$/, (c) => {
+export const ROUTES: Array<{ method: string; path: RegExp; handle: Handler }> = [
+  { method: 'GET', path: /^\/api\/status$/, handle: (c) => c.session.status() },
+  { method: 'GET', path: /^\/api\/log$/, handle: (c) => ({ entries: c.session.log() }) },
+  { method: 'GET', path: /^\/api\/tags$/, handle: (c) => ({ tags: c.session.status().tags }) },
+  { method: 'POST', path: /^\/api\/tags$/, handle: (c) => ({ status: 201, body: tags.createTag(c.session, c.body) }) },
+  { method: 'POST', path: /^\/api\/tags\/([^/]+)\/seal$/, handle: (c) => tags.seal(c.session, c.params[0], c.body) },
+  { method: 'POST', path: /^\/api\/tags\/([^/]+)\/clone$/, handle: (c) => ({ status: 201, body: tags.clone(c.session, c.params[0], c.body) }) },
+  { method: 'GET', path: /^\/api\/tags\/([^/]+)\/memory$/, handle: (c) => tags.memory(c.session, c.params[0]) },
+  { method: 'POST', path: /^\/api\/tags\/([^/]+)\/tamper$/, handle: (c) => tags.tamper(c.session, c.params[0], c.body) },
+  { method: 'DELETE', path: /^\/api\/tags\/([^/]+)$/, handle: (c) => (tags.remove(c.session, c.params[0]), { deleted: c.params[0] }) },
+  { method: 'POST', path: /^\/api\/reader\/(place|lift|tap|pull-away)$/, handle: (c) => tags.reader(c.session, c.params[0], c.body) },
+  { method: 'POST', path: /^\/api\/faults$/, handle: faults },
+  { method: 'POST', path: /^\/api\/network$/, handle: network },
+  { method: 'POST', path: /^\/api\/power$/, handle: power },
+  { method: 'POST', path: /^\/api\/sync$/, handle: (c) => (c.session.device.syncNow(), c.session.device.status()) },
+  { method: 'POST', path: /^\/api\/clock$/, handle: (c) => {
     c.session.skip(whole(c.body.skipMs, 'skipMs', 1, DAY));
     return c.session.status().clock;
-  }],
-  ['GET', /^\/api\/ingest$/, ingestView],
-  ['GET', /^\/api\/ingest\/records$/, ingestRecords],
-  ['GET', /^\/api\/ingest\/export$/, ingestExport],
-  ['GET', /^\/api\/scenarios$/, () => ({ scenarios: SCENARIOS.map((s) => ({ name: s.name, title: s.title, summary: s.summary })) })],
-  ['POST', /^\/api\/scenarios\/([^/]+)\/run$/, async (c) => {
+  } },
+  { method: 'GET', path: /^\/api\/ingest$/, handle: ingestView },
+  { method: 'GET', path: /^\/api\/ingest\/records$/, handle: ingestRecords },
+  { method: 'GET', path: /^\/api\/ingest\/export$/, handle: ingestExport },
+  { method: 'GET', path: /^\/api\/scenarios$/, handle: () => ({ scenarios: SCENARIOS.map((s) => ({ name: s.name, title: s.title, summary: s.summary })) }) },
+  { method: 'POST', path: /^\/api\/scenarios\/([^/]+)\/run$/, handle: async (c) => {
     const s = findScenario(c.params[0]);
     if (!s) throw new ApiError(404, 'unknown-scenario', `no scenario ${JSON.stringify(c.params[0])}`);
     const r = await runScenario(s);
     c.session.note(`scenario ${s.name}: ${r.ok ? 'PASS' : 'FAIL'} (${r.checks.filter((x) => x.ok).length}/${r.checks.length})`);
     return r;
-  }],
+  } },
 ];

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { extname, join, normalize } from 'node:path';
-import { answerClientErrors, ApiError, checkTransferEncoding, jsonObject, readBody, sendBytes, sendError, sendJson } from '../../upstream/http-util.js';
+import { answerClientErrors, ApiError, checkTransferEncoding, jsonObject, matchRoute, readBody, routeParams, sendBytes, sendError, sendJson } from '../../upstream/http-util.js';
 import { ROUTES } from './api.js';
 import type { ConsoleSession } from './session.js';
 import { openEventStream } from './sse.js';
@@ -60,10 +60,7 @@ export async function startConsoleServer(session: ConsoleSession, o: { host: str
       return serveStatic(url.pathname, res);
     }
     if (url.pathname === '/api/events' && req.method === 'GET') return openEventStream(session, req, res);
-    const matches = ROUTES.filter((r) => r[1].test(url.pathname));
-    if (!matches.length) throw new ApiError(404, 'not-found', `no route ${url.pathname}`);
-    const route = matches.find((r) => r[0] === req.method);
-    if (!route) throw new ApiError(405, 'method-not-allowed', `${req.method} is not allowed on ${url.pathname}`, { allow: matches.map((r) => r[0]).join(', ') });
+    const route = matchRoute(ROUTES, req.method, url.pathname);
     let body: { [k: string]: unknown } = {};
     if (req.method !== 'GET') {
       const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
@@ -73,14 +70,7 @@ export async function startConsoleServer(session: ConsoleSession, o: { host: str
         body = raw.length ? jsonObject(raw) : {};
       }
     }
-    const params = route[1].exec(url.pathname)!.slice(1).map((raw) => {
-      try {
-        return decodeURIComponent(raw);
-      } catch {
-        throw new ApiError(400, 'bad-parameter', `${JSON.stringify(raw.slice(0, 80))} is not valid percent-encoding`);
-      }
-    });
-    const answer = await route[2]({ session, body, params, query: url.searchParams });
+    const answer = await route.handle({ session, body, params: routeParams(route, url.pathname), query: url.searchParams });
     const a = answer as { status?: unknown; body?: unknown; contentType?: unknown; bytes?: unknown };
     if (a && typeof a === 'object' && typeof a.status === 'number' && 'body' in a) sendJson(res, a.status, a.body);
     else if (a && typeof a === 'object' && typeof a.contentType === 'string' && a.bytes instanceof Uint8Array) sendBytes(res, 200, a.contentType, a.bytes);

@@ -1,13 +1,11 @@
 // The console's tag shelf: named virtual tags kept as tag files (sim/tag-file.ts format, so `sealscan tag show`
 // reads them and a file made with `sealscan tag new` can be dropped in), and what each one holds, in words.
-import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Picc } from '../rf/air.js';
-import { loadTag, saveTag, kindOf, hex, type TagKind } from '../tag-file.js';
-import { MifareClassic1K, Ntag213TT, Ntag21x, UltralightEV1 } from '../tags/index.js';
-import { parseType2Ndef } from '../../firmware/tags/type2-ndef.js';
-import { findSealParts } from '../../firmware/seals/seal-ndef.js';
-import { decodeSeal } from '../../firmware/seals/seal.js';
+import { loadTag, writeTagFile, type TagKind } from '../tag-file.js';
+import { describeTag } from '../tag-view.js';
+import { toHex, toHexUpper } from '../../hal/hex.js';
 
 export interface ShelfTag {
   id: string;
@@ -32,31 +30,10 @@ export interface TagView {
 
 const ID = /^t\d{1,6}$/;
 
-function badgeOf(tag: MifareClassic1K): string | null {
-  const b = tag.block(4);
-  let s = '';
-  for (let i = 0; i < b.length && b[i] !== 0; i++) s += String.fromCharCode(b[i]);
-  return /^[A-Za-z0-9._:-]{1,32}$/.test(s) ? s : null;
-}
-
 export function tagView(t: ShelfTag, onReader: boolean): TagView {
-  const v: TagView = { id: t.id, label: t.label, kind: kindOf(t.tag), model: t.tag.label.replace(/ [0-9A-F]+$/, ''), uid: hex((t.tag as unknown as { uid: Uint8Array }).uid).toUpperCase(), onReader, badge: null, link: null, seal: null, tamper: null };
-  if (t.tag instanceof MifareClassic1K) {
-    v.badge = badgeOf(t.tag);
-    return v;
-  }
-  const tag = t.tag as Ntag21x | UltralightEV1;
-  const ndef = parseType2Ndef(tag.dump());
-  if (ndef.ok) {
-    const parts = findSealParts(ndef.value.records);
-    v.link = parts.link ?? null;
-    if (parts.sealPayload) {
-      const s = decodeSeal(parts.sealPayload);
-      if (s.ok) v.seal = { keyId: hex(s.seal.keyId), sealedAt: new Date(s.seal.sealedAt * 1000).toISOString() };
-    }
-  }
-  if (tag instanceof Ntag213TT) v.tamper = { loopClosed: tag.tamperLoopClosed, seenOpen: tag.tamperDetected };
-  return v;
+  const c = describeTag(t.tag);
+  const seal = c.seal && c.seal.ok ? { keyId: toHex(c.seal.keyId), sealedAt: new Date(c.seal.sealedAt * 1000).toISOString() } : null;
+  return { id: t.id, label: t.label, kind: c.kind, model: c.model, uid: toHexUpper(c.uid), onReader, badge: c.classic ? c.classic.badge : null, link: c.link, seal, tamper: c.tamper };
 }
 
 /**
@@ -105,9 +82,7 @@ export class TagShelf {
   }
 
   save(t: ShelfTag): void {
-    const file = join(this.dir, t.id + '.json');
-    writeFileSync(file + '.tmp', JSON.stringify(saveTag(t.tag, t.label), null, 2) + '\n');
-    renameSync(file + '.tmp', file);
+    writeTagFile(join(this.dir, t.id + '.json'), t.tag, t.label);
   }
 
   delete(id: string): boolean {

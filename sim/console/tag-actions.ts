@@ -3,8 +3,9 @@
 import { ApiError } from '../../upstream/http-util.js';
 import { TAG_KINDS, newTag, type TagKind } from '../tag-file.js';
 import { MifareClassic1K, Ntag213TT, Ntag21x, UltralightEV1 } from '../tags/index.js';
-import { hex } from '../tag-file.js';
+import { toHex } from '../../hal/hex.js';
 import { cloneTag, makeBadge, sealFailure, sealVirtualTag } from '../station.js';
+import { BADGE_ID_RULE, isBadgeId } from '../../firmware/app/badge.js';
 import type { TapSummary } from '../device.js';
 import type { ConsoleSession } from './session.js';
 import { tagView, type ShelfTag, type TagView } from './shelf.js';
@@ -30,7 +31,7 @@ export function createTag(s: ConsoleSession, body: { [k: string]: unknown }): Ta
   const inspector = text(body.inspector, 'inspector', 16);
   const label = text(body.label, 'label', 60);
   if (inspector !== undefined) {
-    if (!/^[A-Za-z0-9._:-]{1,16}$/.test(inspector)) throw new ApiError(400, 'bad-field', 'inspector: 1 to 16 characters of A-Z a-z 0-9 . _ : -');
+    if (!isBadgeId(inspector)) throw new ApiError(400, 'bad-field', `inspector: ${BADGE_ID_RULE}`);
     const t = s.shelf.add(makeBadge(inspector), label ?? `badge ${inspector}`);
     s.note(`badge ${inspector} made (${t.id})`);
     return view(s, t);
@@ -91,9 +92,9 @@ export function memory(s: ConsoleSession, id: string): { id: string; unit: numbe
   const mem = tag.dump();
   const unit = tag instanceof MifareClassic1K ? 16 : 4;
   const rows: string[] = [];
-  for (let i = 0; i < mem.length; i += unit) rows.push(hex(mem.subarray(i, i + unit)));
+  for (let i = 0; i < mem.length; i += unit) rows.push(toHex(mem.subarray(i, i + unit)));
   const out: { id: string; unit: number; rows: string[]; signature?: string } = { id, unit, rows };
-  if (tag instanceof Ntag21x || tag instanceof UltralightEV1) out.signature = hex(tag.signature);
+  if (tag instanceof Ntag21x || tag instanceof UltralightEV1) out.signature = toHex(tag.signature);
   return out;
 }
 

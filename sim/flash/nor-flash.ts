@@ -1,12 +1,11 @@
-import { HalError } from '../../hal/errors.js';
+import { HalError, SealscanError } from '../../hal/errors.js';
 import type { SimTime } from '../clock.js';
 
 /** Thrown by every operation once the simulated power is gone: the firmware instance is dead until a reboot. */
-export class PowerLossError extends Error {
-  readonly code = 'POWER_LOSS';
+export class PowerLossError extends SealscanError {
+  declare readonly code: 'POWER_LOSS';
   constructor(what: string) {
-    super('POWER_LOSS: ' + what + ' after the power cut');
-    Object.setPrototypeOf(this, PowerLossError.prototype);
+    super('POWER_LOSS', 'POWER_LOSS: ' + what + ' after the power cut');
     this.name = 'PowerLossError';
   }
 }

@@ -17,7 +17,6 @@ export const Command = {
 export const CommandBits = { RcvOff: 0x20, PowerDown: 0x10, Command: 0x0f } as const;
 
 export const ComIEn = { IRqInv: 0x80 } as const;
-export const DivIEn = { IRQPushPull: 0x80 } as const;
 
 export const ComIrq = {
   Set1: 0x80,
@@ -51,7 +50,7 @@ export const Status1 = {
   LoAlert: 0x01,
 } as const;
 
-export const Status2 = { TempSensClear: 0x80, MFCrypto1On: 0x08, ModemState: 0x07 } as const;
+export const Status2 = { TempSensClear: 0x80, MFCrypto1On: 0x08 } as const;
 
 /** Status2Reg.ModemState values (DS §9.3.1.9). */
 export const ModemState = {
@@ -65,9 +64,9 @@ export const ModemState = {
 } as const;
 
 export const FIFOLevel = { FlushBuffer: 0x80 } as const;
-export const Control = { TStopNow: 0x80, TStartNow: 0x40, RxLastBits: 0x07 } as const;
+export const Control = { TStopNow: 0x80, TStartNow: 0x40 } as const;
 export const BitFraming = { StartSend: 0x80, RxAlign: 0x70, TxLastBits: 0x07 } as const;
-export const Coll = { ValuesAfterColl: 0x80, CollPosNotValid: 0x20, CollPos: 0x1f } as const;
+export const Coll = { ValuesAfterColl: 0x80 } as const;
 export const Mode = { CRCPreset: 0x03 } as const;
 export const TxMode = { TxCRCEn: 0x80 } as const;
 export const RxMode = { RxCRCEn: 0x80, RxNoErr: 0x08 } as const;

@@ -5,7 +5,7 @@ import type { RfMedium } from '../rf/air.js';
 import { CommandEngine } from './commands.js';
 import type { Mfrc522Faults } from './faults.js';
 import { RegisterFile } from './register-file.js';
-import { hex } from './registers.js';
+import { hexH } from '../../hal/hex.js';
 import { RfPath } from './rf-path.js';
 import { ChipState } from './state.js';
 import { emptyStats, type Mfrc522Stats } from './stats.js';
@@ -99,7 +99,7 @@ export class SimMfrc522 implements SpiDevice {
         if (i === tx.length - 1 && b === 0x00) continue;
         checkAddress(b, i);
         if (!(b & 0x80)) {
-          throw new HalError('BAD_ARGUMENT', `SPI byte ${i} (${hex(b)}) is a write address inside a read transaction`);
+          throw new HalError('BAD_ARGUMENT', `SPI byte ${i} (${hexH(b)}) is a write address inside a read transaction`);
         }
       }
       for (let i = 1; i < tx.length; i++) rx[i] = this.regs.read((tx[i - 1] >> 1) & 0x3f);
@@ -192,6 +192,6 @@ export class SimMfrc522 implements SpiDevice {
 
 function checkAddress(b: number, i: number): void {
   if (b & 0x01) {
-    throw new HalError('BAD_ARGUMENT', `SPI byte ${i} (${hex(b)}) is not an MFRC522 address byte: bit 0 must be 0 (DS §8.1.2.3)`);
+    throw new HalError('BAD_ARGUMENT', `SPI byte ${i} (${hexH(b)}) is not an MFRC522 address byte: bit 0 must be 0 (DS §8.1.2.3)`);
   }
 }

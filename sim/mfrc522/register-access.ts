@@ -1,4 +1,5 @@
-import { REGISTERS, hex, type BitAccess, type BitField, type RegisterSpec } from './registers.js';
+import { hexH } from '../../hal/hex.js';
+import { REGISTERS, type BitAccess, type BitField, type RegisterSpec } from './registers.js';
 
 /**
  * The access rules of the register table applied to a host write: which bits a write stores, and which writes the
@@ -40,11 +41,11 @@ function binary(value: number, width: number): string {
  */
 export function writeViolation(spec: RegisterSpec, value: number, ignoreReserved = false): string | null {
   if (spec.reserved) return `write to ${spec.name}: reserved registers are not modelled`;
-  const where = `${spec.name} (${hex(spec.addr)})`;
+  const where = `${spec.name} (${hexH(spec.addr)})`;
   const stray = value & RESERVED_MASK[spec.addr] & ~spec.reset;
   if (stray && !ignoreReserved) {
     const n = 31 - Math.clz32(stray);
-    return `${where} bit ${n} is reserved: writing 1 to it is not modelled (wrote ${hex(value)})`;
+    return `${where} bit ${n} is reserved: writing 1 to it is not modelled (wrote ${hexH(value)})`;
   }
   for (const field of spec.fields) {
     const width = field.hi - field.lo + 1;

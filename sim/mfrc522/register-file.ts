@@ -2,7 +2,8 @@ import { HalError } from '../../hal/errors.js';
 import { ComIrq, Control, Demod, DivIrq, ErrorBits, FIFOLevel, Status1, Status2, BitFraming, Coll } from './bits.js';
 import type { CommandEngine } from './commands.js';
 import { RW_MASK, writeViolation } from './register-access.js';
-import { REGISTERS, Reg, hex } from './registers.js';
+import { REGISTERS, Reg } from './registers.js';
+import { hexH } from '../../hal/hex.js';
 import type { RfPath } from './rf-path.js';
 import type { ChipState } from './state.js';
 
@@ -22,7 +23,7 @@ export class RegisterFile {
     const spec = REGISTERS[addr];
     if (!peek) {
       if (spec.reserved) throw new HalError('UNMODELLED', `read of ${spec.name}: reserved registers are not modelled`);
-      if (spec.unreadable) throw new HalError('UNMODELLED', `read of ${spec.name} (${hex(addr)}): its content is not modelled`);
+      if (spec.unreadable) throw new HalError('UNMODELLED', `read of ${spec.name} (${hexH(addr)}): its content is not modelled`);
     }
     s.sync();
     switch (addr) {
@@ -81,7 +82,7 @@ export class RegisterFile {
     const violation = writeViolation(spec, value, setRule && (value & 0x80) === 0);
     if (violation) throw new HalError('UNMODELLED', violation);
     if (addr === Reg.DemodReg && value & Demod.TPrescalEven && s.version !== 0x92) {
-      throw new HalError('UNMODELLED', `DemodReg (19h) bit 4 TPrescalEven exists on MFRC522 v2.0 only (VersionReg ${hex(s.version)})`);
+      throw new HalError('UNMODELLED', `DemodReg (19h) bit 4 TPrescalEven exists on MFRC522 v2.0 only (VersionReg ${hexH(s.version)})`);
     }
     s.sync();
     s.regs[addr] = (s.regs[addr] & ~RW_MASK[addr]) | (value & RW_MASK[addr]);

@@ -14,6 +14,7 @@
  *
  * Reset values marked "x" (undefined) in the datasheet are given the value we chose, noted per register.
  */
+import { hexH } from '../../hal/hex.js';
 
 export type BitAccess = 'rw' | 'r' | 'w' | 'd' | 'reserved' | 'unmodelled';
 
@@ -104,7 +105,7 @@ function reg(addr: number, name: string, reset: number, fields: BitField[], extr
   return { addr, name, reset, fields, unreadable: extra?.unreadable };
 }
 function reserved(addr: number, reset = 0x00): RegisterSpec {
-  return { addr, name: `reserved register ${hex(addr)}`, reset, fields: [], reserved: true };
+  return { addr, name: `reserved register ${hexH(addr)}`, reset, fields: [], reserved: true };
 }
 
 const UART = 'the UART host interface is not modelled';
@@ -228,7 +229,3 @@ const TABLE: RegisterSpec[] = [
 
 /** All 64 registers, indexed by address. */
 export const REGISTERS: readonly RegisterSpec[] = TABLE;
-
-export function hex(n: number, digits = 2): string {
-  return n.toString(16).toUpperCase().padStart(digits, '0') + 'h';
-}

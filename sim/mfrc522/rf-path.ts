@@ -5,7 +5,8 @@ import { BIT_US, FDT_PICC_TO_PCD_US, exchangeUs, fdtPcdToPiccUs, frameUs, lastBi
 import { buildTxFrame, collRegLowBits, placeAnswer } from './air-bits.js';
 import { BitFraming, Coll, ComIrq, Command, ErrorBits, ModemState, RxMode, TxMode } from './bits.js';
 import type { Mfrc522Faults } from './faults.js';
-import { Reg, hex } from './registers.js';
+import { Reg } from './registers.js';
+import { hexH } from '../../hal/hex.js';
 import type { ChipState } from './state.js';
 import type { Mfrc522Stats } from './stats.js';
 
@@ -118,7 +119,7 @@ export class RfPath {
       throw new HalError('UNMODELLED', `TxModeReg.TxCRCEn with BitFramingReg.TxLastBits = ${txLastBits} (a CRC after a partial byte) is not modelled`);
     }
     if (receiving && rxCrc && rxAlign !== 0) {
-      throw new HalError('UNMODELLED', `RxModeReg.RxCRCEn with BitFramingReg.RxAlign = ${rxAlign} is not modelled (BitFramingReg ${hex(bf)})`);
+      throw new HalError('UNMODELLED', `RxModeReg.RxCRCEn with BitFramingReg.RxAlign = ${rxAlign} is not modelled (BitFramingReg ${hexH(bf)})`);
     }
     return buildTxFrame(s.takeFifo(), txLastBits, txCrc);
   }

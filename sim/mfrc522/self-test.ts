@@ -5,25 +5,20 @@
  * match no table, as does a chip whose VersionReg has no table (counterfeits, ARD-ISS #428, OSSLibraries #14).
  */
 
-function bytes(hexText: string): Uint8Array {
-  const clean = hexText.replace(/\s+/g, '');
-  const out = new Uint8Array(clean.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
+import { hexLiteral } from '../../hal/hex.js';
 
 /** Expected self-test output by VersionReg value (DS §16.1.1 for 91h/92h; ARD `MFRC522.h` for 90h and 88h). */
 export const SELF_TEST_TABLES: Readonly<Record<number, Uint8Array>> = {
-  0x90: bytes(`
+  0x90: hexLiteral(`
     00 87 98 0F 49 FF 07 19 BF 22 30 49 59 63 AD CA 7F E3 4E 03 5C 4E 49 50 47 9A 37 61 E7 E2 C6 2E
     75 5A ED 04 3D 02 4B 78 32 FF 58 3B 7C E9 00 94 B4 4A 59 5B FD C9 29 DF 35 96 98 9E 4F 30 32 8D`),
-  0x91: bytes(`
+  0x91: hexLiteral(`
     00 C6 37 D5 32 B7 57 5C C2 D8 7C 4D D9 70 C7 73 10 E6 D2 AA 5E A1 3E 5A 14 AF 30 61 C9 70 DB 2E
     64 22 72 B5 BD 65 F4 EC 22 BC D3 72 35 CD AA 41 1F A7 F3 53 14 DE 7E 02 D9 0F B5 5E 25 1D 29 79`),
-  0x92: bytes(`
+  0x92: hexLiteral(`
     00 EB 66 BA 57 BF 23 95 D0 E3 0D 3D 27 89 5C DE 9D 3B A7 00 21 5B 89 82 51 3A EB 02 0C A5 00 49
     7C 84 4D B3 CC D2 1B 81 5D 48 76 D5 71 61 21 A9 86 96 83 38 CF 9D 5B 6D DC 15 BA 3E 7D 95 3B 2F`),
-  0x88: bytes(`
+  0x88: hexLiteral(`
     00 D6 78 8C E2 AA 0C 18 2A B8 7A 7F D3 6A CF 0B B1 37 63 4B 69 AE 91 C7 C3 97 AE 77 F4 37 D7 9B
     7C F5 3C 11 8F 15 C3 D7 C1 5B 00 2A D0 75 DE 9E 51 64 AB 3E E9 15 B5 AB 56 9A 98 82 26 EA 2A 62`),
 };

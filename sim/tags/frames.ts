@@ -79,10 +79,3 @@ export function bcc(bytes: Uint8Array | readonly number[]): number {
   for (const b of bytes) x ^= b;
   return x & 0xff;
 }
-
-/** Hex for labels and messages: `04E10CDA993C80`. */
-export function hex(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s.toUpperCase();
-}

@@ -7,6 +7,7 @@
 // (`weierstrass` + `ecdsa` with SHA-256, which only seeds RFC 6979 nonces when signing with prehash off).
 import { NXP_ORIGINALITY_KEYS, secp128r1Ecdsa as ECDSA, nxpOriginality } from '../../hal/node/originality.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { hexLiteral } from '../../hal/hex.js';
 
 /**
  * NXP's options: the UID is the hash value (prehash false), and genuine signatures have s > n/2 about half the time,
@@ -14,16 +15,11 @@ import { sha256 } from '@noble/hashes/sha2.js';
  */
 const NXP_OPTS = { prehash: false, lowS: false } as const;
 
-function fromHex(h: string): Uint8Array {
-  const out = new Uint8Array(h.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
 
 /** NXP originality key for NTAG21x (AN11350), 04 ‖ X ‖ Y. */
-export const NXP_NTAG21X_PUBLIC_KEY: Uint8Array = fromHex(NXP_ORIGINALITY_KEYS.ntag21x);
+export const NXP_NTAG21X_PUBLIC_KEY: Uint8Array = hexLiteral(NXP_ORIGINALITY_KEYS.ntag21x);
 /** NXP originality key for MIFARE Ultralight EV1 (AN11341), 04 ‖ X ‖ Y. */
-export const NXP_ULTRALIGHT_EV1_PUBLIC_KEY: Uint8Array = fromHex(NXP_ORIGINALITY_KEYS.ultralightEv1);
+export const NXP_ULTRALIGHT_EV1_PUBLIC_KEY: Uint8Array = hexLiteral(NXP_ORIGINALITY_KEYS.ultralightEv1);
 
 /** A UID and the genuine NXP signature over it. */
 export interface OriginalityVector {
@@ -33,14 +29,14 @@ export interface OriginalityVector {
 
 /** Genuine NTAG21x UID/signature pairs (PM3 `tools/recover_pk.py` self-tests, reference §6). */
 export const NXP_NTAG21X_VECTORS: readonly OriginalityVector[] = [
-  { uid: fromHex('04E10CDA993C80'), signature: fromHex('8B76052EE42F5567BEB53238B3E3F9950707C0DCC956B5C5EFCFDB709B2D82B3') },
-  { uid: fromHex('04DB0BDA993C80'), signature: fromHex('6048EFD9417CD10F6B7F1818D471A7FE5B46868D2EABDC6307A1E0AAE139D8D0') },
+  { uid: hexLiteral('04E10CDA993C80'), signature: hexLiteral('8B76052EE42F5567BEB53238B3E3F9950707C0DCC956B5C5EFCFDB709B2D82B3') },
+  { uid: hexLiteral('04DB0BDA993C80'), signature: hexLiteral('6048EFD9417CD10F6B7F1818D471A7FE5B46868D2EABDC6307A1E0AAE139D8D0') },
 ];
 
 /** Genuine Ultralight EV1 UID/signature pairs (same source). */
 export const NXP_ULTRALIGHT_EV1_VECTORS: readonly OriginalityVector[] = [
-  { uid: fromHex('04C1285A373080'), signature: fromHex('CEA2EB0B3C95D0844A95B824A7553703B3702378033BF0987899DB70151A19E7') },
-  { uid: fromHex('04C2285A373080'), signature: fromHex('A561506723D422D29ED9F93E60D20B9ED1E05CC1BF81DA19FE500CA0B81CC0ED') },
+  { uid: hexLiteral('04C1285A373080'), signature: hexLiteral('CEA2EB0B3C95D0844A95B824A7553703B3702378033BF0987899DB70151A19E7') },
+  { uid: hexLiteral('04C2285A373080'), signature: hexLiteral('A561506723D422D29ED9F93E60D20B9ED1E05CC1BF81DA19FE500CA0B81CC0ED') },
 ];
 
 /**

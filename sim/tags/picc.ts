@@ -6,7 +6,8 @@ import type { AirContext, AirFrame, Picc, PiccAnswer } from '../rf/air.js';
 import { HalError } from '../../hal/errors.js';
 import { FaultChain } from '../faults.js';
 import type { Disposer, PiccFaultHook, PiccFaultTarget } from '../faults.js';
-import { answerBytes, answerNibble, bcc, byteFrame, frameCrcOk, getBit, hex, sliceBits } from './frames.js';
+import { answerBytes, answerNibble, bcc, byteFrame, frameCrcOk, getBit, sliceBits } from './frames.js';
+import { toHexUpper } from '../../hal/hex.js';
 
 export const REQA = 0x26;
 export const WUPA = 0x52;
@@ -78,7 +79,7 @@ export class Iso14443aTag implements Picc, PiccFaultTarget {
   }
 
   get label(): string {
-    return `${this.typeName} ${hex(this.uid)}`;
+    return `${this.typeName} ${toHexUpper(this.uid)}`;
   }
 
   /** Back door: current state. */

@@ -2,23 +2,11 @@
 // a virtual MIFARE Classic 1K through SimMfrc522, exactly as its README example does on a Raspberry Pi.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createRequire } from 'node:module';
+import { MFRC522 } from '../helpers/mfrc522-rpi.js';
 import { VirtualClock } from '../../sim/clock.js';
 import { RfField } from '../../sim/rf/field.js';
 import { SimMfrc522 } from '../../sim/mfrc522/index.js';
 import { MifareClassic1K } from '../../sim/tags/index.js';
-
-interface Mfrc522Rpi {
-  reset(): void;
-  findCard(): { status: boolean | null; bitSize: number | null };
-  getUid(): { status: boolean; data: number[] };
-  selectCard(uid: number[]): number;
-  authenticate(block: number, key: number[], uid: number[]): boolean;
-  getDataForBlock(block: number): number[];
-  writeDataToBlock(block: number, data: number[]): void;
-  stopCrypto(): void;
-}
-const MFRC522 = createRequire(import.meta.url)('mfrc522-rpi') as new (spi: unknown) => Mfrc522Rpi;
 
 const UID = [0x59, 0xe5, 0x97, 0x1a];
 const KEY = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff];

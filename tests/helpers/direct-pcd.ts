@@ -14,6 +14,7 @@ import { radioError, radioOk } from '../../hal/radio.js';
 import { HalError } from '../../hal/errors.js';
 import { checkCrcA, withCrcA } from '../../hal/iso14443a/crc-a.js';
 import type { RfField } from '../../sim/rf/field.js';
+import { toHex } from '../../hal/hex.js';
 
 function getBit(bytes: Uint8Array, i: number): number {
   return (bytes[i >> 3] >> (i & 7)) & 1;
@@ -50,7 +51,7 @@ export class DirectPcd implements Pcd {
     if (txLastBits < 8) bytes[bytes.length - 1] &= (1 << txLastBits) - 1;
     if (options.txCrc) bytes = withCrcA(bytes);
     const bits = options.txCrc ? bytes.length * 8 : (frame.length - 1) * 8 + txLastBits;
-    const what = 'frame ' + Array.from(frame.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    const what = 'frame ' + toHex(frame.subarray(0, 8), ' ');
 
     const ex = this.field.exchange({ bytes, bits }, { crypto1: this.crypto1 });
     const a = ex.answer;

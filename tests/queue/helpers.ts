@@ -4,11 +4,12 @@ import { createHash } from 'node:crypto';
 import type { Sha256 } from '../../hal/crypto.js';
 import type { SegmentStorage, StateCopy } from '../../hal/storage.js';
 import { FRAME_OVERHEAD, framePayloadLength, frameSeq, SEGMENT_HEADER } from '../../firmware/queue/format.js';
+import { toHex } from '../../hal/hex.js';
 
 export const sha: Sha256 = { sha256: (d) => new Uint8Array(createHash('sha256').update(d).digest()) };
 
 export function hex(b: Uint8Array | undefined): string {
-  return b ? Buffer.from(b).toString('hex') : 'undefined';
+  return b ? toHex(b) : 'undefined';
 }
 
 /** xorshift32: small, seeded, the same on every run. */

@@ -2,7 +2,7 @@
 // checks a reboot must pass. Used by recovery-sweep.test.ts and scripts/queue-sweep.ts.
 import * as assert from 'uvu/assert';
 import { Queue } from '../../firmware/queue/index.js';
-import type { RecoveryReport, SeqRange } from '../../firmware/queue/index.js';
+import type { RecoveryReport, SeqPair } from '../../firmware/queue/index.js';
 import { normalize, subtract } from '../../firmware/queue/ranges.js';
 import { NorFlash, NorSegmentStorage, PowerLossError } from '../../sim/flash/index.js';
 import { hex, prng, recordFor, sha, TracingStorage } from './helpers.js';
@@ -34,9 +34,9 @@ export class Workload {
   /** Highest ack that completed, and the one in flight (if a cut hit it). */
   acked = -1;
   ackInFlight = -1;
-  undeclared: SeqRange[] = [];
+  undeclared: SeqPair[] = [];
   /** Ranges being declared when a cut fell (the declaration may or may not have reached the state). */
-  declaring: SeqRange[] | undefined;
+  declaring: SeqPair[] | undefined;
   appended = 0;
   /** nextSeq and storage append count before the call that a cut interrupted. */
   private callStart = { nextSeq: 0, appends: 0 };
@@ -111,7 +111,7 @@ export class Workload {
     assert.is(rep.nextSeq, Math.max(nextBefore, maxReached + 1), 'nextSeq burns exactly the seqs that reached the medium');
     assert.ok(rep.ackedThrough === this.acked || rep.ackedThrough === this.ackInFlight, `acked ${rep.ackedThrough}`);
     const present = this.checkContents();
-    const newLost = reached.filter((s) => !present.has(s) && s > rep.ackedThrough).map((s): SeqRange => [s, s]);
+    const newLost = reached.filter((s) => !present.has(s) && s > rep.ackedThrough).map((s): SeqPair => [s, s]);
     const expected = subtract(normalize(this.undeclared.concat(newLost)), [[-1, rep.ackedThrough]]);
     // A cut inside declareLost may fall after its state write completed: then those ranges count as declared.
     const ifDeclared = this.declaring ? subtract(expected, this.declaring) : expected;

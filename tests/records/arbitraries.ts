@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { Tag } from 'cbor-x';
 import { CborMap, CborTag, type CborKey, type CborValue } from '../../firmware/records/cbor.js';
+import { toHex } from '../../hal/hex.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
@@ -67,12 +68,10 @@ export function toOracle(v: CborValue): unknown {
 /** A comparable plain form of a decoded cbor-x value or of toOracle's output. */
 export function normalise(v: unknown): unknown {
   if (typeof v === 'bigint') return Number(v);
-  if (v instanceof Uint8Array) return 'h:' + Buffer.from(v).toString('hex');
+  if (v instanceof Uint8Array) return 'h:' + toHex(v);
   if (v instanceof Map) return [...v.entries()].map(([k, x]) => [normalise(k), normalise(x)]);
   if (v instanceof Tag) return { tag: v.tag, value: normalise(v.value) };
   if (Array.isArray(v)) return v.map(normalise);
   return v;
 }
 
-export const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-export const unhex = (s: string) => new Uint8Array(Buffer.from(s.replace(/\s+/g, ''), 'hex'));

@@ -4,11 +4,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { CborError, CborMap, CborTag, decodeCbor, encodeCbor, type CborValue } from '../../firmware/records/cbor.js';
-import { cborValue, hex, unhex } from './arbitraries.js';
+import { cborValue } from './arbitraries.js';
+import { toHex, hexLiteral } from '../../hal/hex.js';
 
 function refuses(input: string, code: string, offset?: number): void {
   try {
-    const v = decodeCbor(unhex(input));
+    const v = decodeCbor(hexLiteral(input));
     assert.unreachable(`${input} decoded to ${JSON.stringify(v)}`);
   } catch (e) {
     if (!(e instanceof CborError)) throw e;
@@ -86,9 +87,9 @@ for (const [name, input, code, offset] of cases) {
 }
 
 test('16 levels of nesting are accepted, the limit is configurable downwards', () => {
-  const deep = unhex('81'.repeat(16) + '00');
-  assert.is(hex(encodeCbor(decodeCbor(deep))), hex(deep));
-  assert.throws(() => decodeCbor(unhex('818100'), { maxDepth: 1 }), (e: unknown) => e instanceof CborError && e.code === 'TOO_DEEP');
+  const deep = hexLiteral('81'.repeat(16) + '00');
+  assert.is(toHex(encodeCbor(decodeCbor(deep))), toHex(deep));
+  assert.throws(() => decodeCbor(hexLiteral('818100'), { maxDepth: 1 }), (e: unknown) => e instanceof CborError && e.code === 'TOO_DEEP');
 });
 
 function nested(levels: number): CborValue {
@@ -111,8 +112,8 @@ test('the encoder refuses what has no deterministic form', () => {
   // Integer and text keys stay apart; set() replaces an equal key.
   const map = new CborMap().set(1, 'int').set('1', 'text').set(1, 'again');
   assert.is(map.size, 2);
-  assert.is(hex(encodeCbor(map)), 'a20165616761696e61316474657874');
-  assert.is(hex(encodeCbor(nested(16))), '81'.repeat(16) + '00');
+  assert.is(toHex(encodeCbor(map)), 'a20165616761696e61316474657874');
+  assert.is(toHex(encodeCbor(nested(16))), '81'.repeat(16) + '00');
 });
 
 /** Decodes `input`; the result must re-encode to exactly `input`, and any failure must be a CborError. */
@@ -124,7 +125,7 @@ function decodesExactlyOrRefuses(input: Uint8Array): void {
     if (e instanceof CborError) return;
     throw e;
   }
-  assert.is(hex(encodeCbor(v)), hex(input));
+  assert.is(toHex(encodeCbor(v)), toHex(input));
 }
 
 test('random bytes: decoded exactly or refused with CborError, never anything else', () => {

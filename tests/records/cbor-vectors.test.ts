@@ -2,10 +2,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CborError, CborMap, CborTag, decodeCbor, encodeCbor, type CborValue } from '../../firmware/records/cbor.js';
-import { hex, unhex } from './arbitraries.js';
+import { toHex, hexLiteral } from '../../hal/hex.js';
 
 const m = (...pairs: Array<[number | string, CborValue]>) => new CborMap(pairs);
-const b = (s: string) => unhex(s);
+const b = (s: string) => hexLiteral(s);
 
 const accepted: Array<[CborValue, string]> = [
   [0, '00'], [1, '01'], [10, '0a'], [23, '17'], [24, '1818'], [25, '1819'], [100, '1864'], [1000, '1903e8'],
@@ -29,11 +29,11 @@ const accepted: Array<[CborValue, string]> = [
 
 test('Appendix A examples inside the profile encode and decode byte for byte', () => {
   for (const [value, expected] of accepted) {
-    assert.is(hex(encodeCbor(value)), expected, expected);
-    assert.is(hex(encodeCbor(decodeCbor(unhex(expected)))), expected, expected);
+    assert.is(toHex(encodeCbor(value)), expected, expected);
+    assert.is(toHex(encodeCbor(decodeCbor(hexLiteral(expected)))), expected, expected);
   }
-  assert.equal(decodeCbor(unhex('a201020304')), m([1, 2], [3, 4]));
-  assert.is((decodeCbor(unhex('3903e7')) as number), -1000);
+  assert.equal(decodeCbor(hexLiteral('a201020304')), m([1, 2], [3, 4]));
+  assert.is((decodeCbor(hexLiteral('3903e7')) as number), -1000);
 });
 
 const refused: Array<[string, string]> = [
@@ -48,7 +48,7 @@ const refused: Array<[string, string]> = [
 test('Appendix A examples outside the profile (bignums beyond 2^53, floats, undefined, simple, indefinite) are refused', () => {
   for (const [input, code] of refused) {
     try {
-      decodeCbor(unhex(input));
+      decodeCbor(hexLiteral(input));
       assert.unreachable(input + ' was accepted');
     } catch (e) {
       assert.instance(e, CborError, input);

@@ -6,7 +6,7 @@ import { parseCose } from '../../firmware/records/cose.js';
 import { RecordError } from '../../firmware/records/errors.js';
 import { decodePayload } from '../../firmware/records/record.js';
 import { crypto, ed25519Device, genuineScan, T0 } from './fixtures.js';
-import { hex } from './arbitraries.js';
+import { toHex } from '../../hal/hex.js';
 
 const dev = ed25519Device('scanner-0001');
 const scan = () => ({ kind: 'scan' as const, ...genuineScan() });
@@ -17,10 +17,10 @@ test('records chain from seq 0 with a zero prev, each prev the hash of the previ
   const a = chain.append({ kind: 'boot', firmware: '0.1.0', reset: 'power-on' }, T0);
   const b = chain.append(scan(), T0 + 1);
   assert.is(a.seq, 0);
-  assert.is(hex(a.payload.prev), '00'.repeat(32));
+  assert.is(toHex(a.payload.prev), '00'.repeat(32));
   assert.is(b.seq, 1);
-  assert.is(hex(payloadOf(b.bytes).prev), hex(crypto.sha256(a.bytes)));
-  assert.is(hex(b.hash), hex(crypto.sha256(b.bytes)));
+  assert.is(toHex(payloadOf(b.bytes).prev), toHex(crypto.sha256(a.bytes)));
+  assert.is(toHex(b.hash), toHex(crypto.sha256(b.bytes)));
   assert.equal(chain.state.nextSeq, 2);
   assert.is(payloadOf(b.bytes).boot, 1);
 });
@@ -29,13 +29,13 @@ test('prepare does not advance; commit does, once, and only for the record prepa
   const chain = RecordChain.start(dev.signer, crypto, dev.id, 1);
   const r = chain.prepare(scan(), T0);
   assert.is(chain.state.nextSeq, 0);
-  assert.is(hex(chain.prepare(scan(), T0).bytes), hex(r.bytes)); // deterministic
+  assert.is(toHex(chain.prepare(scan(), T0).bytes), toHex(r.bytes)); // deterministic
   chain.commit(r);
   assert.is(chain.state.nextSeq, 1);
   assert.throws(() => chain.commit(r), (e: unknown) => e instanceof RecordError && e.code === 'BAD_INPUT');
   // The state handed out is a copy.
   chain.state.prev.fill(7);
-  assert.is(hex(chain.state.prev), hex(r.hash));
+  assert.is(toHex(chain.state.prev), toHex(r.hash));
 });
 
 test('resume from the last intact record continues exactly where the log ends, in the new boot', () => {
@@ -56,7 +56,7 @@ test('a checkpoint carries count = its seq and head = its prev', () => {
   const cp = chain.checkpoint(T0 + 2);
   assert.is(cp.seq, 2);
   const p = payloadOf(cp.bytes);
-  assert.ok(p.kind === 'checkpoint' && p.count === 2 && hex(p.head) === hex(prev.hash));
+  assert.ok(p.kind === 'checkpoint' && p.count === 2 && toHex(p.head) === toHex(prev.hash));
 });
 
 test('a fault record takes the seq after the lost ones and links to the last intact record', () => {
@@ -64,7 +64,7 @@ test('a fault record takes the seq after the lost ones and links to the last int
   for (let i = 0; i < 8; i++) chain.append(scan(), T0 + i); // seqs 0..7 intact; 8 and 9 were torn
   const f = chain.fault({ reason: 'torn-tail', lost: [[8, 9]], discardedBytes: 300, where: [{ segment: 'q-0002', offset: 512, length: 300 }] }, T0 + 9);
   assert.is(f.seq, 10);
-  assert.is(hex(f.payload.prev), hex(chain.state.prev));
+  assert.is(toHex(f.payload.prev), toHex(chain.state.prev));
   chain.commit(f);
   assert.is(chain.state.nextSeq, 11);
   // Lost seqs below the chain's position (a corrupt record in the middle) do not move the fault's seq.

@@ -9,16 +9,16 @@ import { join } from 'node:path';
 import { encodeCbor } from '../../firmware/records/cbor.js';
 import { RecordChain } from '../../firmware/records/chain.js';
 import { crypto, ed25519Device, genuineScan, history, hmacDevice, T0, type TestDevice } from './fixtures.js';
+import { toHex } from '../../hal/hex.js';
 
 const root = new URL('../../..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'sealscan-verify-'));
 const ed = ed25519Device('scanner-0001');
 const mac = hmacDevice('esp-0007');
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 function keysFile(devices: TestDevice[], name = 'keys.json'): string {
   const entries: Record<string, unknown> = {};
-  for (const d of devices) entries[d.id] = d.key.alg === -8 ? { alg: 'ed25519', publicKey: hex(d.key.publicKey) } : { alg: 'hmac-sha256', hmacKey: hex(d.key.hmacKey) };
+  for (const d of devices) entries[d.id] = d.key.alg === -8 ? { alg: 'ed25519', publicKey: toHex(d.key.publicKey) } : { alg: 'hmac-sha256', hmacKey: toHex(d.key.hmacKey) };
   const path = join(dir, name);
   writeFileSync(path, JSON.stringify({ devices: entries }));
   return path;

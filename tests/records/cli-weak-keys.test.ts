@@ -21,7 +21,8 @@ import type { RecordSigner } from '../../hal/keys.js';
 import { onSimReader } from '../../scripts/sim-reader.js';
 import { SIM_ORIGINALITY_PUBLIC_KEY } from '../../sim/tags/index.js';
 import { crypto, T0 } from './fixtures.js';
-import { FORGED_SIGNATURE, hex, IDENTITY } from './small-order.js';
+import { FORGED_SIGNATURE, IDENTITY } from './small-order.js';
+import { toHex } from '../../hal/hex.js';
 
 const bin = new URL('../../../bin/sealscan.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'sealscan-weak-cli-'));
@@ -37,7 +38,7 @@ function forged(id: string, signer: RecordSigner): Uint8Array[] {
 
 test('sealscan verify: a keys file with a small-order key is a usage error naming the file and the entry, not OK', () => {
   writeFileSync(join(dir, 'forged.cbor'), encodeCbor(forged('scanner-0001', { coseAlg: -8, sign: () => FORGED_SIGNATURE })));
-  writeFileSync(join(dir, 'weak-keys.json'), JSON.stringify({ devices: { 'scanner-0001': { alg: 'ed25519', publicKey: hex(IDENTITY) } } }));
+  writeFileSync(join(dir, 'weak-keys.json'), JSON.stringify({ devices: { 'scanner-0001': { alg: 'ed25519', publicKey: toHex(IDENTITY) } } }));
   const r = sealscan('verify', 'forged.cbor', '--keys', 'weak-keys.json');
   assert.is(r.code, 2, r.out + r.err);
   assert.not.match(r.out, 'OK');
@@ -61,7 +62,7 @@ test('sealscan check --trust: an issuer file with a small-order key fails naming
   const issuer = { privateKey: new Uint8Array(32), publicKey: IDENTITY };
   const sealed = await onSimReader(tagFile, true, (reader, a) => sealTag(reader, a, { link: 'https://id.gs1.org/01/09506000134352/21/66', issuer, sealedAt: Math.floor(T0 / 1000) }, forger));
   assert.ok(sealed.ok, JSON.stringify(sealed));
-  writeFileSync(join(dir, 'weak.issuer.json'), JSON.stringify({ format: 'sealscan-issuer/1', name: 'mallory', publicKey: hex(IDENTITY), keyId: '00000000' }));
+  writeFileSync(join(dir, 'weak.issuer.json'), JSON.stringify({ format: 'sealscan-issuer/1', name: 'mallory', publicKey: toHex(IDENTITY), keyId: '00000000' }));
   const r = sealscan('check', '--tag', 't.json', '--trust', 'weak.issuer.json');
   assert.is(r.code, 2, r.out + r.err);
   assert.not.match(r.out, 'GENUINE');

@@ -10,7 +10,7 @@ import { encodeUtf8 } from '../../firmware/records/utf8.js';
 import { ed25519PublicKeyObject } from '../../hal/node/crypto.js';
 import type { CoseAlg } from '../../hal/keys.js';
 import { crypto, ed25519Device, hmacDevice, type TestDevice } from './fixtures.js';
-import { hex } from './arbitraries.js';
+import { toHex } from '../../hal/hex.js';
 
 const ed = ed25519Device('scanner-0001');
 const mac = hmacDevice('scanner-0002');
@@ -35,19 +35,19 @@ function envelope(dev: TestDevice, tag: number, prot: CborMap, unprot: CborMap, 
 
 test('our COSE_Sign1 (Ed25519) verifies with @auth0/cose and with our verifier', async () => {
   const bytes = buildCose(ed.signer, ed.id, payload);
-  assert.is(hex(bytes.subarray(0, 5)), 'd28451a201'); // tag 18, array(4), bstr(17) {1: ...
+  assert.is(toHex(bytes.subarray(0, 5)), 'd28451a201'); // tag 18, array(4), bstr(17) {1: ...
   const msg = Sign1.decode(bytes);
   await msg.verify(ed25519PublicKeyObject((ed.key as { publicKey: Uint8Array }).publicKey));
-  assert.is(hex(msg.payload), hex(payload));
-  assert.is(hex(verifyCose(bytes, ed.id, ed.key, crypto)), hex(payload));
+  assert.is(toHex(msg.payload), toHex(payload));
+  assert.is(toHex(verifyCose(bytes, ed.id, ed.key, crypto)), toHex(payload));
   assert.equal(parseCose(bytes).kid, ed.id);
 });
 
 test('our COSE_Mac0 (HMAC-SHA256) verifies with @auth0/cose and with our verifier', async () => {
   const bytes = buildCose(mac.signer, mac.id, payload);
-  assert.is(hex(bytes.subarray(0, 2)), 'd184');
+  assert.is(toHex(bytes.subarray(0, 2)), 'd184');
   await Mac0.decode(bytes).verify((mac.key as { hmacKey: Uint8Array }).hmacKey);
-  assert.is(hex(verifyCose(bytes, mac.id, mac.key, crypto)), hex(payload));
+  assert.is(toHex(verifyCose(bytes, mac.id, mac.key, crypto)), toHex(payload));
 });
 
 test('a flipped bit anywhere in a real record is refused (Sign1 and Mac0)', () => {
@@ -102,7 +102,7 @@ test('wrong kid, wrong key, key for another alg, trailing byte, missing tag, bad
 });
 
 test('signing is deterministic and a signer of the wrong length is refused', () => {
-  assert.is(hex(buildCose(ed.signer, ed.id, payload)), hex(buildCose(ed.signer, ed.id, payload)));
+  assert.is(toHex(buildCose(ed.signer, ed.id, payload)), toHex(buildCose(ed.signer, ed.id, payload)));
   assert.throws(() => buildCose({ coseAlg: -8, sign: () => new Uint8Array(10) }, ed.id, payload), (e: unknown) => e instanceof RecordError && e.code === 'BAD_SIGNATURE_LENGTH');
 });
 

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { RecordChain, type ChainRecord } from '../../firmware/records/chain.js';
 import { HEADER_FIELDS, KIND_FIELDS, type RecordBody } from '../../firmware/records/kinds.js';
 import { crypto, ed25519Device, genuineScan, hmacDevice, T0 } from './fixtures.js';
+import { toHex } from '../../hal/hex.js';
 
 export const DOC = new URL('../../../docs/record-format.md', import.meta.url).pathname;
 
@@ -28,7 +29,7 @@ export function examples(): Array<{ kind: string; record: ChainRecord }> {
   return out;
 }
 
-const h = (b: Uint8Array, from = 0, to = b.length) => Buffer.from(b.subarray(from, to)).toString('hex');
+const h = (b: Uint8Array, from = 0, to = b.length) => toHex(b.subarray(from, to));
 const names = (fields: ReadonlyArray<{ key: number; name: string }>) => new Map(fields.map((f) => [f.key, f.name]));
 const PAYLOAD_NAMES = names([...HEADER_FIELDS, ...Object.values(KIND_FIELDS).flat()]);
 const PROTECTED_NAMES = new Map([[1, 'alg'], [4, 'kid']]);

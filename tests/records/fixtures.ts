@@ -1,6 +1,9 @@
 // Fixed keys and sample records for the record tests (and the generated examples in docs/record-format.md).
 import { createNodeCrypto } from '../../hal/node/crypto.js';
-import { RecordChain, ed25519Signer, hmacSigner, type ScanEvidence, type VerifyKey } from '../../firmware/records/index.js';
+import { RecordChain } from '../../firmware/records/chain.js';
+import { ed25519Signer, hmacSigner } from '../../firmware/records/signers.js';
+import type { ScanEvidence } from '../../firmware/records/kinds.js';
+import type { VerifyKey } from '../../firmware/records/cose.js';
 import type { RecordSigner } from '../../hal/keys.js';
 
 export const crypto = createNodeCrypto();

@@ -115,4 +115,3 @@ export function mixedOrderKey(publicKey: Uint8Array): Uint8Array {
   return ed25519.Point.fromBytes(publicKey).add(ed25519.Point.fromAffine(t)).toBytes();
 }
 
-export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');

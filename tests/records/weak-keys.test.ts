@@ -12,7 +12,8 @@ import { dirname, join } from 'node:path';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { Ed25519KeyError, ed25519PublicKeyProblem } from '../../hal/node/ed25519-keys.js';
 import { ed25519PublicKeyObject, nodeEd25519 } from '../../hal/node/crypto.js';
-import { hmacKeyProblem, hmacSha256 } from '../../firmware/records/hmac.js';
+import { hmacSha256 } from '../../firmware/records/hmac.js';
+import { hmacKeyProblem } from '../../hal/keys.js';
 import { hmacSigner } from '../../firmware/records/signers.js';
 import { RecordError } from '../../firmware/records/errors.js';
 import { verifyRecords } from '../../firmware/records/verify.js';
@@ -22,7 +23,8 @@ import { IssuerKeyError, loadIssuerKey, loadTrustedIssuer } from '../../scripts/
 import { DeviceFileError, loadDeviceFile } from '../../scripts/device/config-file.js';
 import { KeysFileError, parseKeysFile } from '../../scripts/commands/keys.js';
 import { crypto, T0 } from './fixtures.js';
-import { encode, FORGED_SIGNATURE, hex, I, IDENTITY, mixedOrderKey, onCurve, P, smallOrderEncodings, smallOrderOf, torsionPoints } from './small-order.js';
+import { encode, FORGED_SIGNATURE, I, IDENTITY, mixedOrderKey, onCurve, P, smallOrderEncodings, smallOrderOf, torsionPoints } from './small-order.js';
+import { toHex } from '../../hal/hex.js';
 
 const SMALL_ORDER = /small-order/;
 const msg = new TextEncoder().encode('any message at all');
@@ -37,9 +39,9 @@ test('the derivation: eight distinct torsion points of orders 1, 2, 4, 4, 8, 8, 
   assert.equal(pts.map(smallOrderOf).sort(), [1, 2, 4, 4, 8, 8, 8, 8]);
   const enc = smallOrderEncodings();
   assert.is(enc.length, 14, enc.map((e) => e.label).join('; '));
-  assert.is(new Set(enc.map((e) => hex(e.bytes))).size, 14);
+  assert.is(new Set(enc.map((e) => toHex(e.bytes))).size, 14);
   // y = p and y = p + 1 are the only torsion y values whose y + p still fits below 2^255 (0 and 1).
-  assert.ok(enc.some((e) => hex(e.bytes) === hex(encode(P, 0))) && enc.some((e) => hex(e.bytes) === hex(encode(P + 1n, 1))));
+  assert.ok(enc.some((e) => toHex(e.bytes) === toHex(encode(P, 0))) && enc.some((e) => toHex(e.bytes) === toHex(encode(P + 1n, 1))));
 });
 
 test('noble agrees: each of the fourteen decodes leniently to a small-order point; strict decoding refuses the six non-canonical ones', () => {
@@ -201,9 +203,9 @@ test('key store: an HMAC key file holding 32 zero bytes is refused with KeyStore
 
 test('keys file of sealscan verify: small-order, mixed-order and weak HMAC keys are refused naming the entry', () => {
   const cases: Array<[object, RegExp]> = [
-    [{ alg: 'ed25519', publicKey: hex(IDENTITY) }, /devices\["d1"\]\.publicKey: is a small-order Ed25519 point/],
-    [{ alg: 'ed25519', publicKey: hex(encode(P + 1n, 0)) }, /devices\["d1"\]\.publicKey: is a small-order Ed25519 point/],
-    [{ alg: 'ed25519', publicKey: hex(mixedOrderKey(honest())) }, /devices\["d1"\]\.publicKey: .*prime-order subgroup/],
+    [{ alg: 'ed25519', publicKey: toHex(IDENTITY) }, /devices\["d1"\]\.publicKey: is a small-order Ed25519 point/],
+    [{ alg: 'ed25519', publicKey: toHex(encode(P + 1n, 0)) }, /devices\["d1"\]\.publicKey: is a small-order Ed25519 point/],
+    [{ alg: 'ed25519', publicKey: toHex(mixedOrderKey(honest())) }, /devices\["d1"\]\.publicKey: .*prime-order subgroup/],
     [{ alg: 'hmac-sha256', hmacKey: '00'.repeat(32) }, /devices\["d1"\]\.hmacKey: is all zero bytes/],
   ];
   for (const [entry, rx] of cases) assert.throws(() => parseKeysFile(JSON.stringify({ devices: { d1: entry } })), (e: unknown) => e instanceof KeysFileError && rx.test(e.message), JSON.stringify(entry));
@@ -213,8 +215,8 @@ function issuerFiles(publicKey: Uint8Array): { pub: string; priv: string } {
   const d = mkdtempSync(join(dir, 'issuer-'));
   const pub = join(d, 'weak.issuer.json');
   const priv = join(d, 'weak.issuer-key.json');
-  writeFileSync(pub, JSON.stringify({ format: 'sealscan-issuer/1', name: 'weak', publicKey: hex(publicKey), keyId: '00000000' }));
-  writeFileSync(priv, JSON.stringify({ format: 'sealscan-issuer-key/1', name: 'weak', privateKey: '11'.repeat(32), publicKey: hex(publicKey) }), { mode: 0o600 });
+  writeFileSync(pub, JSON.stringify({ format: 'sealscan-issuer/1', name: 'weak', publicKey: toHex(publicKey), keyId: '00000000' }));
+  writeFileSync(priv, JSON.stringify({ format: 'sealscan-issuer-key/1', name: 'weak', privateKey: '11'.repeat(32), publicKey: toHex(publicKey) }), { mode: 0o600 });
   return { pub, priv };
 }
 

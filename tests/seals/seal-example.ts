@@ -3,6 +3,7 @@ import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { issuerKeyId, sealMessage, encodeSeal } from '../../firmware/seals/seal.js';
 import { sealNdefRecords } from '../../firmware/seals/seal-ndef.js';
 import { encodeNdefMessage } from '../../firmware/tags/ndef.js';
+import { hexLiteral, toHexUpper } from '../../hal/hex.js';
 
 export const EXAMPLE = {
   // RFC 8032 section 7.1 test 1 secret key, so that the signature is reproducible.
@@ -12,13 +13,12 @@ export const EXAMPLE = {
   sealedAt: Date.UTC(2026, 10, 1, 8, 30) / 1000,
 };
 
-const h = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();
 
 export function exampleBytes() {
   const crypto = createNodeCrypto();
-  const seed = Uint8Array.from(Buffer.from(EXAMPLE.issuerSeed, 'hex'));
+  const seed = hexLiteral(EXAMPLE.issuerSeed);
   const pub = crypto.ed25519!.publicKeyOf(seed);
-  const uid = Uint8Array.from(Buffer.from(EXAMPLE.uid, 'hex'));
+  const uid = hexLiteral(EXAMPLE.uid);
   const keyId = issuerKeyId(pub, crypto);
   const message = sealMessage(uid, EXAMPLE.link, EXAMPLE.sealedAt, keyId);
   const signature = crypto.ed25519!.sign(seed, message);
@@ -32,7 +32,7 @@ export function exampleBytes() {
   tlv[1] = ndef.value.length;
   tlv.set(ndef.value, 2);
   tlv[tlv.length - 1] = 0xfe;
-  return { publicKey: h(pub), keyId: h(keyId), message: h(message), payload: h(encodeSeal(seal)), ndef: h(ndef.value), tlv: h(tlv), tlvLength: tlv.length };
+  return { publicKey: toHexUpper(pub), keyId: toHexUpper(keyId), message: toHexUpper(message), payload: toHexUpper(encodeSeal(seal)), ndef: toHexUpper(ndef.value), tlv: toHexUpper(tlv), tlvLength: tlv.length };
 }
 
 /** Hex in rows of 16 bytes, as in the doc. */

@@ -8,13 +8,14 @@ import { specFor } from '../../firmware/tags/type2-catalog.js';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
 import type { Type2Reading } from '../../firmware/scan/read-tag.js';
 import { exampleBytes, EXAMPLE } from './seal-example.js';
+import { hexLiteral } from '../../hal/hex.js';
 
 const crypto = createNodeCrypto();
 const spec = specFor('NTAG213');
-const uid = Uint8Array.from(Buffer.from(EXAMPLE.uid, 'hex'));
-const issuerPub = crypto.ed25519!.publicKeyOf(Uint8Array.from(Buffer.from(EXAMPLE.issuerSeed, 'hex')));
+const uid = hexLiteral(EXAMPLE.uid);
+const issuerPub = crypto.ed25519!.publicKeyOf(hexLiteral(EXAMPLE.issuerSeed));
 const trust: TrustConfig = { issuers: [{ name: 'example', publicKey: issuerPub }] };
-const sealedTlv = Uint8Array.from(Buffer.from(exampleBytes().tlv, 'hex'));
+const sealedTlv = hexLiteral(exampleBytes().tlv);
 
 function image(data: Uint8Array, cc: number[] | null): Uint8Array {
   const m = new Uint8Array(45 * 4);

@@ -97,18 +97,8 @@ export class ScriptedUplink implements Uplink {
   }
 }
 
-/** xorshift32 in [0, 1): seeded, the same on every run. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
+// The seeded random source is the queue tests' (tests/durability takes it from here).
+export { prng } from '../queue/helpers.js';
 
 /** Seqs stored by the ingest, in order (each seq must appear once). */
 export function storedSeqs(store: SqliteStore, device = DEVICE.id): number[] {

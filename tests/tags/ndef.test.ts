@@ -5,9 +5,8 @@ import fc from 'fast-check';
 import { decodeNdefMessage, encodeNdefMessage, ndefRecord, type NdefRecord } from '../../firmware/tags/ndef.js';
 import { decodeTextRecord, decodeUriRecord, textRecord, uriRecord, URI_PREFIXES } from '../../firmware/tags/ndef-records.js';
 import { FINDING_CODES } from '../../firmware/tags/findings.js';
+import { hexLiteral, toHex } from '../../hal/hex.js';
 
-const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
-const bytes = (s: string) => Uint8Array.from(s.split(' ').filter(Boolean).map((x) => parseInt(x, 16)));
 
 function ok<T>(r: { ok: true; value: T } | { ok: false; finding: { code: string; message: string } }): T {
   if (!r.ok) throw new Error('expected ok, got ' + r.finding.code + ': ' + r.finding.message);
@@ -20,7 +19,7 @@ function code(r: { ok: boolean; finding?: { code: string } }): string {
 
 test('reference worked example: "https://nxp.com" is D1 01 08 55 04 6E 78 70 2E 63 6F 6D', () => {
   const msg = ok(encodeNdefMessage([ok(uriRecord('https://nxp.com'))]));
-  assert.is(hex(msg), 'd1 01 08 55 04 6e 78 70 2e 63 6f 6d');
+  assert.is(toHex(msg, ' '), 'd1 01 08 55 04 6e 78 70 2e 63 6f 6d');
   const back = ok(decodeNdefMessage(msg));
   assert.is(back.length, 1);
   assert.is(ok(decodeUriRecord(back[0])), 'https://nxp.com');
@@ -44,27 +43,27 @@ test('URI prefix table: 36 codes 00h–23h, longest prefix chosen, each round-tr
 });
 
 test('URI findings: reserved prefix code, empty payload, bad UTF-8, wrong type', () => {
-  assert.is(code(decodeUriRecord(ndefRecord(1, 'U', bytes('24 61')))), 'URI_PREFIX');
+  assert.is(code(decodeUriRecord(ndefRecord(1, 'U', hexLiteral('24 61')))), 'URI_PREFIX');
   assert.is(code(decodeUriRecord(ndefRecord(1, 'U', new Uint8Array(0)))), 'RECORD_PAYLOAD');
-  const bad = decodeUriRecord(ndefRecord(1, 'U', bytes('04 61 c3 28')));
+  const bad = decodeUriRecord(ndefRecord(1, 'U', hexLiteral('04 61 c3 28')));
   assert.is(code(bad), 'UTF8');
   if (!bad.ok) assert.is(bad.finding.offset, 2);
-  assert.is(code(decodeUriRecord(ndefRecord(1, 'T', bytes('04 61')))), 'RECORD_TYPE');
-  assert.is(code(decodeUriRecord(ndefRecord(2, 'U', bytes('04 61')))), 'RECORD_TYPE');
+  assert.is(code(decodeUriRecord(ndefRecord(1, 'T', hexLiteral('04 61')))), 'RECORD_TYPE');
+  assert.is(code(decodeUriRecord(ndefRecord(2, 'U', hexLiteral('04 61')))), 'RECORD_TYPE');
   assert.is(code(uriRecord('https://\ud800')), 'UTF8');
 });
 
 test('Text record: status byte, language, UTF-8 and UTF-16 text', () => {
   const t = ok(textRecord('Hello World', 'en'));
-  assert.is(hex(t.payload), '02 65 6e 48 65 6c 6c 6f 20 57 6f 72 6c 64');
+  assert.is(toHex(t.payload, ' '), '02 65 6e 48 65 6c 6c 6f 20 57 6f 72 6c 64');
   assert.equal(ok(decodeTextRecord(t)), { text: 'Hello World', language: 'en', encoding: 'utf-8' });
   assert.equal(ok(decodeTextRecord(ok(textRecord('Grüße', 'de')))).text, 'Grüße');
-  const be = ndefRecord(1, 'T', bytes('82 65 6e 00 48 00 69'));
+  const be = ndefRecord(1, 'T', hexLiteral('82 65 6e 00 48 00 69'));
   assert.equal(ok(decodeTextRecord(be)), { text: 'Hi', language: 'en', encoding: 'utf-16' });
-  const le = ndefRecord(1, 'T', bytes('82 65 6e ff fe 48 00 69 00'));
+  const le = ndefRecord(1, 'T', hexLiteral('82 65 6e ff fe 48 00 69 00'));
   assert.is(ok(decodeTextRecord(le)).text, 'Hi');
-  assert.is(code(decodeTextRecord(ndefRecord(1, 'T', bytes('82 65 6e 00')))), 'UTF8');
-  assert.is(code(decodeTextRecord(ndefRecord(1, 'T', bytes('05 65 6e')))), 'RECORD_PAYLOAD');
+  assert.is(code(decodeTextRecord(ndefRecord(1, 'T', hexLiteral('82 65 6e 00')))), 'UTF8');
+  assert.is(code(decodeTextRecord(ndefRecord(1, 'T', hexLiteral('05 65 6e')))), 'RECORD_PAYLOAD');
   assert.is(code(decodeTextRecord(ndefRecord(1, 'T', new Uint8Array(0)))), 'RECORD_PAYLOAD');
   assert.is(code(textRecord('x', '')), 'RECORD_PAYLOAD');
 });
@@ -73,8 +72,8 @@ test('header flags: MB/ME, SR for short payloads, a 4-byte length from 256 bytes
   const big = new Uint8Array(300).fill(7);
   const msg = ok(
     encodeNdefMessage([
-      ndefRecord(1, 'U', bytes('04 61')),
-      ndefRecord(2, 'text/plain', big, bytes('69 64')),
+      ndefRecord(1, 'U', hexLiteral('04 61')),
+      ndefRecord(2, 'text/plain', big, hexLiteral('69 64')),
       ndefRecord(4, 'example.com:seal', new Uint8Array(0)),
     ]),
   );
@@ -92,7 +91,7 @@ test('header flags: MB/ME, SR for short payloads, a 4-byte length from 256 bytes
 });
 
 test('a long-form record with a short payload is accepted when reading', () => {
-  const r = ok(decodeNdefMessage(bytes('c1 01 00 00 00 02 55 04 61')));
+  const r = ok(decodeNdefMessage(hexLiteral('c1 01 00 00 00 02 55 04 61')));
   assert.equal([...r[0].payload], [4, 0x61]);
 });
 
@@ -121,7 +120,7 @@ const hostile: Array<[string, string, number]> = [
 
 test('hostile messages give the right finding at the right offset', () => {
   for (const [h, expected, offset] of hostile) {
-    const r = decodeNdefMessage(bytes(h));
+    const r = decodeNdefMessage(hexLiteral(h));
     assert.is(code(r), expected, h);
     if (!r.ok) assert.is(r.finding.offset, offset, h);
   }

@@ -7,9 +7,8 @@ import { parseType2Ndef, planNdefWrite } from '../../firmware/tags/type2-ndef.js
 import { controlArea, parseCapabilityContainer } from '../../firmware/tags/tlv.js';
 import { FINDING_CODES, type FindingCode } from '../../firmware/tags/findings.js';
 import { blankNtag213, formattedNtag213 } from './memory-tag.js';
+import { hexLiteral, toHex } from '../../hal/hex.js';
 
-const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
-const bytes = (s: string) => Uint8Array.from(s.split(' ').filter(Boolean).map((x) => parseInt(x, 16)));
 
 function ok<T>(r: { ok: true; value: T } | { ok: false; finding: { code: string; message: string } }): T {
   if (!r.ok) throw new Error('expected ok, got ' + r.finding.code + ': ' + r.finding.message);
@@ -31,8 +30,8 @@ function apply(image: Uint8Array, writes: { page: number; data: Uint8Array }[], 
 /** An image with CC `cc` and data area bytes `data` from byte 16, padded to `size` bytes. */
 function image(cc: string, data: string, size = 64): Uint8Array {
   const m = new Uint8Array(size);
-  m.set(bytes(cc), 12);
-  m.set(bytes(data), 16);
+  m.set(hexLiteral(cc), 12);
+  m.set(hexLiteral(data), 16);
   return m;
 }
 
@@ -40,11 +39,11 @@ const nxp = () => ok(encodeNdefMessage([ok(uriRecord('https://nxp.com'))]));
 
 test('reference worked example: "https://nxp.com" at page 4 is 03 0C D1 01 08 55 04 6E 78 70 2E 63 6F 6D FE', () => {
   const plan = ok(planNdefWrite(formattedNtag213(), nxp()));
-  assert.is(hex(plan.image.subarray(16, 31)), '03 0c d1 01 08 55 04 6e 78 70 2e 63 6f 6d fe'.toLowerCase());
+  assert.is(toHex(plan.image.subarray(16, 31), ' '), '03 0c d1 01 08 55 04 6e 78 70 2e 63 6f 6d fe'.toLowerCase());
   // The factory TLV 03 00 already says "empty", so the length page is written once, last.
   assert.equal(plan.writes.map((w) => w.page), [5, 6, 7, 4]);
   const read = ok(parseType2Ndef(plan.image));
-  assert.is(hex(read.message), hex(nxp()));
+  assert.is(toHex(read.message, ' '), toHex(nxp(), ' '));
   assert.is(read.records.length, 1);
 });
 
@@ -57,7 +56,7 @@ test('formatting a blank tag writes the CC last; without formatCc a blank tag is
   assert.ok(plan.writes.every((w) => w.page >= 3));
   assert.is(plan.capacity, 142);
   const back = ok(parseType2Ndef(apply(blank, plan.writes)));
-  assert.is(hex(back.message), hex(nxp()));
+  assert.is(toHex(back.message, ' '), toHex(nxp(), ' '));
   // a formatted tag never gets its CC rewritten
   const again = ok(planNdefWrite(apply(blank, plan.writes), nxp(), { formatCc: [0xe1, 0x10, 0x12, 0x00] }));
   assert.equal(again.writes, []);
@@ -75,7 +74,7 @@ test('tearing order: a Terminator where the TLV starts, the other pages, that pa
     const r = parseType2Ndef(apply(old, plan.writes, k));
     if (k === 0) assert.is(ok(r).records[0].payload[0], 1);
     else if (k < plan.writes.length) assert.is(fail(r).code, 'NDEF_TLV_MISSING', 'prefix ' + k);
-    else assert.is(hex(ok(r).message), hex(next));
+    else assert.is(toHex(ok(r).message, ' '), toHex(next, ' '));
   }
   // only pages that change: rewriting the same message writes nothing
   assert.equal(ok(planNdefWrite(plan.image, next)).writes, []);
@@ -90,7 +89,7 @@ test('3-byte TLV length: a 300-byte message on an NTAG215-sized area', () => {
   assert.is(plan.image[20 + msg.length], 0xfe);
   const back = ok(parseType2Ndef(plan.image));
   assert.is(back.layout.ndef?.lengthBytes, 3);
-  assert.is(hex(back.message), hex(msg));
+  assert.is(toHex(back.message, ' '), toHex(msg, ' '));
   assert.is(plan.capacity, 496 - 4);
 });
 
@@ -110,7 +109,7 @@ test('Lock and Memory Control TLVs: their bytes are skipped when reading and wri
   assert.equal([...plan.image.subarray(26, 28)], [0xaa, 0xbb]);
   assert.equal([...plan.image.subarray(36, 40)], [0xcc, 0xcc, 0xcc, 0xcc]);
   const back = ok(parseType2Ndef(plan.image));
-  assert.is(hex(back.message), hex(msg));
+  assert.is(toHex(back.message, ' '), toHex(msg, ' '));
   assert.ok(back.layout.ndef!.addresses.every((a) => a < 36 || a >= 40));
   // bytes 28..63 minus the 4 reserved at 36..39 = 32 usable: 30 bytes of message after T and a 1-byte L
   assert.is(plan.capacity, 30);
@@ -135,7 +134,7 @@ test('a corrupt NDEF TLV length does not block a rewrite, but malformed TLVs bef
   const corrupt = image('e1 10 06 00', '03 ff 01 00 d1');
   assert.is(fail(parseType2Ndef(corrupt)).code, 'TLV_LENGTH');
   const back = ok(parseType2Ndef(ok(planNdefWrite(corrupt, nxp())).image));
-  assert.is(hex(back.message), hex(nxp()));
+  assert.is(toHex(back.message, ' '), toHex(nxp(), ' '));
   assert.is(fail(planNdefWrite(image('e1 10 06 00', '01 02 00 00 03 00'), nxp())).code, 'TLV_CONTROL');
 });
 

@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { request } from 'node:http';
 import { RecordChain } from '../../firmware/records/chain.js';
 import { encodeCbor } from '../../firmware/records/cbor.js';
-import { zeroHash } from '../../firmware/records/bytes.js';
+import { zeroHash } from '../../firmware/records/links.js';
 import { createIngestServer } from '../../upstream/server.js';
 import { SqliteStore } from '../../upstream/sqlite-store.js';
 import { TokenError } from '../../upstream/guards.js';

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { RecordChain } from '../../firmware/records/chain.js';
 import { crypto, ed25519Device, genuineScan, history, hmacDevice, T0 } from '../records/fixtures.js';
 import { canonicalItemLink, recordNi } from '../../upstream/epcis.js';
-import { AUDITOR, call, hex, read, register, startIngest, upload } from './helpers.js';
+import { AUDITOR, call, read, register, startIngest, upload } from './helpers.js';
+import { toHex } from '../../hal/hex.js';
 
 const epcis = createRequire(import.meta.url)('epcis2.js') as {
   setup(s: { checkExtensions: boolean }): void;
@@ -33,8 +34,8 @@ function sealscan(...args: string[]) {
 function keysFile(): string {
   const path = join(dir, 'keys.json');
   const devices = {
-    [ed.id]: { alg: 'ed25519', publicKey: hex(ed.key.alg === -8 ? ed.key.publicKey : new Uint8Array()) },
-    [mac.id]: { alg: 'hmac-sha256', hmacKey: hex(mac.key.alg === 5 ? mac.key.hmacKey : new Uint8Array()) },
+    [ed.id]: { alg: 'ed25519', publicKey: toHex(ed.key.alg === -8 ? ed.key.publicKey : new Uint8Array()) },
+    [mac.id]: { alg: 'hmac-sha256', hmacKey: toHex(mac.key.alg === 5 ? mac.key.hmacKey : new Uint8Array()) },
   };
   writeFileSync(path, JSON.stringify({ devices }));
   return path;

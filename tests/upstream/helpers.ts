@@ -10,10 +10,12 @@ import type { Ingest } from '../../upstream/ingest.js';
 import { SqliteStore } from '../../upstream/sqlite-store.js';
 import { encodeCbor } from '../../firmware/records/cbor.js';
 import type { TestDevice } from '../records/fixtures.js';
+import type { DeviceRegistration } from '../../hal/keys.js';
+import { registrationBody } from '../../upstream/registration.js';
+import type { Site } from '../../upstream/store.js';
 
 export const TOKEN = 'test-provisioning-token';
 export const AUDITOR = 'test-auditor-token-0001';
-export const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 export interface RunningIngest {
   url: string;
@@ -88,13 +90,12 @@ export function read(base: string, path: string, token = AUDITOR): Promise<Answe
   return call(base, 'GET', path, undefined, { authorization: `Bearer ${token}` });
 }
 
-export function registration(d: TestDevice, site?: object): Record<string, unknown> {
-  const body: Record<string, unknown> = d.key.alg === -8 ? { id: d.id, alg: 'ed25519', publicKey: hex(d.key.publicKey) } : { id: d.id, alg: 'hmac-sha256', hmacKey: hex(d.key.hmacKey) };
-  if (site) body.site = site;
-  return body;
+export function registration(d: TestDevice, site?: Site): Record<string, unknown> {
+  const key: DeviceRegistration = d.key.alg === -8 ? { device: d.id, alg: 'ed25519', publicKey: d.key.publicKey } : { device: d.id, alg: 'hmac-sha256', hmacKey: d.key.hmacKey };
+  return { ...registrationBody(key, site) };
 }
 
-export function register(base: string, d: TestDevice, site?: object, token = TOKEN): Promise<Answer> {
+export function register(base: string, d: TestDevice, site?: Site, token = TOKEN): Promise<Answer> {
   return call(base, 'POST', '/v1/devices', JSON.stringify(registration(d, site)), { authorization: `Bearer ${token}`, 'content-type': 'application/json' });
 }
 

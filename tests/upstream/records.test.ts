@@ -4,11 +4,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RecordChain } from '../../firmware/records/chain.js';
 import { crypto, ed25519Device, genuineScan, history, hmacDevice, T0 } from '../records/fixtures.js';
-import { call, hex, register, startIngest, upload, type RunningIngest, read } from './helpers.js';
+import { call, register, startIngest, upload, type RunningIngest, read } from './helpers.js';
+import { toHex } from '../../hal/hex.js';
 
 const ed = ed25519Device('scanner-0001');
 const mac = hmacDevice('esp-0007');
-const sha = (b: Uint8Array) => hex(crypto.sha256(b));
+const sha = (b: Uint8Array) => toHex(crypto.sha256(b));
 
 async function withIngest(fn: (ing: RunningIngest) => Promise<void>): Promise<void> {
   const ing = await startIngest();
@@ -87,7 +88,7 @@ test('gaps declared by a fault record are accepted: a torn tail, and a lost reco
     const r = await upload(ing.url, [...recs.slice(0, 5), ...recs.slice(6), fault.bytes]);
     const d = r.json.devices['scanner-0001'];
     assert.is(d.ackedThrough, 10);
-    assert.is(d.ackedHash, hex(fault.hash));
+    assert.is(d.ackedHash, toHex(fault.hash));
     assert.is(d.accepted, 10);
     assert.equal(d.rejected, []);
     assert.equal(d.gaps.declared, [{ first: 5, last: 5, faultSeq: 10, reason: 'bad-crc' }]);

@@ -3,7 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ed25519Device, hmacDevice } from '../records/fixtures.js';
-import { call, hex, register, registration, startIngest, TOKEN, read } from './helpers.js';
+import { call, register, registration, startIngest, TOKEN, read } from './helpers.js';
+import { toHex } from '../../hal/hex.js';
 
 const ed = ed25519Device('scanner-0001');
 const mac = hmacDevice('esp-0007');
@@ -40,7 +41,7 @@ test('201 for a new device, 200 for the identical registration, 409 for another 
     assert.is(first.status, 201);
     assert.is(first.json.created, true);
     assert.is(first.json.device.id, 'scanner-0001');
-    assert.is(first.json.device.publicKey, hex(ed.key.alg === -8 ? ed.key.publicKey : new Uint8Array()));
+    assert.is(first.json.device.publicKey, toHex(ed.key.alg === -8 ? ed.key.publicKey : new Uint8Array()));
     assert.equal(first.json.device.site, site);
     const again = await register(ing.url, ed, site);
     assert.is(again.status, 200);
@@ -65,7 +66,7 @@ test('an HMAC key is accepted but never shown', async () => {
     const list = await read(ing.url, '/v1/devices');
     assert.is(list.json.devices.length, 1);
     const text = JSON.stringify(list.json);
-    assert.not.ok(text.includes(hex(mac.key.alg === 5 ? mac.key.hmacKey : new Uint8Array())), 'HMAC key not in the answer');
+    assert.not.ok(text.includes(toHex(mac.key.alg === 5 ? mac.key.hmacKey : new Uint8Array())), 'HMAC key not in the answer');
     assert.is(list.json.devices[0].alg, 'hmac-sha256');
     assert.is(list.json.devices[0].publicKey, undefined);
   } finally {

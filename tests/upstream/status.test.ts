@@ -4,7 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RecordChain } from '../../firmware/records/chain.js';
 import { crypto, ed25519Device, genuineScan, T0 } from '../records/fixtures.js';
-import { call, hex, register, startIngest, upload, read } from './helpers.js';
+import { call, register, startIngest, upload, read } from './helpers.js';
+import { toHex } from '../../hal/hex.js';
 
 const ed = ed25519Device('scanner-0001');
 
@@ -35,7 +36,7 @@ test('status of a device: empty, then intact with a checkpoint, then a truncated
     s = await read(ing.url, '/v1/devices/scanner-0001');
     assert.is(s.json.chain, 'intact');
     assert.is(s.json.lastSeq, 7);
-    assert.is(s.json.lastHash, hex(crypto.sha256(recs[7])));
+    assert.is(s.json.lastHash, toHex(crypto.sha256(recs[7])));
     assert.is(s.json.ackedThrough, 7);
     assert.is(s.json.records, 8);
     assert.ok(Date.parse(s.json.lastSeenAt) > 0);

@@ -11,7 +11,8 @@ import { SqliteStore } from '../../upstream/sqlite-store.js';
 import type { RecordSigner } from '../../hal/keys.js';
 import { crypto, ed25519Device, T0 } from '../records/fixtures.js';
 import { FORGED_SIGNATURE, IDENTITY, mixedOrderKey, smallOrderEncodings } from '../records/small-order.js';
-import { call, hex, read, startIngest, TOKEN, upload } from './helpers.js';
+import { call, read, startIngest, TOKEN, upload } from './helpers.js';
+import { toHex } from '../../hal/hex.js';
 
 const post = (url: string, body: object) => call(url, 'POST', '/v1/devices', JSON.stringify(body), { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' });
 
@@ -35,7 +36,7 @@ test('POST /v1/devices: 400 bad-field naming publicKey for every small-order enc
     keys.push({ key: mixedOrderKey(crypto.ed25519!.generateKeyPair().publicKey), label: 'mixed order', why: /publicKey: .*prime-order subgroup/ });
     let i = 0;
     for (const { key, label, why } of keys) {
-      const r = await post(ing.url, { id: `weak-${i++}`, alg: 'ed25519', publicKey: hex(key) });
+      const r = await post(ing.url, { id: `weak-${i++}`, alg: 'ed25519', publicKey: toHex(key) });
       assert.is(r.status, 400, `${label}: ${r.status} ${JSON.stringify(r.json)}`);
       assert.is(r.json.error.code, 'bad-field');
       assert.match(r.json.error.message, why, label);
@@ -61,7 +62,7 @@ test('POST /v1/devices: 400 bad-field naming hmacKey for a 16-byte key and for a
       assert.is(r.json.error.code, 'bad-field');
       assert.match(r.json.error.message, why);
     }
-    assert.is((await post(ing.url, { id: 'esp-1', alg: 'hmac-sha256', hmacKey: hex(crypto.randomBytes(32)) })).status, 201, 'a random key is fine');
+    assert.is((await post(ing.url, { id: 'esp-1', alg: 'hmac-sha256', hmacKey: toHex(crypto.randomBytes(32)) })).status, 201, 'a random key is fine');
   } finally {
     await ing.close();
   }

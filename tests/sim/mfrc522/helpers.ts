@@ -2,6 +2,7 @@ import { VirtualClock } from '../../../sim/clock.js';
 import { SimMfrc522, type SimMfrc522Options } from '../../../sim/mfrc522/index.js';
 import { HalError } from '../../../hal/errors.js';
 import { FakeField } from './fake-field.js';
+import { hexLiteral } from '../../../hal/hex.js';
 
 export interface Rig {
   clock: VirtualClock;
@@ -38,4 +39,4 @@ export function halError(fn: () => unknown): HalError {
   throw new Error('expected a HalError, nothing was thrown');
 }
 
-export const hexBytes = (s: string): number[] => s.trim().split(/\s+/).map((b) => parseInt(b, 16));
+export const hexBytes = (s: string): number[] => Array.from(hexLiteral(s));

@@ -1,32 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createRequire } from 'node:module';
+import { MFRC522 } from '../../helpers/mfrc522-rpi.js';
 import { Reg } from '../../../sim/mfrc522/index.js';
 import { classicTag } from './fake-field.js';
 import { rig } from './helpers.js';
-
-// The unmodified npm package, as a Raspberry Pi application would load it. It requires the native `rpio` at load
-// time; rpio loads on x86 without touching hardware as long as no pin is opened.
-const require = createRequire(import.meta.url);
-
-interface ToCardResult {
-  status: boolean;
-  data: number[];
-  bitSize: number;
-}
-interface Mfrc522Rpi {
-  reset(): void;
-  findCard(): { status: boolean | null; bitSize: number | null };
-  getUid(): { status: boolean; data: number[] };
-  selectCard(uid: number[]): number;
-  authenticate(block: number, key: number[], uid: number[]): boolean;
-  getDataForBlock(block: number): number[];
-  stopCrypto(): void;
-  calculateCRC(data: number[]): number[];
-  toCard(command: number, bytes: number[]): ToCardResult;
-  writeRegister(reg: number, value: number): void;
-}
-const MFRC522 = require('mfrc522-rpi') as new (spi: unknown) => Mfrc522Rpi;
 
 const UID = [0x59, 0xe5, 0x97, 0x1a];
 const KEY = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff];

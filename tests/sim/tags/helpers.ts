@@ -5,6 +5,7 @@ import { RfField } from '../../../sim/rf/field.js';
 import { cascadeLevels } from '../../../sim/tags/picc.js';
 import { crcFrame, getBit, setBit } from '../../../sim/tags/frames.js';
 import { checkCrcA } from '../../../hal/iso14443a/crc-a.js';
+import { hexLiteral, toHex } from '../../../hal/hex.js';
 
 export const PLAIN = { crypto1: false };
 export const ENCRYPTED = { crypto1: true };
@@ -89,12 +90,9 @@ export function activate(field: RfField, uid: Uint8Array, wake = false): number[
 }
 
 export function hexOf(bytes: readonly number[] | Uint8Array): string {
-  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  return toHex(bytes, ' ');
 }
 
 export function bytesOf(h: string): number[] {
-  return h
-    .replace(/\s+/g, '')
-    .match(/../g)!
-    .map((x) => parseInt(x, 16));
+  return Array.from(hexLiteral(h));
 }

@@ -1,0 +1,33 @@
+// Every command parses its arguments with scripts/command-args.ts: --help (or -h) prints its usage and exits 0, an
+// unknown option names itself with the usage on stderr and exits 2.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { usage } from '../../scripts/cli.js';
+
+const bin = new URL('../../../bin/sealscan.js', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'sealscan-help-'));
+const sealscan = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8' });
+const commands = usage().split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(/\s+/)[0]);
+
+test('the command list is read', () => {
+  assert.ok(commands.length >= 13 && commands.includes('tag') && commands.includes('provision'), commands.join(' '));
+});
+
+for (const c of commands) {
+  test(`${c}: --help and -h exit 0 with the usage; an unknown option exits 2`, () => {
+    for (const flag of ['--help', '-h']) {
+      const r = sealscan(c, flag);
+      assert.is(r.status, 0, `${c} ${flag}: ${r.stderr}`);
+      assert.match(r.stdout, /^usage:\s+sealscan /);
+    }
+    const bad = sealscan(c, '--no-such-option');
+    assert.is(bad.status, 2, `${c}: ${bad.stdout}`);
+    assert.match(bad.stderr, new RegExp(`^sealscan ${c}: .*no-such-option[\\s\\S]*usage:\\s+sealscan `));
+  });
+}
+
+test.run();
