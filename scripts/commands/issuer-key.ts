@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { commandArgs, usageError } from '../command-args.js';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
-import { createIssuerKey, IssuerKeyError } from '../issuer-keys.js';
+import { createIssuerKey, IssuerKeyError } from '../../sim/issuer-keys.js';
 
 const USAGE = `usage: sealscan issuer-key new --name NAME [--out DIR]
 

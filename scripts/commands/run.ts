@@ -1,7 +1,8 @@
 import { commandArgs, usageError } from '../command-args.js';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDeviceFile, DeviceFileError } from '../device/config-file.js';
+import { loadDeviceFile } from '../device/config-file.js';
+import { isSealscanError } from '../../hal/errors.js';
 import { startNodeDevice, FIRMWARE_VERSION, type NodeDevice } from '../device/node-device.js';
 import { readTagFile, ReaderUseError } from '../sim-reader.js';
 import type { Picc } from '../../sim/rf/air.js';
@@ -49,7 +50,8 @@ export async function run(args: string[]): Promise<number> {
       process.exit(1);
     });
   } catch (e) {
-    if (e instanceof DeviceFileError || e instanceof ReaderUseError || (e as { code?: string }).code) {
+    // Our own refusals (configuration, key, reader, hardware) and the system's (a missing folder, no permission).
+    if (isSealscanError(e) || typeof (e as NodeJS.ErrnoException).code === 'string') {
       console.error(`sealscan run: ${(e as Error).message}`);
       return 2;
     }

@@ -1,10 +1,11 @@
 // The device configuration file a technician writes with `sealscan provision` and the Pi runs with `sealscan run`.
 // Every refusal names the field and the file.
 import { readFileSync } from 'node:fs';
+import { SealscanError } from '../../hal/errors.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { ScannerConfig } from '../../firmware/app/config.js';
 import type { OriginalityKey } from '../../firmware/seals/originality-keys.js';
-import { loadTrustedIssuer, IssuerKeyError } from '../issuer-keys.js';
+import { loadTrustedIssuer, IssuerKeyError } from '../../sim/issuer-keys.js';
 import type { GpioPins } from '../../hal/rpi/feedback.js';
 
 export interface DeviceFile {
@@ -29,9 +30,9 @@ export interface DeviceFile {
   spi?: { chipSelect?: 0 | 1; clockDivider?: number };
 }
 
-export class DeviceFileError extends Error {
+export class DeviceFileError extends SealscanError {
   constructor(readonly file: string, readonly field: string, message: string) {
-    super(`${file}: ${field}: ${message}`);
+    super('DEVICE_FILE', `${file}: ${field}: ${message}`);
     this.name = 'DeviceFileError';
   }
 }

@@ -8,7 +8,7 @@ import { HttpUplink } from '../../hal/node/http-uplink.js';
 import type { Crypto } from '../../hal/crypto.js';
 import type { IssuerKey } from '../../firmware/seals/sealer.js';
 import { issuerKeyId } from '../../firmware/seals/seal.js';
-import { createIssuerKey, loadIssuerKey } from '../../scripts/issuer-keys.js';
+import { createIssuerKey, loadIssuerKey } from '../issuer-keys.js';
 import { PacedClock } from '../paced-clock.js';
 import { SimDevice, type DeviceEvent, type SimDeviceStatus } from '../device.js';
 import { registerDevice, startIngestHost, type IngestHost } from '../ingest-host.js';

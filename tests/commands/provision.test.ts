@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
-import { createIssuerKey } from '../../scripts/issuer-keys.js';
+import { createIssuerKey } from '../../sim/issuer-keys.js';
 import { isGln, siteFor } from '../../upstream/registration.js';
 import { read, startIngest, TOKEN, type RunningIngest } from '../upstream/helpers.js';
 

@@ -19,7 +19,7 @@ import { RecordError } from '../../firmware/records/errors.js';
 import { verifyRecords } from '../../firmware/records/verify.js';
 import { RecordChain } from '../../firmware/records/chain.js';
 import { FileKeyStore, KeyStoreError } from '../../hal/node/key-store.js';
-import { IssuerKeyError, loadIssuerKey, loadTrustedIssuer } from '../../scripts/issuer-keys.js';
+import { IssuerKeyError, loadIssuerKey, loadTrustedIssuer } from '../../sim/issuer-keys.js';
 import { DeviceFileError, loadDeviceFile } from '../../scripts/device/config-file.js';
 import { KeysFileError, parseKeysFile } from '../../scripts/commands/keys.js';
 import { crypto, T0 } from './fixtures.js';

@@ -1,8 +1,10 @@
-// Issuer keys of packaging stations: an Ed25519 key pair whose public half scanners trust. The private file is
+// Issuer key files of packaging stations (the simulator's station and the sealing commands use them): an Ed25519 key pair whose public half scanners trust. The private file is
 // created with mode 0600 and never overwritten; the public file is what goes into scanner configurations.
 import { closeSync, openSync, readFileSync, statSync, writeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Crypto } from '../hal/crypto.js';
+import { SealscanError } from '../hal/errors.js';
+import { toHex as hex } from '../hal/hex.js';
 import { issuerKeyId } from '../firmware/seals/seal.js';
 import type { IssuerKey } from '../firmware/seals/sealer.js';
 import type { TrustedIssuer } from '../firmware/seals/verdict.js';
@@ -22,14 +24,14 @@ interface IssuerPrivateFile {
   publicKey: string;
 }
 
-export class IssuerKeyError extends Error {
+/** An issuer key file that cannot be used; the message names the file and the field. */
+export class IssuerKeyError extends SealscanError {
   constructor(message: string) {
-    super(message);
+    super('ISSUER_KEY', message);
     this.name = 'IssuerKeyError';
   }
 }
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 function fromHex(file: string, field: string, v: unknown, n: number): Uint8Array {
   if (typeof v !== 'string' || !new RegExp(`^[0-9a-fA-F]{${2 * n}}$`).test(v)) throw new IssuerKeyError(`${file}: ${field} must be ${n} bytes of hex`);
