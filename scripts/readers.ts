@@ -4,7 +4,7 @@ import { Iso14443aReader } from '../hal/iso14443a/reader.js';
 import { RpioSpiDevice } from '../hal/rpi/spi.js';
 import { SystemClock } from '../hal/node/clock.js';
 import type { Activation } from '../hal/reader.js';
-import { onSimReader, ReaderUseError } from './sim-reader.js';
+import { onSimReader, ReaderUseError } from '../sim/tag-reader.js';
 
 export { ReaderUseError };
 

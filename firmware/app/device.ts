@@ -57,7 +57,7 @@ export class Device {
   private readonly board: Board;
   private readonly onFailure: ((error: unknown) => void) | undefined;
   private readonly polling: 'loop' | 'manual';
-  private loop: Promise<void> | null = null;
+  private closed = false;
   private started = false;
   private ended = false;
 
@@ -116,7 +116,7 @@ export class Device {
     this.sync.start();
     if (this.polling === 'manual') return;
     const self = this;
-    this.loop = this.scanner.run().then(
+    void this.scanner.run().then(
       function () {},
       function (e: unknown) {
         self.fail(e);
@@ -124,20 +124,23 @@ export class Device {
     );
   }
 
-  /** Stops polling (a tap being handled finishes, its record included), then the sync worker after its request. */
+  /**
+   * Stops polling (a tap being handled finishes, its record included), then the sync worker after its request, then
+   * releases the board. Each step runs even when the one before failed (a poll loop that ended on a power loss).
+   */
   stop(): Promise<void> {
     this.ended = true;
     const self = this;
-    const loop = this.loop || Promise.resolve();
+    const ignore = function () {};
     return this.scanner
       .stop()
+      .then(ignore, ignore)
       .then(function () {
-        return loop;
+        return self.sync.stop().then(ignore, ignore);
       })
       .then(function () {
-        return self.sync.stop();
-      })
-      .then(function () {
+        if (self.closed) return;
+        self.closed = true;
         if (self.board.close) self.board.close();
       });
   }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadDeviceFile } from '../device/config-file.js';
 import { isSealscanError } from '../../hal/errors.js';
 import { startNodeDevice, FIRMWARE_VERSION, type NodeDevice } from '../device/node-device.js';
-import { readTagFile, ReaderUseError } from '../sim-reader.js';
+import { readTagFile, ReaderUseError } from '../../sim/tag-reader.js';
 import type { Picc } from '../../sim/rf/air.js';
 import { MifareClassic1K } from '../../sim/tags/index.js';
 

@@ -2,7 +2,7 @@ import { commandArgs, usageError } from '../command-args.js';
 import { existsSync } from 'node:fs';
 import { newTag, TAG_KINDS, writeTagFile, type TagKind } from '../../sim/tag-file.js';
 import { fromHex, toHex } from '../../hal/hex.js';
-import { readTagFile, ReaderUseError } from '../sim-reader.js';
+import { readTagFile, ReaderUseError } from '../../sim/tag-reader.js';
 import { Ntag21x, Ntag213TT, UltralightEV1, MifareClassic1K } from '../../sim/tags/index.js';
 import { describeTag } from '../../sim/tag-view.js';
 import { BADGE_BLOCK, BADGE_ID_RULE } from '../../firmware/app/badge.js';

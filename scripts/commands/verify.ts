@@ -7,7 +7,7 @@ import { CborError, decodeCbor } from '../../firmware/records/cbor.js';
 import { verifyRecords } from '../../firmware/records/verify.js';
 import type { DeviceReport, VerifyReport } from '../../firmware/records/verify-report.js';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
-import { KeysFileError, readKeysFile } from './keys.js';
+import { KeysFileError, readKeysFile } from '../../upstream/keys-file.js';
 
 const USAGE = `usage: sealscan verify FILE [FILE ...] --keys KEYS.json [--json] [--strict]
 

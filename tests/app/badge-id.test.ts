@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { badgeBlock, isBadgeId, readBadge } from '../../firmware/app/badge.js';
 import { onStationReader } from '../../sim/station.js';
-import { readTagFile } from '../../scripts/sim-reader.js';
+import { readTagFile } from '../../sim/tag-reader.js';
 import { createTag } from '../../sim/console/tag-actions.js';
 import { TagShelf } from '../../sim/console/shelf.js';
 import type { ConsoleSession } from '../../sim/console/session.js';

@@ -103,6 +103,31 @@ test('simulator board: an idle worker sends a new record at once; a worker in ba
   assert.is(device.sync.status().state, 'stopped');
 });
 
+test('a poll loop that dies: onFailure once, and stop still stops the sync worker', async () => {
+  const clock = new VirtualClock({ auto: false });
+  const field = new RfField();
+  const board = await meanwhile(clock, createSimBoard({ clock, field, flash: new NorFlash({ sectorCount: 64 }), crypto, signer: ed25519Signer(crypto.ed25519!, deviceKey.privateKey), uplink: new ThrottlingIngest(() => clock.now()), feedback: quiet }));
+  const uplink = board.uplink as unknown as { request: (r: UplinkRequest) => Promise<UplinkResult> };
+  let calls = 0;
+  const inner = uplink.request.bind(uplink);
+  const counted = { request: (r: UplinkRequest) => (calls++, inner(r)) };
+  const broken = Object.create(board.reader) as typeof board.reader;
+  broken.activate = async () => {
+    throw new Error('the reader fell off the bus');
+  };
+  const failures: unknown[] = [];
+  const device = new Device({ ...board, reader: broken, uplink: counted }, { config: config(), onFailure: (e) => failures.push(e) });
+  device.start();
+  await clock.run(500);
+  assert.is(failures.length, 1);
+  assert.match(String(failures[0]), /fell off the bus/);
+  assert.is(device.sync.status().state, 'stopped', 'the failure stopped the sync worker too');
+  await meanwhile(clock, device.stop());
+  const before = calls;
+  await clock.run(600000);
+  assert.is(calls, before, 'ten minutes later the stopped device has not called the uplink again');
+});
+
 test('PC runner board: real HTTP to a loopback ingest answering 429 Retry-After 60: one upload for many taps', async () => {
   let posts = 0;
   const server: Server = createServer((req, res) => {

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readTagFile } from '../../scripts/sim-reader.js';
+import { readTagFile } from '../../sim/tag-reader.js';
 import { tagView } from '../../sim/console/shelf.js';
 
 const bin = new URL('../../../bin/sealscan.js', import.meta.url).pathname;

@@ -11,9 +11,8 @@ import { ApiError } from '../../upstream/http-util.js';
 import { IngestLimitError } from '../../upstream/ingest.js';
 import { SchemaError } from '../../upstream/schema-error.js';
 import { TokenError } from '../../upstream/guards.js';
-import { OptionError } from '../../scripts/command-args.js';
-import { ReaderUseError } from '../../scripts/sim-reader.js';
-import { KeysFileError } from '../../scripts/commands/keys.js';
+import { ReaderUseError } from '../../sim/tag-reader.js';
+import { KeysFileError } from '../../upstream/keys-file.js';
 import { Ed25519KeyError } from '../../hal/node/ed25519-keys.js';
 
 const cases: Array<[SealscanError, Function, string, string]> = [
@@ -28,7 +27,6 @@ const cases: Array<[SealscanError, Function, string, string]> = [
   [new IngestLimitError('too-many-devices', 'n'), IngestLimitError, 'too-many-devices', 'n'],
   [new SchemaError('NEWER', 's'), SchemaError, 'NEWER', 's'],
   [new TokenError('t'), TokenError, 'BAD_TOKEN', 't'],
-  [new OptionError('--port is required'), OptionError, 'USAGE', '--port is required'],
   [new ReaderUseError('r'), ReaderUseError, 'READER_USE', 'r'],
   [new KeysFileError('k'), KeysFileError, 'KEYS_FILE_INVALID', 'k'],
   [new Ed25519KeyError('is a small-order point'), Ed25519KeyError, 'WEAK_KEY', 'Ed25519 public key refused: is a small-order point'],

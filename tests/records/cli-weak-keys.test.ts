@@ -18,7 +18,7 @@ import { readType2 } from '../../firmware/scan/read-tag.js';
 import { createNodeCrypto, nodeEd25519 } from '../../hal/node/crypto.js';
 import type { Crypto } from '../../hal/crypto.js';
 import type { RecordSigner } from '../../hal/keys.js';
-import { onSimReader } from '../../scripts/sim-reader.js';
+import { onSimReader } from '../../sim/tag-reader.js';
 import { SIM_ORIGINALITY_PUBLIC_KEY } from '../../sim/tags/index.js';
 import { crypto, T0 } from './fixtures.js';
 import { FORGED_SIGNATURE, IDENTITY } from './small-order.js';

@@ -6,6 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { createPublicKey, generateKeyPairSync, verify as opensslVerify } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,9 +21,10 @@ import { verifyRecords } from '../../firmware/records/verify.js';
 import { RecordChain } from '../../firmware/records/chain.js';
 import { FileKeyStore, KeyStoreError } from '../../hal/node/key-store.js';
 import { IssuerKeyError, loadIssuerKey, loadTrustedIssuer } from '../../sim/issuer-keys.js';
-import { DeviceFileError, loadDeviceFile } from '../../scripts/device/config-file.js';
-import { KeysFileError, parseKeysFile } from '../../scripts/commands/keys.js';
+import { KeysFileError, parseKeysFile } from '../../upstream/keys-file.js';
 import { crypto, T0 } from './fixtures.js';
+
+const BIN = new URL('../../../bin/sealscan.js', import.meta.url).pathname;
 import { encode, FORGED_SIGNATURE, I, IDENTITY, mixedOrderKey, onCurve, P, smallOrderEncodings, smallOrderOf, torsionPoints } from './small-order.js';
 import { toHex } from '../../hal/hex.js';
 
@@ -228,7 +230,11 @@ test('issuer files (check --trust, seal --key, device configs): a small-order ke
     assert.throws(() => loadIssuerKey(priv), (e: unknown) => e instanceof IssuerKeyError && e.message.includes(priv) && /publicKey: is a small-order/.test(e.message));
     const config = join(dirname(pub), 'device.json');
     writeFileSync(config, JSON.stringify({ format: 'sealscan-device/1', deviceId: 'pi-1', site: 's', dataDir: 'data', ingest: 'http://127.0.0.1:1', issuers: ['weak.issuer.json'] }));
-    assert.throws(() => loadDeviceFile(config, '0.1.0'), (e: unknown) => e instanceof DeviceFileError && e.field === 'issuers[0]' && e.message.includes(config) && e.message.includes(pub) && SMALL_ORDER.test(e.message));
+    // Through the command line, as a technician meets it (a test imports nothing from scripts/).
+    const doctor = spawnSync(process.execPath, [BIN, 'doctor', '--config', config, '--reader', 'sim'], { encoding: 'utf8' });
+    assert.is(doctor.status, 1, doctor.stderr);
+    const line = doctor.stdout.split('\n').find((l) => l.startsWith('FAIL configuration:')) ?? '';
+    assert.ok(line.includes(`${config}: issuers[0]:`) && line.includes(pub) && SMALL_ORDER.test(line), doctor.stdout);
   }
   const { pub } = issuerFiles(mixedOrderKey(honest()));
   assert.throws(() => loadTrustedIssuer(pub), (e: unknown) => e instanceof IssuerKeyError && /prime-order subgroup/.test(e.message));

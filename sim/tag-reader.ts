@@ -2,12 +2,12 @@
 // register-level chip with the tag on it. The tag is written back after the operation, so its memory (a seal,
 // a password) persists like on a real tag.
 import { readFileSync } from 'node:fs';
-import { loadTag, TagFileError, writeTagFile } from '../sim/tag-file.js';
+import { loadTag, TagFileError, writeTagFile } from './tag-file.js';
 import { isSealscanError, SealscanError } from '../hal/errors.js';
-import { onStationReader } from '../sim/station.js';
+import { onStationReader } from './station.js';
 import type { Iso14443aReader } from '../hal/iso14443a/reader.js';
 import type { Activation } from '../hal/reader.js';
-import type { Picc } from '../sim/rf/air.js';
+import type { Picc } from './rf/air.js';
 
 /** The tag file or the simulated reader cannot be used as asked (code `READER_USE`); the message says why. */
 export class ReaderUseError extends SealscanError {
