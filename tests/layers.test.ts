@@ -49,8 +49,10 @@ const under = (...prefixes: string[]) => (t: string | null) => t !== null && pre
 const RULES: Rule[] = [
   { from: 'firmware/', why: 'firmware/ imports only itself and the hal/ interfaces (hal/*.ts), no packages', forbids: (t) => t === null || !(t.startsWith('firmware/') || /^hal\/[^/]+\.js$/.test(t)) },
   { from: 'hal/', why: 'hal/ never imports firmware/, sim/, upstream/, scripts/ or tests/', forbids: under('firmware/', 'sim/', 'upstream/', 'scripts/', 'tests/') },
-  { from: 'sim/', why: 'sim/ never imports scripts/ or tests/', forbids: under('scripts/', 'tests/') },
-  { from: 'upstream/', why: 'upstream/ never imports sim/, scripts/ or tests/', forbids: under('sim/', 'scripts/', 'tests/') },
+  { from: 'sim/', why: 'sim/ never imports scripts/ or tests/, nor a real board (sim/ and hal/<board>/ are peers)', forbids: under('scripts/', 'tests/', 'hal/rpi/', 'hal/espruino/') },
+  { from: 'hal/rpi/', why: 'a board never imports another board', forbids: under('hal/espruino/') },
+  { from: 'hal/espruino/', why: 'a board never imports another board', forbids: under('hal/rpi/') },
+  { from: 'upstream/', why: 'upstream/ never imports sim/, scripts/ or tests/, and shares only the record format code with firmware/', forbids: (t) => under('sim/', 'scripts/', 'tests/')(t) || (t !== null && t.startsWith('firmware/') && !t.startsWith('firmware/records/')) },
   { from: '', except: ['tests/'], why: 'nothing but tests/ imports tests/', forbids: under('tests/') },
   { from: '', except: ['scripts/'], why: 'nothing but scripts/ imports scripts/', forbids: under('scripts/') },
 ];
