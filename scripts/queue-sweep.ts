@@ -1,15 +1,19 @@
 // The long power-cut sweep for the durable queue (the unit test runs one seed): for each seed, cut after every
 // program/erase of the workload and inside each at many byte offsets, reboot, and check everything recovery
-// promises (tests/queue/workload.ts). Usage: node dist/scripts/queue-sweep.js [--seeds N] [--records M]
-import { countOps, cutRun, seen } from '../tests/queue/workload.js';
+// promises (sim/sweeps/queue-workload.ts).
+import { commandArgs, usageError } from './command-args.js';
+import { countOps, cutRun, seen } from '../sim/sweeps/queue-workload.js';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
+const USAGE = `usage: node dist/scripts/queue-sweep.js [--seeds N] [--records M]
 
-const seeds = arg('--seeds', 10);
-const records = arg('--records', 400);
+Cuts the power after every program and erase of a queue workload, and inside each at 14 byte offsets; reboots on
+the surviving image and checks everything recovery promises. Seeds 1..N (default 10), M records each (default 400).`;
+
+const parsed = commandArgs('queue-sweep', USAGE, process.argv.slice(2), { seeds: { type: 'string' }, records: { type: 'string' } });
+if (typeof parsed === 'number') process.exit(parsed);
+const seeds = Number(parsed.values.seeds ?? 10);
+const records = Number(parsed.values.records ?? 400);
+if (!(Number.isInteger(seeds) && seeds >= 1) || !(Number.isInteger(records) && records >= 10)) process.exit(usageError('queue-sweep', USAGE, '--seeds must be a whole number >= 1 and --records >= 10'));
 const offsets: Array<number | undefined> = [undefined, 0, 1, 2, 7, 12, 19, 20, 23, 64, 130, 255, 1024, 3000];
 const started = Date.now();
 let cuts = 0;

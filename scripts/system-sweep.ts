@@ -1,24 +1,27 @@
 // The long power-cut sweep of the whole store-and-forward system (tests/durability/system-sweep.test.ts runs a
 // shorter one): for each cut offset, passes 1..N of the workload, pass p cutting at flash operations p, p+N, p+2N,
 // ... of its run (and chained cuts into the next boot's recovery), each cut followed by a reboot on the surviving
-// image and the checks of tests/durability/checks.ts. See docs/durability.md.
-// Usage: node dist/scripts/system-sweep.js [--passes N] [--taps N] [--offsets none,1,7,23,130] [--seed N]
-import { parseArgs } from 'node:util';
-import { makeTags } from '../tests/durability/workload.js';
-import { sweep, total, type OffsetTotals } from '../tests/durability/sweep-plan.js';
+// image and the checks of sim/sweeps/checks.ts. See docs/durability.md.
+import { commandArgs, usageError } from './command-args.js';
+import { makeTags } from '../sim/sweeps/workload.js';
+import { sweep, total, type OffsetTotals } from '../sim/sweeps/sweep-plan.js';
 import { formatSection } from './bench/table.js';
 
-const { values } = parseArgs({
-  options: { passes: { type: 'string' }, taps: { type: 'string' }, offsets: { type: 'string' }, seed: { type: 'string' }, sectors: { type: 'string' } },
-});
+const USAGE = `usage: node dist/scripts/system-sweep.js [--passes N>=16] [--taps N>=10] [--offsets none,1,7,23,130] [--seed N] [--sectors N]
+
+Power cuts through the whole store-and-forward system (scanner, NOR flash, sync, ingest): pass p of N cuts at flash
+operations p, p+N, p+2N, ... of the workload, at each byte offset; every cut is followed by a reboot and the checks.`;
+
+const parsed = commandArgs('system-sweep', USAGE, process.argv.slice(2), { passes: { type: 'string' }, taps: { type: 'string' }, offsets: { type: 'string' }, seed: { type: 'string' }, sectors: { type: 'string' } });
+if (typeof parsed === 'number') process.exit(parsed);
+const values = parsed.values;
 const passes = Number(values.passes ?? 25);
 const taps = Number(values.taps ?? 300);
 const seed = Number(values.seed ?? 1);
 const sectors = values.sectors === undefined ? undefined : Number(values.sectors);
 const offsets = (values.offsets ?? 'none,1,7,23,130').split(',').map((s) => (s === 'none' ? undefined : Number(s)));
 if (!(passes >= 16) || !(taps >= 10) || offsets.some((o) => o !== undefined && !(o >= 0))) {
-  console.error('usage: system-sweep [--passes N>=16] [--taps N] [--offsets none,1,7,...] [--seed N] [--sectors N]');
-  process.exit(2);
+  process.exit(usageError('system-sweep', USAGE, '--passes must be at least 16, --taps at least 10, offsets none or >= 0'));
 }
 
 const started = Date.now();

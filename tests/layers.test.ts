@@ -90,7 +90,8 @@ test('the Raspberry Pi board loads nothing from sim/, not even through another h
 });
 
 // Outside the assembly and the own tests of the queue, the sync worker and the scanner, nothing builds the device.
-const ASSEMBLY_ALLOWED = ['firmware/app/device.ts', 'firmware/queue/', 'tests/queue/', 'tests/sync/', 'tests/app/scanner', 'tests/helpers/device.ts', 'scripts/bench/queue'];
+// sim/sweeps/queue-workload.ts is the queue's own crash sweep; sim/sweeps/ingest-kit.ts the sync worker's test kit.
+const ASSEMBLY_ALLOWED = ['firmware/app/device.ts', 'firmware/queue/', 'tests/queue/', 'tests/sync/', 'tests/app/scanner', 'tests/helpers/device.ts', 'scripts/bench/queue', 'sim/sweeps/queue-workload.ts', 'sim/sweeps/ingest-kit.ts'];
 
 test('only firmware/app/device.ts opens the queue and constructs Scanner and SyncWorker', () => {
   const problems: string[] = [];

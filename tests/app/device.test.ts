@@ -18,8 +18,8 @@ import { createPcBoard } from '../../sim/runner/board.js';
 import { Ntag213 } from '../../sim/tags/index.js';
 import type { Picc } from '../../sim/rf/air.js';
 import { badge, config, crypto, deviceKey } from '../helpers/device.js';
-import { ed25519Device } from '../records/fixtures.js';
-import { memoryIngest, ScriptedUplink } from '../sync/helpers.js';
+import { ed25519Device } from '../../sim/sweeps/fixtures.js';
+import { memoryIngest, ScriptedUplink } from '../../sim/sweeps/ingest-kit.js';
 import { ed25519Signer } from '../../firmware/records/signers.js';
 
 const quiet = { led: { set: () => undefined }, buzzer: { play: () => undefined }, display: { show: () => undefined } };

@@ -9,7 +9,7 @@ import { PowerLossError } from '../../sim/flash/nor-flash.js';
 import { sealTag } from '../../firmware/seals/sealer.js';
 import { parseCose } from '../../firmware/records/cose.js';
 import { decodePayload } from '../../firmware/records/record.js';
-import { world } from '../helpers/world.js';
+import { world } from '../../sim/sweeps/world.js';
 
 async function sealedTag(): Promise<Ntag213> {
   const tag = new Ntag213();

@@ -7,7 +7,7 @@ import { Ntag213, Ntag213TT } from '../../sim/tags/index.js';
 import { sealTag } from '../../firmware/seals/sealer.js';
 import { decodePayload } from '../../firmware/records/record.js';
 import { parseCose } from '../../firmware/records/cose.js';
-import { world } from '../helpers/world.js';
+import { world } from '../../sim/sweeps/world.js';
 import type { Picc } from '../../sim/rf/air.js';
 import { cloneTag, onStationReader } from '../../sim/station.js';
 import { Type2Tag } from '../../firmware/tags/type2.js';

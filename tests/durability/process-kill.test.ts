@@ -14,7 +14,7 @@ import { parseCose } from '../../firmware/records/cose.js';
 import { decodePayload } from '../../firmware/records/record.js';
 import type { RecordPayload } from '../../firmware/records/kinds.js';
 import { toHex } from '../../firmware/records/bytes.js';
-import { prng } from '../sync/helpers.js';
+import { prng } from '../../sim/sweeps/ingest-kit.js';
 import { AUDITOR_TOKEN, bin, DEVICE_ID, parseRun, provisionDevice, sealscan, startIngest, type IngestChild, type RunLog } from './cli-kit.js';
 
 const KILLS = 50;

@@ -5,9 +5,9 @@
 // sweep (scripts/system-sweep.ts).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeTags, type WorkloadTags } from './workload.js';
-import { runPass } from './sweep.js';
-import { sweep, total } from './sweep-plan.js';
+import { makeTags, type WorkloadTags } from '../../sim/sweeps/workload.js';
+import { runPass } from '../../sim/sweeps/sweep.js';
+import { sweep, total } from '../../sim/sweeps/sweep-plan.js';
 
 let tags: WorkloadTags;
 

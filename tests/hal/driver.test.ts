@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { world, bytes } from '../helpers/world.js';
+import { world, bytes } from '../../sim/sweeps/world.js';
 import { Ntag213 } from '../../sim/tags/index.js';
 import { Mfrc522 } from '../../hal/mfrc522/driver.js';
 import { selfTestTable } from '../../hal/mfrc522/selftest.js';

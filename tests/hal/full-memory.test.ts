@@ -2,7 +2,7 @@
 // virtual tag type and it equals the tag's memory; NDEF messages written through the driver read back equal.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { world } from '../helpers/world.js';
+import { world } from '../../sim/sweeps/world.js';
 import { Ntag213, Ntag215, Ntag216, Ntag213TT, UltralightEV1, MifareClassic1K } from '../../sim/tags/index.js';
 import { Type2Tag } from '../../firmware/tags/type2.js';
 import { MifareClassic1K as ClassicProtocol } from '../../firmware/tags/classic.js';

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { world, hex, bytes } from '../helpers/world.js';
+import { world, hex, bytes } from '../../sim/sweeps/world.js';
 import { Iso14443aTag, Ntag213, MifareClassic1K } from '../../sim/tags/index.js';
 import { dropAnswers, corruptAnswers, pullAwayAfterBytes, weakField } from '../../sim/faults.js';
 import type { Iso14443aReader } from '../../hal/iso14443a/reader.js';

@@ -1,33 +1,17 @@
 /** A whole simulated scanner for tests: reader world, NOR-flash queue, Ed25519 identity, recorded feedback. */
-import { world, type World } from './world.js';
+import { badge, config, crypto, deviceKey, DEVICE } from '../../sim/sweeps/scanner-kit.js';
+export { badge, config, crypto, deviceKey, DEVICE, issuer } from '../../sim/sweeps/scanner-kit.js';
+import { world, type World } from '../../sim/sweeps/world.js';
 import { NorFlash } from '../../sim/flash/nor-flash.js';
 import { NorSegmentStorage } from '../../sim/flash/nor-segment-storage.js';
 import { Queue } from '../../firmware/queue/queue.js';
 import { Scanner } from '../../firmware/app/scanner.js';
 import { bootNumber } from '../../firmware/app/boot.js';
 import type { ScannerConfig } from '../../firmware/app/config.js';
-import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { ed25519Signer } from '../../firmware/records/signers.js';
-import { SIM_ORIGINALITY_PUBLIC_KEY, MifareClassic1K } from '../../sim/tags/index.js';
-import { badgeBlock } from '../../firmware/app/badge.js';
 import { verifyRecords } from '../../firmware/records/verify.js';
 import type { BeepPattern, LedColor } from '../../hal/feedback.js';
 import type { Picc } from '../../sim/rf/air.js';
-
-export const crypto = createNodeCrypto();
-export const issuer = crypto.ed25519!.generateKeyPair();
-export const deviceKey = crypto.ed25519!.generateKeyPair();
-export const DEVICE = 'scanner-test-1';
-
-export function config(extra: Partial<ScannerConfig> = {}): ScannerConfig {
-  return {
-    deviceId: DEVICE,
-    site: '9506000000001',
-    firmware: 'sealscan-test',
-    trust: { issuers: [{ name: 'Acme Pharma', publicKey: issuer.publicKey }], originalityKeys: [{ name: 'simulator', publicKey: SIM_ORIGINALITY_PUBLIC_KEY }] },
-    ...extra,
-  };
-}
 
 export interface Ui {
   led: LedColor[];
@@ -67,10 +51,6 @@ export async function device(options: { tags?: Picc[]; image?: Uint8Array; boot?
     config: config(options.config),
   });
   return { w, flash, queue, scanner, ui, report };
-}
-
-export function badge(inspector: string, uid = [0xba, 0xd6, 0xe0, 0x01]): MifareClassic1K {
-  return new MifareClassic1K({ uid, blocks: { 4: Array.from(badgeBlock(inspector)) } });
 }
 
 /** Places `tag`, polls once, removes it (a tap). */

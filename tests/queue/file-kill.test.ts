@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileSegmentStorage } from '../../hal/node/file-storage.js';
 import { Queue } from '../../firmware/queue/index.js';
-import { hex, prng, recordFor, sha } from './helpers.js';
+import { hex, prng, recordFor, sha } from '../../sim/sweeps/queue-kit.js';
 import { killRecord, KILL_GEOMETRY } from './kill-shared.js';
 
 const child = new URL('./kill-child.js', import.meta.url).pathname;

@@ -4,7 +4,7 @@ import { writeSync } from 'node:fs';
 import { FileSegmentStorage } from '../../hal/node/file-storage.js';
 import { Queue } from '../../firmware/queue/index.js';
 import { killRecord, KILL_GEOMETRY } from './kill-shared.js';
-import { sha } from './helpers.js';
+import { sha } from '../../sim/sweeps/queue-kit.js';
 
 const [dir, epochArg] = process.argv.slice(2);
 const epoch = Number(epochArg);

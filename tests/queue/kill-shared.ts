@@ -1,4 +1,4 @@
-import { recordFor } from './helpers.js';
+import { recordFor } from '../../sim/sweeps/queue-kit.js';
 
 /** Geometry of the kill test's queue directory: small segments, so runs rotate and free often. */
 export const KILL_GEOMETRY = { segmentCount: 32, segmentSize: 65536 };

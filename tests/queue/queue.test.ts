@@ -8,7 +8,7 @@ import { HalError } from '../../hal/errors.js';
 import { FileSegmentStorage } from '../../hal/node/file-storage.js';
 import { Queue, type QueueOptions } from '../../firmware/queue/index.js';
 import { NorFlash, NorSegmentStorage } from '../../sim/flash/index.js';
-import { hex, recordFor, sha, TracingStorage } from './helpers.js';
+import { hex, recordFor, sha, TracingStorage } from '../../sim/sweeps/queue-kit.js';
 
 const T = 1_767_225_600_000;
 

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { Queue } from '../../firmware/queue/index.js';
 import { encodeFrame, frameSize } from '../../firmware/queue/format.js';
 import { NorFlash, NorSegmentStorage } from '../../sim/flash/index.js';
-import { hex, recordFor, sha, TracingStorage } from './helpers.js';
+import { hex, recordFor, sha, TracingStorage } from '../../sim/sweeps/queue-kit.js';
 
 const SECTORS = 8;
 const SIZE = SECTORS * 4096;

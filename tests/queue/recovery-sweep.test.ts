@@ -2,8 +2,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PowerLossError } from '../../sim/flash/index.js';
-import { prng } from './helpers.js';
-import { countOps, cutRun, seen, Workload, type WorkloadOptions } from './workload.js';
+import { prng } from '../../sim/sweeps/queue-kit.js';
+import { countOps, cutRun, seen, Workload, type WorkloadOptions } from '../../sim/sweeps/queue-workload.js';
 
 const base: WorkloadOptions = { seed: 7, records: 300 };
 

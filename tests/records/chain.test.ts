@@ -5,7 +5,7 @@ import { RecordChain } from '../../firmware/records/chain.js';
 import { parseCose } from '../../firmware/records/cose.js';
 import { RecordError } from '../../firmware/records/errors.js';
 import { decodePayload } from '../../firmware/records/record.js';
-import { crypto, ed25519Device, genuineScan, T0 } from './fixtures.js';
+import { crypto, ed25519Device, genuineScan, T0 } from '../../sim/sweeps/fixtures.js';
 import { toHex } from '../../hal/hex.js';
 
 const dev = ed25519Device('scanner-0001');

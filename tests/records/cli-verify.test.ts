@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeCbor } from '../../firmware/records/cbor.js';
 import { RecordChain } from '../../firmware/records/chain.js';
-import { crypto, ed25519Device, genuineScan, history, hmacDevice, T0, type TestDevice } from './fixtures.js';
+import { crypto, ed25519Device, genuineScan, history, hmacDevice, T0, type TestDevice } from '../../sim/sweeps/fixtures.js';
 import { toHex } from '../../hal/hex.js';
 
 const root = new URL('../../..', import.meta.url).pathname;

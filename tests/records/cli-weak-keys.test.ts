@@ -20,7 +20,7 @@ import type { Crypto } from '../../hal/crypto.js';
 import type { RecordSigner } from '../../hal/keys.js';
 import { onSimReader } from '../../sim/tag-reader.js';
 import { SIM_ORIGINALITY_PUBLIC_KEY } from '../../sim/tags/index.js';
-import { crypto, T0 } from './fixtures.js';
+import { crypto, T0 } from '../../sim/sweeps/fixtures.js';
 import { FORGED_SIGNATURE, IDENTITY } from './small-order.js';
 import { toHex } from '../../hal/hex.js';
 

@@ -9,7 +9,7 @@ import { RecordError } from '../../firmware/records/errors.js';
 import { encodeUtf8 } from '../../firmware/records/utf8.js';
 import { ed25519PublicKeyObject } from '../../hal/node/crypto.js';
 import type { CoseAlg } from '../../hal/keys.js';
-import { crypto, ed25519Device, hmacDevice, type TestDevice } from './fixtures.js';
+import { crypto, ed25519Device, hmacDevice, type TestDevice } from '../../sim/sweeps/fixtures.js';
 import { toHex } from '../../hal/hex.js';
 
 const ed = ed25519Device('scanner-0001');

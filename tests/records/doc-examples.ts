@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { RecordChain, type ChainRecord } from '../../firmware/records/chain.js';
 import { HEADER_FIELDS, KIND_FIELDS, type RecordBody } from '../../firmware/records/kinds.js';
-import { crypto, ed25519Device, genuineScan, hmacDevice, T0 } from './fixtures.js';
+import { crypto, ed25519Device, genuineScan, hmacDevice, T0 } from '../../sim/sweeps/fixtures.js';
 import { toHex } from '../../hal/hex.js';
 
 export const DOC = new URL('../../../docs/record-format.md', import.meta.url).pathname;

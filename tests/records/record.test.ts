@@ -6,7 +6,7 @@ import { CborMap, decodeCbor, encodeCbor, type CborValue } from '../../firmware/
 import { RecordError } from '../../firmware/records/errors.js';
 import { decodePayload, encodePayload } from '../../firmware/records/record.js';
 import type { RecordPayload, ScanEvidence } from '../../firmware/records/kinds.js';
-import { genuineScan, T0 } from './fixtures.js';
+import { genuineScan, T0 } from '../../sim/sweeps/fixtures.js';
 
 const header = { device: 'scanner-0001', seq: 7, prev: new Uint8Array(32).fill(0xab), time: T0, boot: 3 };
 

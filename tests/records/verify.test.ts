@@ -7,7 +7,7 @@ import { buildCose } from '../../firmware/records/cose.js';
 import { encodePayload } from '../../firmware/records/record.js';
 import { verifyRecords } from '../../firmware/records/verify.js';
 import type { DeviceReport } from '../../firmware/records/verify-report.js';
-import { crypto, ed25519Device, genuineScan, hmacDevice, history, lookup, T0 } from './fixtures.js';
+import { crypto, ed25519Device, genuineScan, hmacDevice, history, lookup, T0 } from '../../sim/sweeps/fixtures.js';
 
 const ed = ed25519Device('scanner-0001');
 const mac = hmacDevice('esp-0007');

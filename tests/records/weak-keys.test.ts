@@ -22,7 +22,7 @@ import { RecordChain } from '../../firmware/records/chain.js';
 import { FileKeyStore, KeyStoreError } from '../../hal/node/key-store.js';
 import { IssuerKeyError, loadIssuerKey, loadTrustedIssuer } from '../../sim/issuer-keys.js';
 import { KeysFileError, parseKeysFile } from '../../upstream/keys-file.js';
-import { crypto, T0 } from './fixtures.js';
+import { crypto, T0 } from '../../sim/sweeps/fixtures.js';
 
 const BIN = new URL('../../../bin/sealscan.js', import.meta.url).pathname;
 import { encode, FORGED_SIGNATURE, I, IDENTITY, mixedOrderKey, onCurve, P, smallOrderEncodings, smallOrderOf, torsionPoints } from './small-order.js';

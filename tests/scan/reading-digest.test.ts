@@ -2,7 +2,7 @@
 // looks at differs, and blind only to the NFC counter (which counts the reads themselves).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { world, hex } from '../helpers/world.js';
+import { world, hex } from '../../sim/sweeps/world.js';
 import { Ntag213, Ntag213TT } from '../../sim/tags/index.js';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { readType2, readingDigest, type Type2Reading } from '../../firmware/scan/read-tag.js';

@@ -2,7 +2,7 @@
 // on every virtual Type 2 tag type; and each way a seal can be wrong.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { world, bytes } from '../helpers/world.js';
+import { world, bytes } from '../../sim/sweeps/world.js';
 import { Ntag213, Ntag215, Ntag216, Ntag213TT, UltralightEV1, SIM_ORIGINALITY_PUBLIC_KEY, NXP_NTAG21X_VECTORS } from '../../sim/tags/index.js';
 import { pullAwayAfterBytes } from '../../sim/faults.js';
 import { createNodeCrypto } from '../../hal/node/crypto.js';

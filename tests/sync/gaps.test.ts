@@ -6,8 +6,8 @@ import * as assert from 'uvu/assert';
 import { SyncWorker, type SyncQueue } from '../../firmware/sync/index.js';
 import { RecordChain } from '../../firmware/records/chain.js';
 import { VirtualClock } from '../../sim/clock.js';
-import { crypto, genuineScan, T0 } from '../records/fixtures.js';
-import { DEVICE, memoryIngest, ScriptedUplink, storedSeqs } from './helpers.js';
+import { crypto, genuineScan, T0 } from '../../sim/sweeps/fixtures.js';
+import { DEVICE, memoryIngest, ScriptedUplink, storedSeqs } from '../../sim/sweeps/ingest-kit.js';
 
 /** An in-memory stand-in for the queue that can hold a hole, with the same read/ack contract. */
 class HoleQueue implements SyncQueue {

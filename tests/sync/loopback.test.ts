@@ -12,8 +12,8 @@ import { SystemClock } from '../../hal/node/clock.js';
 import { createIngestServer } from '../../upstream/server.js';
 import { SqliteStore } from '../../upstream/sqlite-store.js';
 import { decodeCbor } from '../../firmware/records/cbor.js';
-import { crypto } from '../records/fixtures.js';
-import { DEVICE, simDevice, storedSeqs } from './helpers.js';
+import { crypto } from '../../sim/sweeps/fixtures.js';
+import { DEVICE, simDevice, storedSeqs } from '../../sim/sweeps/ingest-kit.js';
 
 type Fault = 'ok' | 'slow' | '500' | '429' | 'reset-after-commit';
 

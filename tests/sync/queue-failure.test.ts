@@ -4,8 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SyncWorker, type SyncQueue } from '../../firmware/sync/index.js';
 import { VirtualClock } from '../../sim/clock.js';
-import { crypto } from '../records/fixtures.js';
-import { DEVICE, memoryIngest, ScriptedUplink, simDevice } from './helpers.js';
+import { crypto } from '../../sim/sweeps/fixtures.js';
+import { DEVICE, memoryIngest, ScriptedUplink, simDevice } from '../../sim/sweeps/ingest-kit.js';
 
 test('read throwing: reported as a queue error, backed off, and recovered from', async () => {
   const clock = new VirtualClock({ auto: false });

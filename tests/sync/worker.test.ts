@@ -5,8 +5,8 @@ import * as assert from 'uvu/assert';
 import { SyncWorker, type SyncOptions } from '../../firmware/sync/index.js';
 import { VirtualClock } from '../../sim/clock.js';
 import { decodeCbor } from '../../firmware/records/cbor.js';
-import { crypto, ed25519Device } from '../records/fixtures.js';
-import { DEVICE, memoryIngest, ScriptedUplink, simDevice, storedSeqs, type SimDevice, type Step } from './helpers.js';
+import { crypto, ed25519Device } from '../../sim/sweeps/fixtures.js';
+import { DEVICE, memoryIngest, ScriptedUplink, simDevice, storedSeqs, type SimDevice, type Step } from '../../sim/sweeps/ingest-kit.js';
 
 const range = (n: number) => [...Array(n).keys()];
 

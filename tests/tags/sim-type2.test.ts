@@ -7,7 +7,7 @@ import { Ntag213, Ntag215, Ntag216, Ntag213TT, UltralightEV1, TT_MESSAGE_PAGE } 
 import type { Type2Tag as SimType2 } from '../../sim/tags/index.js';
 import { Iso14443aReader } from '../../hal/iso14443a/reader.js';
 import { DirectPcd } from '../helpers/direct-pcd.js';
-import { world } from '../helpers/world.js';
+import { world } from '../../sim/sweeps/world.js';
 import { Type2Tag } from '../../firmware/tags/type2.js';
 import { readNdef, writeNdef } from '../../firmware/tags/type2-ndef-io.js';
 import { parseType2Ndef } from '../../firmware/tags/type2-ndef.js';

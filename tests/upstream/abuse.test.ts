@@ -12,7 +12,7 @@ import { zeroHash } from '../../firmware/records/links.js';
 import { createIngestServer } from '../../upstream/server.js';
 import { SqliteStore } from '../../upstream/sqlite-store.js';
 import { TokenError } from '../../upstream/guards.js';
-import { crypto, ed25519Device, genuineScan, history, hmacDevice, T0, type TestDevice } from '../records/fixtures.js';
+import { crypto, ed25519Device, genuineScan, history, hmacDevice, T0, type TestDevice } from '../../sim/sweeps/fixtures.js';
 import { AUDITOR, call, read, register, startIngest, TOKEN, upload, uploadRaw, type RunningIngest } from './helpers.js';
 
 const ed = ed25519Device('scanner-0001');

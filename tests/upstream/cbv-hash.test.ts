@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { createRequire } from 'node:module';
 import { RecordChain } from '../../firmware/records/chain.js';
-import { crypto, ed25519Device, T0 } from '../records/fixtures.js';
+import { crypto, ed25519Device, T0 } from '../../sim/sweeps/fixtures.js';
 import { epcisDocument, recordNi, scanEvent } from '../../upstream/epcis.js';
 import { cbvEventId } from '../../upstream/cbv-hash.js';
 import type { DeviceRow } from '../../upstream/store.js';

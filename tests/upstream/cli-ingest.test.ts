@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ed25519Device, history } from '../records/fixtures.js';
+import { ed25519Device, history } from '../../sim/sweeps/fixtures.js';
 import { register, upload } from './helpers.js';
 
 const root = new URL('../../..', import.meta.url).pathname;

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordChain } from '../../firmware/records/chain.js';
-import { crypto, ed25519Device, genuineScan, history, hmacDevice, T0 } from '../records/fixtures.js';
+import { crypto, ed25519Device, genuineScan, history, hmacDevice, T0 } from '../../sim/sweeps/fixtures.js';
 import { canonicalItemLink, recordNi } from '../../upstream/epcis.js';
 import { AUDITOR, call, read, register, startIngest, upload } from './helpers.js';
 import { toHex } from '../../hal/hex.js';

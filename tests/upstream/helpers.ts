@@ -9,7 +9,7 @@ import type { IngestLimits } from '../../upstream/ingest.js';
 import type { Ingest } from '../../upstream/ingest.js';
 import { SqliteStore } from '../../upstream/sqlite-store.js';
 import { encodeCbor } from '../../firmware/records/cbor.js';
-import type { TestDevice } from '../records/fixtures.js';
+import type { TestDevice } from '../../sim/sweeps/fixtures.js';
 import type { DeviceRegistration } from '../../hal/keys.js';
 import { registrationBody } from '../../upstream/registration.js';
 import type { Site } from '../../upstream/store.js';

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { encodeCbor } from '../../firmware/records/cbor.js';
 import { RecordChain } from '../../firmware/records/chain.js';
 import { verifyRecords } from '../../firmware/records/verify.js';
-import { crypto, ed25519Device, genuineScan, history, hmacDevice, lookup, T0 } from '../records/fixtures.js';
+import { crypto, ed25519Device, genuineScan, history, hmacDevice, lookup, T0 } from '../../sim/sweeps/fixtures.js';
 import { AUDITOR, call, read, register, startIngest, TOKEN, uploadRaw, type RunningIngest } from './helpers.js';
 
 const ed = ed25519Device('scanner-0001');

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { Ingest } from '../../upstream/ingest.js';
 import { SignaturePool } from '../../upstream/signature-pool.js';
 import { SqliteStore } from '../../upstream/sqlite-store.js';
-import { crypto, ed25519Device, history, hmacDevice } from '../records/fixtures.js';
+import { crypto, ed25519Device, history, hmacDevice } from '../../sim/sweeps/fixtures.js';
 
 const ed = ed25519Device('scanner-0001');
 const mac = hmacDevice('esp-0007');

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RecordChain } from '../../firmware/records/chain.js';
-import { crypto, ed25519Device, genuineScan, history, hmacDevice, T0 } from '../records/fixtures.js';
+import { crypto, ed25519Device, genuineScan, history, hmacDevice, T0 } from '../../sim/sweeps/fixtures.js';
 import { call, register, startIngest, upload, type RunningIngest, read } from './helpers.js';
 import { toHex } from '../../hal/hex.js';
 

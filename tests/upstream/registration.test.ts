@@ -2,7 +2,7 @@
 // refusals that name the field, and GET /v1/devices never showing an HMAC key.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ed25519Device, hmacDevice } from '../records/fixtures.js';
+import { ed25519Device, hmacDevice } from '../../sim/sweeps/fixtures.js';
 import { call, register, registration, startIngest, TOKEN, read } from './helpers.js';
 import { toHex } from '../../hal/hex.js';
 

@@ -8,7 +8,7 @@ import { CborMap, CborTag, encodeCbor } from '../../firmware/records/cbor.js';
 import { encodePayload } from '../../firmware/records/record.js';
 import { encodeUtf8 } from '../../firmware/records/utf8.js';
 import { zeroHash } from '../../firmware/records/links.js';
-import { ed25519Device, history, hmacDevice, T0 } from '../records/fixtures.js';
+import { ed25519Device, history, hmacDevice, T0 } from '../../sim/sweeps/fixtures.js';
 import { call, register, startIngest, upload, uploadRaw, type RunningIngest, read } from './helpers.js';
 import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';

@@ -9,7 +9,7 @@ import { Ingest } from '../../upstream/ingest.js';
 import { SignaturePool } from '../../upstream/signature-pool.js';
 import { SqliteStore } from '../../upstream/sqlite-store.js';
 import type { RecordSigner } from '../../hal/keys.js';
-import { crypto, ed25519Device, T0 } from '../records/fixtures.js';
+import { crypto, ed25519Device, T0 } from '../../sim/sweeps/fixtures.js';
 import { FORGED_SIGNATURE, IDENTITY, mixedOrderKey, smallOrderEncodings } from '../records/small-order.js';
 import { call, read, startIngest, TOKEN, upload } from './helpers.js';
 import { toHex } from '../../hal/hex.js';

@@ -1,10 +1,10 @@
 /** A simulated reader world for tests: virtual clock, RF field, register-level chip, our driver and ISO 14443-3A reader. */
-import { VirtualClock } from '../../sim/clock.js';
-import { RfField } from '../../sim/rf/field.js';
-import { SimMfrc522, type SimMfrc522Options } from '../../sim/mfrc522/index.js';
+import { VirtualClock } from '../clock.js';
+import { RfField } from '../rf/field.js';
+import { SimMfrc522, type SimMfrc522Options } from '../mfrc522/index.js';
 import { Mfrc522 } from '../../hal/mfrc522/driver.js';
 import { Iso14443aReader } from '../../hal/iso14443a/reader.js';
-import type { Picc } from '../../sim/rf/air.js';
+import type { Picc } from '../rf/air.js';
 
 export interface World {
   clock: VirtualClock;

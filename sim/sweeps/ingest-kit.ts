@@ -3,11 +3,11 @@
 import { Queue } from '../../firmware/queue/index.js';
 import { RecordChain } from '../../firmware/records/chain.js';
 import { decodeCbor } from '../../firmware/records/cbor.js';
-import { NorFlash, NorSegmentStorage } from '../../sim/flash/index.js';
+import { NorFlash, NorSegmentStorage } from '../flash/index.js';
 import type { Uplink, UplinkRequest, UplinkResult } from '../../hal/uplink.js';
 import { answerJson, Ingest } from '../../upstream/ingest.js';
 import { SqliteStore } from '../../upstream/sqlite-store.js';
-import { crypto, ed25519Device, genuineScan, T0, type TestDevice } from '../records/fixtures.js';
+import { crypto, ed25519Device, genuineScan, T0, type TestDevice } from './fixtures.js';
 
 export const DEVICE = ed25519Device('scanner-0001');
 
@@ -98,7 +98,7 @@ export class ScriptedUplink implements Uplink {
 }
 
 // The seeded random source is the queue tests' (tests/durability takes it from here).
-export { prng } from '../queue/helpers.js';
+export { prng } from './queue-kit.js';
 
 /** Seqs stored by the ingest, in order (each seq must appear once). */
 export function storedSeqs(store: SqliteStore, device = DEVICE.id): number[] {

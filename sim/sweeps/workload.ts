@@ -1,12 +1,12 @@
 // The inspection the system sweep replays: an inspector logs in with a badge, taps sealed packages (most genuine,
 // some with a cut tamper wire, some clones), hands over to a second inspector half-way, and goes on. Tags have
 // fixed UIDs and the plan comes from a seed, so a pass can be replayed exactly.
-import { world } from '../helpers/world.js';
-import { badge, crypto, issuer } from '../helpers/device.js';
-import { prng } from '../sync/helpers.js';
-import { Ntag213, Ntag213TT, MifareClassic1K } from '../../sim/tags/index.js';
+import { world } from './world.js';
+import { badge, crypto, issuer } from './scanner-kit.js';
+import { prng } from './ingest-kit.js';
+import { Ntag213, Ntag213TT, MifareClassic1K } from '../tags/index.js';
 import { sealTag } from '../../firmware/seals/sealer.js';
-import type { Picc } from '../../sim/rf/air.js';
+import type { Picc } from '../rf/air.js';
 
 export type TapKind = 'badge' | 'genuine' | 'tampered' | 'clone';
 

@@ -5,13 +5,13 @@
 // dies `stride` operations in; so that recovery itself is cut too, every third of those cuts is chained: the power
 // fails again 1..8 operations into the next boot (an erase of a torn slot, the fault record, the declaration of
 // the loss, the boot record, the login).
-import * as assert from 'uvu/assert';
+import * as assert from './check.js';
 import { Checker, type FinalFigures } from './checks.js';
 import { isPowerLoss, opsOf, SimSystem, type Boot } from './system.js';
 import type { PlannedTap, WorkloadTags } from './workload.js';
 import { planTaps } from './workload.js';
 import type { TapEvent } from '../../firmware/app/scanner.js';
-import type { Picc } from '../../sim/rf/air.js';
+import type { Picc } from '../rf/air.js';
 import type { RecoveryReport } from '../../firmware/queue/report.js';
 
 export interface PassOptions {

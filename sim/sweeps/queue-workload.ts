@@ -1,11 +1,11 @@
 // A scanner's queue workload on simulated NOR flash, with a model of what must survive a power cut, and the
 // checks a reboot must pass. Used by recovery-sweep.test.ts and scripts/queue-sweep.ts.
-import * as assert from 'uvu/assert';
+import * as assert from './check.js';
 import { Queue } from '../../firmware/queue/index.js';
 import type { RecoveryReport, SeqPair } from '../../firmware/queue/index.js';
 import { normalize, subtract } from '../../firmware/queue/ranges.js';
-import { NorFlash, NorSegmentStorage, PowerLossError } from '../../sim/flash/index.js';
-import { hex, prng, recordFor, sha, TracingStorage } from './helpers.js';
+import { NorFlash, NorSegmentStorage, PowerLossError } from '../flash/index.js';
+import { hex, prng, recordFor, sha, TracingStorage } from './queue-kit.js';
 
 export interface WorkloadOptions {
   seed: number;
@@ -88,7 +88,7 @@ export class Workload {
     }
     const res = q.appendMany(items);
     if (!res.ok) {
-      assert.is(res.reason, 'full');
+      assert.is(res.reason, 'full', 'a refused append says the queue is full');
       for (let i = 0; i < n; i++) this.content.delete(q.nextSeq + i);
       this.ackInFlight = q.nextSeq - 1;
       q.ack(q.nextSeq - 1); // the uplink catches up

@@ -2,7 +2,7 @@
 // The checks compare the device and the ingest against it: a record is only ever one of the attempts made for its
 // seq, and a seq whose frame bytes reached the flash is never attempted again.
 import type { Queue } from '../../firmware/queue/queue.js';
-import type { NorFlash } from '../../sim/flash/nor-flash.js';
+import type { NorFlash } from '../flash/nor-flash.js';
 
 export interface Attempt {
   boot: number;

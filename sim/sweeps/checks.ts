@@ -1,12 +1,12 @@
 // The promises of store and forward, checked against the ledger after every power cut (on what recovery found,
 // before the new boot writes anything) and at the end of a pass (after sync drained).
-import * as assert from 'uvu/assert';
+import * as assert from './check.js';
 import { decodeCbor } from '../../firmware/records/cbor.js';
 import { verifyRecords } from '../../firmware/records/verify.js';
 import { collectExport } from '../../upstream/export.js';
 import { deviceStatus } from '../../upstream/status.js';
 import type { Queue } from '../../firmware/queue/queue.js';
-import { crypto } from '../records/fixtures.js';
+import { crypto } from './fixtures.js';
 import { sameBytes } from './ledger.js';
 import { SWEEP_DEVICE, type SimSystem } from './system.js';
 
@@ -90,7 +90,7 @@ export class Checker {
     const declared = new Set<number>();
     for (const g of dev.declaredGaps) for (let s = g.first; s <= g.last; s++) declared.add(s);
     for (let s = 0; s < q.nextSeq; s++) assert.ok(this.ingested.has(s) !== declared.has(s), `seq ${s} is exactly one of stored, declared lost`);
-    assert.is(this.ingested.size, records.length);
+    assert.is(this.ingested.size, records.length, 'every record the ingest holds was counted once');
     for (const [seq, bytes] of ledger.told) assert.ok(sameBytes(this.ingested.get(seq) ?? new Uint8Array(0), bytes), `told seq ${seq} reached the ingest intact`);
     return { records: records.length, declaredLost: declared.size, faults: new Set(dev.declaredGaps.map((g) => g.faultSeq)).size };
   }

@@ -3,21 +3,21 @@
 // hands each request body straight to the Ingest (tests/sync/helpers.ts ScriptedUplink) instead of a loopback
 // socket: socket I/O is real time, and while bytes were in flight the virtual clock would leap past every request
 // timeout; in-process, a pass is deterministic for its seed and a request costs microseconds.
-import { VirtualClock } from '../../sim/clock.js';
-import { RfField } from '../../sim/rf/field.js';
-import { createSimBoard } from '../../sim/device/board.js';
+import { VirtualClock } from '../clock.js';
+import { RfField } from '../rf/field.js';
+import { createSimBoard } from '../device/board.js';
 import type { Queue } from '../../firmware/queue/queue.js';
 import type { Scanner } from '../../firmware/app/scanner.js';
 import type { SyncWorker } from '../../firmware/sync/worker.js';
 import { Device } from '../../firmware/app/device.js';
-import { NorFlash, PowerLossError } from '../../sim/flash/nor-flash.js';
+import { NorFlash, PowerLossError } from '../flash/nor-flash.js';
 import type { Uplink, UplinkRequest, UplinkResult } from '../../hal/uplink.js';
 import type { RecoveryReport } from '../../firmware/queue/report.js';
 import type { Ingest } from '../../upstream/ingest.js';
 import type { SqliteStore } from '../../upstream/sqlite-store.js';
-import { config } from '../helpers/device.js';
-import { ed25519Device, crypto, type TestDevice } from '../records/fixtures.js';
-import { memoryIngest, prng, ScriptedUplink } from '../sync/helpers.js';
+import { config } from './scanner-kit.js';
+import { ed25519Device, crypto, type TestDevice } from './fixtures.js';
+import { memoryIngest, prng, ScriptedUplink } from './ingest-kit.js';
 import { Ledger } from './ledger.js';
 
 export const SWEEP_DEVICE: TestDevice = ed25519Device('sweep-scanner-1');
