@@ -12,6 +12,7 @@ const sections: Array<[string, () => Promise<SectionModule>]> = [
   ['queue', () => import('./queue.js')],
   ['ingest', () => import('./ingest.js')],
   ['abuse', () => import('./abuse.js')],
+  ['tap', () => import('./tap.js')],
 ];
 
 async function main(): Promise<void> {
