@@ -35,6 +35,7 @@ export type HalErrorCode =
   | 'STORAGE_IO' // segment storage failed
   | 'STORAGE_CORRUPT' // storage holds bytes that cannot be what we wrote
   | 'NO_KEY' // the device has no signing key (not provisioned)
+  | 'GPIO' // the GPIO chip or a pin cannot be used (sysfs missing, permissions, pin busy)
   | 'UPLINK'; // the uplink could not be used at all (misconfiguration)
 
 /** The one error class thrown by hardware-facing code. `code` is stable and meant for programs; `message` for people. */
