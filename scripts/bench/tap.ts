@@ -84,6 +84,16 @@ export async function measureTaps(tag: Picc, taps: number, backend: Backend, dir
     storage.sync(slot);
     append += performance.now() - t;
   };
+  timedStorage.erase = (slot) => {
+    const t = performance.now();
+    storage.erase(slot);
+    append += performance.now() - t;
+  };
+  timedStorage.writeState = (copy, data) => {
+    const t = performance.now();
+    storage.writeState(copy, data);
+    append += performance.now() - t;
+  };
   // Every reader call ends a radio step; the last one before the feedback is where the device's own work starts.
   const reader = sim.reader;
   const timedReader = Object.create(reader) as typeof reader;
@@ -180,7 +190,7 @@ export async function bench(args: string[] = []): Promise<BenchSection[]> {
       notes: [
         'Each tap: the tag is placed, one poll runs (REQA, anticollision, select, reads, originality signature, judge, sign, durable append, feedback, HLTA), the tag is lifted; an inspector is logged in first and the repeat window is off, so every tap writes a scan record.',
         'radio: modelled time, how far the virtual clock moved during the tap (the simulated chip and tags charge their SPI transfers at the driver\'s bus speed, air time and tag time; the driver\'s waits). Not this machine\'s CPU. On the NOR rows it also holds the flash\'s modelled program time (the NOR model charges its program and erase times to the clock): the difference to the file rows.',
-        'judge, sign, append, feedback: measured CPU on this machine (performance.now). sign: the Ed25519 signature of the record; append: the queue\'s storage writes and syncs (NOR flash model, or segment files with fdatasync); judge: from the end of the last radio exchange to the first feedback call, less sign and append (the verdict, the seal and originality checks, building the record); feedback: the LED, buzzer and display calls.',
+        'judge, sign, append, feedback: measured CPU on this machine (performance.now). sign: the Ed25519 signature of the record; append: every call the queue makes on its storage that writes (append, sync, erase, state copy; NOR flash model, or segment files with fdatasync); judge: from the end of the last radio exchange to the first feedback call, less sign and append (the verdict, the seal and originality checks, building the record); feedback: the LED, buzzer and display calls.',
         'total = radio + judge + sign + append + feedback. The measured parts are this machine\'s CPU (a Raspberry Pi is slower); the modelled part is what the chip, the tags and the flash take on any host.',
       ],
       targets: [{ name: 'tap to feedback, p95 (worst row)', measured: worst.toFixed(1) + ' ms', target: '<= 150 ms', met: worst <= 150 }],
