@@ -23,6 +23,9 @@ loses nothing that got its feedback (boot recovery writes a fault record for any
 
 Every tap prints one line: "tap <kind> seq=<n> verdict=<v> uid=<hex>", written after the record is durable.`;
 
+/** How long a stop waits for the device before the process exits anyway. */
+const STOP_GRACE_MS = 1500;
+
 function line(e: { kind: string; seq?: number; judgement?: { verdict: string }; uid: string; shown: { headline: string } }): string {
   return `tap ${e.kind} seq=${e.seq ?? '-'} verdict=${e.judgement?.verdict ?? '-'} uid=${e.uid} "${e.shown.headline}"`;
 }
@@ -65,7 +68,10 @@ export async function run(args: string[]): Promise<number> {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await device.stop();
+    // Polling stops first (a tap being handled finishes, its record included); an upload in flight is not waited
+    // for beyond the grace: its records are durable in the queue and go again at the next start. systemd's stop
+    // timeout is never reached.
+    await Promise.race([device.stop(), new Promise((res) => setTimeout(res, STOP_GRACE_MS).unref())]);
   };
   process.on('SIGINT', () => void stop().then(() => process.exit(0)));
   process.on('SIGTERM', () => void stop().then(() => process.exit(0)));

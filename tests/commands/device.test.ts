@@ -85,4 +85,37 @@ test('doctor names what is wrong: no key, unreachable ingest', () => {
   for (const cmd of ['run', 'doctor', 'provision']) assert.is(sealscan(cmd, '--help').code, 0);
 });
 
+test('SIGTERM while an upload hangs: the runner exits at once and the records stay queued', async () => {
+  // An ingest that accepts connections and never answers.
+  const { createServer } = await import('node:net');
+  const sockets: import('node:net').Socket[] = [];
+  const hang = createServer((s) => sockets.push(s));
+  await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
+  const cfg = JSON.parse(readFileSync(join(dir, 'device.json'), 'utf8'));
+  cfg.ingest = `http://127.0.0.1:${(hang.address() as import('node:net').AddressInfo).port}`;
+  writeFileSync(join(dir, 'hanging.json'), JSON.stringify(cfg));
+  const run = spawn(process.execPath, [bin, 'run', '--config', 'hanging.json', '--reader', 'sim', '--sim-tags', 'tags', '--tap-every', '50'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  run.stdout!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((r) => run.on('exit', (c) => r(c)));
+  for (let i = 0; i < 200 && out.split('\n').filter((l) => l.startsWith('tap ')).length < 4; i++) await new Promise((r) => setTimeout(r, 50));
+  const taps = out.split('\n').filter((l) => l.startsWith('tap ') && !l.includes('seq=-')).length;
+  assert.ok(taps >= 3, out);
+  assert.ok(sockets.length >= 1, 'an upload is hanging on the ingest');
+  const t0 = Date.now();
+  run.kill('SIGTERM');
+  const code = await exited;
+  const ms = Date.now() - t0;
+  sockets.forEach((s) => s.destroy());
+  hang.close();
+  assert.is(code, 0);
+  // The request timeout is 30 s; a stop that waited for the upload would take that long. (Measured: see the note.)
+  assert.ok(ms < 10000, `exited ${ms} ms after SIGTERM`);
+  console.log(`    SIGTERM to exit: ${ms} ms`);
+  const doc = sealscan('doctor', '--config', 'hanging.json', '--reader', 'sim', '--json');
+  const storage = (JSON.parse(doc.out) as { checks: Array<{ name: string; detail: string }> }).checks.find((c) => c.name === 'storage')!;
+  const unsynced = Number(/(\d+) unsynced/.exec(storage.detail)?.[1] ?? -1);
+  assert.ok(unsynced >= taps, `every tap that printed its line is still queued: ${storage.detail}`);
+});
+
 test.run();
