@@ -32,6 +32,13 @@ async function meanwhile<T>(clock: VirtualClock, p: Promise<T>): Promise<T> {
   return p;
 }
 
+/** The system clock, but a pending sleep (the worker's minute of Retry-After) does not keep the test process alive. */
+const unrefClock = {
+  now: () => performance.now(),
+  wallTime: () => Date.now(),
+  sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()),
+};
+
 /** An ingest that answers every upload with 429 and Retry-After: 60, and notes when each came (device time). */
 class ThrottlingIngest implements Uplink {
   readonly uploads: number[] = [];
@@ -144,7 +151,7 @@ test('PC runner board: real HTTP to a loopback ingest answering 429 Retry-After 
     keyStoreOf(dir).create('pc-runner-1', 'ed25519');
     const port = (server.address() as AddressInfo).port;
     const lines: string[] = [];
-    const board = await createPcBoard({ deviceId: 'pc-runner-1', dataDir: dir, ingest: `http://127.0.0.1:${port}`, firmware: 'sealscan-test', queue: { segmentCount: 8, segmentSize: 65536 }, log: (l) => lines.push(l) });
+    const board = await createPcBoard({ deviceId: 'pc-runner-1', dataDir: dir, ingest: `http://127.0.0.1:${port}`, firmware: 'sealscan-test', queue: { segmentCount: 8, segmentSize: 65536 }, log: (l) => lines.push(l), clock: unrefClock });
     const device = new Device(board, { config: config({ deviceId: 'pc-runner-1', dedupeWindowMs: 0, pollIntervalMs: 10 }) });
     let records = 0;
     device.onTap((e) => {
