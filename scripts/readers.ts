@@ -1,7 +1,7 @@
 // Where a command finds its reader: a virtual tag file on the simulated chip, or the MFRC522 on a Pi's SPI0.
 import { Mfrc522 } from '../hal/mfrc522/driver.js';
 import { Iso14443aReader } from '../hal/iso14443a/reader.js';
-import { RpioSpiDevice } from '../hal/rpi/spi.js';
+import { SpidevSpiDevice } from '../hal/rpi/spidev.js';
 import { SystemClock } from '../hal/node/clock.js';
 import type { Activation } from '../hal/reader.js';
 import { onSimReader, ReaderUseError } from '../sim/tag-reader.js';
@@ -16,7 +16,7 @@ export async function withTag<T>(where: { tag?: string; reader?: string }, save:
   if (where.tag) return onSimReader(where.tag, save, (r, a) => fn(r, a));
   if (where.reader !== 'pi') throw new ReaderUseError('say where the tag is: --tag FILE (simulator) or --reader pi');
   const clock = new SystemClock();
-  const spi = new RpioSpiDevice();
+  const spi = new SpidevSpiDevice();
   try {
     const driver = new Mfrc522(spi, clock);
     await driver.init();

@@ -23,6 +23,8 @@ export interface NodeBoardOptions {
   firmware: string;
   /** Queue segments on disk (default 64 of 1 MiB). */
   queue?: { segmentCount?: number; segmentSize?: number };
+  /** In place of the system clock (tests: one whose pending sleeps do not keep the process alive). */
+  clock?: Clock;
 }
 
 export interface NodeBoardParts {
@@ -48,7 +50,7 @@ export function nodeBoardParts(o: NodeBoardOptions): NodeBoardParts {
   const signer = keyStoreOf(o.dataDir).load(o.deviceId);
   if (!signer) throw new HalError('NO_KEY', `no key for ${o.deviceId} in ${join(o.dataDir, 'keys')}; provision the device first`);
   return {
-    clock: new SystemClock(),
+    clock: o.clock ?? new SystemClock(),
     crypto: createNodeCrypto(),
     signer,
     storage: queueStorageOf(o.dataDir, o.queue),

@@ -17,8 +17,8 @@ import { errorOf } from '../../firmware/sync/protocol.js';
 /** The reader's SPI device: this Pi's SPI0, or the simulated chip (loaded only when asked for). */
 async function readerSpi(d: LoadedDevice, reader: 'pi' | 'sim'): Promise<SpiDevice & { close?: () => void }> {
   if (reader === 'pi') {
-    const { RpioSpiDevice } = await import('../../hal/rpi/spi.js');
-    return new RpioSpiDevice(d.raw.spi ?? {});
+    const { SpidevSpiDevice } = await import('../../hal/rpi/spidev.js');
+    return new SpidevSpiDevice(d.raw.spi ?? {});
   }
   const [{ SimMfrc522 }, { VirtualClock }, { RfField }] = await Promise.all([import('../../sim/mfrc522/index.js'), import('../../sim/clock.js'), import('../../sim/rf/field.js')]);
   return new SimMfrc522({ clock: new VirtualClock(), field: new RfField() });

@@ -27,7 +27,8 @@ export interface DeviceFile {
   /** Queue segments on disk (default 64 × 1 MiB). */
   queue?: { segmentCount?: number; segmentSize?: number };
   gpio?: GpioPins;
-  spi?: { chipSelect?: 0 | 1; clockDivider?: number };
+  /** The reader's SPI: /dev/spidev<bus>.<chipSelect> at speedHz (default 0.0 at 4 MHz, at most 10 MHz). */
+  spi?: { bus?: number; chipSelect?: 0 | 1; speedHz?: number };
 }
 
 export class DeviceFileError extends SealscanError {

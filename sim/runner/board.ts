@@ -5,7 +5,6 @@ import { openMfrc522 } from '../../hal/mfrc522/open.js';
 import { consoleFeedback } from '../../hal/node/console-feedback.js';
 import { nodeBoardParts, type NodeBoardOptions } from '../../hal/node/board-parts.js';
 import type { Uplink } from '../../hal/uplink.js';
-import type { Clock } from '../../hal/clock.js';
 import { VirtualClock } from '../clock.js';
 import { RfField } from '../rf/field.js';
 import { SimMfrc522 } from '../mfrc522/chip.js';
@@ -15,8 +14,6 @@ export interface PcBoardOptions extends NodeBoardOptions {
   log?: (line: string) => void;
   /** In place of HTTP to `ingest` (tests put a scripted ingest here). */
   uplink?: Uplink;
-  /** In place of the system clock (tests: one whose pending sleeps do not keep the process alive). */
-  clock?: Clock;
 }
 
 export interface PcBoard extends Board {
@@ -26,7 +23,6 @@ export interface PcBoard extends Board {
 
 export async function createPcBoard(o: PcBoardOptions): Promise<PcBoard> {
   const parts = nodeBoardParts(o);
-  if (o.clock) parts.clock = o.clock;
   // The simulated chip keeps its own virtual time for its timer and air time; exchanges finish inside the SPI
   // transfer, so the driver on the system clock never waits for them.
   const field = new RfField();
