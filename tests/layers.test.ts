@@ -60,9 +60,10 @@ const RULES: Rule[] = [
 test('every import follows the direction of DESIGN.md', () => {
   const problems: string[] = [];
   for (const file of everything) {
+    const imports = importsOf(file);
     for (const rule of RULES) {
       if (!file.startsWith(rule.from) || (rule.except ?? []).some((e) => file.startsWith(e))) continue;
-      for (const [spec, target] of importsOf(file)) if (rule.forbids(target, spec)) problems.push(`${file}: imports ${target ?? `package "${spec}"`} (${rule.why})`);
+      for (const [spec, target] of imports) if (rule.forbids(target, spec)) problems.push(`${file}: imports ${target ?? `package "${spec}"`} (${rule.why})`);
     }
   }
   assert.equal(problems, [], problems.join('\n'));

@@ -11,7 +11,7 @@ import type { ResetReason } from '../records/kinds.js';
 import { SyncWorker } from '../sync/worker.js';
 import type { SyncOptions, SyncQueue, SyncStatus } from '../sync/types.js';
 import { bootNumber } from './boot.js';
-import type { ScannerConfig } from './config.js';
+import { ConfigError, type ScannerConfig } from './config.js';
 import { Scanner, type ScannerStatus, type TapEvent } from './scanner.js';
 
 /** Sync worker settings a deployment may choose; the device wires the rest. */
@@ -76,7 +76,7 @@ export class Device {
     const display = board.display || { show: function () {} };
     const trigger = board.trigger;
     const useTrigger = options.mode ? options.mode === 'trigger' : trigger !== undefined;
-    if (useTrigger && !trigger) throw new Error('mode trigger: this board has no trigger');
+    if (useTrigger && !trigger) throw new ConfigError('mode', 'trigger mode needs a board with a trigger button; this board has none');
     this.scanner = new Scanner({
       reader: board.reader,
       clock: board.clock,

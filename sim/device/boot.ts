@@ -47,24 +47,30 @@ export interface BootInputs {
  */
 export class DeviceBoot {
   private ended = false;
-  readonly number: number;
-  readonly queue: Queue;
-  readonly report: RecoveryReport;
-  readonly scanner: Scanner;
-  readonly sync: SyncWorker;
-  readonly chip: SimMfrc522;
 
   private constructor(
     private readonly inputs: BootInputs,
     private readonly board: SimBoard,
     private readonly device: Device,
-  ) {
-    this.number = device.boot;
-    this.queue = device.queue;
-    this.report = device.report;
-    this.scanner = device.scanner;
-    this.sync = device.sync;
-    this.chip = board.chip;
+  ) {}
+
+  get number(): number {
+    return this.device.boot;
+  }
+  get queue(): Queue {
+    return this.device.queue;
+  }
+  get report(): RecoveryReport {
+    return this.device.report;
+  }
+  get scanner(): Scanner {
+    return this.device.scanner;
+  }
+  get sync(): SyncWorker {
+    return this.device.sync;
+  }
+  get chip(): SimMfrc522 {
+    return this.board.chip;
   }
 
   /** Powers the scanner up on `inputs.flash` (which must be a freshly powered flash, see NorFlash.restart). */

@@ -1,6 +1,7 @@
 // The one device assembly (firmware/app/device.ts) on two boards: the simulator's device and the PC runner. The sync
 // policy is the device's, so both must keep an ingest's Retry-After however many tags are tapped.
 import { test } from 'uvu';
+import { unrefClock } from '../helpers/clocks.js';
 import * as assert from 'uvu/assert';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,13 +32,6 @@ async function meanwhile<T>(clock: VirtualClock, p: Promise<T>): Promise<T> {
   while (!done) await clock.run(1);
   return p;
 }
-
-/** The system clock, but a pending sleep (the worker's minute of Retry-After) does not keep the test process alive. */
-const unrefClock = {
-  now: () => performance.now(),
-  wallTime: () => Date.now(),
-  sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()),
-};
 
 /** An ingest that answers every upload with 429 and Retry-After: 60, and notes when each came (device time). */
 class ThrottlingIngest implements Uplink {

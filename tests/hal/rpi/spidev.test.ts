@@ -1,6 +1,7 @@
 // The Pi's SPI through spidev, with a fake `spi-device` module in front of the simulated MFRC522: the real driver and
 // the Pi board's code scan and record, and each way opening the device can fail says what to do.
 import { test } from 'uvu';
+import { unrefClock } from '../../helpers/clocks.js';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,9 +35,6 @@ function fakeSpiDevice(chip: SimMfrc522, opened: Array<{ bus: number; cs: number
     },
   };
 }
-
-/** The system clock, but a pending sleep (the sync worker's backoff) does not keep the test process alive. */
-const unrefClock = { now: () => performance.now(), wallTime: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()) };
 
 const simChip = (field = new RfField()) => new SimMfrc522({ clock: new VirtualClock({ epochMs: Date.now() }), field });
 
