@@ -16,7 +16,7 @@ sealscan.service, device.example.json and README.txt.
 
   --out DIR   the folder to write: new, or empty
 
-exit status: 0 written, 1 DIR is not empty, 2 usage error`;
+exit status: 0 written, 1 DIR is not empty or this is not the repository, 2 usage error`;
 
 /** The repository: this file is dist/scripts/commands/pi-bundle.js. */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -31,6 +31,10 @@ export async function run(args: string[]): Promise<number> {
   const out = parsed.values.out;
   if (!out) return usageError('pi-bundle', USAGE, '--out is required');
   if (parsed.positionals.length) return usageError('pi-bundle', USAGE, `unexpected argument "${parsed.positionals[0]}"`);
+  if (!existsSync(join(ROOT, 'scripts', 'pi'))) {
+    console.error(`sealscan pi-bundle: ${join(ROOT, 'scripts', 'pi')} is missing: make bundles in the sealscan repository, not from an installed scanner`);
+    return 1;
+  }
   const dir = resolve(out);
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     console.error(`sealscan pi-bundle: ${dir} is not empty; name a new folder`);
