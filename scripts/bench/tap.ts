@@ -24,6 +24,7 @@ export async function bench(args: string[] = []): Promise<BenchSection[]> {
   const targets: BenchSection['targets'] = [];
   let pollWait = '';
   let bootSegment = 0;
+  let recordBytes = 0;
   let worstBefore: [string, number] = ['', 0];
   try {
     for (const storage of ['nor', 'file'] as const) {
@@ -45,6 +46,7 @@ export async function bench(args: string[] = []): Promise<BenchSection[]> {
         const fromField = total.map((t, i) => t + ((i * 0.6180339887498949) % 1) * cycle);
         pollWait = `poll cycle ${ms(run.emptyPollMs)} ms empty poll + ${run.pollIntervalMs} ms pause`;
         if (storage === 'file') bootSegment = Math.max(bootSegment, run.slowestBootStorageMs);
+        recordBytes = Math.max(recordBytes, run.bytesPerRecord);
         const name = `sealed ${kind}, ${storage === 'nor' ? 'NOR flash' : 'files + fdatasync'}`;
         const fp95 = percentile(fromField, 95);
         if (fp95 > worstBefore[1]) worstBefore = [name, fp95];
@@ -66,7 +68,7 @@ export async function bench(args: string[] = []): Promise<BenchSection[]> {
         'radio (modelled): the virtual clock\'s advance over the tap less the flash\'s program time: SPI transfers at the driver\'s bus speed, air time, tag time, the driver\'s polling waits; REQA to the last read (GET_VERSION, READ, READ_SIG, the TT status); not the HLTA after the LED.',
         'judge (CPU): everything else the device computes before the append, outside reader calls, the signer and storage: read-tag logic between exchanges, the seal\'s Ed25519 and the originality ECDSA checks, the verdict, building and CBOR-encoding the record, the chain\'s hash, the queue\'s framing and CRC-32C.',
         'sign (CPU): inside the board\'s RecordSigner.sign (Ed25519, node:crypto). append: inside the storage\'s calls (CPU) + their modelled time: on NOR the flash model\'s page programs (0.7 ms a page, modelled); on files pwrite + fdatasync of the segment file (real, this machine\'s disk). feedback (CPU): from the end of the last storage call (the record is durable) to the LED set.',
-        `NOR: 256 sectors of 4 KiB (1 MiB, ~10 records a segment; fresh flash, so no sector erase falls in a tap). Files: queueStorageOf (the PC runner's and the Pi's storage, 1 MiB segment files) in ${tmpdir()}; the segment file is created at boot, its first append (1 MiB preallocated + fdatasync + directory fsync) took up to ${ms(bootSegment)} ms, a cost one tap in ~2,300 pays when a segment fills. Sync is parked: the ingest never answers the worker's first request (one-day timeout) until the taps are done; 0 uploads during the taps (checked).`,
+        `NOR: 256 sectors of 4 KiB (1 MiB, ~${Math.floor(4096 / recordBytes)} records a segment; fresh flash, so no sector erase falls in a tap). Files: queueStorageOf (the PC runner's and the Pi's storage, 1 MiB segment files) in ${tmpdir()}; the segment file is created at boot, its first append (1 MiB preallocated + fdatasync + directory fsync) took up to ${ms(bootSegment)} ms, a cost one record in ~${Math.round((1 << 20) / recordBytes)} pays when a segment fills (up to ${Math.round(recordBytes)} queue bytes a scan record). Sync is parked: the ingest never answers the worker's first request (one-day timeout) until the taps are done; 0 uploads during the taps (checked).`,
         `p95 from tag in field: with the poll loop running, the tag first waits for a poll (${pollWait}); that wait, spread evenly over the cycle, added to each tap. Worst: ${worstBefore[0]}, ${ms(worstBefore[1])} ms. The target is judged on p95 (from the poll), as asked.`,
         'The CPU parts are this machine\'s (a Raspberry Pi is several times slower); the modelled parts are what the chip, the tags and the flash take on any host.',
       ],

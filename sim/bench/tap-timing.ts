@@ -61,6 +61,8 @@ export interface TapRun {
   /** Modelled time of a poll that finds no tag (REQA unanswered), and the pause between polls: the wait for a poll. */
   emptyPollMs: number;
   pollIntervalMs: number;
+  /** Queue bytes per scan record (framed), over the taps. */
+  bytesPerRecord: number;
   /** Longest storage call outside the taps (at boot: the first append opens a segment), ms of CPU + modelled. */
   slowestBootStorageMs: number;
 }
@@ -190,6 +192,7 @@ export async function measureTaps(o: TapBenchOptions): Promise<TapRun> {
     if (login?.kind !== 'login') throw new Error(`the bench inspector did not log in: ${login?.kind ?? 'nothing'}`);
     const requestsBefore = uplink.requests;
     const nextSeq = device.queue.status().nextSeq;
+    const usedBytes = device.queue.status().usedBytes;
     const stages: TapStages[] = [];
     const verdicts: { [v: string]: number } = {};
     let scanRecords = 0;
@@ -224,6 +227,7 @@ export async function measureTaps(o: TapBenchOptions): Promise<TapRun> {
       verdicts,
       scanRecords,
       queued: device.queue.status().nextSeq - nextSeq,
+      bytesPerRecord: (device.queue.status().usedBytes - usedBytes) / (device.queue.status().nextSeq - nextSeq),
       uplinkRequestsDuringTaps: uplink.requests - requestsBefore,
       emptyPollMs,
       pollIntervalMs: device.scanner.config.pollIntervalMs,
