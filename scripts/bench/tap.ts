@@ -1,182 +1,57 @@
-// Tap to feedback on the simulator's board (sim/device/board.ts) through the one device assembly
-// (firmware/app/device.ts): the radio in modelled time (the simulated chip and tags advance the virtual clock by their
-// SPI, air and tag time), the device's own work measured (judging, signing, the durable append), for three sealed
-// tag types, on NOR flash and on the file backend with fdatasync.
+// Tap to feedback on the simulator's board through the one device assembly, for three sealed tag types, on NOR
+// flash and on segment files with fdatasync (the PC runner's and the Pi's storage). The measuring is in
+// sim/bench/tap-timing.ts (its test: tests/bench/tap-timing.test.ts); this file runs it and prints the table.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Device } from '../../firmware/app/device.js';
-import type { Board } from '../../hal/board.js';
-import type { SegmentStorage } from '../../hal/storage.js';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
-import { FileSegmentStorage } from '../../hal/node/file-storage.js';
-import { ed25519Signer } from '../../firmware/records/signers.js';
-import { VirtualClock } from '../../sim/clock.js';
-import { RfField } from '../../sim/rf/field.js';
-import { NorFlash } from '../../sim/flash/nor-flash.js';
-import { createSimBoard } from '../../sim/device/board.js';
-import { makeBadge, sealVirtualTag } from '../../sim/station.js';
-import { Ntag213, Ntag213TT, Ntag215, SIM_ORIGINALITY_PUBLIC_KEY } from '../../sim/tags/index.js';
-import type { Picc } from '../../sim/rf/air.js';
+import { measureTaps, percentile, sealedBenchTag, type TapStages, type TapStorage } from '../../sim/bench/tap-timing.js';
 import type { BenchSection } from './table.js';
 
-const crypto = createNodeCrypto();
+const TARGET_P95_MS = 150;
+const KINDS = ['NTAG213', 'NTAG213 TT', 'NTAG215'] as const;
 
-/** One tap's time by stage, ms. */
-export interface TapTimes {
-  /** Modelled: how far the virtual clock moved during the tap (SPI transfers, air time, tag time, driver waits). */
-  radio: number;
-  /** Measured CPU from the end of the last radio exchange to the feedback, less signing and the append. */
-  judge: number;
-  sign: number;
-  append: number;
-  /** Measured CPU of driving the LED, buzzer and display. */
-  feedback: number;
-  total: number;
-}
-
-type Backend = 'nor' | 'file';
-
-/** Times `taps` taps of `tag` (an inspector logged in first) on a fresh device; every tap writes a record. */
-export async function measureTaps(tag: Picc, taps: number, backend: Backend, dir?: string): Promise<{ times: TapTimes[]; records: number }> {
-  const clock = new VirtualClock({ epochMs: Date.UTC(2026, 11, 1) });
-  const field = new RfField();
-  const device = ed25519Signer(crypto.ed25519!, crypto.ed25519!.generateKeyPair().privateKey);
-  let sign = 0;
-  let append = 0;
-  let feedbackCpu = 0;
-  let shownAt = 0;
-  let radioEnd = 0;
-  const signer = {
-    coseAlg: device.coseAlg,
-    sign(m: Uint8Array) {
-      const t = performance.now();
-      const s = device.sign(m);
-      sign += performance.now() - t;
-      return s;
-    },
-  };
-  const timedFeedback = <A extends unknown[]>(fn: (...a: A) => void) => (...a: A) => {
-    const t = performance.now();
-    if (!shownAt) shownAt = t;
-    fn(...a);
-    feedbackCpu += performance.now() - t;
-  };
-  const quiet = { led: { set: () => undefined }, buzzer: { play: () => undefined }, display: { show: () => undefined } };
-  const sim = await createSimBoard({
-    clock,
-    field,
-    flash: new NorFlash({ sectorCount: 256, clock }),
-    crypto,
-    signer,
-    uplink: { request: async () => ({ ok: false, reason: 'unreachable', message: 'no network in this bench' }) },
-    feedback: { led: { set: timedFeedback(quiet.led.set) }, buzzer: { play: timedFeedback(quiet.buzzer.play) }, display: { show: timedFeedback(quiet.display.show) } },
-  });
-  const storage: SegmentStorage = backend === 'file' ? new FileSegmentStorage({ dir: join(dir!, 'queue'), segmentCount: 16, segmentSize: 1 << 20 }) : sim.storage;
-  const timedStorage: SegmentStorage = Object.create(storage) as SegmentStorage;
-  timedStorage.append = (slot, bytes) => {
-    const t = performance.now();
-    storage.append(slot, bytes);
-    append += performance.now() - t;
-  };
-  timedStorage.sync = (slot) => {
-    const t = performance.now();
-    storage.sync(slot);
-    append += performance.now() - t;
-  };
-  timedStorage.erase = (slot) => {
-    const t = performance.now();
-    storage.erase(slot);
-    append += performance.now() - t;
-  };
-  timedStorage.writeState = (copy, data) => {
-    const t = performance.now();
-    storage.writeState(copy, data);
-    append += performance.now() - t;
-  };
-  // Every reader call ends a radio step; the last one before the feedback is where the device's own work starts.
-  const reader = sim.reader;
-  const timedReader = Object.create(reader) as typeof reader;
-  for (const m of ['activate', 'select', 'halt', 'transceive', 'resetField'] as const) {
-    const f = (reader as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[m].bind(reader);
-    (timedReader as unknown as Record<string, unknown>)[m] = async (...a: unknown[]) => {
-      const r = await f(...a);
-      if (!shownAt) radioEnd = performance.now();
-      return r;
-    };
-  }
-  const board: Board = { ...sim, reader: timedReader, storage: timedStorage };
-  const config = {
-    deviceId: 'bench-scanner-1',
-    site: '9506000000001',
-    firmware: 'sealscan-bench',
-    dedupeWindowMs: 0,
-    checkpointEvery: 1000000,
-    trust: { issuers: [{ name: 'Bench Pharma', publicKey: issuerKey.publicKey }], originalityKeys: [{ name: 'simulator', publicKey: SIM_ORIGINALITY_PUBLIC_KEY }] },
-  };
-  const d = new Device(board, { config, polling: 'manual', sync: { idlePollMs: 3600000 } });
-  d.start();
-  const tap = async (t: Picc) => {
-    field.place(t);
-    const e = await d.scanner.pollOnce();
-    field.remove(t);
-    return e;
-  };
-  const login = await tap(makeBadge('BENCH-1'));
-  if (login?.kind !== 'login') throw new Error(`the bench inspector did not log in: ${login?.kind}`);
-  const times: TapTimes[] = [];
-  let records = 0;
-  for (let i = 0; i < taps; i++) {
-    sign = append = feedbackCpu = 0;
-    shownAt = radioEnd = 0;
-    const t0 = clock.now();
-    const e = await tap(tag);
-    const radio = clock.now() - t0;
-    if (e?.kind !== 'scan' || e.seq === undefined) throw new Error(`tap ${i}: ${e?.kind ?? 'nothing'} instead of a recorded scan`);
-    records++;
-    const work = Math.max(0, shownAt - radioEnd);
-    const judge = Math.max(0, work - sign - append);
-    times.push({ radio, judge, sign, append, feedback: feedbackCpu, total: radio + judge + sign + append + feedbackCpu });
-  }
-  await d.stop();
-  if (backend === 'file') (storage as FileSegmentStorage).close();
-  return { times, records };
-}
-
-const issuerKey = crypto.ed25519!.generateKeyPair();
-
-async function sealed(tag: Picc, serial: number): Promise<Picc> {
-  const r = await sealVirtualTag(tag, { link: `https://id.gs1.org/01/09506000134352/21/${serial}`, issuer: issuerKey, sealedAtMs: Date.UTC(2026, 10, 1) }, crypto);
-  if (!r.ok) throw new Error(`sealing for the bench failed: ${JSON.stringify(r)}`);
-  return tag;
-}
-
-const pct = (xs: number[], p: number) => {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const ms = (x: number) => (x >= 10 ? x.toFixed(1) : x.toFixed(2));
 
 export async function bench(args: string[] = []): Promise<BenchSection[]> {
-  const taps = args.includes('--quick') ? 100 : 500;
+  const quick = args.includes('--quick');
+  const taps = quick ? 40 : 500;
+  const crypto = createNodeCrypto();
+  const issuer = crypto.ed25519!.generateKeyPair();
   const dir = mkdtempSync(join(tmpdir(), 'sealscan-bench-tap-'));
-  const uid = (n: number) => [0x04, 0x7a, 0x90, 0x00, 0x00, 0x00, n];
-  const tags: Array<[string, () => Promise<Picc>]> = [
-    ['sealed NTAG213', () => sealed(new Ntag213({ uid: uid(1) }), 1)],
-    ['sealed NTAG213 TT', () => sealed(new Ntag213TT({ uid: uid(2) }), 2)],
-    ['sealed NTAG215', () => sealed(new Ntag215({ uid: uid(3) }), 3)],
-  ];
   const rows: Array<Array<string | number>> = [];
-  let worst = 0;
+  const targets: BenchSection['targets'] = [];
+  let pollWait = '';
+  let bootSegment = 0;
+  let recordBytes = 0;
+  let worstBefore: [string, number] = ['', 0];
   try {
-    for (const backend of ['nor', 'file'] as Backend[]) {
-      for (const [name, make] of tags) {
-        const { times } = await measureTaps(await make(), taps, backend, mkdtempSync(join(dir, backend)));
-        const total = times.map((t) => t.total);
-        const p95 = pct(total, 95);
-        worst = Math.max(worst, p95);
-        const stage = (k: keyof TapTimes) => `${mean(times.map((t) => t[k])).toFixed(1)} / ${pct(times.map((t) => t[k]), 95).toFixed(1)}`;
-        rows.push([`${name}, ${backend === 'nor' ? 'NOR flash' : 'files + fdatasync'}`, taps, pct(total, 50), p95, pct(total, 99), stage('radio'), stage('judge'), stage('sign'), stage('append'), stage('feedback')]);
+    for (const storage of ['nor', 'file'] as const) {
+      for (let k = 0; k < KINDS.length; k++) {
+        const kind = KINDS[k];
+        const where: TapStorage = storage === 'nor' ? 'nor' : { dir: mkdtempSync(join(dir, 'files-')) };
+        const run = await measureTaps({ tag: await sealedBenchTag(kind, k + 1, issuer, crypto), taps, storage: where, issuer: issuer.publicKey, crypto });
+        if (run.verdicts.genuine !== taps) throw new Error(`${kind}: verdicts ${JSON.stringify(run.verdicts)}, not ${taps} genuine`);
+        if (run.scanRecords !== taps || run.uplinkRequestsDuringTaps !== 0) throw new Error(`${kind}: ${run.scanRecords} records, ${run.uplinkRequestsDuringTaps} uploads during the taps`);
+        const total = run.stages.map((s) => s.total);
+        const p95 = percentile(total, 95);
+        const stage = (key: keyof TapStages) => {
+          const xs = run.stages.map((s) => s[key]);
+          return `${ms(mean(xs))} / ${ms(percentile(xs, 95))}`;
+        };
+        // The poll that finds the tag comes after a wait: the tag lands at a random point of the poll cycle (an
+        // empty poll, then the pause). Spread evenly over that cycle (a low-discrepancy sequence, deterministic).
+        const cycle = run.emptyPollMs + run.pollIntervalMs;
+        const fromField = total.map((t, i) => t + ((i * 0.6180339887498949) % 1) * cycle);
+        pollWait = `poll cycle ${ms(run.emptyPollMs)} ms empty poll + ${run.pollIntervalMs} ms pause`;
+        if (storage === 'file') bootSegment = Math.max(bootSegment, run.slowestBootStorageMs);
+        recordBytes = Math.max(recordBytes, run.bytesPerRecord);
+        const name = `sealed ${kind}, ${storage === 'nor' ? 'NOR flash' : 'files + fdatasync'}`;
+        const fp95 = percentile(fromField, 95);
+        if (fp95 > worstBefore[1]) worstBefore = [name, fp95];
+        rows.push([name, taps, percentile(total, 50), p95, percentile(total, 99), stage('radio'), stage('judge'), stage('sign'), stage('append'), stage('feedback'), `${run.queued - run.scanRecords}`, fp95]);
+        targets.push({ name: `tap to feedback p95, ${name}`, measured: ms(p95) + ' ms', target: `<= ${TARGET_P95_MS} ms`, met: p95 <= TARGET_P95_MS });
       }
     }
   } finally {
@@ -184,16 +59,20 @@ export async function bench(args: string[] = []): Promise<BenchSection[]> {
   }
   return [
     {
-      title: 'Tap to feedback (simulator board, one device assembly)',
-      columns: ['tag, storage', 'taps', 'p50 ms', 'p95 ms', 'p99 ms', 'radio mean / p95', 'judge', 'sign', 'append', 'feedback'],
+      title: 'Tap to feedback (simulator board, one device assembly): modelled radio + measured CPU, ms',
+      columns: ['tag, storage', 'taps', 'p50', 'p95', 'p99', 'radio mean / p95', 'judge', 'sign', 'append', 'feedback', 'checkpoints', 'p95 from tag in field'],
       rows,
       notes: [
-        'Each tap: the tag is placed, one poll runs (REQA, anticollision, select, reads, originality signature, judge, sign, durable append, feedback, HLTA), the tag is lifted; an inspector is logged in first and the repeat window is off, so every tap writes a scan record.',
-        'radio: modelled time, how far the virtual clock moved during the tap (the simulated chip and tags charge their SPI transfers at the driver\'s bus speed, air time and tag time; the driver\'s waits). Not this machine\'s CPU. On the NOR rows it also holds the flash\'s modelled program time (the NOR model charges its program and erase times to the clock): the difference to the file rows.',
-        'judge, sign, append, feedback: measured CPU on this machine (performance.now). sign: the Ed25519 signature of the record; append: every call the queue makes on its storage that writes (append, sync, erase, state copy; NOR flash model, or segment files with fdatasync); judge: from the end of the last radio exchange to the first feedback call, less sign and append (the verdict, the seal and originality checks, building the record); feedback: the LED, buzzer and display calls.',
-        'total = radio + judge + sign + append + feedback. The measured parts are this machine\'s CPU (a Raspberry Pi is slower); the modelled part is what the chip, the tags and the flash take on any host.',
+        `Each tap: the tag is placed, one poll runs (device.scanner.pollOnce on new Device(board, { polling: 'manual' })), the tag is lifted. A badge logs an inspector in first; dedupeWindowMs 0, so every tap is judged genuine and writes a scan record (checked); other settings are the defaults (a checkpoint record after every 50th record, in the same tap: the checkpoints column). ${taps} taps per row.`,
+        'A tap runs from the poll that finds the tag (REQA) to the status LED being set; total = its modelled time + this machine\'s CPU over it, less the CPU inside reader calls (the driver and the simulated chip, for which the model\'s bus and air time stand). total is computed on its own and equals the sum of the five stages; percentiles are per column, so p95s do not add up, means do.',
+        'radio (modelled): the virtual clock\'s advance over the tap less the flash\'s program time: SPI transfers at the driver\'s bus speed, air time, tag time, the driver\'s polling waits; REQA to the last read (GET_VERSION, READ, READ_SIG, the TT status); not the HLTA after the LED.',
+        'judge (CPU): everything else the device computes before the append, outside reader calls, the signer and storage: read-tag logic between exchanges, the seal\'s Ed25519 and the originality ECDSA checks, the verdict, building and CBOR-encoding the record, the chain\'s hash, the queue\'s framing and CRC-32C.',
+        'sign (CPU): inside the board\'s RecordSigner.sign (Ed25519, node:crypto). append: inside the storage\'s calls (CPU) + their modelled time: on NOR the flash model\'s page programs (0.7 ms a page, modelled); on files pwrite + fdatasync of the segment file (real, this machine\'s disk). feedback (CPU): from the end of the last storage call (the record is durable) to the LED set.',
+        `NOR: 256 sectors of 4 KiB (1 MiB, ~${Math.floor(4096 / recordBytes)} records a segment; fresh flash, so no sector erase falls in a tap). Files: queueStorageOf (the PC runner's and the Pi's storage, 1 MiB segment files) in ${tmpdir()}; the segment file is created at boot, its first append (1 MiB preallocated + fdatasync + directory fsync) took up to ${ms(bootSegment)} ms, a cost one record in ~${Math.round((1 << 20) / recordBytes)} pays when a segment fills (up to ${Math.round(recordBytes)} queue bytes a scan record). Sync is parked: the ingest never answers the worker's first request (one-day timeout) until the taps are done; 0 uploads during the taps (checked).`,
+        `p95 from tag in field: with the poll loop running, the tag first waits for a poll (${pollWait}); that wait, spread evenly over the cycle, added to each tap. Worst: ${worstBefore[0]}, ${ms(worstBefore[1])} ms. The target is judged on p95 (from the poll), as asked.`,
+        'The CPU parts are this machine\'s (a Raspberry Pi is several times slower); the modelled parts are what the chip, the tags and the flash take on any host.',
       ],
-      targets: [{ name: 'tap to feedback, p95 (worst row)', measured: worst.toFixed(1) + ' ms', target: '<= 150 ms', met: worst <= 150 }],
+      targets,
     },
   ];
 }
