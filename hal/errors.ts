@@ -28,6 +28,7 @@ export type HalErrorCode =
   | 'SPI_IO' // the bus itself failed
   | 'NO_CHIP' // VersionReg reads 00h or FFh: nothing answers on the bus (wiring, power, chip-select)
   | 'CHIP_TIMEOUT' // the chip did not finish an internal command (soft reset, power-up, CalcCRC) in time
+  | 'SELF_TEST' // the data sheet's self-test gave bytes other than its table's (counterfeit or damaged chip)
   | 'CHIP_STATE' // the chip reported something its datasheet rules out (for example a FIFO level above 64)
   | 'BAD_ARGUMENT' // the caller broke a documented precondition (out-of-range register, oversized frame)
   | 'WRITE_ERROR' // ErrorReg.WrErr: the host wrote the FIFO while the chip forbade it

@@ -1,33 +1,23 @@
-// Inspector feedback on a Pi: an RGB status LED and a buzzer on GPIO (onoff), and text on the console (a small
-// display can replace it). Off the Pi, or without GPIO access, the LED and buzzer are reported on the console.
-import { createRequire } from 'node:module';
+// Inspector feedback on a Pi: an RGB status LED and a buzzer on GPIO, and text on the console (a small display can
+// replace it). Where no pins are configured, the LED and buzzer are reported on the console; where pins are
+// configured and cannot be opened, the board refuses to start (gpio.ts names the pin and the cause).
 import { consoleFeedback } from '../node/console-feedback.js';
-import { findHeaderChip, sysfsNumber } from './gpio-map.js';
-import { HalError } from '../errors.js';
+import type { PiGpio, TriggerPin } from './gpio.js';
 import type { BeepPattern, Buzzer, LedColor, StatusLed, TextDisplay } from '../feedback.js';
 
-interface OnoffGpio {
-  writeSync(v: 0 | 1): void;
-  unexport(): void;
-}
-interface OnoffModule {
-  Gpio: { new (pin: number, direction: 'out'): OnoffGpio; accessible: boolean };
-}
-
+/** The GPIO a Pi scanner uses, as BCM pin numbers (the config file's "gpio" block). */
 export interface GpioPins {
-  /** BCM pin numbers of the LED's red, green and blue legs (amber = red + green). */
+  /** The MFRC522's RST (NRSTPD) line: pulsed at start for a hard reset, then held high. */
+  reset?: number;
+  /** The LED's red, green and blue legs (amber = red + green). */
   led?: { red: number; green: number; blue: number };
   buzzer?: number;
+  /** A button that arms reading in trigger mode. */
+  trigger?: TriggerPin;
 }
 
-function loadOnoff(): OnoffModule | null {
-  try {
-    const m = createRequire(import.meta.url)('onoff') as OnoffModule;
-    return m.Gpio.accessible ? m : null;
-  } catch {
-    return null;
-  }
-}
+/** True when `pins` names any pin at all (and the board needs GPIO). */
+export const usesGpio = (pins: GpioPins): boolean => pins.reset !== undefined || pins.led !== undefined || pins.buzzer !== undefined || pins.trigger !== undefined;
 
 const RGB: { [c in LedColor]: [number, number, number] } = {
   off: [0, 0, 0],
@@ -41,42 +31,29 @@ export interface PiFeedback {
   led: StatusLed;
   buzzer: Buzzer;
   display: TextDisplay;
-  /** True when the LED and buzzer drive real GPIO pins. */
+  /** True when the LED or the buzzer drives GPIO pins. */
   gpio: boolean;
+  /** Stops a beep pattern in progress (the pins themselves belong to the PiGpio). */
   close(): void;
 }
 
-/** Feedback parts for a Pi; `log` receives the console lines (default console.log). */
-export function createPiFeedback(pins: GpioPins, log: (line: string) => void = console.log, sysfs?: string): PiFeedback {
-  const onoff = pins.led || pins.buzzer !== undefined ? loadOnoff() : null;
-  const opened: OnoffGpio[] = [];
-  // Pins are BCM numbers; onoff wants the kernel's sysfs numbers (base 512 or 571 since kernel 6.6).
-  const chip = onoff ? findHeaderChip(sysfs) : null;
-  const out = (pin: number, field: string): OnoffGpio => {
-    const n = sysfsNumber(chip!, pin, field);
-    let g: OnoffGpio;
-    try {
-      g = new onoff!.Gpio(n, 'out');
-    } catch (e) {
-      opened.forEach((o) => o.unexport());
-      const code = (e as NodeJS.ErrnoException).code;
-      const why = code === 'EBUSY' ? 'is already exported or held by another driver' : code === 'EACCES' ? 'cannot be opened by this user: join the gpio group' : `cannot be opened (${(e as Error).message})`;
-      throw new HalError('GPIO', `${field}: BCM ${pin} (sysfs GPIO ${n} on ${chip!.name}) ${why}`);
-    }
-    opened.push(g);
-    return g;
-  };
+/** Feedback parts for a Pi: LED and buzzer on `gpio` where pins are given, on the console (`log`) otherwise. */
+export function createPiFeedback(pins: GpioPins, gpio: PiGpio | null, log: (line: string) => void = console.log): PiFeedback {
   const lines = consoleFeedback(log);
   let led: StatusLed = lines.led;
-  if (onoff && pins.led) {
-    const legs = [out(pins.led.red, 'gpio.led.red'), out(pins.led.green, 'gpio.led.green'), out(pins.led.blue, 'gpio.led.blue')];
+  let driven = false;
+  if (gpio && pins.led) {
+    const legs = [gpio.output(pins.led.red, 'gpio.led.red'), gpio.output(pins.led.green, 'gpio.led.green'), gpio.output(pins.led.blue, 'gpio.led.blue')];
     led = { set: (c) => RGB[c].forEach((v, i) => legs[i].writeSync(v as 0 | 1)) };
+    driven = true;
   }
   let buzzer: Buzzer = lines.buzzer;
-  if (onoff && pins.buzzer !== undefined) {
-    const pin = out(pins.buzzer, 'gpio.buzzer');
-    let timer: NodeJS.Timeout | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  if (gpio && pins.buzzer !== undefined) {
+    const pin = gpio.output(pins.buzzer, 'gpio.buzzer');
+    driven = true;
     buzzer = {
+      // A pattern alternates on and off durations (ms), starting with on; a new pattern cuts the old one short.
       play(pattern: BeepPattern) {
         if (timer) clearTimeout(timer);
         let i = 0;
@@ -89,12 +66,13 @@ export function createPiFeedback(pins: GpioPins, log: (line: string) => void = c
       },
     };
   }
-  const display: TextDisplay = lines.display;
   return {
     led,
     buzzer,
-    display,
-    gpio: opened.length > 0,
-    close: () => opened.forEach((g) => g.unexport()),
+    display: lines.display,
+    gpio: driven,
+    close: () => {
+      if (timer) clearTimeout(timer);
+    },
   };
 }

@@ -9,17 +9,13 @@ import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { SystemClock } from '../../hal/node/clock.js';
 import { HttpUplink } from '../../hal/node/http-uplink.js';
 import { keyStoreOf, queueStorageOf } from '../../hal/node/board-parts.js';
-import { openMfrc522 } from '../../hal/mfrc522/open.js';
+import { diagnoseReader } from '../../hal/mfrc522/diagnose.js';
 import type { SpiDevice } from '../../hal/spi.js';
 import { buildProbe } from '../../firmware/records/probe.js';
 import { errorOf } from '../../firmware/sync/protocol.js';
 
-/** The reader's SPI device: this Pi's SPI0, or the simulated chip (loaded only when asked for). */
-async function readerSpi(d: LoadedDevice, reader: 'pi' | 'sim'): Promise<SpiDevice & { close?: () => void }> {
-  if (reader === 'pi') {
-    const { SpidevSpiDevice } = await import('../../hal/rpi/spidev.js');
-    return new SpidevSpiDevice(d.raw.spi ?? {});
-  }
+/** The simulated chip, loaded only when asked for. */
+async function simulatedSpi(): Promise<SpiDevice> {
   const [{ SimMfrc522 }, { VirtualClock }, { RfField }] = await Promise.all([import('../../sim/mfrc522/index.js'), import('../../sim/clock.js'), import('../../sim/rf/field.js')]);
   return new SimMfrc522({ clock: new VirtualClock(), field: new RfField() });
 }
@@ -27,8 +23,11 @@ async function readerSpi(d: LoadedDevice, reader: 'pi' | 'sim'): Promise<SpiDevi
 const USAGE = `usage: sealscan doctor --config device.json [--reader pi|sim] [--json]
 
 Checks everything a scanner needs and says exactly what is wrong: the configuration, the device key, the storage
-and its queue (recovery, depth, oldest unsynced record, free space), the reader chip (version, the data sheet's
-self-test, antenna), and the ingest (reachable, this device registered, how far it has acknowledged).
+and its queue (recovery, depth, oldest unsynced record, free space), on a Pi the SPI device node and the GPIO chip
+with each configured pin, the reader chip (hard reset, version, the data sheet's self-test, antenna), and the
+ingest (reachable, this device registered, how far it has acknowledged).
+
+Run it with the service stopped (sudo systemctl stop sealscan): the service holds the SPI device and the pins.
 
 exit status: 0 all checks pass, 1 a check failed, 2 usage error`;
 
@@ -74,19 +73,13 @@ async function checks(d: LoadedDevice, reader: 'pi' | 'sim'): Promise<Check[]> {
     if (s.state === 'full') throw new Error(`queue FULL: ${s.unacked} unsynced records; scans are refused until it syncs${age}`);
     return `queue ${s.state}: ${s.unacked} unsynced${age}, ${Math.round(s.freeBytes / 1024)} KiB free of ${Math.round(s.capacityBytes / 1024)} KiB, next seq ${s.nextSeq}, recovered in ${ms.toFixed(0)} ms${loss}`;
   });
-  await attempt('reader', async () => {
-    const spi = await readerSpi(d, reader);
-    try {
-      const { driver, chip: v } = await openMfrc522(spi, new SystemClock());
-      const st = await driver.selfTest();
-      if (!st.pass) {
-        throw new Error(`${v.name}: the data sheet self-test ${st.expected ? 'gave other bytes than the table for this version' : 'has no table for this chip'} (counterfeit or damaged chip; it may still read tags)`);
-      }
-      return `${v.name} (VersionReg ${v.raw.toString(16).toUpperCase()}h), self-test passed, antenna gain ${driver.antennaGain()} dB${reader === 'sim' ? ' (simulated)' : ''}`;
-    } finally {
-      (spi as { close?: () => void }).close?.();
-    }
-  });
+  if (reader === 'pi') {
+    // SPI device node, GPIO chip and every configured pin, then the chip after its reset line is pulsed.
+    const { piChecks } = await import('../../hal/rpi/checks.js');
+    out.push(...(await piChecks({ spi: d.raw.spi, gpio: d.raw.gpio, clock: new SystemClock() })));
+  } else {
+    await attempt('reader', async () => `${await diagnoseReader(await simulatedSpi(), new SystemClock())} (simulated)`);
+  }
   await attempt('ingest', async () => {
     const up = new HttpUplink(d.raw.ingest);
     const h = await up.request({ method: 'GET', path: '/v1/health', timeoutMs: 5000 });

@@ -26,7 +26,10 @@ export interface DeviceFile {
   checkpointEvery?: number;
   /** Queue segments on disk (default 64 × 1 MiB). */
   queue?: { segmentCount?: number; segmentSize?: number };
+  /** BCM pin numbers of the reset line, LED, buzzer and trigger (Pi only). */
   gpio?: GpioPins;
+  /** trigger: read only while the trigger button is held (needs gpio.trigger); continuous: poll all the time. */
+  mode?: 'continuous' | 'trigger';
   /** The reader's SPI: /dev/spidev<bus>.<chipSelect> at speedHz (default 0.0 at 4 MHz, at most 10 MHz). */
   spi?: { bus?: number; chipSelect?: 0 | 1; speedHz?: number };
 }
@@ -49,6 +52,48 @@ const hexBytes = (file: string, field: string, v: unknown, n: number): Uint8Arra
   if (typeof v !== 'string' || !new RegExp(`^[0-9a-fA-F]{${2 * n}}$`).test(v)) throw new DeviceFileError(file, field, `must be ${n} bytes of hex`);
   return Uint8Array.from(Buffer.from(v, 'hex'));
 };
+
+const isObject = (v: unknown): v is { [k: string]: unknown } => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function checkSpi(file: string, spi: unknown): void {
+  if (spi === undefined) return;
+  if (!isObject(spi)) throw new DeviceFileError(file, 'spi', 'must be an object like {"bus": 0, "chipSelect": 0, "speedHz": 4000000}');
+  const known = ['bus', 'chipSelect', 'speedHz'];
+  for (const k of Object.keys(spi)) if (!known.includes(k)) throw new DeviceFileError(file, `spi.${k}`, `is not a setting (known: ${known.join(', ')})`);
+  if (spi.bus !== undefined && (!Number.isInteger(spi.bus) || (spi.bus as number) < 0)) throw new DeviceFileError(file, 'spi.bus', `${JSON.stringify(spi.bus)} must be an SPI bus number (0 on the header)`);
+  if (spi.chipSelect !== undefined && spi.chipSelect !== 0 && spi.chipSelect !== 1) throw new DeviceFileError(file, 'spi.chipSelect', `${JSON.stringify(spi.chipSelect)} must be 0 (CE0, pin 24) or 1 (CE1, pin 26)`);
+  if (spi.speedHz !== undefined && (!Number.isInteger(spi.speedHz) || (spi.speedHz as number) < 100_000 || (spi.speedHz as number) > 10_000_000)) throw new DeviceFileError(file, 'spi.speedHz', `${JSON.stringify(spi.speedHz)} must be a whole number from 100000 to 10000000 (the MFRC522's limit)`);
+}
+
+/** SPI0's pins (BCM), which the reader's bus owns: MOSI, MISO, SCLK and the chip-select in use. */
+const SPI0_PINS: { [bcm: number]: string } = { 9: 'SPI0 MISO', 10: 'SPI0 MOSI', 11: 'SPI0 SCLK' };
+
+function checkGpio(file: string, gpio: unknown, chipSelect: number): void {
+  if (gpio === undefined) return;
+  if (!isObject(gpio)) throw new DeviceFileError(file, 'gpio', 'must be an object like {"reset": 25, "led": {"red": 5, "green": 6, "blue": 13}, "buzzer": 19, "trigger": {"pin": 17}}');
+  const known = ['reset', 'led', 'buzzer', 'trigger'];
+  for (const k of Object.keys(gpio)) if (!known.includes(k)) throw new DeviceFileError(file, `gpio.${k}`, `is not a setting (known: ${known.join(', ')})`);
+  const taken: { [bcm: number]: string } = { ...SPI0_PINS, [chipSelect ? 7 : 8]: `SPI0 CE${chipSelect}` };
+  const pin = (field: string, v: unknown) => {
+    if (!Number.isInteger(v) || (v as number) < 0 || (v as number) > 27) throw new DeviceFileError(file, field, `${JSON.stringify(v)} must be a BCM GPIO number from 0 to 27 (GPIO17 is 17, not header pin 11)`);
+    const n = v as number;
+    if (taken[n]) throw new DeviceFileError(file, field, `BCM ${n} is already used by ${taken[n]}`);
+    taken[n] = field;
+  };
+  if (gpio.reset !== undefined) pin('gpio.reset', gpio.reset);
+  if (gpio.led !== undefined) {
+    if (!isObject(gpio.led)) throw new DeviceFileError(file, 'gpio.led', 'must be {"red": <BCM>, "green": <BCM>, "blue": <BCM>}');
+    for (const leg of ['red', 'green', 'blue']) pin(`gpio.led.${leg}`, gpio.led[leg]);
+  }
+  if (gpio.buzzer !== undefined) pin('gpio.buzzer', gpio.buzzer);
+  if (gpio.trigger !== undefined) {
+    if (!isObject(gpio.trigger)) throw new DeviceFileError(file, 'gpio.trigger', 'must be {"pin": <BCM>, "activeLow": true, "debounceMs": 20}');
+    pin('gpio.trigger.pin', gpio.trigger.pin);
+    const t = gpio.trigger;
+    if (t.activeLow !== undefined && typeof t.activeLow !== 'boolean') throw new DeviceFileError(file, 'gpio.trigger.activeLow', 'must be true (pressed reads low: a button to GND with a pull-up) or false');
+    if (t.debounceMs !== undefined && (typeof t.debounceMs !== 'number' || !(t.debounceMs >= 0 && t.debounceMs <= 1000))) throw new DeviceFileError(file, 'gpio.trigger.debounceMs', `${JSON.stringify(t.debounceMs)} must be from 0 to 1000 ms`);
+  }
+}
 
 export function loadDeviceFile(file: string, firmware: string): LoadedDevice {
   let raw: DeviceFile;
@@ -89,6 +134,10 @@ export function loadDeviceFile(file: string, firmware: string): LoadedDevice {
     dedupeWindowMs: raw.dedupeWindowMs,
     checkpointEvery: raw.checkpointEvery,
   };
+  checkSpi(file, raw.spi);
+  checkGpio(file, raw.gpio, raw.spi?.chipSelect ?? 0);
+  if (raw.mode !== undefined && raw.mode !== 'continuous' && raw.mode !== 'trigger') throw new DeviceFileError(file, 'mode', `"${String(raw.mode)}" must be "continuous" or "trigger"`);
+  if (raw.mode === 'trigger' && !raw.gpio?.trigger) throw new DeviceFileError(file, 'mode', 'trigger mode needs a trigger button: add "gpio": {"trigger": {"pin": <BCM>}}');
   if (raw.badge) scanner.badge = { block: raw.badge.block, key: hexBytes(file, 'badge.key', raw.badge.key, 6) };
   return { file, raw, dataDir: at(raw.dataDir), scanner };
 }

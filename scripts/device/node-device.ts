@@ -30,7 +30,7 @@ export async function startNodeDevice(d: LoadedDevice, reader: 'pi' | 'sim', log
   }
   let device: Device;
   try {
-    device = new Device(board, { config: d.scanner, onFailure });
+    device = new Device(board, { config: d.scanner, mode: d.raw.mode, onFailure });
     device.start();
   } catch (e) {
     board.close?.();

@@ -1,7 +1,8 @@
 // BCM to sysfs GPIO numbers on fake sysfs trees: Pi 4 and Pi 5 on kernel 6.6+, a Pi 3 before 6.6, and the errors.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { sysfsTree } from '../../helpers/pi-doubles.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findHeaderChip, sysfsNumber } from '../../../hal/rpi/gpio-map.js';
@@ -9,19 +10,7 @@ import { isSealscanError } from '../../../hal/errors.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sealscan-gpio-'));
 
-/** A sysfs gpio folder with the given chips: [base, label, ngpio]. */
-function tree(name: string, chips: Array<[number, string, number]>): string {
-  const dir = join(root, name);
-  mkdirSync(dir, { recursive: true });
-  for (const [base, label, n] of chips) {
-    const chip = join(dir, `gpiochip${base}`);
-    mkdirSync(chip);
-    writeFileSync(join(chip, 'base'), `${base}\n`);
-    writeFileSync(join(chip, 'label'), `${label}\n`);
-    writeFileSync(join(chip, 'ngpio'), `${n}\n`);
-  }
-  return dir;
-}
+const tree = (name: string, chips: Array<[number, string, number]>) => sysfsTree(root, name, chips);
 
 test('Pi 4 on kernel 6.6+: the bcm2711 chip at 512, BCM 17 is 529', () => {
   const chip = findHeaderChip(tree('pi4', [[512, 'pinctrl-bcm2711', 58], [570, 'raspberrypi-exp-gpio', 8]]));

@@ -6,7 +6,8 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SpidevSpiDevice, type SpiDeviceModule } from '../../../hal/rpi/spidev.js';
+import { SpidevSpiDevice } from '../../../hal/rpi/spidev.js';
+import { fakeSpiDevice } from '../../helpers/pi-doubles.js';
 import { createPiBoard } from '../../../hal/rpi/board.js';
 import { openMfrc522 } from '../../../hal/mfrc522/open.js';
 import { isSealscanError } from '../../../hal/errors.js';
@@ -18,23 +19,6 @@ import { VirtualClock } from '../../../sim/clock.js';
 import { RfField } from '../../../sim/rf/field.js';
 import { Ntag213 } from '../../../sim/tags/index.js';
 import { badge, config } from '../../helpers/device.js';
-
-/** A fake spi-device: each transferSync message goes to the simulated chip as one chip-select-framed exchange. */
-function fakeSpiDevice(chip: SimMfrc522, opened: Array<{ bus: number; cs: number; hz: number }>, fail?: string): SpiDeviceModule {
-  return {
-    openSync(bus, cs, o) {
-      if (fail) throw Object.assign(new Error(`${fail}, open '/dev/spidev${bus}.${cs}'`), { code: fail });
-      opened.push({ bus, cs, hz: o.maxSpeedHz });
-      return {
-        transferSync(messages) {
-          for (const m of messages) chip.transfer(new Uint8Array(m.sendBuffer.subarray(0, m.byteLength))).forEach((b, i) => (m.receiveBuffer[i] = b));
-          return this;
-        },
-        closeSync() {},
-      };
-    },
-  };
-}
 
 const simChip = (field = new RfField()) => new SimMfrc522({ clock: new VirtualClock({ epochMs: Date.now() }), field });
 
