@@ -5,6 +5,7 @@
  */
 
 import { HalError } from './errors.js';
+import { allChars, isHexDigit, stripSpace } from './text.js';
 
 const DIGITS = '0123456789abcdef';
 
@@ -26,7 +27,7 @@ export function toHexUpper(bytes: ArrayLike<number>, sep?: string): string {
 
 /** Bytes of a hex string (either case, no separators); undefined when `hex` is not even-length hex. */
 export function fromHex(hex: string): Uint8Array | undefined {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined;
+  if (hex.length % 2 !== 0 || !allChars(hex, isHexDigit, true)) return undefined;
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(2 * i, 2), 16);
   return out;
@@ -34,7 +35,7 @@ export function fromHex(hex: string): Uint8Array | undefined {
 
 /** Bytes of hex text with white space anywhere between the digit pairs (`04 E1 41`); undefined when it is not that. */
 export function parseHex(text: string): Uint8Array | undefined {
-  return fromHex(text.replace(/\s+/g, ''));
+  return fromHex(stripSpace(text));
 }
 
 /** Bytes of hex text written in the code (tables, keys, test vectors; white space allowed). Throws on a typo. */

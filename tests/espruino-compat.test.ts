@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createRequire } from 'node:module';
+import ts from 'typescript';
 
 const root = new URL('../..', import.meta.url).pathname;
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -62,6 +63,46 @@ test('portable code avoids what Espruino cannot run', () => {
     }
   }
   assert.equal(problems, [], problems.join('\n'));
+});
+
+/** Regular-expression literals and every mention of RegExp in `file`, as "line: text". */
+function regexUses(file: string): string[] {
+  const sf = ts.createSourceFile(file, readFileSync(join(root, file), 'utf8'), ts.ScriptTarget.ES5, true);
+  const found: string[] = [];
+  const visit = (n: ts.Node) => {
+    if (n.kind === ts.SyntaxKind.RegularExpressionLiteral || (ts.isIdentifier(n) && n.text === 'RegExp')) {
+      found.push(`${file}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}: ${n.getText(sf)}`);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found;
+}
+
+test('portable code has no regular expressions (Espruino silently fails most patterns; hal/text.ts checks characters)', () => {
+  const found = portable.flatMap(regexUses);
+  assert.equal(found, [], found.join('\n'));
+});
+
+test('the regex lint finds what it is meant to find', () => {
+  const probe = 'tests/fixtures-regex-probe.ts';
+  const sf = ts.createSourceFile(probe, "const a = /^x{2}$/.test(s); const b = new RegExp('y'); const c = '/not/ a regex';", ts.ScriptTarget.ES5, true);
+  const kinds: string[] = [];
+  const visit = (n: ts.Node) => {
+    if (n.kind === ts.SyntaxKind.RegularExpressionLiteral) kinds.push('literal');
+    if (ts.isIdentifier(n) && n.text === 'RegExp') kinds.push('RegExp');
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  assert.equal(kinds, ['literal', 'RegExp']);
+});
+
+test('the Espruino library types slice on bytes as a plain Array and lacks Date.UTC, Map and regex methods', () => {
+  const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'scripts/espruino/tsconfig.probe.json')], { encoding: 'utf8', cwd: root });
+  const errors = (r.stdout + r.stderr).split('\n').filter((l) => l.includes('error TS')).map((l) => /\((\d+),\d+\)/.exec(l)![1]);
+  const expected = readFileSync(join(root, 'scripts/espruino/lib-probe.ts'), 'utf8').split('\n').map((l, i) => (l.includes('// refused') ? String(i + 1) : '')).filter(Boolean);
+  assert.ok(expected.length >= 8, 'the probe marks its refused lines');
+  assert.equal([...new Set(errors)], expected, r.stdout + r.stderr);
 });
 
 test.run();

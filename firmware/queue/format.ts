@@ -3,6 +3,7 @@
 // 0xFF, because flash-like storage finds a slot's written extent by its last non-0xFF byte (hal/storage.ts).
 import type { SeqPair } from '../records/seq-ranges.js';
 import { crc32c } from './crc32c.js';
+import { copyBytes } from '../../hal/bytes.js';
 
 export const END_MARK = 0x0a;
 export const VERSION = 1;
@@ -175,7 +176,7 @@ export function decodeState(b: Uint8Array | undefined): QueueState | undefined {
     ackedNext: getU32(b, 8),
     seqFloor: getU32(b, 12),
     hashSeq: getU32(b, 16) - 1,
-    hash: b.slice(20, 52),
+    hash: copyBytes(b, 20, 52),
     declared,
   };
 }

@@ -4,6 +4,7 @@ import { CborError } from './errors.js';
 import { CborMap, CborTag, MAX_DEPTH, MAX_SAFE, type CborKey, type CborValue } from './cbor-value.js';
 import { encodeUtf8, utf8Length, writeUtf8 } from './utf8.js';
 import { compareBytes } from './bytes.js';
+import { copyBytes } from '../../hal/bytes.js';
 
 // One growable output buffer reused across calls (encoding is synchronous and not re-entered), so an encode
 // allocates only its result. Buffers grown past KEEP are not kept, to spare Espruino's small heap.
@@ -78,7 +79,7 @@ class Writer {
 export function encodeCbor(value: CborValue): Uint8Array {
   const w = new Writer();
   encodeItem(w, value, 0);
-  return w.buf.slice(0, w.len);
+  return copyBytes(w.buf, 0, w.len);
 }
 
 function checkInteger(v: number, at: number): void {

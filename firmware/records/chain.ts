@@ -10,6 +10,7 @@ import type { DiscardedSpan, RecordBody, RecordPayload } from './kinds.js';
 import { bytesEqual } from './bytes.js';
 import { zeroHash } from './links.js';
 import type { SeqPair } from './seq-ranges.js';
+import { copyBytes } from '../../hal/bytes.js';
 
 /** Where a device's chain stands: the next record gets `nextSeq` and `prev`. */
 export interface ChainState {
@@ -53,7 +54,7 @@ export class RecordChain {
   ) {
     if (!isDeviceId(state.device)) throw new RecordError('BAD_INPUT', 'invalid device id ' + JSON.stringify(state.device));
     if (state.prev.length !== 32) throw new RecordError('BAD_INPUT', 'prev must be 32 bytes');
-    this.st = { device: state.device, nextSeq: state.nextSeq, prev: state.prev.slice(), boot: state.boot };
+    this.st = { device: state.device, nextSeq: state.nextSeq, prev: copyBytes(state.prev), boot: state.boot };
   }
 
   /** A new device's chain: seq 0, zero prev. */
@@ -73,7 +74,7 @@ export class RecordChain {
 
   /** A copy of the current state. */
   get state(): ChainState {
-    return { device: this.st.device, nextSeq: this.st.nextSeq, prev: this.st.prev.slice(), boot: this.st.boot };
+    return { device: this.st.device, nextSeq: this.st.nextSeq, prev: copyBytes(this.st.prev), boot: this.st.boot };
   }
 
   /** The next record for `body` at device time `time` (ms since epoch), without advancing the chain. */
@@ -99,7 +100,7 @@ export class RecordChain {
 
   /** A checkpoint attesting the records so far: count = its seq, head = its prev. Not committed. */
   checkpoint(time: number): ChainRecord {
-    return this.prepare({ kind: 'checkpoint', count: this.st.nextSeq, head: this.st.prev.slice() }, time);
+    return this.prepare({ kind: 'checkpoint', count: this.st.nextSeq, head: copyBytes(this.st.prev) }, time);
   }
 
   /**

@@ -5,6 +5,8 @@
  *
  * Parsing never throws: a malformed link gives a finding naming what is wrong and where.
  */
+import { allChars, isAlnum, isDigits, isHexDigit } from '../../hal/text.js';
+import { daysInMonth, utcDay } from '../../hal/calendar.js';
 
 export interface DigitalLink {
   /** Scheme and host, e.g. "https://id.gs1.org"; a path prefix before /01/ is kept in `pathPrefix`. */
@@ -77,7 +79,7 @@ function decodeValue(raw: string): string | null {
     let ch = raw.charAt(i);
     if (ch === '%') {
       const h = raw.substr(i + 1, 2);
-      if (h.length !== 2 || !/^[0-9A-Fa-f]{2}$/.test(h)) return null;
+      if (h.length !== 2 || !allChars(h, isHexDigit)) return null;
       ch = String.fromCharCode(parseInt(h, 16));
       i += 2;
     }
@@ -92,7 +94,7 @@ function encodeValue(v: string): string {
   let out = '';
   for (let i = 0; i < v.length; i++) {
     const ch = v.charAt(i);
-    if (/[A-Za-z0-9\-._~!$'()*+,;:@]/.test(ch)) out += ch;
+    if (isAlnum(ch) || "-._~!$'()*+,;:@".indexOf(ch) >= 0) out += ch;
     else {
       const h = ch.charCodeAt(0).toString(16).toUpperCase();
       out += '%' + (h.length < 2 ? '0' : '') + h;
@@ -110,12 +112,24 @@ function validExpiry(v: string): boolean {
   return dd <= days;
 }
 
+/** host[:port]: A-Z a-z 0-9 . - then, optionally, a colon and digits. */
+function validHost(host: string): boolean {
+  const colon = host.indexOf(':');
+  const name = colon < 0 ? host : host.substr(0, colon);
+  if (!allChars(name, isHostChar)) return false;
+  return colon < 0 || isDigits(host.substr(colon + 1));
+}
+
+function isHostChar(c: string): boolean {
+  return isAlnum(c) || c === '.' || c === '-';
+}
+
 export function parseDigitalLink(uri: string): DigitalLinkResult {
   if (uri.substr(0, 8) !== 'https://') return fail('DL_NOT_HTTPS', 'a seal link must start with https://', 0);
   const rest = uri.substr(8);
   const slash = rest.indexOf('/');
   const host = slash < 0 ? rest : rest.substr(0, slash);
-  if (host.length === 0 || !/^[A-Za-z0-9.\-]+(:[0-9]+)?$/.test(host)) return fail('DL_NO_HOST', 'no valid host after https://', 8);
+  if (!validHost(host)) return fail('DL_NO_HOST', 'no valid host after https://', 8);
   const origin = 'https://' + host;
   const q = uri.indexOf('?');
   const path = slash < 0 ? '' : uri.substring(8 + slash, q < 0 ? uri.length : q);
@@ -209,6 +223,6 @@ export function expiryLastDay(yymmdd: string): number {
   const year = yy < 50 ? 2000 + yy : 1900 + yy;
   const month = parseInt(yymmdd.substr(2, 2), 10);
   let day = parseInt(yymmdd.substr(4, 2), 10);
-  if (day === 0) day = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return Math.floor(Date.UTC(year, month - 1, day) / 86400000);
+  if (day === 0) day = daysInMonth(year, month);
+  return utcDay(year, month, day);
 }

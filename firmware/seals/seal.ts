@@ -1,4 +1,5 @@
 import type { Sha256 } from '../../hal/crypto.js';
+import { copyBytes } from '../../hal/bytes.js';
 
 /**
  * The seal record a packaging station writes next to the package's Digital Link: who sealed (issuer key id), when,
@@ -59,9 +60,9 @@ export function decodeSeal(payload: Uint8Array): SealDecodeResult {
   return {
     ok: true,
     seal: {
-      keyId: payload.slice(1, 1 + KEY_ID_SIZE),
+      keyId: copyBytes(payload, 1, 1 + KEY_ID_SIZE),
       sealedAt: readU32(payload, 1 + KEY_ID_SIZE),
-      signature: payload.slice(5 + KEY_ID_SIZE, SEAL_PAYLOAD_SIZE),
+      signature: copyBytes(payload, 5 + KEY_ID_SIZE, SEAL_PAYLOAD_SIZE),
     },
   };
 }
@@ -102,7 +103,7 @@ export function isPrintableAscii(link: string): boolean {
 
 /** The 4-byte key id of an issuer's Ed25519 public key. */
 export function issuerKeyId(publicKey: Uint8Array, crypto: Sha256): Uint8Array {
-  return crypto.sha256(publicKey).slice(0, KEY_ID_SIZE);
+  return copyBytes(crypto.sha256(publicKey), 0, KEY_ID_SIZE);
 }
 
 function writeU32(out: Uint8Array, at: number, v: number): void {

@@ -6,6 +6,7 @@ import { decodeSeal, isPrintableAscii, issuerKeyId, sealMessage } from './seal.j
 import { findSealParts } from './seal-ndef.js';
 import { parseDigitalLink, expiryLastDay, type DigitalLink } from './digital-link.js';
 import { originalityKeysFor, type OriginalityKey } from './originality-keys.js';
+import { replaceEvery } from '../../hal/text.js';
 
 /** The verdict ladder of DESIGN.md, worst first: the worst finding wins. */
 export const LADDER: readonly Verdict[] = ['unreadable', 'unknown', 'invalid-seal', 'clone-suspect', 'tampered', 'genuine'];
@@ -77,7 +78,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 function tagTypeCode(reading: TagReading): string {
   if (reading.kind !== 'type2') return (reading.activation.sak & 0x7f) === 0x08 ? 'mifare-classic-1k' : 'iso14443a-sak-' + reading.activation.sak.toString(16);
-  if (reading.spec) return reading.spec.model.toLowerCase().replace(/ /g, '-');
+  if (reading.spec) return replaceEvery(reading.spec.model.toLowerCase(), ' ', '-');
   return reading.version ? 'type2-unknown' : 'type2';
 }
 
@@ -179,7 +180,7 @@ function checkSeal(memory: Uint8Array, userEnd: number, uid: Uint8Array, trust: 
   if (!ndef.ok) {
     const code = ndef.finding.code;
     if (code === 'CC_BLANK' || code === 'NDEF_TLV_MISSING') add('no-seal', 'unknown', 'This tag carries no seal.');
-    else add('ndef-' + code.toLowerCase().replace(/_/g, '-'), 'invalid-seal', 'The data on this tag is damaged or was altered.');
+    else add('ndef-' + replaceEvery(code.toLowerCase(), '_', '-'), 'invalid-seal', 'The data on this tag is damaged or was altered.');
     return;
   }
   const parts = findSealParts(ndef.value.records);

@@ -1,5 +1,7 @@
 // Retry timing for sync: exponential backoff with full jitter, and the server's Retry-After. Pure functions, so
 // the arithmetic is tested on its own and the worker only decides when to call them.
+import { allChars, isDigits, isLetter } from '../../hal/text.js';
+import { utcMs } from '../../hal/calendar.js';
 
 /** Backoff settings, ms. DESIGN.md "Store and forward": base 1 s, cap 5 min. */
 export interface BackoffPolicy {
@@ -40,33 +42,51 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
  */
 export function parseHttpDate(text: string): number | undefined {
   const s = text.trim();
-  let m = /^[A-Za-z]{3}, (\d{2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/.exec(s);
-  let day: string, mon: string, year: number, time: string[];
-  if (m) {
-    day = m[1];
-    mon = m[2];
-    year = parseInt(m[3], 10);
-    time = [m[4], m[5], m[6]];
-  } else if ((m = /^[A-Za-z]+, (\d{2})-([A-Za-z]{3})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/.exec(s))) {
-    day = m[1];
-    mon = m[2];
-    year = parseInt(m[3], 10);
+  let day: string, mon: string, year: number, time: string;
+  const comma = s.indexOf(',');
+  if (s.length === 29 && comma === 3) {
+    // Sun, 06 Nov 1994 08:49:37 GMT
+    if (!allChars(s.substr(0, 3), isLetter) || !fixed(s, 3, ', ') || !fixed(s, 7, ' ') || !fixed(s, 11, ' ') || !fixed(s, 16, ' ') || !fixed(s, 25, ' GMT')) return undefined;
+    day = s.substr(5, 2);
+    mon = s.substr(8, 3);
+    if (!isDigits(s.substr(12, 4))) return undefined;
+    year = parseInt(s.substr(12, 4), 10);
+    time = s.substr(17, 8);
+  } else if (comma > 0) {
+    // Sunday, 06-Nov-94 08:49:37 GMT
+    const r = s.substr(comma + 2);
+    if (!allChars(s.substr(0, comma), isLetter) || !fixed(s, comma, ', ') || r.length !== 22 || !fixed(r, 2, '-') || !fixed(r, 6, '-') || !fixed(r, 9, ' ') || !fixed(r, 18, ' GMT')) return undefined;
+    day = r.substr(0, 2);
+    mon = r.substr(3, 3);
+    if (!isDigits(r.substr(7, 2))) return undefined;
+    year = parseInt(r.substr(7, 2), 10);
     // RFC 9110: a two-digit year more than 50 years in the future is in the past century.
     year += year < 70 ? 2000 : 1900;
-    time = [m[4], m[5], m[6]];
-  } else if ((m = /^[A-Za-z]{3} ([A-Za-z]{3}) ([ \d]\d) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/.exec(s))) {
-    mon = m[1];
-    day = m[2];
-    year = parseInt(m[6], 10);
-    time = [m[3], m[4], m[5]];
+    time = r.substr(10, 8);
+  } else if (s.length === 24 && comma < 0) {
+    // Sun Nov  6 08:49:37 1994
+    if (!allChars(s.substr(0, 3), isLetter) || !fixed(s, 3, ' ') || !fixed(s, 7, ' ') || !fixed(s, 10, ' ') || !fixed(s, 19, ' ')) return undefined;
+    mon = s.substr(4, 3);
+    day = s.charAt(8) === ' ' ? '0' + s.charAt(9) : s.substr(8, 2);
+    if (!isDigits(s.substr(20, 4))) return undefined;
+    year = parseInt(s.substr(20, 4), 10);
+    time = s.substr(11, 8);
   } else return undefined;
+  if (day.length !== 2 || !isDigits(day) || mon.length !== 3 || !allChars(mon, isLetter) || !fixed(time, 2, ':') || !fixed(time, 5, ':')) return undefined;
+  const hms = [time.substr(0, 2), time.substr(3, 2), time.substr(6, 2)];
+  for (let i = 0; i < 3; i++) if (!isDigits(hms[i])) return undefined;
   const month = MONTHS.indexOf(mon.toLowerCase());
   const d = parseInt(day, 10);
-  const h = parseInt(time[0], 10);
-  const mi = parseInt(time[1], 10);
-  const sec = parseInt(time[2], 10);
+  const h = parseInt(hms[0], 10);
+  const mi = parseInt(hms[1], 10);
+  const sec = parseInt(hms[2], 10);
   if (month < 0 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return undefined;
-  return Date.UTC(year, month, d, h, mi, sec);
+  return utcMs(year, month + 1, d, h, mi, sec);
+}
+
+/** True when `s` holds `text` at `at`. */
+function fixed(s: string, at: number, text: string): boolean {
+  return s.substr(at, text.length) === text;
 }
 
 /**
@@ -77,7 +97,7 @@ export function parseHttpDate(text: string): number | undefined {
 export function retryAfterMs(value: string | undefined, nowMs: number): number | undefined {
   if (value === undefined) return undefined;
   const v = value.trim();
-  if (/^\d+$/.test(v)) return parseInt(v, 10) * 1000;
+  if (isDigits(v)) return parseInt(v, 10) * 1000;
   const at = parseHttpDate(v);
   if (at === undefined) return undefined;
   return at > nowMs ? at - nowMs : 0;

@@ -4,6 +4,7 @@
  */
 import type { Pcd, RadioResult } from '../../hal/radio.js';
 import { radioError, radioOk } from '../../hal/radio.js';
+import { copyBytes } from '../../hal/bytes.js';
 
 /** 4-bit answers: Ah ACK, everything else a NAK. */
 export const ACK = 0x0a;
@@ -52,6 +53,6 @@ export async function exchange(pcd: Pcd, frame: Uint8Array, what: string, expect
   if (f.bits !== expect.bytes * 8 || f.bytes.length < expect.bytes) {
     return radioError('unexpected', what + ': answer of ' + f.bits + ' bits, expected ' + expect.bytes * 8);
   }
-  return radioOk(f.bytes.length === expect.bytes ? f.bytes : f.bytes.slice(0, expect.bytes));
+  return radioOk(f.bytes.length === expect.bytes ? f.bytes : copyBytes(f.bytes, 0, expect.bytes));
 }
 

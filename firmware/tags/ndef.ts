@@ -7,6 +7,7 @@
  * uses them, and accepting them would let a reader and a verifier disagree about what a message says.
  */
 import { finding, parsed, type Parsed } from './findings.js';
+import { copyBytes } from '../../hal/bytes.js';
 
 /** Type Name Format, header bits 2:0. */
 export const TNF_EMPTY = 0;
@@ -133,11 +134,11 @@ export function decodeNdefMessage(bytes: Uint8Array, start?: number, end?: numbe
     if (why) return finding('NDEF_TNF', why, at);
     const body = typeLength + idLength + payloadLength;
     if (body > to - p) return finding('NDEF_LENGTH', 'record of ' + body + ' bytes after its header, ' + (to - p) + ' left in the message', at);
-    const type = bytes.slice(p, p + typeLength);
+    const type = copyBytes(bytes, p, p + typeLength);
     p += typeLength;
-    const id = bytes.slice(p, p + idLength);
+    const id = copyBytes(bytes, p, p + idLength);
     p += idLength;
-    const payload = bytes.slice(p, p + payloadLength);
+    const payload = copyBytes(bytes, p, p + payloadLength);
     p += payloadLength;
     records.push({ tnf: tnf, type: type, id: id, payload: payload });
     if (h & NDEF_ME) {

@@ -10,6 +10,7 @@
  */
 import { finding, parsed, type Parsed } from './findings.js';
 import { hexBytes, hexH } from '../../hal/hex.js';
+import { copyBytes } from '../../hal/bytes.js';
 
 export const TLV_NULL = 0x00;
 export const TLV_LOCK_CONTROL = 0x01;
@@ -46,7 +47,7 @@ export function parseCapabilityContainer(image: Uint8Array, dataLimit?: number):
 
 /** The 4 CC bytes on their own; the data area must end at or before byte address `dataLimit`. */
 export function parseCcBytes(bytes: Uint8Array, dataLimit: number): Parsed<CapabilityContainer> {
-  const cc = bytes.slice(0, 4);
+  const cc = copyBytes(bytes, 0, 4);
   if ((cc[0] | cc[1] | cc[2] | cc[3]) === 0) return finding('CC_BLANK', 'CC is 00 00 00 00: not formatted for NDEF', CC_OFFSET);
   if (cc[0] !== CC_MAGIC) return finding('CC_MAGIC', 'CC ' + hexBytes(cc) + ' does not start with E1h', CC_OFFSET);
   if (cc[1] >> 4 !== 1) return finding('CC_VERSION', 'NDEF mapping version ' + (cc[1] >> 4) + '.' + (cc[1] & 15) + ': major must be 1', CC_OFFSET + 1);

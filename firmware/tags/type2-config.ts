@@ -11,6 +11,7 @@ import { radioError, radioOk } from '../../hal/radio.js';
 import { HalError } from '../../hal/errors.js';
 import type { Type2Spec } from './type2-catalog.js';
 import type { Type2Tag } from './type2.js';
+import { copyBytes } from '../../hal/bytes.js';
 
 export const ACCESS_PROT = 0x80;
 export const ACCESS_CFGLCK = 0x40;
@@ -95,8 +96,8 @@ export async function setProtection(tag: Type2Tag, options: ProtectionOptions): 
   if (!s.ok) return s;
   const r = await tag.read(s.value.cfg0Page);
   if (!r.ok) return r;
-  const cfg0 = r.value.slice(0, 4);
-  const cfg1 = r.value.slice(4, 8);
+  const cfg0 = copyBytes(r.value, 0, 4);
+  const cfg1 = copyBytes(r.value, 4, 8);
   let access = (cfg1[0] & ~ACCESS_PROT) | (options.protectReads ? ACCESS_PROT : 0);
   if (options.authLimit !== undefined) access = (access & ~ACCESS_AUTHLIM) | options.authLimit;
   if (access !== cfg1[0]) {
@@ -126,7 +127,7 @@ export async function enableNfcCounter(tag: Type2Tag, passwordProtected: boolean
   if (s.value.capabilities.counter !== 'nfc') return radioError('unexpected', s.value.model + ' has no NFC counter');
   const r = await tag.read(s.value.cfg0Page);
   if (!r.ok) return r;
-  const cfg1 = r.value.slice(4, 8);
+  const cfg1 = copyBytes(r.value, 4, 8);
   cfg1[0] = (cfg1[0] & ~ACCESS_NFC_CNT_PWD_PROT) | ACCESS_NFC_CNT_EN | (passwordProtected ? ACCESS_NFC_CNT_PWD_PROT : 0);
   return tag.write(s.value.cfg1Page, cfg1);
 }

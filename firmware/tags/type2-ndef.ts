@@ -6,6 +6,7 @@ import { finding, parsed, type Parsed } from './findings.js';
 import { decodeNdefMessage, type NdefRecord } from './ndef.js';
 import { CC_OFFSET, DATA_AREA_START, parseCapabilityContainer, TLV_NDEF, TLV_TERMINATOR, type CapabilityContainer, type TlvLayout } from './tlv.js';
 import { layoutCursor, scanTlvs } from './tlv-scan.js';
+import { copyBytes } from '../../hal/bytes.js';
 
 export interface Type2Ndef {
   layout: TlvLayout;
@@ -84,7 +85,7 @@ function capacityOf(usable: number): number {
  * instead; that is not atomic when the length has 3 bytes or T and L straddle a page boundary, this is.)
  */
 export function planNdefWrite(image: Uint8Array, message: Uint8Array, options?: PlanOptions): Parsed<NdefWritePlan> {
-  const work = image.slice();
+  const work = copyBytes(image);
   let formatting = false;
   const blank = image.length >= DATA_AREA_START && (image[12] | image[13] | image[14] | image[15]) === 0;
   if (blank && options && options.formatCc) {
@@ -110,7 +111,7 @@ export function planNdefWrite(image: Uint8Array, message: Uint8Array, options?: 
   }
   const long = message.length > 0xfe;
   const header = long ? [TLV_NDEF, 0xff, message.length >> 8, message.length & 0xff] : [TLV_NDEF, message.length];
-  const final = work.slice();
+  const final = copyBytes(work);
   for (let i = 0; i < header.length; i++) final[cursor.next()] = header[i];
   for (let i = 0; i < message.length; i++) final[cursor.next()] = message[i];
   const terminatorAt = cursor.next();
@@ -119,7 +120,7 @@ export function planNdefWrite(image: Uint8Array, message: Uint8Array, options?: 
   // Tearing: a single page write is atomic, a TLV length (3 bytes, or T and L across a page boundary) is not. So a
   // Terminator goes where the TLV starts first — the tag then reads "no NDEF message" — then every other changed
   // page, and the page where the TLV starts last: one write switches from no message to the new one.
-  const current = image.slice();
+  const current = copyBytes(image);
   const writes: PageWrite[] = [];
   const head = layout.insertAt >> 2;
   const lastPage = (layout.dataEnd - 1) >> 2;
@@ -131,7 +132,7 @@ export function planNdefWrite(image: Uint8Array, message: Uint8Array, options?: 
   const t = work[layout.insertAt];
   const empty = t === TLV_TERMINATOR || (t === TLV_NDEF && lAt >= 0 && lAt >> 2 === head && work[lAt] === 0);
   if (changed > 1 && !formatting && !empty) {
-    const cut = current.slice();
+    const cut = copyBytes(current);
     cut[layout.insertAt] = TLV_TERMINATOR;
     emit(writes, current, cut, head);
   }
@@ -152,7 +153,7 @@ function samePage(a: Uint8Array, b: Uint8Array, page: number): boolean {
 function emit(writes: PageWrite[], current: Uint8Array, target: Uint8Array, page: number): void {
   if (samePage(current, target, page)) return;
   const o = page * 4;
-  const data = target.slice(o, o + 4);
+  const data = copyBytes(target, o, o + 4);
   current.set(data, o);
   writes.push({ page: page, data: data });
 }

@@ -20,6 +20,7 @@ import { lookupVersion, specFor, storageSizeBytes, type Type2Spec } from './type
 import { exchange } from './frames.js';
 import { pageName, READ_TIMEOUT_US, T2, WRITE_TIMEOUT_US } from './type2-frames.js';
 import { hexBytes, hexH } from '../../hal/hex.js';
+import { copyBytes } from '../../hal/bytes.js';
 
 /** At most 15 pages per FAST_READ: 60 bytes + CRC_A = 62 fit the 64-byte FIFO (reference §3.3–3.4). */
 export const FAST_READ_MAX_PAGES = 15;
@@ -203,6 +204,6 @@ export class Type2Tag {
     const s = r.value[4];
     const status: TamperStatus | null = s === 0x43 ? 'closed' : s === 0x4f ? 'open' : s === 0x49 ? 'invalid' : null;
     if (!status) return radioError('unexpected', 'READ_TT_STATUS: status byte ' + hexBytes(r.value.subarray(4)) + ' is none of C, O, I');
-    return radioOk({ message: r.value.slice(0, 4), status: status });
+    return radioOk({ message: copyBytes(r.value, 0, 4), status: status });
   }
 }

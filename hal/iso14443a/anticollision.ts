@@ -1,6 +1,7 @@
 import type { Pcd, RadioResult } from '../radio.js';
 import { radioError, radioOk } from '../radio.js';
 import { hexH } from '../hex.js';
+import { copyBytes } from '../bytes.js';
 
 export interface LevelResult {
   /** The four UID-CLn bytes (cascade tag first when the UID continues). */
@@ -78,5 +79,5 @@ export async function anticollisionLevel(pcd: Pcd, sel: number, known: Uint8Arra
   const s = await pcd.transceive(select, { txCrc: true, rxCrc: true, timeoutUs: timeoutUs });
   if (!s.ok) return s;
   if (s.value.bits !== 8) return radioError('unexpected', name + ' SELECT: SAK of ' + s.value.bits + ' bits, expected 8');
-  return radioOk({ uidCl: uidCl.slice(0, 4), sak: s.value.bytes[0] });
+  return radioOk({ uidCl: copyBytes(uidCl, 0, 4), sak: s.value.bytes[0] });
 }

@@ -13,6 +13,7 @@ import {
 import { describeVersion, selfTestTable } from './selftest.js';
 import { gainCode, gainFromCode } from './gain.js';
 import { TimerConfig } from './timer.js';
+import { copyBytes } from '../bytes.js';
 
 export interface Mfrc522Options {
   /** Host-side pause between two polls of ComIrqReg while an exchange runs, ms. Default 0.25. */
@@ -287,7 +288,7 @@ export class Mfrc522 implements Pcd, ReaderChip {
     }
     this.setCommand(Cmd.Idle); // CalcCRC never stops by itself
     const r = this.io.readMany([Reg.CRCResultRegL, Reg.CRCResultRegH]);
-    return r.slice(0, 2);
+    return copyBytes(r, 0, 2);
   }
 
   async selfTest(): Promise<SelfTestResult> {

@@ -1,6 +1,7 @@
 import type { SpiDevice } from '../spi.js';
 import { HalError } from '../errors.js';
 import { Reg, readAddress, writeAddress, FIFO_SIZE } from './registers.js';
+import { copyBytes } from '../bytes.js';
 
 /**
  * Register access over the MFRC522's SPI protocol (data sheet 8.1.2). Each method is exactly one SPI transfer:
@@ -61,6 +62,6 @@ export class RegisterIo {
     const tx = new Uint8Array(n + 1);
     const a = readAddress(Reg.FIFODataReg);
     for (let i = 0; i < n; i++) tx[i] = a;
-    return this.transfer(tx).slice(1);
+    return copyBytes(this.transfer(tx), 1);
   }
 }
