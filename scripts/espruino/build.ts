@@ -1,0 +1,76 @@
+// `npm run build:espruino`: the Espruino images, by the one pipeline Espruino survives (../shared/reference/espruino.md):
+// tsc to ES5 against scripts/espruino/lib.d.ts without helpers, esbuild bundles each entry into one function, our own
+// helpers (no hoisting, no array holes) go in front, the TypeScript generator's array holes are filled, terser
+// minifies with the options Espruino runs, and the result is checked: an ES5 parse, no holes, every function
+// declared before the statements of its scope. Writes dist/espruino/<image>.js and dist/espruino/report.json.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { minify } from 'terser';
+import { checkEspruinoSource } from './check.js';
+import { ESPRUINO_HELPERS } from './helpers.js';
+
+const root = new URL('../../..', import.meta.url).pathname;
+const out = join(root, 'dist', 'espruino');
+const es5 = join(out, 'es5');
+
+/** The images: the device, and the device wired to the simulator for a self-test. */
+export const IMAGES: { [name: string]: string } = {
+  firmware: 'scripts/espruino/device/firmware.js',
+};
+
+/** Fills the array holes TypeScript's generator emits (`_a.trys.push([1, 3, , 4])`): a syntax error on Espruino. */
+export function fillTryHoles(code: string): string {
+  return code.replace(/\.trys\.push\(\[([^\]]*)\]\)/g, (_m, inner: string) => '.trys.push([' + inner.split(',').map((s) => (s.trim() === '' ? 'void 0' : s.trim())).join(', ') + '])');
+}
+
+export interface ImageReport {
+  bytes: number;
+  modules: number;
+}
+
+async function image(name: string, entry: string): Promise<ImageReport> {
+  const bundled = await build({ entryPoints: [join(es5, entry)], bundle: true, external: ['Storage', 'http', 'crypto', 'Wifi'], platform: 'neutral', format: 'iife', target: 'es5', write: false, metafile: true, logLevel: 'silent', legalComments: 'none' });
+  const code = ESPRUINO_HELPERS + fillTryHoles(bundled.outputFiles[0].text);
+  const min = await minify(code, {
+    ecma: 5,
+    // Espruino has no function hoisting: hoist_funs puts every declaration first. hoist_vars keeps vars out of
+    // loop initialisers; no inlining, which once put a function into a for( initialiser; no sequences.
+    compress: { hoist_funs: true, hoist_vars: true, inline: false, sequences: false, passes: 2 },
+    mangle: true,
+    format: { ascii_only: true },
+  });
+  const text = min.code ?? '';
+  const problems = checkEspruinoSource(text);
+  if (problems.length) throw new Error(`${name}.js is not what Espruino runs:\n${problems.slice(0, 20).join('\n')}`);
+  writeFileSync(join(out, `${name}.js`), text);
+  return { bytes: Buffer.byteLength(text), modules: Object.keys(bundled.metafile!.inputs).length };
+}
+
+export async function buildEspruino(): Promise<{ [name: string]: ImageReport }> {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.espruino.json'), '--noEmit', 'false', '--outDir', es5], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error('tsc -p tsconfig.espruino.json failed:\n' + r.stdout + r.stderr);
+  const report: { [name: string]: ImageReport } = {};
+  for (const [name, entry] of Object.entries(IMAGES)) report[name] = await image(name, entry);
+  writeFileSync(join(out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+  return report;
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+  buildEspruino().then(
+    (report) => {
+      for (const [name, r] of Object.entries(report)) console.log(`dist/espruino/${name}.js  ${(r.bytes / 1024).toFixed(1)} KB minified, ${r.modules} modules`);
+    },
+    (e) => {
+      console.error(`build:espruino: ${(e as Error).message}`);
+      process.exit(1);
+    },
+  );
+}
+
+export const readImage = (name: string): string => readFileSync(join(out, `${name}.js`), 'utf8');

@@ -1,0 +1,50 @@
+// What an Espruino image must be, checked on the minified text: ES5 that acorn parses, no array holes (a syntax error
+// on Espruino, reported only when the function first runs), and in every scope the function declarations before any
+// other statement (Espruino does not hoist them). `node dist/scripts/espruino/check.js FILE` prints each problem.
+import { parse } from 'acorn';
+import { readFileSync } from 'node:fs';
+
+type Node = { type: string; start: number; [k: string]: unknown };
+
+function walk(node: unknown, visit: (n: Node) => void): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const x of node) walk(x, visit);
+    return;
+  }
+  const n = node as Node;
+  if (typeof n.type !== 'string') return;
+  visit(n);
+  for (const k of Object.keys(n)) if (k !== 'type' && k !== 'start' && k !== 'end') walk(n[k], visit);
+}
+
+/** Problems with `code` as an Espruino image, each with its offset; empty when it is fine. */
+export function checkEspruinoSource(code: string): string[] {
+  let ast: Node;
+  try {
+    ast = parse(code, { ecmaVersion: 5, sourceType: 'script' }) as unknown as Node;
+  } catch (e) {
+    return [`not ES5: ${(e as Error).message}`];
+  }
+  const problems: string[] = [];
+  walk(ast, (n) => {
+    if (n.type === 'ArrayExpression' && (n.elements as unknown[]).some((e) => e === null)) problems.push(`array hole at ${n.start}: ${code.slice(n.start, n.start + 40)}`);
+    const body = n.type === 'Program' ? (n.body as Node[]) : n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' ? ((n.body as Node).body as Node[]) : null;
+    if (!body) return;
+    let other = false;
+    for (const s of body) {
+      const directive = s.type === 'ExpressionStatement' && typeof s.directive === 'string';
+      if (s.type === 'FunctionDeclaration') {
+        if (other) problems.push(`function ${(s.id as { name: string }).name} declared after other statements at ${s.start} (Espruino does not hoist)`);
+      } else if (!directive) other = true;
+    }
+  });
+  return problems;
+}
+
+if (process.argv[1]?.endsWith('check.js') && process.argv[2]) {
+  const problems = checkEspruinoSource(readFileSync(process.argv[2], 'utf8'));
+  for (const p of problems) console.log(p);
+  console.log(problems.length ? `${problems.length} problem(s)` : 'ok');
+  process.exit(problems.length ? 1 : 0);
+}

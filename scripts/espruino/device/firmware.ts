@@ -1,0 +1,56 @@
+/**
+ * The Espruino scanner (dist/espruino/firmware.js): reads its configuration and key from Storage, joins Wi-Fi where
+ * the board has it (setting the clock by SNTP), builds the board and runs the device. `sealscan flash` writes this
+ * image as the board's boot code.
+ */
+import { Device } from '../../../firmware/app/device.js';
+import { hmacSigner } from '../../../firmware/records/signers.js';
+import { createEspruinoBoard, espruinoCrypto } from '../../../hal/espruino/board.js';
+import { CONFIG_FILE, KEY_FILE, readEspruinoDevice, readEspruinoKey } from './config.js';
+import { espruinoRuntime, optionalModule } from './globals.js';
+
+declare const SPI1: { setup(o: object): void; send(data: Uint8Array, cs: unknown): Uint8Array };
+declare function Pin(name: string): unknown;
+
+export const FIRMWARE = 'sealscan-espruino-0.1.0';
+
+function pin(name: string | undefined): unknown {
+  return name === undefined ? undefined : Pin(name);
+}
+
+function start(): void {
+  const rt = espruinoRuntime();
+  const d = readEspruinoDevice(JSON.parse(rt.storage.read(CONFIG_FILE) || 'null'), FIRMWARE);
+  const key = readEspruinoKey(rt.storage.read(KEY_FILE));
+  const p = d.file.pins;
+  SPI1.setup({ sck: pin(p.sck), miso: pin(p.miso), mosi: pin(p.mosi), baud: d.spiBaud, mode: 0 });
+  const wifi = optionalModule('Wifi');
+  if (wifi && d.file.wifi) {
+    wifi.connect(d.file.wifi.ssid, { password: d.file.wifi.password }, function (err: unknown) {
+      if (err) console.log('sealscan: Wi-Fi: ' + String(err));
+      else wifi.setSNTP('pool.ntp.org', 0);
+    });
+  }
+  const led = p.led ? { red: pin(p.led.red), green: pin(p.led.green), blue: pin(p.led.blue) } : undefined;
+  createEspruinoBoard({
+    runtime: rt,
+    spi: SPI1,
+    pins: { cs: pin(p.cs), reset: pin(p.reset), led: led, buzzer: pin(p.buzzer), trigger: pin(p.trigger) },
+    storage: { prefix: 'q', segmentCount: d.segmentCount, segmentSize: d.segmentSize },
+    ingest: d.file.ingest,
+    signer: hmacSigner(espruinoCrypto(rt), key),
+    describe: { target: 'Espruino' },
+  })
+    .then(function (board) {
+      const device = new Device(board, { config: d.scanner, mode: d.file.mode, onFailure: function (e) {
+        console.log('sealscan: the device stopped: ' + String((e as Error).message || e));
+      } });
+      device.start();
+      console.log('sealscan: device ' + d.scanner.deviceId + ' boot ' + device.boot + ', reader ' + board.describe().chip.name);
+    })
+    .catch(function (e: unknown) {
+      console.log('sealscan: cannot start: ' + String((e as Error).message || e));
+    });
+}
+
+start();
