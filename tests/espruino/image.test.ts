@@ -1,0 +1,240 @@
+// The Espruino device image as built (dist/espruino/firmware.js), run in a node:vm context that offers only what the
+// Espruino interpreter offers: no Map, Set, Symbol, Date.UTC, Math.imul, Array.from, Object.freeze, RangeError or
+// Promise.race/finally, and `slice` on typed arrays returning a plain Array. Its SPI is the simulated MFRC522 with
+// sealed tags, its Storage a double with the interpreter's NOR semantics, its http a bridge to a real
+// `sealscan ingest`. The records it makes are accepted by the ingest and `sealscan verify` checks the export.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import vm from 'node:vm';
+import { createHash, randomInt } from 'node:crypto';
+import { SimMfrc522 } from '../../sim/mfrc522/chip.js';
+import { VirtualClock } from '../../sim/clock.js';
+import { RfField } from '../../sim/rf/field.js';
+import { readTagFile } from '../../sim/tag-reader.js';
+import type { Picc } from '../../sim/rf/air.js';
+import { FakeStorage } from '../helpers/espruino-fakes.js';
+
+const root = new URL('../../..', import.meta.url).pathname;
+const bin = join(root, 'bin', 'sealscan.js');
+const dir = mkdtempSync(join(tmpdir(), 'sealscan-espruino-image-'));
+const sealscan = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', timeout: 120000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+let ingest: ChildProcess;
+let url = '';
+
+test.before(async () => {
+  ingest = spawn(process.execPath, [bin, 'ingest', '--port', '0', '--db', join(dir, 'ingest.db'), '--token', 'tok-espruino-image-1'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    ingest.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    ingest.on('exit', (c) => reject(new Error(`ingest exited ${c}: ${out}`)));
+  });
+});
+
+test.after(() => {
+  ingest.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A context with Espruino's language and library, and its globals wired to Node-side doubles. */
+function espruinoContext(o: { storage: FakeStorage; chip: SimMfrc522; log: string[] }) {
+  const ctx = vm.createContext({});
+  // What the interpreter lacks, removed; what it does differently, done its way.
+  vm.runInContext(
+    `delete globalThis.Map; delete globalThis.Set; delete globalThis.WeakMap; delete globalThis.WeakSet; delete globalThis.Symbol;
+     delete globalThis.Proxy; delete globalThis.Reflect; delete globalThis.RangeError; delete globalThis.BigInt;
+     delete Date.UTC; delete Math.imul; delete Math.trunc; delete Math.clz32; delete Array.from; delete Array.of;
+     delete Uint8Array.from; delete Uint8Array.of; delete Object.freeze; delete Object.seal; delete Object.is;
+     delete Number.isInteger; delete Number.isNaN; delete Number.isFinite; delete Promise.race; delete Promise.allSettled;
+     delete Promise.any; delete Promise.prototype.finally; delete ArrayBuffer.prototype.slice;
+     (function () {
+       var arraySlice = [].slice;
+       Object.defineProperty(Object.getPrototypeOf(Uint8Array.prototype), 'slice', { value: function (a, b) { return arraySlice.call(this, a, b); } });
+       Object.defineProperty(Object.getPrototypeOf(Uint8Array.prototype), 'filter', { value: function (f) { return [].filter.call(this, f); } });
+     })();`,
+    ctx,
+  );
+  const U8 = vm.runInContext('Uint8Array', ctx) as Uint8ArrayConstructor;
+  const AB = vm.runInContext('ArrayBuffer', ctx) as ArrayBufferConstructor;
+  const inCtx = (b: Uint8Array) => new U8(Array.from(b));
+  const timers = new Map<number, NodeJS.Timeout>();
+  let nextTimer = 1;
+  const http = {
+    request(opts: { host: string; port: number; path: string; method: string; headers: Record<string, string> }, cb: (res: unknown) => void) {
+      const handlers: Record<string, (x: unknown) => void> = {};
+      return {
+        on: (ev: string, f: (x: unknown) => void) => (handlers[ev] = f),
+        write() {
+          throw new Error('the uplink sends its body with end()');
+        },
+        end(body: string) {
+          const req = request({ host: opts.host, port: opts.port, path: opts.path, method: opts.method, headers: opts.headers }, (res) => {
+            const rh: Record<string, (x?: unknown) => void> = {};
+            cb({ statusCode: res.statusCode, headers: res.headers, on: (ev: string, f: (x?: unknown) => void) => (rh[ev] = f) });
+            res.setEncoding('latin1');
+            res.on('data', (d: string) => rh.data?.(d));
+            res.on('end', () => rh.close?.());
+          });
+          req.on('error', (e) => handlers.error?.(e));
+          req.end(Buffer.from(body ?? '', 'latin1'));
+        },
+      };
+    },
+  };
+  const modules: Record<string, unknown> = {
+    Storage: {
+      write: (n: string, d: Uint8Array | string, off?: number, size?: number) => o.storage.write(n, typeof d === 'string' ? d : new Uint8Array(d), off, size),
+      readArrayBuffer: (n: string) => {
+        const b = o.storage.readArrayBuffer(n);
+        if (!b) return undefined;
+        const out = new AB(b.byteLength);
+        new U8(out).set(new Uint8Array(b));
+        return out;
+      },
+      read: (n: string) => o.storage.read(n),
+      erase: (n: string) => o.storage.erase(n),
+      getFree: () => o.storage.getFree(),
+    },
+    http,
+    crypto: {
+      SHA256: (d: Uint8Array) => {
+        const out = new AB(32);
+        new U8(out).set(createHash('sha256').update(new Uint8Array(d)).digest());
+        return out;
+      },
+    },
+  };
+  Object.assign(ctx, {
+    console: { log: (...a: unknown[]) => o.log.push(a.map(String).join(' ')) },
+    require: (name: string) => {
+      if (!(name in modules)) throw new Error(`Module ${name} not found`);
+      return modules[name];
+    },
+    setTimeout: (f: () => void, ms: number) => {
+      const id = nextTimer++;
+      timers.set(id, setTimeout(() => (timers.delete(id), f()), ms));
+      return id;
+    },
+    clearTimeout: (id: number) => {
+      if (id === undefined) throw new Error('clearTimeout(undefined) is not allowed on Espruino');
+      clearTimeout(timers.get(id));
+      timers.delete(id);
+    },
+    E: {
+      hwRand: () => randomInt(0, 2 ** 32 - 1) | 0,
+      toString: (b: Uint8Array) => Buffer.from(b).toString('latin1'),
+      toUint8Array: (s: string) => inCtx(Buffer.from(s, 'latin1')),
+    },
+    process: { memory: () => ({ usage: 0 }) },
+    getTime: () => Date.now() / 1000,
+    Pin: (name: string) => ({ pin: name }),
+    digitalWrite: () => {},
+    digitalRead: () => 1,
+    analogWrite: () => {},
+    setWatch: () => 1,
+    SPI1: { setup: () => {}, send: (data: Uint8Array) => inCtx(o.chip.transfer(new Uint8Array(data))) },
+  });
+  return { ctx, stop: () => timers.forEach((t) => clearTimeout(t)) };
+}
+
+const until = async (what: string, ok: () => boolean, ms = 15000) => {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+test('npm run build:espruino writes firmware.js, which passes the image check', () => {
+  const r = spawnSync(process.execPath, [join(root, 'dist/scripts/espruino/build.js')], { cwd: root, encoding: 'utf8', timeout: 300000 });
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /dist\/espruino\/firmware\.js {2}[\d.]+ KB minified/);
+  const c = spawnSync(process.execPath, [join(root, 'dist/scripts/espruino/check.js'), join(root, 'dist/espruino/firmware.js')], { encoding: 'utf8' });
+  assert.is(c.status, 0, c.stdout);
+  assert.is(c.stdout.trim(), 'ok');
+});
+
+test('the image check refuses a hole, a late function declaration and non-ES5', () => {
+  const check = (code: string) => {
+    const f = join(dir, 'probe.js');
+    writeFileSync(f, code);
+    return spawnSync(process.execPath, [join(root, 'dist/scripts/espruino/check.js'), f], { encoding: 'utf8' }).stdout;
+  };
+  assert.match(check('var a = [1, , 2];'), /array hole at 8/);
+  assert.match(check('f(); function f() {}'), /function f declared after other statements/);
+  assert.match(check('let a = 1;'), /not ES5/);
+  assert.match(check('function f() {} f();'), /^ok/);
+});
+
+test('firmware.js in an Espruino-shaped context: reads its config and key from Storage, scans sealed tags through the simulated chip, keeps the records in Storage and syncs them to a real ingest; verify checks the export', async () => {
+  assert.is(sealscan('issuer-key', 'new', '--name', 'acme', '--out', 'keys').code, 0);
+  mkdirSync(join(dir, 'tags'));
+  assert.is(sealscan('tag', 'new', 'mifare-classic-1k', '--badge', 'INSP-ESP', '--out', 'tags/badge.json').code, 0);
+  for (const i of [1, 2]) {
+    assert.is(sealscan('tag', 'new', 'ntag213', '--out', `tags/${i}.json`).code, 0);
+    assert.is(sealscan('seal', '--link', `https://id.gs1.org/01/09506000134352/21/E${i}`, '--key', 'keys/acme.issuer-key.json', '--tag', `tags/${i}.json`).code, 0);
+  }
+  const p = sealscan('provision', '--device', 'esp-7', '--site', '9506000134352', '--ingest', url, '--token', 'tok-espruino-image-1', '--issuer', 'keys/acme.issuer.json', '--alg', 'hmac-sha256', '--simulator');
+  assert.is(p.code, 0, p.err);
+  const key = JSON.parse(readFileSync(join(dir, 'sealscan-data/keys/esp-7.key.json'), 'utf8')).key as string;
+  const issuer = JSON.parse(readFileSync(join(dir, 'keys/acme.issuer.json'), 'utf8'));
+
+  writeFileSync(join(dir, 'keys.json'), JSON.stringify({ devices: { 'esp-7': { alg: 'hmac-sha256', hmacKey: key } } }));
+  const storage = new FakeStorage();
+  storage.write('sealscan.json', JSON.stringify({
+    format: 'sealscan-espruino/1', deviceId: 'esp-7', site: '9506000134352', ingest: url, dedupeWindowMs: 0, pollIntervalMs: 30,
+    issuers: [{ name: issuer.name, publicKey: issuer.publicKey }], pins: { sck: 'D18', miso: 'D19', mosi: 'D23', cs: 'D5' }, queue: { segmentCount: 4, segmentSize: 8192 },
+  }));
+  storage.write('sealscan.key', key);
+  const field = new RfField();
+  const chip = new SimMfrc522({ clock: new VirtualClock({ epochMs: Date.now() }), field });
+  const log: string[] = [];
+  const { ctx, stop } = espruinoContext({ storage, chip, log });
+  try {
+    vm.runInContext(readFileSync(join(root, 'dist/espruino/firmware.js'), 'utf8'), ctx, { filename: 'firmware.js' });
+    await until('the device to start', () => log.some((l) => l.startsWith('sealscan: ')));
+    assert.match(log.join("\n"), /sealscan: device esp-7 boot 0, reader MFRC522 v2\.0/, log.join("\n"));
+    const queueFiles = () => [...storage.files.keys()].filter((n) => /^q\d+$/.test(n));
+    const tap = async (file: string, ms = 400) => {
+      const tag: Picc = readTagFile(join(dir, 'tags', file)).tag;
+      field.place(tag);
+      await new Promise((r) => setTimeout(r, ms));
+      field.remove(tag);
+      await new Promise((r) => setTimeout(r, 100));
+    };
+    await tap('badge.json');
+    await tap('1.json');
+    await tap('2.json');
+    assert.ok(queueFiles().length >= 1, 'the queue lives in Storage files');
+    // Sync: everything the device wrote reaches the ingest.
+    await until('the ingest to hold boot, login and two scans', () => {
+      const s = sealscan('export', '--db', join(dir, 'ingest.db'), '--format', 'cose', '--out', 'all.cbor');
+      return s.code === 0 && /records ([4-9]|\d\d)/.test(sealscan('verify', 'all.cbor', '--keys', 'keys.json').out);
+    }, 20000);
+  } finally {
+    stop();
+  }
+  const e = sealscan('export', '--db', join(dir, 'ingest.db'), '--format', 'cose', '--out', 'all.cbor');
+  assert.is(e.code, 0, e.err);
+  const v = sealscan('verify', 'all.cbor', '--keys', 'keys.json');
+  assert.is(v.code, 0, v.out + v.err + log.join('\n'));
+  const m = /esp-7 {2}HMAC-SHA256 {2}OK {2}records (\d+), verified (\d+), seq 0\.\.(\d+), chain intact/.exec(v.out);
+  assert.ok(m, v.out + log.join('\n'));
+  assert.ok(Number(m![1]) >= 4, `boot, login and two scans at least: ${v.out}`);
+  const json = sealscan('export', '--db', join(dir, 'ingest.db'), '--format', 'json', '--out', 'all.json');
+  assert.is(json.code, 0, json.err);
+  assert.match(readFileSync(join(dir, 'all.json'), 'utf8'), /seal-unchecked/, 'the device says what it could not check');
+});
+
+test.run();
