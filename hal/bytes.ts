@@ -14,3 +14,10 @@ export function copyBytes(src: Uint8Array, start?: number, end?: number): Uint8A
   out.set(src.subarray(a, b));
   return out;
 }
+
+/** The numbers of `src` as a plain Array (what `[...bytes]` gives on Node; spreading needs an iterator Espruino lacks). */
+export function byteList(src: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < src.length; i++) out.push(src[i]);
+  return out;
+}

@@ -1,4 +1,5 @@
 import type { Clock } from '../hal/clock.js';
+import { HalError } from '../hal/errors.js';
 
 /**
  * What simulated hardware needs of time: read it, and spend it. An SPI transfer, an RF exchange or a flash program
@@ -44,7 +45,7 @@ export class VirtualClock implements SimClock {
   private tickScheduled = false;
 
   constructor(options: VirtualClockOptions = {}) {
-    this.epochMs = options.epochMs ?? Date.UTC(2026, 0, 1);
+    this.epochMs = options.epochMs ?? 1767225600000; // 2026-01-01T00:00:00Z
     this.auto = options.auto ?? true;
   }
 
@@ -72,7 +73,7 @@ export class VirtualClock implements SimClock {
 
   /** Moves time forward by `ms` at once and wakes every sleeper that became due. Used by simulated hardware. */
   advance(ms: number): void {
-    if (!(ms >= 0)) throw new RangeError(`VirtualClock.advance: ${ms} ms is not a non-negative duration`);
+    if (!(ms >= 0)) throw new HalError('BAD_ARGUMENT', `VirtualClock.advance: ${ms} ms is not a non-negative duration`);
     this.t += ms;
     this.wakeDue();
   }

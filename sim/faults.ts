@@ -5,6 +5,7 @@
  */
 import type { AirContext, AirExchange, AirFrame, Picc, PiccAnswer } from './rf/air.js';
 import { setBit, getBit, truncateFrame } from './tags/frames.js';
+import { copyBytes } from '../hal/bytes.js';
 
 /** Removes what an installer installed. Calling it twice is harmless. */
 export type Disposer = () => void;
@@ -116,8 +117,8 @@ export function corruptAnswers(target: PiccFaultTarget | FieldFaultTarget, optio
   return onAnswers(target, (frame) => {
     if (left <= 0) return undefined;
     left--;
-    if (kind === 'parity') return { ...frame, bytes: frame.bytes.slice(), parityError: true };
-    const bytes = frame.bytes.slice();
+    if (kind === 'parity') return { ...frame, bytes: copyBytes(frame.bytes), parityError: true };
+    const bytes = copyBytes(frame.bytes);
     const bit = Math.min(Math.max(options.bit ?? 0, 0), frame.bits - 1);
     setBit(bytes, bit, getBit(bytes, bit) ^ 1);
     return { ...frame, bytes: bytes };

@@ -1,5 +1,6 @@
 import { HalError, SealscanError } from '../../hal/errors.js';
 import type { SimTime } from '../clock.js';
+import { byteList, copyBytes } from '../../hal/bytes.js';
 
 /** Thrown by every operation once the simulated power is gone: the firmware instance is dead until a reboot. */
 export class PowerLossError extends SealscanError {
@@ -63,7 +64,7 @@ export class NorFlash {
     this.mem = new Uint8Array(this.sectorSize * this.sectorCount).fill(0xff);
     if (options.image) this.mem.set(options.image.subarray(0, this.mem.length));
     this.erases = new Uint32Array(this.sectorCount);
-    if (options.eraseCounts) this.erases.set(Array.from(options.eraseCounts).slice(0, this.sectorCount));
+    if (options.eraseCounts) this.erases.set(byteList(options.eraseCounts).slice(0, this.sectorCount));
   }
 
   get size(): number {
@@ -75,7 +76,7 @@ export class NorFlash {
   read(addr: number, length: number): Uint8Array {
     this.alive('read');
     this.check(addr, length);
-    return this.mem.slice(addr, addr + length);
+    return copyBytes(this.mem, addr, addr + length);
   }
 
   /** Programs `data` at `addr` (within one page). Bits only go from 1 to 0. */
@@ -124,7 +125,7 @@ export class NorFlash {
    * erased and untouched bytes) and throws.
    */
   cutAfter(ops: number, bytes?: number): void {
-    if (!(ops >= 1)) throw new RangeError('cutAfter: ops counts from 1');
+    if (!(ops >= 1)) throw new HalError('BAD_ARGUMENT', 'cutAfter: ops counts from 1');
     this.plan = { ops, bytes };
   }
 
@@ -148,12 +149,12 @@ export class NorFlash {
 
   /** A copy of the whole memory. */
   image(): Uint8Array {
-    return this.mem.slice();
+    return copyBytes(this.mem);
   }
 
   /** Erase count of each sector (wear). */
   eraseCounts(): number[] {
-    return Array.from(this.erases);
+    return byteList(this.erases);
   }
 
   private alive(what: string): void {

@@ -1,6 +1,7 @@
 import { HalError } from '../../hal/errors.js';
 import { checkAppend, writtenExtent, type SegmentGeometry, type SegmentStorage, type StateCopy } from '../../hal/storage.js';
 import type { NorFlash } from './nor-flash.js';
+import { copyBytes } from '../../hal/bytes.js';
 
 export interface NorSegmentStorageOptions {
   /** Sectors per segment slot. Default 1. */
@@ -74,7 +75,7 @@ export class NorSegmentStorage implements SegmentStorage {
 
   readState(copy: StateCopy): Uint8Array | undefined {
     const log = this.stateLog(copy);
-    return log.last >= 0 ? log.bytes.slice(log.last + 2, log.last + 2 + u16(log.bytes, log.last)) : undefined;
+    return log.last >= 0 ? copyBytes(log.bytes, log.last + 2, log.last + 2 + u16(log.bytes, log.last)) : undefined;
   }
 
   writeState(copy: StateCopy, data: Uint8Array): void {

@@ -1,5 +1,6 @@
 import type { AirFrame } from '../rf/air.js';
 import { crcA } from '../../hal/iso14443a/crc-a.js';
+import { copyBytes } from '../../hal/bytes.js';
 
 /**
  * Bit-level framing between the FIFO and the air (DS §9.3.1.14 BitFramingReg, §9.3.1.15 CollReg). Pure functions:
@@ -19,7 +20,7 @@ export function buildTxFrame(data: Uint8Array, txLastBits: number, appendCrc: bo
     bytes[data.length + 1] = crc >> 8;
     return { bytes, bits: bytes.length * 8 };
   }
-  const bytes = data.slice();
+  const bytes = copyBytes(data);
   if (txLastBits === 0) return { bytes, bits: bytes.length * 8 };
   // Bits above TxLastBits in the last byte are not sent; AirFrame wants them 0.
   bytes[bytes.length - 1] &= (1 << txLastBits) - 1;

@@ -10,6 +10,7 @@ import { RfPath } from './rf-path.js';
 import { ChipState } from './state.js';
 import { emptyStats, type Mfrc522Stats } from './stats.js';
 import { ErrorBits } from './bits.js';
+import { copyBytes } from '../../hal/bytes.js';
 
 export interface SimMfrc522Options {
   clock: SimTime;
@@ -56,7 +57,7 @@ export class SimMfrc522 implements SpiDevice {
 
   constructor(options: SimMfrc522Options) {
     const version = options.version ?? 0x92;
-    if (!Number.isInteger(version) || version < 0 || version > 0xff) {
+    if (version !== Math.floor(version) || version < 0 || version > 0xff) {
       throw new HalError('BAD_ARGUMENT', `SimMfrc522: version ${version} is not a byte`);
     }
     this.clock = options.clock;
@@ -152,7 +153,7 @@ export class SimMfrc522 implements SpiDevice {
    * access it first catches the model up with virtual time (a timer that ran out shows TimerIRq).
    */
   peek(reg: number): number {
-    if (!Number.isInteger(reg) || reg < 0 || reg > 0x3f) throw new HalError('BAD_ARGUMENT', `peek: register ${reg} is not 00h..3Fh`);
+    if (reg !== Math.floor(reg) || reg < 0 || reg > 0x3f) throw new HalError('BAD_ARGUMENT', `peek: register ${reg} is not 00h..3Fh`);
     return this.regs.read(reg, true);
   }
 
@@ -166,7 +167,7 @@ export class SimMfrc522 implements SpiDevice {
 
   /** A copy of the 25-byte internal buffer of the Mem and Generate RandomID commands. */
   get internalBuffer(): Uint8Array {
-    return this.s.buffer.slice();
+    return copyBytes(this.s.buffer);
   }
 
   /** A copy of the FIFO, oldest byte first. */

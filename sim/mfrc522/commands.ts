@@ -69,7 +69,7 @@ export class CommandEngine {
       case Command.Mem:
         // Empty FIFO: buffer → FIFO. Otherwise wait for 25 bytes, then FIFO → buffer (DS §10.3.1.2).
         if (s.fifo.level === 0) {
-          for (const b of s.buffer) s.pushFifo(b);
+          for (let i = 0; i < s.buffer.length; i++) s.pushFifo(s.buffer[i]);
           this.finish();
         } else if (s.fifo.level >= 25) {
           this.memStore();
@@ -141,7 +141,8 @@ export class CommandEngine {
       // DS §16.1.1: the digital self-test replaces the CRC; it fills the FIFO with 64 bytes. CRCIRq is not raised
       // ("some devices do not trigger CRCIRq during self-test", Arduino MFRC522).
       const input = s.takeFifo();
-      for (const b of selfTestOutput(s.version, s.buffer, input)) s.pushFifo(b);
+      const out = selfTestOutput(s.version, s.buffer, input);
+    for (let i = 0; i < out.length; i++) s.pushFifo(out[i]);
       return;
     }
     this.feedCrc();

@@ -44,7 +44,8 @@ export function writeViolation(spec: RegisterSpec, value: number, ignoreReserved
   const where = `${spec.name} (${hexH(spec.addr)})`;
   const stray = value & RESERVED_MASK[spec.addr] & ~spec.reset;
   if (stray && !ignoreReserved) {
-    const n = 31 - Math.clz32(stray);
+    let n = 31;
+    while (n > 0 && !((stray >>> n) & 1)) n--;
     return `${where} bit ${n} is reserved: writing 1 to it is not modelled (wrote ${hexH(value)})`;
   }
   for (const field of spec.fields) {

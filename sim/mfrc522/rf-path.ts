@@ -9,6 +9,7 @@ import { Reg } from './registers.js';
 import { hexH } from '../../hal/hex.js';
 import type { ChipState } from './state.js';
 import type { Mfrc522Stats } from './stats.js';
+import { copyBytes } from '../../hal/bytes.js';
 
 const SILENCE: AirExchange = { answer: null, collisionBit: -1, delayUs: 0 };
 const RX_ERRORS = ErrorBits.CollErr | ErrorBits.CRCErr | ErrorBits.ParityErr | ErrorBits.ProtocolErr;
@@ -68,11 +69,11 @@ export class RfPath {
     const a = s.takeFifo(12);
     const keyType = a[0];
     const block = a[1];
-    const key = a.slice(2, 8);
-    const uid4 = a.slice(8, 12);
+    const key = copyBytes(a, 2, 8);
+    const uid4 = copyBytes(a, 8, 12);
     this.stats().authentications++;
     // Pass 1: AUTH (cmd, block, CRC_A) → nT (4 bytes). Pass 2: {nR, aR} (8 bytes) → aT (4 bytes).
-    const auth = withCrcA(Uint8Array.of(keyType, block));
+    const auth = withCrcA(new Uint8Array([keyType, block]));
     const normal = (): AuthOutcome => {
       const reachable = s.fieldWanted() && !s.rcvOff && (keyType === 0x60 || keyType === 0x61);
       return reachable ? s.field.authenticate(keyType, block, key, uid4) : 'no-answer';
@@ -190,7 +191,7 @@ export class RfPath {
         errors |= ErrorBits.CRCErr;
       }
     }
-    for (const b of bytes) s.pushFifo(b);
+    for (let i = 0; i < bytes.length; i++) s.pushFifo(bytes[i]);
     s.rxLastBits = lastBits;
     if (errors) s.setError(errors);
     s.comIrq |= ComIrq.RxIRq;
@@ -207,6 +208,6 @@ export class RfPath {
 
   private record(frame: AirFrame, answerBits: number | null, tagDelayUs: number, airUs: number): void {
     this.stats().airUs += airUs;
-    this.stats().exchanges.push({ txBytes: frame.bytes.length, frame: frame.bytes.slice(), txBits: frame.bits, answerBits, tagDelayUs, airUs });
+    this.stats().exchanges.push({ txBytes: frame.bytes.length, frame: copyBytes(frame.bytes), txBits: frame.bits, answerBits, tagDelayUs, airUs });
   }
 }

@@ -6,6 +6,7 @@
  */
 
 import { hexLiteral } from '../../hal/hex.js';
+import { copyBytes } from '../../hal/bytes.js';
 
 /** Expected self-test output by VersionReg value (DS §16.1.1 for 91h/92h; ARD `MFRC522.h` for 90h and 88h). */
 export const SELF_TEST_TABLES: Readonly<Record<number, Uint8Array>> = {
@@ -27,7 +28,7 @@ export const SELF_TEST_TABLES: Readonly<Record<number, Uint8Array>> = {
 export function selfTestOutput(version: number, internalBuffer: Uint8Array, fifoInput: Uint8Array): Uint8Array {
   const procedureOk = internalBuffer.every((b) => b === 0) && fifoInput.length === 1 && fifoInput[0] === 0x00;
   const table = SELF_TEST_TABLES[version];
-  if (procedureOk && table) return table.slice();
+  if (procedureOk && table) return copyBytes(table);
   return scrambled(version, internalBuffer, fifoInput);
 }
 
@@ -38,7 +39,7 @@ export function selfTestOutput(version: number, internalBuffer: Uint8Array, fifo
 function scrambled(version: number, internalBuffer: Uint8Array, fifoInput: Uint8Array): Uint8Array {
   let h = 0x811c9dc5;
   const mix = (b: number): void => {
-    h = Math.imul(h ^ b, 0x01000193) >>> 0;
+    h = mul32(h ^ b, 0x01000193);
   };
   mix(version);
   internalBuffer.forEach(mix);
@@ -56,4 +57,11 @@ function scrambled(version: number, internalBuffer: Uint8Array, fifoInput: Uint8
   }
   out[0] |= 0x01;
   return out;
+}
+
+/** (a × b) mod 2^32, unsigned, exact (Math.imul without Math.imul). */
+function mul32(a: number, b: number): number {
+  const lo = (a & 0xffff) * b;
+  const hi = (((a >>> 16) * b) & 0xffff) * 0x10000;
+  return (lo + hi) >>> 0;
 }

@@ -34,7 +34,7 @@ export function encodeAccessBits(conditions: readonly number[]): Uint8Array {
     c2 |= ((conditions[i] >> 1) & 1) << i;
     c3 |= (conditions[i] & 1) << i;
   }
-  return Uint8Array.of(((~c2 & 0x0f) << 4) | (~c1 & 0x0f), (c1 << 4) | (~c3 & 0x0f), (c3 << 4) | c2);
+  return new Uint8Array([((~c2 & 0x0f) << 4) | (~c1 & 0x0f), (c1 << 4) | (~c3 & 0x0f), (c3 << 4) | c2]);
 }
 
 /** Transport configuration: data blocks 000, trailer 001 → FF 07 80. */

@@ -9,6 +9,7 @@ import { ACK, answerBytes, answerNibble, bcc } from './frames.js';
 import { TRANSPORT_ACCESS_BITS, dataAllowed, decodeAccessBits, keyBReadable, trailerAllowed } from './classic-access.js';
 import type { ClassicKey, DataOp } from './classic-access.js';
 import { readValue, valueBlock } from './classic-value.js';
+import { byteList, copyBytes } from '../../hal/bytes.js';
 
 /**
  * EEPROM time before the ACK of WRITE part 2 and TRANSFER. MF1S50 §8 gives typical transactions of ~5.5 ms for a
@@ -31,7 +32,7 @@ let nextNuid = 1;
 /** Reference §7: manufacturer block = UID, BCC, SAK, ATQA, manufacturer data (bytes as in the RPI README dump). */
 function defaultImage(uid: Uint8Array): Uint8Array {
   const mem = new Uint8Array(1024);
-  mem.set([...uid, bcc(uid), 0x08, 0x04, 0x00, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69], 0);
+  mem.set(byteList(uid).concat([bcc(uid), 0x08, 0x04, 0x00, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69]), 0);
   for (let s = 0; s < 16; s++) {
     const t = (s * 4 + 3) * 16;
     mem.fill(0xff, t, t + 6);
@@ -65,11 +66,11 @@ export class MifareClassic1K extends Iso14443aTag {
   private transfer: { value: number; adr: number } | null = null;
 
   constructor(options: MifareClassic1KOptions = {}) {
-    const uid = options.uid ? Uint8Array.from(options.uid) : freshNuid();
+    const uid = options.uid ? new Uint8Array(options.uid) : freshNuid();
     if (uid.length !== 4) throw new HalError('BAD_ARGUMENT', 'MIFARE Classic 1K has a 4-byte NUID');
     super({ uid: uid, atqa: [0x04, 0x00], sak: 0x08 });
     if (options.memory && options.memory.length !== 1024) throw new HalError('BAD_ARGUMENT', 'memory has 1024 bytes');
-    this.mem = options.memory ? options.memory.slice() : defaultImage(uid);
+    this.mem = options.memory ? copyBytes(options.memory) : defaultImage(uid);
     for (const [k, v] of Object.entries(options.blocks ?? {})) {
       if (v.length !== 16) throw new HalError('BAD_ARGUMENT', 'a block has 16 bytes');
       this.mem.set(v, Number(k) * 16);
@@ -82,12 +83,12 @@ export class MifareClassic1K extends Iso14443aTag {
 
   /** Back door: a copy of all 64 blocks as stored (keys included). */
   dump(): Uint8Array {
-    return this.mem.slice();
+    return copyBytes(this.mem);
   }
 
   /** Back door: a copy of one block as stored. */
   block(n: number): Uint8Array {
-    return this.mem.slice(n * 16, n * 16 + 16);
+    return copyBytes(this.mem, n * 16, n * 16 + 16);
   }
 
   /** Back door: the authenticated sector and key, or null. */
@@ -239,5 +240,5 @@ export class MifareClassic1K extends Iso14443aTag {
 
 function freshNuid(): Uint8Array {
   const n = nextNuid++;
-  return Uint8Array.of(0x5a, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff);
+  return new Uint8Array([0x5a, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff]);
 }

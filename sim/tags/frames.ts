@@ -4,6 +4,7 @@
  */
 import type { AirFrame, PiccAnswer } from '../rf/air.js';
 import { checkCrcA, withCrcA } from '../../hal/iso14443a/crc-a.js';
+import { copyBytes } from '../../hal/bytes.js';
 
 /** 4-bit ACK of ISO/IEC 14443-3 Type 2 tags and MIFARE Classic (reference §5.4). */
 export const ACK = 0xa;
@@ -30,18 +31,18 @@ export function setBit(bytes: Uint8Array, i: number, v: number): void {
 
 /** A frame of whole bytes. */
 export function byteFrame(bytes: Uint8Array | readonly number[]): AirFrame {
-  const b = bytes instanceof Uint8Array ? bytes.slice() : Uint8Array.from(bytes);
+  const b = bytes instanceof Uint8Array ? copyBytes(bytes) : new Uint8Array(bytes);
   return { bytes: b, bits: b.length * 8 };
 }
 
 /** A standard frame: `data` followed by its CRC_A. */
 export function crcFrame(data: Uint8Array | readonly number[]): AirFrame {
-  return byteFrame(withCrcA(data instanceof Uint8Array ? data : Uint8Array.from(data)));
+  return byteFrame(withCrcA(data instanceof Uint8Array ? data : new Uint8Array(data)));
 }
 
 /** A 4-bit ACK/NAK frame (no CRC, no parity; MFRC522 RxLastBits = 4). */
 export function nibbleFrame(code: number): AirFrame {
-  return { bytes: Uint8Array.of(code & 0x0f), bits: 4 };
+  return { bytes: new Uint8Array([code & 0x0f]), bits: 4 };
 }
 
 /** `count` bits of `src` starting at bit `from`, repacked from bit 0; the last byte's unused high bits are 0. */
@@ -53,7 +54,7 @@ export function sliceBits(src: Uint8Array, from: number, count: number): Uint8Ar
 
 /** A copy of `frame` cut to its first `bits` bits (no-op when it is already shorter). */
 export function truncateFrame(frame: AirFrame, bits: number): AirFrame {
-  if (frame.bits <= bits) return { ...frame, bytes: frame.bytes.slice() };
+  if (frame.bits <= bits) return { ...frame, bytes: copyBytes(frame.bytes) };
   const out: AirFrame = { bytes: sliceBits(frame.bytes, 0, bits), bits: bits };
   if (frame.parityError) out.parityError = true;
   return out;
@@ -76,6 +77,6 @@ export function answerNibble(code: number, delayUs = 0): PiccAnswer {
 /** XOR of the bytes: the BCC of a UID-CLn (ISO/IEC 14443-3 6.5.3). */
 export function bcc(bytes: Uint8Array | readonly number[]): number {
   let x = 0;
-  for (const b of bytes) x ^= b;
+  for (let i = 0; i < bytes.length; i++) x ^= bytes[i];
   return x & 0xff;
 }

@@ -9,6 +9,7 @@ import { NAK_INVALID_ARGUMENT, answerBytes } from './frames.js';
 import { NTAG213_PROFILE, Ntag21x } from './ntag21x.js';
 import type { NtagOptions } from './ntag21x.js';
 import type { Type2Profile } from './type2-layout.js';
+import { byteList } from '../../hal/bytes.js';
 
 export const NTAG213TT_PROFILE: Type2Profile = {
   ...NTAG213_PROFILE,
@@ -105,6 +106,6 @@ export class Ntag213TT extends Ntag21x {
     if (payload[0] !== 0xa4) return super.extraCommand(payload, context);
     if (payload.length !== 2 || payload[1] !== 0x00) return this.nak(NAK_INVALID_ARGUMENT);
     const message = this.detected ? this.page(TT_MESSAGE_PAGE) : new Uint8Array(4);
-    return answerBytes([...message, this.status.charCodeAt(0)]);
+    return answerBytes(byteList(message).concat([this.status.charCodeAt(0)]));
   }
 }

@@ -8,6 +8,7 @@ import { FaultChain } from '../faults.js';
 import type { Disposer, PiccFaultHook, PiccFaultTarget } from '../faults.js';
 import { answerBytes, answerNibble, bcc, byteFrame, frameCrcOk, getBit, sliceBits } from './frames.js';
 import { toHexUpper } from '../../hal/hex.js';
+import { byteList } from '../../hal/bytes.js';
 
 export const REQA = 0x26;
 export const WUPA = 0x52;
@@ -35,12 +36,12 @@ export interface Iso14443aTagOptions {
 /** UID-CLn followed by its BCC, one 5-byte array per cascade level (reference §4.2 table). */
 export function cascadeLevels(uid: Uint8Array): Uint8Array[] {
   const parts: number[][] = [];
-  if (uid.length === 4) parts.push([...uid]);
-  else if (uid.length === 7) parts.push([CASCADE_TAG, ...uid.subarray(0, 3)], [...uid.subarray(3)]);
+  if (uid.length === 4) parts.push(byteList(uid));
+  else if (uid.length === 7) parts.push([CASCADE_TAG].concat(byteList(uid.subarray(0, 3))), byteList(uid.subarray(3)));
   else if (uid.length === 10) {
-    parts.push([CASCADE_TAG, ...uid.subarray(0, 3)], [CASCADE_TAG, ...uid.subarray(3, 6)], [...uid.subarray(6)]);
+    parts.push([CASCADE_TAG].concat(byteList(uid.subarray(0, 3))), [CASCADE_TAG].concat(byteList(uid.subarray(3, 6))), byteList(uid.subarray(6)));
   } else throw new HalError('BAD_ARGUMENT', `a UID has 4, 7 or 10 bytes, not ${uid.length}`);
-  return parts.map((p) => Uint8Array.from([...p, bcc(p)]));
+  return parts.map((p) => new Uint8Array([...p, bcc(p)]));
 }
 
 type Phase = 'off' | 'idle' | 'ready' | 'active' | 'halt';
@@ -65,10 +66,10 @@ export class Iso14443aTag implements Picc, PiccFaultTarget {
   private readonly faults = new FaultChain<PiccAnswer | null>();
 
   constructor(options: Iso14443aTagOptions) {
-    this.uid = Uint8Array.from(options.uid);
+    this.uid = new Uint8Array(options.uid);
     this.levels = cascadeLevels(this.uid);
     const sizeBits = (this.levels.length - 1) << 6;
-    this.atqa = options.atqa ? Uint8Array.from(options.atqa) : Uint8Array.of(sizeBits | 0x04, 0x00);
+    this.atqa = options.atqa ? new Uint8Array(options.atqa) : new Uint8Array([sizeBits | 0x04, 0x00]);
     if (this.atqa.length !== 2) throw new HalError('BAD_ARGUMENT', 'ATQA has 2 bytes');
     this.sak = (options.sak ?? 0) & ~0x04 & 0xff;
   }

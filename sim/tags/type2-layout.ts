@@ -84,13 +84,13 @@ let nextSerial = 1;
 /** A fresh 7-byte UID for tags created without one: 04 53 49 4D ("SIM") + a 24-bit serial. */
 export function freshUid7(): Uint8Array {
   const n = nextSerial++;
-  return Uint8Array.of(0x04, 0x53, 0x49, 0x4d, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff);
+  return new Uint8Array([0x04, 0x53, 0x49, 0x4d, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff]);
 }
 
 function fit(name: string, v: readonly number[] | Uint8Array | undefined, len: number): Uint8Array | undefined {
   if (v === undefined) return undefined;
   if (v.length !== len) throw new HalError('BAD_ARGUMENT', `${name} has ${len} bytes, not ${v.length}`);
-  return Uint8Array.from(v);
+  return new Uint8Array(v);
 }
 
 /** Builds the initial memory image of a tag from its profile and options. */
@@ -124,7 +124,7 @@ export function buildType2Memory(p: Type2Profile, uid: Uint8Array, o: Type2Optio
   if (o.userData) {
     const room = (p.userLast - 3) * 4;
     if (o.userData.length > room) throw new HalError('BAD_ARGUMENT', `${p.name} user memory holds ${room} bytes`);
-    mem.set(Uint8Array.from(o.userData), 16);
+    mem.set(new Uint8Array(o.userData), 16);
   }
   if (o.auth0 !== undefined) mem[p.cfg0Page * 4 + 3] = o.auth0 & 0xff;
   const access = p.cfg1Page * 4;

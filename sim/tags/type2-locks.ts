@@ -44,7 +44,7 @@ export function mergeStaticLock(current: Uint8Array, incoming: Uint8Array): Uint
   if (cur & 0x02) add &= ~0x03f0; // BL9-4 freezes L4..L9
   if (cur & 0x04) add &= ~0xfc00; // BL15-10 freezes L10..L15
   const v = cur | add;
-  return Uint8Array.of(v & 0xff, v >> 8);
+  return new Uint8Array([v & 0xff, v >> 8]);
 }
 
 /** New dynamic lock bytes 0–2 after writing `incoming` (3 bytes): OR, minus the lock bits frozen by set BL bits. */
@@ -55,5 +55,5 @@ export function mergeDynamicLock(current: Uint8Array, incoming: Uint8Array): Uin
     if ((cur >> (16 + i)) & 1) add &= ~(3 << (2 * i));
   }
   const v = cur | add;
-  return Uint8Array.of(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff);
+  return new Uint8Array([v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff]);
 }

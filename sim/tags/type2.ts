@@ -10,6 +10,7 @@ import { ACCESS_AUTHLIM_MASK, ACCESS_CFGLCK, ACCESS_PROT, buildType2Memory, fres
 import type { Type2Options, Type2Profile } from './type2-layout.js';
 import { isPageLocked, mergeDynamicLock, mergeStaticLock } from './type2-locks.js';
 import { SIM_ORIGINALITY_PRIVATE_KEY, signUid } from './originality.js';
+import { copyBytes } from '../../hal/bytes.js';
 
 /**
  * Processing delay before the ACK of a WRITE (and of COMPATIBILITY_WRITE part 2, INCR_CNT): the EEPROM programming
@@ -43,14 +44,14 @@ export abstract class Type2Tag extends Iso14443aTag {
   private readonly signingKey: Uint8Array;
 
   constructor(profile: Type2Profile, options: Type2Options) {
-    const uid = options.uid ? Uint8Array.from(options.uid) : freshUid7();
+    const uid = options.uid ? new Uint8Array(options.uid) : freshUid7();
     if (uid.length !== 7) throw new HalError('BAD_ARGUMENT', `${profile.name} has a 7-byte UID`);
     super({ uid: uid, atqa: [0x44, 0x00], sak: 0x00 });
     this.profile = profile;
     this.mem = buildType2Memory(profile, uid, options);
     this.failed = options.failedAuthAttempts ?? 0;
     if (options.signature && options.signature.length !== 32) throw new HalError('BAD_ARGUMENT', 'signature has 32 bytes');
-    this.signatureBytes = options.signature ? Uint8Array.from(options.signature) : undefined;
+    this.signatureBytes = options.signature ? new Uint8Array(options.signature) : undefined;
     this.signingKey = options.originalityPrivateKey ?? SIM_ORIGINALITY_PRIVATE_KEY;
   }
 
@@ -60,12 +61,12 @@ export abstract class Type2Tag extends Iso14443aTag {
 
   /** Back door: a copy of the whole memory, PWD and PACK included. */
   dump(): Uint8Array {
-    return this.mem.slice();
+    return copyBytes(this.mem);
   }
 
   /** Back door: a copy of one page as stored. */
   page(n: number): Uint8Array {
-    return this.mem.slice(n * 4, n * 4 + 4);
+    return copyBytes(this.mem, n * 4, n * 4 + 4);
   }
 
   /** Back door: PWD_AUTH succeeded in this session. */
@@ -80,12 +81,12 @@ export abstract class Type2Tag extends Iso14443aTag {
 
   /** Back door: the GET_VERSION bytes. */
   get version(): Uint8Array {
-    return Uint8Array.from(this.profile.version);
+    return new Uint8Array(this.profile.version);
   }
 
   /** Back door: what READ_SIG returns (computed on first use when not given). */
   get signature(): Uint8Array {
-    return (this.signatureBytes ?? this.signed()).slice();
+    return copyBytes((this.signatureBytes ?? this.signed()));
   }
 
   private signedCache: Uint8Array | undefined;
