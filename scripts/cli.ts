@@ -20,6 +20,7 @@ const commands: Record<string, Command> = {
   run: { summary: 'run the scanner (Pi reader, or the simulated one with virtual tag files)', load: () => import('./commands/run.js') },
   doctor: { summary: 'check configuration, key, storage and queue, reader chip and ingest; say what is wrong', load: () => import('./commands/doctor.js') },
   keys: { summary: 'make a device signing key (Ed25519 or HMAC) and show its public part', load: () => import('./commands/keys.js') },
+  flash: { summary: 'write the scanner (image, configuration, key) to an Espruino board\'s Storage, or a dry run', load: () => import('./commands/flash.js') },
   'pi-bundle': { summary: 'write the folder that installs the scanner on a Raspberry Pi as a service (install.sh)', load: () => import('./commands/pi-bundle.js') },
 };
 

@@ -9,6 +9,7 @@ import type { DeviceIdentity, DeviceKeyAlg } from '../../hal/keys.js';
 import { SIM_ORIGINALITY_PUBLIC_KEY } from '../../sim/tags/index.js';
 import { toHex } from '../../hal/hex.js';
 import { registrationBody, siteFor } from '../../upstream/registration.js';
+import { FORMAT as ESPRUINO_FORMAT, type EspruinoDeviceFile } from '../espruino/device/config.js';
 
 const USAGE = `usage: sealscan provision --device ID --site SITE --ingest URL --issuer FILE [--issuer FILE ...] [options]
 
@@ -25,6 +26,10 @@ ingest service (with the provisioning token), so that its records verify there f
   --data DIR         where the device keeps its key and queue (default ./sealscan-data)
   --out FILE         the configuration file to write (default ./device.json)
   --alg ALG          ed25519 (Pi, default) or hmac-sha256 (Espruino profile)
+  --target T         pi (default: device.json for sealscan run) or espruino (device-espruino.json for
+                     sealscan flash: issuers inline, ESP32 pins, HMAC-SHA256 key; edit pins and wifi there)
+  --wifi-ssid NAME   (espruino) the Wi-Fi network the scanner joins; the password from --wifi-password
+                     or env SEALSCAN_WIFI_PASSWORD
   --simulator        also trust the simulator's originality key (for virtual tags; never on a real scanner)
   --no-register      do not contact the ingest (run provision again later to register)
 
@@ -33,6 +38,7 @@ exit status: 0 done, 1 the ingest refused or could not be reached (the key and f
 const OPTIONS = {
   device: { type: 'string' }, site: { type: 'string' }, 'site-name': { type: 'string' }, ingest: { type: 'string' }, token: { type: 'string' },
   issuer: { type: 'string', multiple: true }, data: { type: 'string' }, out: { type: 'string' }, alg: { type: 'string' }, 'no-register': { type: 'boolean' }, simulator: { type: 'boolean' },
+  target: { type: 'string' }, 'wifi-ssid': { type: 'string' }, 'wifi-password': { type: 'string' },
 } as const;
 
 /** What the options ask for, checked. */
@@ -50,6 +56,8 @@ interface Settings {
   /** Undefined with --no-register. */
   token: string | undefined;
   simulator: boolean;
+  target: 'pi' | 'espruino';
+  wifi: { ssid: string; password?: string } | undefined;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -66,7 +74,7 @@ export async function run(args: string[]): Promise<number> {
     throw e;
   }
   // Provisioning again (say, after the ingest was unreachable) keeps the configuration as it is.
-  if (!s.existing) writeFileSync(s.out, JSON.stringify(deviceFile(s), null, 2) + '\n');
+  if (!s.existing) writeFileSync(s.out, JSON.stringify(s.target === 'espruino' ? espruinoFile(s) : deviceFile(s), null, 2) + '\n');
   console.log(`device ${s.device}: ${s.alg} key in ${keyStoreOf(s.dataDir).pathOf(s.device)}, configuration ${s.out}`);
   if (s.token === undefined) return 0;
   return register(s, s.token, identity);
@@ -76,9 +84,13 @@ export async function run(args: string[]): Promise<number> {
 function settingsOf(values: CommandValues<typeof OPTIONS>['values']): Settings {
   for (const k of ['device', 'site', 'ingest'] as const) if (!values[k]) throw new OptionError(`--${k} is required`);
   if (!values.issuer?.length) throw new OptionError('--issuer is required (at least one)');
-  const alg = (values.alg ?? 'ed25519') as DeviceKeyAlg;
+  const target = values.target ?? 'pi';
+  if (target !== 'pi' && target !== 'espruino') throw new OptionError(`--target must be pi or espruino, not "${target}"`);
+  const alg = (values.alg ?? (target === 'espruino' ? 'hmac-sha256' : 'ed25519')) as DeviceKeyAlg;
   if (alg !== 'ed25519' && alg !== 'hmac-sha256') throw new OptionError('--alg must be ed25519 or hmac-sha256');
-  const out = resolve(values.out ?? 'device.json');
+  if (target === 'espruino' && alg !== 'hmac-sha256') throw new OptionError('--target espruino needs --alg hmac-sha256 (Espruino has no Ed25519)');
+  if (values['wifi-ssid'] !== undefined && target !== 'espruino') throw new OptionError('--wifi-ssid is for --target espruino');
+  const out = resolve(values.out ?? (target === 'espruino' ? 'device-espruino.json' : 'device.json'));
   let existing: DeviceFile | undefined;
   if (existsSync(out)) {
     try {
@@ -93,7 +105,8 @@ function settingsOf(values: CommandValues<typeof OPTIONS>['values']): Settings {
   if (!values['no-register'] && !token) throw new OptionError('--token (or SEALSCAN_PROVISIONING_TOKEN) is required to register; or pass --no-register');
   return {
     device: values.device!, site: values.site!, siteName: values['site-name'], ingest: values.ingest!, issuers: values.issuer, alg, out, existing, dataDir,
-    token: values['no-register'] ? undefined : token, simulator: !!values.simulator,
+    token: values['no-register'] ? undefined : token, simulator: !!values.simulator, target,
+    wifi: values['wifi-ssid'] ? { ssid: values['wifi-ssid'], password: values['wifi-password'] ?? process.env.SEALSCAN_WIFI_PASSWORD } : undefined,
   };
 }
 
@@ -130,6 +143,28 @@ function deviceFile(s: Settings): DeviceFile {
     issuers: s.issuers.map((f) => relative(base, resolve(f))),
   };
   if (s.simulator) file.originalityKeys = [{ name: 'simulator', publicKey: toHex(SIM_ORIGINALITY_PUBLIC_KEY) }];
+  return file;
+}
+
+/**
+ * The Espruino scanner's configuration (scripts/espruino/device/config.ts): issuers inline (Storage has no folders to
+ * point into), the usual ESP32 wiring of an MFRC522 on VSPI, and the queue sized for an ESP32's 896 KiB of Storage.
+ */
+function espruinoFile(s: Settings): EspruinoDeviceFile {
+  const file: EspruinoDeviceFile = {
+    format: ESPRUINO_FORMAT,
+    deviceId: s.device,
+    site: s.site,
+    ingest: s.ingest,
+    issuers: s.issuers.map((f) => {
+      const k = loadTrustedIssuer(f);
+      return { name: k.name, publicKey: toHex(k.publicKey) };
+    }),
+    pins: { sck: 'D18', miso: 'D19', mosi: 'D23', cs: 'D5', reset: 'D22' },
+    queue: { segmentCount: 16, segmentSize: 32768 },
+  };
+  if (s.simulator) file.originalityKeys = [{ name: 'simulator', publicKey: toHex(SIM_ORIGINALITY_PUBLIC_KEY) }];
+  if (s.wifi) file.wifi = s.wifi;
   return file;
 }
 

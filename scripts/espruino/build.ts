@@ -4,7 +4,7 @@
 // minifies with the options Espruino runs, and the result is checked: an ES5 parse, no holes, every function
 // declared before the statements of its scope. Writes dist/espruino/<image>.js and dist/espruino/report.json.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -13,8 +13,6 @@ import { checkEspruinoSource } from './check.js';
 import { ESPRUINO_HELPERS } from './helpers.js';
 
 const root = new URL('../../..', import.meta.url).pathname;
-const out = join(root, 'dist', 'espruino');
-const es5 = join(out, 'es5');
 
 /** The images: the device, and the device wired to the simulator for a self-test. */
 export const IMAGES: { [name: string]: string } = {
@@ -31,7 +29,7 @@ export interface ImageReport {
   modules: number;
 }
 
-async function image(name: string, entry: string): Promise<ImageReport> {
+async function image(out: string, es5: string, name: string, entry: string): Promise<ImageReport> {
   const bundled = await build({ entryPoints: [join(es5, entry)], bundle: true, external: ['Storage', 'http', 'crypto', 'Wifi'], platform: 'neutral', format: 'iife', target: 'es5', write: false, metafile: true, logLevel: 'silent', legalComments: 'none' });
   const code = ESPRUINO_HELPERS + fillTryHoles(bundled.outputFiles[0].text);
   const min = await minify(code, {
@@ -49,22 +47,27 @@ async function image(name: string, entry: string): Promise<ImageReport> {
   return { bytes: Buffer.byteLength(text), modules: Object.keys(bundled.metafile!.inputs).length };
 }
 
-export async function buildEspruino(): Promise<{ [name: string]: ImageReport }> {
+/** Builds every image into `out` (default dist/espruino; tests build into their own folders). */
+export async function buildEspruino(out = join(root, 'dist', 'espruino')): Promise<{ [name: string]: ImageReport }> {
+  const es5 = join(out, 'es5');
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.espruino.json'), '--noEmit', 'false', '--outDir', es5], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error('tsc -p tsconfig.espruino.json failed:\n' + r.stdout + r.stderr);
   const report: { [name: string]: ImageReport } = {};
-  for (const [name, entry] of Object.entries(IMAGES)) report[name] = await image(name, entry);
+  for (const [name, entry] of Object.entries(IMAGES)) report[name] = await image(out, es5, name, entry);
   writeFileSync(join(out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
   return report;
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
-  buildEspruino().then(
+  // node dist/scripts/espruino/build.js [--out DIR]
+  const at = process.argv.indexOf('--out');
+  const dir = at > 0 ? process.argv[at + 1] : undefined;
+  buildEspruino(dir).then(
     (report) => {
-      for (const [name, r] of Object.entries(report)) console.log(`dist/espruino/${name}.js  ${(r.bytes / 1024).toFixed(1)} KB minified, ${r.modules} modules`);
+      for (const [name, r] of Object.entries(report)) console.log(`${dir ? join(dir, name) : `dist/espruino/${name}`}.js  ${(r.bytes / 1024).toFixed(1)} KB minified, ${r.modules} modules`);
     },
     (e) => {
       console.error(`build:espruino: ${(e as Error).message}`);
@@ -72,5 +75,3 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
     },
   );
 }
-
-export const readImage = (name: string): string => readFileSync(join(out, `${name}.js`), 'utf8');

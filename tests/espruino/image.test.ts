@@ -7,17 +7,16 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vm from 'node:vm';
-import { createHash, randomInt } from 'node:crypto';
 import { SimMfrc522 } from '../../sim/mfrc522/chip.js';
 import { VirtualClock } from '../../sim/clock.js';
 import { RfField } from '../../sim/rf/field.js';
 import { readTagFile } from '../../sim/tag-reader.js';
 import type { Picc } from '../../sim/rf/air.js';
 import { FakeStorage } from '../helpers/espruino-fakes.js';
+import { espruinoContext } from '../helpers/espruino-vm.js';
 
 const root = new URL('../../..', import.meta.url).pathname;
 const bin = join(root, 'bin', 'sealscan.js');
@@ -46,107 +45,6 @@ test.after(() => {
   ingest.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** A context with Espruino's language and library, and its globals wired to Node-side doubles. */
-function espruinoContext(o: { storage: FakeStorage; chip: SimMfrc522; log: string[] }) {
-  const ctx = vm.createContext({});
-  // What the interpreter lacks, removed; what it does differently, done its way.
-  vm.runInContext(
-    `delete globalThis.Map; delete globalThis.Set; delete globalThis.WeakMap; delete globalThis.WeakSet; delete globalThis.Symbol;
-     delete globalThis.Proxy; delete globalThis.Reflect; delete globalThis.RangeError; delete globalThis.BigInt;
-     delete Date.UTC; delete Math.imul; delete Math.trunc; delete Math.clz32; delete Array.from; delete Array.of;
-     delete Uint8Array.from; delete Uint8Array.of; delete Object.freeze; delete Object.seal; delete Object.is;
-     delete Number.isInteger; delete Number.isNaN; delete Number.isFinite; delete Promise.race; delete Promise.allSettled;
-     delete Promise.any; delete Promise.prototype.finally; delete ArrayBuffer.prototype.slice;
-     (function () {
-       var arraySlice = [].slice;
-       Object.defineProperty(Object.getPrototypeOf(Uint8Array.prototype), 'slice', { value: function (a, b) { return arraySlice.call(this, a, b); } });
-       Object.defineProperty(Object.getPrototypeOf(Uint8Array.prototype), 'filter', { value: function (f) { return [].filter.call(this, f); } });
-     })();`,
-    ctx,
-  );
-  const U8 = vm.runInContext('Uint8Array', ctx) as Uint8ArrayConstructor;
-  const AB = vm.runInContext('ArrayBuffer', ctx) as ArrayBufferConstructor;
-  const inCtx = (b: Uint8Array) => new U8(Array.from(b));
-  const timers = new Map<number, NodeJS.Timeout>();
-  let nextTimer = 1;
-  const http = {
-    request(opts: { host: string; port: number; path: string; method: string; headers: Record<string, string> }, cb: (res: unknown) => void) {
-      const handlers: Record<string, (x: unknown) => void> = {};
-      return {
-        on: (ev: string, f: (x: unknown) => void) => (handlers[ev] = f),
-        write() {
-          throw new Error('the uplink sends its body with end()');
-        },
-        end(body: string) {
-          const req = request({ host: opts.host, port: opts.port, path: opts.path, method: opts.method, headers: opts.headers }, (res) => {
-            const rh: Record<string, (x?: unknown) => void> = {};
-            cb({ statusCode: res.statusCode, headers: res.headers, on: (ev: string, f: (x?: unknown) => void) => (rh[ev] = f) });
-            res.setEncoding('latin1');
-            res.on('data', (d: string) => rh.data?.(d));
-            res.on('end', () => rh.close?.());
-          });
-          req.on('error', (e) => handlers.error?.(e));
-          req.end(Buffer.from(body ?? '', 'latin1'));
-        },
-      };
-    },
-  };
-  const modules: Record<string, unknown> = {
-    Storage: {
-      write: (n: string, d: Uint8Array | string, off?: number, size?: number) => o.storage.write(n, typeof d === 'string' ? d : new Uint8Array(d), off, size),
-      readArrayBuffer: (n: string) => {
-        const b = o.storage.readArrayBuffer(n);
-        if (!b) return undefined;
-        const out = new AB(b.byteLength);
-        new U8(out).set(new Uint8Array(b));
-        return out;
-      },
-      read: (n: string) => o.storage.read(n),
-      erase: (n: string) => o.storage.erase(n),
-      getFree: () => o.storage.getFree(),
-    },
-    http,
-    crypto: {
-      SHA256: (d: Uint8Array) => {
-        const out = new AB(32);
-        new U8(out).set(createHash('sha256').update(new Uint8Array(d)).digest());
-        return out;
-      },
-    },
-  };
-  Object.assign(ctx, {
-    console: { log: (...a: unknown[]) => o.log.push(a.map(String).join(' ')) },
-    require: (name: string) => {
-      if (!(name in modules)) throw new Error(`Module ${name} not found`);
-      return modules[name];
-    },
-    setTimeout: (f: () => void, ms: number) => {
-      const id = nextTimer++;
-      timers.set(id, setTimeout(() => (timers.delete(id), f()), ms));
-      return id;
-    },
-    clearTimeout: (id: number) => {
-      if (id === undefined) throw new Error('clearTimeout(undefined) is not allowed on Espruino');
-      clearTimeout(timers.get(id));
-      timers.delete(id);
-    },
-    E: {
-      hwRand: () => randomInt(0, 2 ** 32 - 1) | 0,
-      toString: (b: Uint8Array) => Buffer.from(b).toString('latin1'),
-      toUint8Array: (s: string) => inCtx(Buffer.from(s, 'latin1')),
-    },
-    process: { memory: () => ({ usage: 0 }) },
-    getTime: () => Date.now() / 1000,
-    Pin: (name: string) => ({ pin: name }),
-    digitalWrite: () => {},
-    digitalRead: () => 1,
-    analogWrite: () => {},
-    setWatch: () => 1,
-    SPI1: { setup: () => {}, send: (data: Uint8Array) => inCtx(o.chip.transfer(new Uint8Array(data))) },
-  });
-  return { ctx, stop: () => timers.forEach((t) => clearTimeout(t)) };
-}
 
 const until = async (what: string, ok: () => boolean, ms = 15000) => {
   const end = Date.now() + ms;
