@@ -5,13 +5,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { tempDir } from '../helpers/tmp.js';
 
 const repo = new URL('../../../', import.meta.url).pathname;
 const bin = join(repo, 'bin/sealscan.js');
-const dir = mkdtempSync(join(tmpdir(), 'sealscan-pi-bundle-'));
+const dir = tempDir('pi-bundle');
 const bundle = join(dir, 'bundle');
 const root = join(dir, 'root');
 const at = (p: string) => join(root, p);
