@@ -1,8 +1,10 @@
 // Every command parses its arguments with scripts/command-args.ts: --help (or -h) prints its usage and exits 0, an
-// unknown option names itself with the usage on stderr and exits 2.
+// unknown option names itself with the usage on stderr and exits 2. `sealscan --version` (and -V) prints the
+// version in package.json.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -28,5 +30,15 @@ for (const c of commands) {
     assert.match(bad.stderr, new RegExp(`^sealscan ${c}: .*no-such-option[\\s\\S]*usage:\\s+sealscan `));
   });
 }
+
+test('--version and -V print "sealscan <the version in package.json>" and exit 0', () => {
+  const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
+  assert.match(version, /^\d+\.\d+\.\d+/);
+  for (const flag of ['--version', '-V']) {
+    const r = sealscan(flag);
+    assert.is(r.status, 0, r.stderr);
+    assert.is(r.stdout, `sealscan ${version}\n`);
+  }
+});
 
 test.run();
