@@ -152,7 +152,10 @@ if (readdirSync(runTmp).length === 0) rmSync(runTmp, { recursive: true, force: t
 const strays = [...sealscanTmpEntries()]
   .filter(([name, born]) => !tmpBefore.has(name) && born >= runStarted - 1000 && join(tmpdir(), name) !== runTmp)
   .map(([name]) => join(tmpdir(), name));
-if (strays.length) console.log(`note: new in ${tmpdir()} during this run, not from a test's TMPDIR (another run's?): ${strays.join(', ')}`);
+if (strays.length) {
+  const shownStrays = strays.slice(0, 10).join(', ') + (strays.length > 10 ? ` and ${strays.length - 10} more` : '');
+  console.log(`note: new in ${tmpdir()} during this run, not from a test's TMPDIR (another run's?): ${shownStrays}`);
+}
 if (skipped.length) console.log(`skipped:\n${skipped.map((s) => '  ' + s).join('\n')}`);
 if (leftovers.length) console.log(`files that left things in tmp: ${leftovers.join(', ')} (kept in ${runTmp})`);
 if (failures.length) console.log(`failing files: ${failures.map((r) => shown(r.file)).join(', ')}`);
