@@ -1,5 +1,6 @@
 // sealscan <command>: the one command-line entry for technicians and developers. Each command lives in its own
 // module and is loaded only when asked for, so that `sealscan --help` stays fast.
+import { readFileSync } from 'node:fs';
 
 interface Command {
   summary: string;
@@ -27,7 +28,12 @@ const commands: Record<string, Command> = {
 export function usage(): string {
   const width = Math.max(...Object.keys(commands).map((c) => c.length));
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return ['usage: sealscan <command> [options]', '', 'commands:', ...lines, '', 'sealscan <command> --help shows the options of one command.'].join('\n');
+  return ['usage: sealscan <command> [options]', '', 'commands:', ...lines, '', 'sealscan <command> --help shows the options of one command; sealscan --version (-V) the version.'].join('\n');
+}
+
+/** The version in package.json (this file is dist/scripts/cli.js; the Pi bundle keeps the same layout). */
+export function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -35,6 +41,10 @@ export async function main(argv: string[]): Promise<number> {
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
     return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-V') {
+    console.log(`sealscan ${version()}`);
+    return 0;
   }
   const command = commands[name];
   if (!command) {

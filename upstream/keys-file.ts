@@ -15,11 +15,14 @@ export interface KeysFile {
   devices: { [device: string]: { alg: 'ed25519'; publicKey: string } | { alg: 'hmac-sha256'; hmacKey: string } };
 }
 
-/** Thrown for a keys file that does not follow the format (code `KEYS_FILE_INVALID`); the message names the field. */
+/**
+ * Thrown for a keys file that does not follow the format (code `KEYS_FILE_INVALID`; the message names the field),
+ * or that already holds another key for a device being added (code `KEYS_FILE_CONFLICT`; the message names it).
+ */
 export class KeysFileError extends SealscanError {
-  declare readonly code: 'KEYS_FILE_INVALID';
-  constructor(message: string) {
-    super('KEYS_FILE_INVALID', message);
+  declare readonly code: 'KEYS_FILE_INVALID' | 'KEYS_FILE_CONFLICT';
+  constructor(message: string, code: 'KEYS_FILE_INVALID' | 'KEYS_FILE_CONFLICT' = 'KEYS_FILE_INVALID') {
+    super(code, message);
     this.name = 'KeysFileError';
   }
 }
@@ -70,6 +73,35 @@ export function parseKeysFile(text: string): { [device: string]: VerifyKey } {
 /** The keys-file entry for one registration. */
 export function keysFileEntry(r: DeviceRegistration): KeysFile {
   return { devices: { [r.device]: r.alg === 'ed25519' ? { alg: 'ed25519', publicKey: toHex(r.publicKey) } : { alg: 'hmac-sha256', hmacKey: toHex(r.hmacKey) } } };
+}
+
+const keyBytes = (k: VerifyKey) => (k.alg === -8 ? k.publicKey : k.hmacKey);
+const sameKey = (a: VerifyKey, b: VerifyKey) => a.alg === b.alg && toHex(keyBytes(a)) === toHex(keyBytes(b));
+
+/**
+ * A fleet keys file with `add`'s devices merged in: `text` is the file as it is (undefined when there is none yet).
+ * Other devices and other top-level members stay as they are. Returns the new text, or null when every device of
+ * `add` is already there with the same key. Throws KeysFileError: KEYS_FILE_INVALID for a file that does not follow
+ * the format (nothing is merged into it), KEYS_FILE_CONFLICT naming the device whose entry holds another key (the
+ * entry is never replaced: a device that got a new key must be re-keyed on purpose, by editing the file).
+ */
+export function mergeKeysFile(text: string | undefined, add: KeysFile): string | null {
+  const have: { [device: string]: VerifyKey } = text === undefined ? Object.create(null) : parseKeysFile(text);
+  const adding = parseKeysFile(JSON.stringify(add));
+  const doc: KeysFile = text === undefined ? { devices: {} } : JSON.parse(text);
+  let changed = false;
+  for (const [id, key] of Object.entries(adding)) {
+    const old = have[id];
+    if (old && !sameKey(old, key)) {
+      throw new KeysFileError(`device ${id} is already in it with another key (${old.alg === -8 ? 'ed25519' : 'hmac-sha256'}); remove that entry first if ${id} was re-keyed on purpose`, 'KEYS_FILE_CONFLICT');
+    }
+    if (!old) {
+      // defineProperty: a device id may be "__proto__" (isDeviceId allows it); assignment would not add it.
+      Object.defineProperty(doc.devices, id, { value: add.devices[id], enumerable: true, writable: true, configurable: true });
+      changed = true;
+    }
+  }
+  return changed ? JSON.stringify(doc, null, 2) + '\n' : null;
 }
 
 /** Reads and parses a keys file; throws KeysFileError naming the file and field. */

@@ -44,7 +44,7 @@ export async function run(args: string[]): Promise<number> {
     recursive: true,
     filter: (src) => {
       const rel = relative(ROOT, src);
-      return !LEFT_OUT.some((p) => rel === p || rel.startsWith(p + '/')) && !src.endsWith('.map') && !src.endsWith('.d.ts');
+      return !LEFT_OUT.some((p) => rel === p || rel.startsWith(p + '/')) && !src.endsWith('.map') && !src.endsWith('.d.ts') && !src.endsWith('.tsbuildinfo');
     },
   });
   cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });

@@ -1,6 +1,6 @@
 import { commandArgs, OptionError, usageError, type CommandValues } from '../command-args.js';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { HttpUplink } from '../../hal/node/http-uplink.js';
 import { keyStoreOf } from '../../hal/node/board-parts.js';
 import type { DeviceFile } from '../device/config-file.js';
@@ -10,11 +10,14 @@ import { SIM_ORIGINALITY_PUBLIC_KEY } from '../../sim/tags/index.js';
 import { toHex } from '../../hal/hex.js';
 import { registrationBody, siteFor } from '../../upstream/registration.js';
 import { FORMAT as ESPRUINO_FORMAT, type EspruinoDeviceFile } from '../espruino/device/config.js';
+import { keysFileEntry, KeysFileError, mergeKeysFile, parseKeysFile } from '../../upstream/keys-file.js';
 
 const USAGE = `usage: sealscan provision --device ID --site SITE --ingest URL --issuer FILE [--issuer FILE ...] [options]
 
-Sets a scanner up: makes its signing key (never overwritten), writes its configuration, and registers it with the
-ingest service (with the provisioning token), so that its records verify there from the first one.
+Sets a scanner up: makes its signing key (never overwritten), writes its configuration, writes the device's entry
+for the keys file of \`sealscan verify\` beside the key (DATA/keys/ID.verifier.json: the public key; for HMAC the
+shared secret itself, mode 0600), and registers it with the ingest service (with the provisioning token), so that
+its records verify there from the first one.
 
   --device ID        device id (1..64 of A-Z a-z 0-9 . _ : -), also the records' COSE kid
   --site SITE        id of the inspected site (its 13-digit GLN where there is one; sent as the GLN only
@@ -31,14 +34,18 @@ ingest service (with the provisioning token), so that its records verify there f
   --wifi-ssid NAME   (espruino) the Wi-Fi network the scanner joins; the password from --wifi-password
                      or env SEALSCAN_WIFI_PASSWORD
   --simulator        also trust the simulator's originality key (for virtual tags; never on a real scanner)
+  --verifiers FILE   also add that entry to FILE, a fleet keys file for \`sealscan verify --keys FILE\` (made when
+                     missing; other devices kept; refused when FILE holds another key for this device)
   --no-register      do not contact the ingest (run provision again later to register)
 
-exit status: 0 done, 1 the ingest refused or could not be reached (the key and file are kept), 2 usage error`;
+exit status: 0 done, 1 the ingest refused or could not be reached (the key and files are kept), or --verifiers
+holds another key for this device (nothing written), 2 usage error`;
 
 const OPTIONS = {
   device: { type: 'string' }, site: { type: 'string' }, 'site-name': { type: 'string' }, ingest: { type: 'string' }, token: { type: 'string' },
   issuer: { type: 'string', multiple: true }, data: { type: 'string' }, out: { type: 'string' }, alg: { type: 'string' }, 'no-register': { type: 'boolean' }, simulator: { type: 'boolean' },
   target: { type: 'string' }, 'wifi-ssid': { type: 'string' }, 'wifi-password': { type: 'string' },
+  verifiers: { type: 'string' },
 } as const;
 
 /** What the options ask for, checked. */
@@ -58,6 +65,8 @@ interface Settings {
   simulator: boolean;
   target: 'pi' | 'espruino';
   wifi: { ssid: string; password?: string } | undefined;
+  /** --verifiers: the fleet keys file, and its text when it exists. */
+  verifiers: { file: string; text: string | undefined } | undefined;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -65,17 +74,25 @@ export async function run(args: string[]): Promise<number> {
   if (typeof parsed === 'number') return parsed;
   let s: Settings;
   let identity: DeviceIdentity;
+  let fleet: string | null = null;
   try {
     s = settingsOf(parsed.values);
     for (const f of s.issuers) checkIssuer(f);
+    refuseNewKeyForKnownDevice(s);
     identity = deviceKey(s);
+    if (s.verifiers) fleet = mergeKeysFile(s.verifiers.text, keysFileEntry(identity.registration()));
   } catch (e) {
     if (e instanceof OptionError) return usageError('provision', USAGE, e.message);
+    if (e instanceof KeysFileError && e.code === 'KEYS_FILE_CONFLICT') {
+      console.error(`sealscan provision: --verifiers ${s!.verifiers!.file}: ${e.message}; nothing was written`);
+      return 1;
+    }
     throw e;
   }
   // Provisioning again (say, after the ingest was unreachable) keeps the configuration as it is.
   if (!s.existing) writeFileSync(s.out, JSON.stringify(s.target === 'espruino' ? espruinoFile(s) : deviceFile(s), null, 2) + '\n');
   console.log(`device ${s.device}: ${s.alg} key in ${keyStoreOf(s.dataDir).pathOf(s.device)}, configuration ${s.out}`);
+  writeVerifiers(s, identity, fleet);
   if (s.token === undefined) return 0;
   return register(s, s.token, identity);
 }
@@ -107,7 +124,63 @@ function settingsOf(values: CommandValues<typeof OPTIONS>['values']): Settings {
     device: values.device!, site: values.site!, siteName: values['site-name'], ingest: values.ingest!, issuers: values.issuer, alg, out, existing, dataDir,
     token: values['no-register'] ? undefined : token, simulator: !!values.simulator, target,
     wifi: values['wifi-ssid'] ? { ssid: values['wifi-ssid'], password: values['wifi-password'] ?? process.env.SEALSCAN_WIFI_PASSWORD } : undefined,
+    verifiers: values.verifiers === undefined ? undefined : fleetFile(values.verifiers),
   };
+}
+
+/** The fleet keys file of --verifiers as it is now; an OptionError when it exists but is not a keys file. */
+function fleetFile(file: string): { file: string; text: string | undefined } {
+  if (!existsSync(file)) return { file, text: undefined };
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+    parseKeysFile(text);
+  } catch (e) {
+    throw new OptionError(`--verifiers ${file} is not a keys file that can be added to: ${(e as Error).message}`);
+  }
+  return { file, text };
+}
+
+/**
+ * A device the fleet keys file knows, with no key in this data folder, would get a new key that the file would
+ * then contradict: refused before the key is made. (With a key here, mergeKeysFile compares the two.)
+ */
+function refuseNewKeyForKnownDevice(s: Settings): void {
+  if (s.verifiers?.text === undefined || !(s.device in parseKeysFile(s.verifiers.text))) return;
+  let key;
+  try {
+    key = keyStoreOf(s.dataDir).load(s.device);
+  } catch (e) {
+    throw new OptionError((e as Error).message);
+  }
+  if (!key) {
+    throw new KeysFileError(`device ${s.device} is already in it, and ${join(s.dataDir, 'keys')} has no key for ${s.device} (a new key would differ): provision with the data folder that holds its key, or remove the entry first if ${s.device} is re-keyed on purpose`, 'KEYS_FILE_CONFLICT');
+  }
+}
+
+/**
+ * The device's verifier entry beside its key (rewritten each time: it follows from the key, which never changes)
+ * and, with --verifiers, the fleet keys file (`merged`: its new text, or null when the entry is already there),
+ * replaced atomically. An HMAC entry is the shared secret: its files are 0600.
+ */
+function writeVerifiers(s: Settings, identity: DeviceIdentity, merged: string | null): void {
+  const reg = identity.registration();
+  const secret = reg.alg !== 'ed25519';
+  const entryFile = join(dirname(keyStoreOf(s.dataDir).pathOf(s.device)), `${s.device}.verifier.json`);
+  writeFileSync(entryFile, JSON.stringify(keysFileEntry(reg), null, 2) + '\n', { mode: secret ? 0o600 : 0o644 });
+  console.log(`verifier entry (the keys file of sealscan verify, this device only): ${entryFile}`);
+  if (!s.verifiers) return;
+  const { file } = s.verifiers;
+  if (merged === null) {
+    console.log(`keys file ${file}: ${s.device} is already in it with this key`);
+    return;
+  }
+  const mode = (existsSync(file) ? statSync(file).mode & 0o777 : 0o644) & (secret ? 0o600 : 0o777);
+  mkdirSync(dirname(resolve(file)), { recursive: true });
+  rmSync(file + '.tmp', { force: true });
+  writeFileSync(file + '.tmp', merged, { mode });
+  renameSync(file + '.tmp', file);
+  console.log(`keys file ${file}: ${s.device} added${s.verifiers.text === undefined ? ' (new file)' : ''}`);
 }
 
 /** An issuer file the scanner could not load is a usage error now, not a scanner that will not start later. */

@@ -3,9 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/tmp.js';
 import { badgeBlock, isBadgeId, readBadge } from '../../firmware/app/badge.js';
 import { onStationReader } from '../../sim/station.js';
 import { readTagFile } from '../../sim/tag-reader.js';
@@ -15,7 +14,7 @@ import type { ConsoleSession } from '../../sim/console/session.js';
 import { ApiError } from '../../upstream/http-util.js';
 
 const bin = new URL('../../../bin/sealscan.js', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'sealscan-badge-'));
+const dir = tempDir('badge');
 const KEY = new Uint8Array(6).fill(0xff);
 
 const LONGEST = 'INSP-0123456789A'; // 16 characters

@@ -3,12 +3,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/tmp.js';
 
 const bin = new URL('../../../bin/sealscan.js', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'sealscan-device-'));
+const dir = tempDir('device');
 const sealscan = (...args: string[]) => {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', timeout: 120000 });
   return { code: r.status, out: r.stdout, err: r.stderr };

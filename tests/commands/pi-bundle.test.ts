@@ -5,13 +5,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { tempDir } from '../helpers/tmp.js';
 
 const repo = new URL('../../../', import.meta.url).pathname;
 const bin = join(repo, 'bin/sealscan.js');
-const dir = mkdtempSync(join(tmpdir(), 'sealscan-pi-bundle-'));
+const dir = tempDir('pi-bundle');
 const bundle = join(dir, 'bundle');
 const root = join(dir, 'root');
 const at = (p: string) => join(root, p);
@@ -49,8 +49,8 @@ test('pi-bundle: the built code without tests and benchmarks, package.json witho
     'install.sh', 'uninstall.sh', 'sealscan.service', 'device.example.json', 'README.txt']) {
     assert.ok(list.includes(f), `${f} is in the bundle`);
   }
-  const stray = list.filter((f) => f.startsWith('dist/tests/') || f.startsWith('dist/scripts/bench/') || f.endsWith('.map') || f.endsWith('.d.ts') || !/^(dist|bin)\/|^[^/]+$/.test(f));
-  assert.equal(stray, [], 'no tests, benchmarks, source maps, declarations or other folders');
+  const stray = list.filter((f) => f.startsWith('dist/tests/') || f.startsWith('dist/scripts/bench/') || f.endsWith('.map') || f.endsWith('.d.ts') || f.endsWith('.tsbuildinfo') || !/^(dist|bin)\/|^[^/]+$/.test(f));
+  assert.equal(stray, [], 'no tests, benchmarks, source maps, declarations, build info or other folders');
   assert.is(mode(join(bundle, 'install.sh')), 0o755);
   assert.is(mode(join(bundle, 'uninstall.sh')), 0o755);
   const pkg = JSON.parse(read(join(bundle, 'package.json')));
@@ -146,6 +146,7 @@ test('the installed code runs: every command loads, doctor reads the example con
   const list = spawnSync(process.execPath, [installed, '--help'], { encoding: 'utf8' }).stdout;
   const commands = list.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(/\s+/)[0]);
   assert.ok(commands.includes('run') && commands.includes('pi-bundle'), list);
+  assert.is(spawnSync(process.execPath, [installed, '--version'], { encoding: 'utf8' }).stdout, `sealscan ${JSON.parse(read(join(repo, 'package.json'))).version}\n`);
   for (const c of commands) assert.is(spawnSync(process.execPath, [installed, c, '--help'], { encoding: 'utf8' }).status, 0, `${c} --help`);
   const example = JSON.parse(read(join(bundle, 'device.example.json')));
   writeFileSync(join(dir, 'device.json'), JSON.stringify({ ...example, dataDir: join(dir, 'data'), ingest: 'http://127.0.0.1:1' }));

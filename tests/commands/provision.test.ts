@@ -4,9 +4,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/tmp.js';
 import { promisify } from 'node:util';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { createIssuerKey } from '../../sim/issuer-keys.js';
@@ -14,7 +14,7 @@ import { isGln, siteFor } from '../../upstream/registration.js';
 import { read, startIngest, TOKEN, type RunningIngest } from '../upstream/helpers.js';
 
 const bin = new URL('../../../bin/sealscan.js', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'sealscan-provision-'));
+const dir = tempDir('provision');
 const GLN = '9506000134352';
 const NOT_A_GLN = '9506000134353'; // 13 digits, wrong check digit
 let ing: RunningIngest;

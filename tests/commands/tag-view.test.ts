@@ -2,14 +2,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/tmp.js';
 import { readTagFile } from '../../sim/tag-reader.js';
 import { tagView } from '../../sim/console/shelf.js';
 
 const bin = new URL('../../../bin/sealscan.js', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'sealscan-tagview-'));
+const dir = tempDir('tagview');
 const sealscan = (...args: string[]) => {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);

@@ -3,16 +3,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/tmp.js';
 import { encodeCbor } from '../../firmware/records/cbor.js';
 import { RecordChain } from '../../firmware/records/chain.js';
 import { crypto, ed25519Device, genuineScan, history, hmacDevice, T0, type TestDevice } from '../../sim/sweeps/fixtures.js';
 import { toHex } from '../../hal/hex.js';
 
 const root = new URL('../../..', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'sealscan-verify-'));
+const dir = tempDir('verify');
 const ed = ed25519Device('scanner-0001');
 const mac = hmacDevice('esp-0007');
 

@@ -6,9 +6,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/tmp.js';
 import { encodeCbor } from '../../firmware/records/cbor.js';
 import { RecordChain } from '../../firmware/records/chain.js';
 import { hmacSha256 } from '../../firmware/records/hmac.js';
@@ -25,7 +25,7 @@ import { FORGED_SIGNATURE, IDENTITY } from './small-order.js';
 import { toHex } from '../../hal/hex.js';
 
 const bin = new URL('../../../bin/sealscan.js', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'sealscan-weak-cli-'));
+const dir = tempDir('weak-cli');
 const sealscan = (...args: string[]) => {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8' });
   return { code: r.status, out: r.stdout, err: r.stderr };

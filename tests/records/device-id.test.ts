@@ -2,9 +2,7 @@
 // ingest's registration and its export cursors take the same ids and refuse the same ones.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { tempDir } from '../helpers/tmp.js';
 import { isDeviceId } from '../../hal/keys.js';
 import { resolveConfig } from '../../firmware/app/config.js';
 import { FileKeyStore } from '../../hal/node/key-store.js';
@@ -21,7 +19,7 @@ test('isDeviceId: 1..64 characters of A-Z a-z 0-9 . _ : -', () => {
 });
 
 test('configuration, key store, registration and export cursor follow it', () => {
-  const store = new FileKeyStore(mkdtempSync(join(tmpdir(), 'sealscan-ids-')));
+  const store = new FileKeyStore(tempDir('ids'));
   const config = (deviceId: string) => () => resolveConfig({ deviceId, site: 's', firmware: '1', trust: { issuers: [] } });
   const register = (id: string) => () => parseRegistration({ id, alg: 'hmac-sha256', hmacKey: '11'.repeat(32) });
   for (const id of good) {

@@ -2,17 +2,17 @@
 // bytes in any printed form of an identity, error or command output.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/tmp.js';
 import { inspect } from 'node:util';
 import { FileKeyStore, KeyStoreError } from '../../hal/node/key-store.js';
 import { nodeEd25519 } from '../../hal/node/crypto.js';
 
 const root = new URL('../../..', import.meta.url).pathname;
-const fresh = () => mkdtempSync(join(tmpdir(), 'sealscan-keys-'));
+const fresh = () => tempDir('keys');
 const secretOf = (dir: string, id: string) => JSON.parse(readFileSync(join(dir, id + '.key.json'), 'utf8')).key as string;
 const msg = new TextEncoder().encode('record bytes');
 

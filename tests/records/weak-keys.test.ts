@@ -8,8 +8,8 @@ import fc from 'fast-check';
 import { createPublicKey, generateKeyPairSync, verify as opensslVerify } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { tempDir } from '../helpers/tmp.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { Ed25519KeyError, ed25519PublicKeyProblem } from '../../hal/node/ed25519-keys.js';
 import { ed25519PublicKeyObject, nodeEd25519 } from '../../hal/node/crypto.js';
@@ -30,7 +30,7 @@ import { toHex } from '../../hal/hex.js';
 
 const SMALL_ORDER = /small-order/;
 const msg = new TextEncoder().encode('any message at all');
-const dir = mkdtempSync(join(tmpdir(), 'sealscan-weak-'));
+const dir = tempDir('weak');
 const honest = () => nodeEd25519.generateKeyPair().publicKey;
 
 test('the derivation: eight distinct torsion points of orders 1, 2, 4, 4, 8, 8, 8, 8; fourteen encodings', () => {

@@ -3,9 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/tmp.js';
 import { ed25519Device, history } from '../../sim/sweeps/fixtures.js';
 import { register, upload } from './helpers.js';
 
@@ -23,7 +22,7 @@ test('--help and usage errors', () => {
 });
 
 test('serves on the port it prints, takes the token from SEALSCAN_PROVISIONING_TOKEN, stops on SIGTERM', async () => {
-  const db = join(mkdtempSync(join(tmpdir(), 'sealscan-cli-ingest-')), 'ingest.db');
+  const db = join(tempDir('cli-ingest'), 'ingest.db');
   const child = spawn(process.execPath, ['bin/sealscan.js', 'ingest', '--port', '0', '--db', db], {
     cwd: root,
     env: { ...process.env, SEALSCAN_PROVISIONING_TOKEN: 'from-env-0123456789' },

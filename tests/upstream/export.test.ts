@@ -4,10 +4,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/tmp.js';
 import { RecordChain } from '../../firmware/records/chain.js';
 import { crypto, ed25519Device, genuineScan, history, hmacDevice, T0 } from '../../sim/sweeps/fixtures.js';
 import { canonicalItemLink, recordNi } from '../../upstream/epcis.js';
@@ -22,7 +22,7 @@ const epcis = createRequire(import.meta.url)('epcis2.js') as {
 epcis.setup({ checkExtensions: true });
 
 const root = new URL('../../..', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'sealscan-export-'));
+const dir = tempDir('export');
 const ed = ed25519Device('scanner-0001');
 const mac = hmacDevice('esp-0007');
 

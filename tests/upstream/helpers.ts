@@ -1,8 +1,7 @@
 // Shared by the ingest tests: a real ingest on loopback (port 0, the bound port read back), a SQLite file in a temp
 // folder, devices with fixed keys, and small HTTP helpers over fetch.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/tmp.js';
 import type { AddressInfo } from 'node:net';
 import { createIngestServer, type ServerLimits } from '../../upstream/server.js';
 import type { IngestLimits } from '../../upstream/ingest.js';
@@ -37,7 +36,7 @@ export interface StartOptions {
 }
 
 export async function startIngest(options: StartOptions = {}): Promise<RunningIngest> {
-  const db = options.db ?? join(mkdtempSync(join(tmpdir(), 'sealscan-ingest-')), 'ingest.db');
+  const db = options.db ?? join(tempDir('ingest'), 'ingest.db');
   const store = new SqliteStore(db, { busyTimeoutMs: options.busyTimeoutMs });
   const { server, ingest } = createIngestServer({
     store,

@@ -11,9 +11,8 @@ import { zeroHash } from '../../firmware/records/links.js';
 import { ed25519Device, history, hmacDevice, T0 } from '../../sim/sweeps/fixtures.js';
 import { call, register, startIngest, upload, uploadRaw, type RunningIngest, read } from './helpers.js';
 import Database from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/tmp.js';
 
 const ed = ed25519Device('scanner-0001');
 const other = ed25519Device('scanner-0002');
@@ -135,7 +134,7 @@ test('unknown routes and methods answer JSON errors', () =>
   }));
 
 test('a database locked by another writer: 503 busy with Retry-After, nothing stored, then normal service', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sealscan-busy-'));
+  const dir = tempDir('busy');
   const ing = await startIngest({ db: join(dir, 'ingest.db'), busyTimeoutMs: 50 });
   try {
     await register(ing.url, ed);

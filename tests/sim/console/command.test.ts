@@ -3,9 +3,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../../helpers/tmp.js';
 
 const BIN = new URL('../../../../bin/sealscan.js', import.meta.url).pathname;
 
@@ -36,7 +36,7 @@ function stop(child: ChildProcess): Promise<number | string | null> {
 }
 
 test('starts, serves, stops cleanly, and the next start is the next boot', async () => {
-  const data = join(mkdtempSync(join(tmpdir(), 'sealscan-simcmd-')), 'data');
+  const data = join(tempDir('simcmd'), 'data');
   const a = await start(data);
   try {
     assert.match(a.out(), /ingest at http:\/\/127\.0\.0\.1:\d+/);

@@ -1,7 +1,5 @@
 // The console on loopback for tests: a session in a temporary data folder, its web server on port 0, and JSON calls.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { tempDir } from '../../helpers/tmp.js';
 import { request } from 'node:http';
 import { ConsoleSession } from '../../../sim/console/session.js';
 import { startConsoleServer, type ConsoleServer } from '../../../sim/console/server.js';
@@ -14,7 +12,7 @@ export interface RunningConsole {
   close(): Promise<void>;
 }
 
-export async function startConsole(dataDir = mkdtempSync(join(tmpdir(), 'sealscan-console-'))): Promise<RunningConsole> {
+export async function startConsole(dataDir = tempDir('console')): Promise<RunningConsole> {
   const session = await ConsoleSession.open({ dataDir });
   const web = await startConsoleServer(session, { host: '127.0.0.1', port: 0 });
   return {

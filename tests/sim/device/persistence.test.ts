@@ -3,9 +3,9 @@
 // is in the file exactly as the NOR model kept it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../../helpers/tmp.js';
 import { VirtualClock } from '../../../sim/clock.js';
 import { SimDevice } from '../../../sim/device.js';
 import { makeBadge } from '../../../sim/station.js';
@@ -18,7 +18,7 @@ async function start(dir: string, clock = new VirtualClock()) {
 }
 
 test('records, key and boot count outlive the process; the flash file mirrors the model', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sealscan-sim-'));
+  const dir = tempDir('sim');
   const a = await start(dir);
   await a.world.tap(makeBadge('INSP-9'));
   const key = a.identity.registration();
@@ -36,7 +36,7 @@ test('records, key and boot count outlive the process; the flash file mirrors th
 });
 
 test('a torn write reaches the file as the model keeps it, and the next process recovers from it', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sealscan-sim-'));
+  const dir = tempDir('sim');
   const a = await start(dir);
   a.cutPower('next-write', 7);
   await a.world.tap(makeBadge('INSP-9'));
