@@ -87,12 +87,19 @@ export function createIssuerKey(dir: string, name: string, crypto: Crypto): { pr
   return { privateFile, publicFile, pub };
 }
 
-/** Loads a private issuer key; refuses a file group or others could read, and a weak public key. */
+/**
+ * Loads a private issuer key; refuses a file group or others could read, and a weak public key. The format is
+ * checked before the mode: the public file (0644 by design) passed by mistake is named as such, not sent to chmod.
+ */
 export function loadIssuerKey(file: string): IssuerKey & { name: string } {
+  const j = readJson(file);
+  if (j.format === 'sealscan-issuer/1') {
+    const priv = file.endsWith('.issuer.json') ? file.slice(0, -'.issuer.json'.length) + '.issuer-key.json' : 'NAME.issuer-key.json';
+    throw new IssuerKeyError(`${file} is the public half of an issuer key; pass the private issuer key (${priv}, made by sealscan issuer-key new)`);
+  }
+  if (j.format !== 'sealscan-issuer-key/1') throw new IssuerKeyError(`${file}: not an issuer key (format must be "sealscan-issuer-key/1")`);
   const mode = statSafe(file);
   if (mode & 0o077) throw new IssuerKeyError(`${file} is readable by others (mode ${(mode & 0o777).toString(8)}); run chmod 600 ${file}`);
-  const j = readJson(file);
-  if (j.format !== 'sealscan-issuer-key/1') throw new IssuerKeyError(`${file}: not an issuer key (format must be "sealscan-issuer-key/1")`);
   return { name: String(j.name), privateKey: fromHex(file, 'privateKey', j.privateKey, 32), publicKey: publicKeyOf(file, j.publicKey) };
 }
 

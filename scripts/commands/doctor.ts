@@ -13,6 +13,7 @@ import { openMfrc522 } from '../../hal/mfrc522/open.js';
 import type { SpiDevice } from '../../hal/spi.js';
 import { buildProbe } from '../../firmware/records/probe.js';
 import { errorOf } from '../../firmware/sync/protocol.js';
+import { notAPiHint } from '../readers.js';
 
 /** The reader's SPI device: this Pi's SPI0, or the simulated chip (loaded only when asked for). */
 async function readerSpi(d: LoadedDevice, reader: 'pi' | 'sim'): Promise<SpiDevice & { close?: () => void }> {
@@ -75,7 +76,14 @@ async function checks(d: LoadedDevice, reader: 'pi' | 'sim'): Promise<Check[]> {
     return `queue ${s.state}: ${s.unacked} unsynced${age}, ${Math.round(s.freeBytes / 1024)} KiB free of ${Math.round(s.capacityBytes / 1024)} KiB, next seq ${s.nextSeq}, recovered in ${ms.toFixed(0)} ms${loss}`;
   });
   await attempt('reader', async () => {
-    const spi = await readerSpi(d, reader);
+    let spi: SpiDevice & { close?: () => void };
+    try {
+      spi = await readerSpi(d, reader);
+    } catch (e) {
+      const hint = notAPiHint(e, 'sealscan doctor --reader sim');
+      if (hint) throw new Error((e as Error).message + hint);
+      throw e;
+    }
     try {
       const { driver, chip: v } = await openMfrc522(spi, new SystemClock());
       const st = await driver.selfTest();

@@ -1,5 +1,5 @@
 // sealscan sim: the developer's simulator. An ingest, one simulated scanner syncing to it, and the web console.
-import { commandArgs, OptionError, usageError } from '../command-args.js';
+import { commandArgs, OptionError, portOption, usageError } from '../command-args.js';
 import { resolve } from 'node:path';
 import { ConsoleSession } from '../../sim/console/session.js';
 import { startConsoleServer, type ConsoleServer } from '../../sim/console/server.js';
@@ -22,12 +22,6 @@ Starts the simulator and prints the URL of its web console:
 
 Ctrl-C stops it; the scanner's flash, the ingest's database and the tags are kept for next time.`;
 
-function port(v: string | undefined, name: string): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d{1,5}$/.test(v) || Number(v) > 65535) throw new OptionError(`${name} must be a port number 0..65535, got ${JSON.stringify(v)}`);
-  return Number(v);
-}
-
 export async function run(args: string[]): Promise<number> {
   const parsed = commandArgs('sim', USAGE, args, { port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' }, 'ingest-port': { type: 'string' } });
   if (typeof parsed === 'number') return parsed;
@@ -35,7 +29,7 @@ export async function run(args: string[]): Promise<number> {
   if (positionals.length) return usageError('sim', USAGE, `unexpected argument "${positionals[0]}"`);
   let o: { port: number | undefined; host: string; data: string; ingestPort: number | undefined };
   try {
-    o = { port: port(values.port, '--port'), host: values.host ?? '127.0.0.1', data: resolve(values.data ?? '.sealscan/sim'), ingestPort: port(values['ingest-port'], '--ingest-port') };
+    o = { port: portOption('port', values.port), host: values.host ?? '127.0.0.1', data: resolve(values.data ?? '.sealscan/sim'), ingestPort: portOption('ingest-port', values['ingest-port']) };
   } catch (e) {
     if (e instanceof OptionError) return usageError('sim', USAGE, e.message);
     throw e;

@@ -50,7 +50,7 @@ export async function seal(s: ConsoleSession, id: string, body: { [k: string]: u
   if (!link) throw new ApiError(400, 'bad-field', 'link: the package\'s GS1 Digital Link is required');
   s.device.world.remove(t.tag);
   const r = await sealVirtualTag(t.tag, { link, issuer: s.issuer, sealedAtMs: s.clock.wallTime(), replace: body.replace === true }, s.crypto);
-  if (!r.ok) throw new ApiError(422, 'not-sealed', `${t.tag.label} was not sealed: ${sealFailure(r)}`);
+  if (!r.ok) throw new ApiError(422, 'not-sealed', `${t.tag.label} was not sealed: ${sealFailure(r, 'tick "replace a seal already on the tag" (replace: true) to overwrite it')}`);
   if (/^blank /.test(t.label)) t.label = `sealed ${t.label.slice(6)}`;
   s.shelf.save(t);
   s.note(`${t.tag.label} sealed for ${link}`);

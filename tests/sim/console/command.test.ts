@@ -63,7 +63,7 @@ test('--help and bad options', () => {
   assert.match(help.stdout, /usage: sealscan sim \[--port 8080\]/);
   const bad = spawnSync(process.execPath, [BIN, 'sim', '--port', 'x'], { encoding: 'utf8' });
   assert.is(bad.status, 2);
-  assert.match(bad.stderr, /--port must be a port number/);
+  assert.match(bad.stderr, /--port must be a whole number in 0..65535, got "x"/);
 });
 
 test.run();
