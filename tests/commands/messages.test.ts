@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -137,6 +137,40 @@ test('run --reader sim --taps 2 without --sim-tags: a usage error at once, not a
   const empty = sealscan('run', '--config', 'device.json', '--reader', 'sim', '--sim-tags', 'empty', '--taps', '2');
   assert.is(empty.code, 2);
   assert.is(empty.err.trim(), 'sealscan run: no tag files (*.json) in empty');
+});
+
+test('provision checks every value before it writes anything', () => {
+  const p = (sub: string, ...extra: string[]) =>
+    sealscan('provision', '--device', 'pi-2', '--site', '9506000134352', '--ingest', 'http://127.0.0.1:9', '--issuer', 'keys/acme.issuer.json',
+      '--token', 'provisioning-token-0001', '--data', `${sub}/data`, '--out', `${sub}/device.json`, ...extra);
+  const cases: Array<[string[], string]> = [
+    [['--ingest', 'not-a-url'], 'sealscan provision: --ingest "not-a-url": must be an http:// or https:// URL, e.g. http://10.0.0.5:8080'],
+    [['--ingest', 'ftp://10.0.0.5'], 'sealscan provision: --ingest "ftp://10.0.0.5": must be an http:// or https:// URL, e.g. http://10.0.0.5:8080'],
+    [['--device', 'pi 2'], 'sealscan provision: --device "pi 2": a device id is 1..64 of A-Z a-z 0-9 . _ : -'],
+    [['--site', 'x'.repeat(65)], 'sealscan provision: --site: at most 64 characters'],
+  ];
+  for (const [extra, message] of cases) {
+    mkdirSync(join(dir, 'prov'), { recursive: true });
+    const r = p('prov', ...extra);
+    assert.is(r.code, 2, extra.join(' '));
+    assert.is(first(r.err), message);
+    assert.equal(readdirSync(join(dir, 'prov')), [], `nothing was written for ${extra.join(' ')}`);
+  }
+  const noFolder = p('missing');
+  assert.is(noFolder.code, 2);
+  assert.is(first(noFolder.err), `sealscan provision: --out ${join(dir, 'missing/device.json')}: there is no folder ${join(dir, 'missing')}`);
+  assert.not.ok(existsSync(join(dir, 'missing')), 'not even the data folder');
+  writeFileSync(join(dir, 'prov/data'), 'not a folder');
+  const dataIsFile = p('prov');
+  assert.is(dataIsFile.code, 2);
+  assert.is(first(dataIsFile.err), `sealscan provision: --data ${join(dir, 'prov/data')} is a file, not a folder`);
+  assert.equal(readdirSync(join(dir, 'prov')), ['data']);
+  // 13 digits with a wrong check digit stay a site id (tests/commands/provision.test.ts); the technician is told.
+  rmSync(join(dir, 'prov/data'));
+  const notGln = p('prov', '--site', '9506000134353', '--no-register');
+  assert.is(notGln.code, 0, notGln.err);
+  assert.is(notGln.err.trim(), 'sealscan provision: note: --site 9506000134353 has 13 digits but is no GLN (the check digit would be 2); it is registered as a plain site id');
+  assert.ok(existsSync(join(dir, 'prov/device.json')));
 });
 
 test.run();
