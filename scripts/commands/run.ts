@@ -29,7 +29,7 @@ Every tap prints one line: "tap <kind> seq=<n> verdict=<v> uid=<hex>", written a
 const STOP_GRACE_MS = 1500;
 
 function line(e: { kind: string; seq?: number; judgement?: { verdict: string }; uid: string; shown: { headline: string } }): string {
-  return `tap ${e.kind} seq=${e.seq ?? '-'} verdict=${e.judgement?.verdict ?? '-'} uid=${e.uid} "${e.shown.headline}"`;
+  return `tap ${e.kind} seq=${e.seq ?? '-'} verdict=${e.judgement?.verdict ?? '-'} uid=${e.uid || '-'} "${e.shown.headline}"`;
 }
 
 /** The tag files in `dir`, or a ReaderUseError naming the folder and what it should hold. */
