@@ -105,6 +105,23 @@ export function remove(s: ConsoleSession, id: string): void {
   s.note(`${t.tag.label} (${id}) thrown away`);
 }
 
+/** The Digital Links the demo shelf's packages are sealed for (they fit an NTAG213 beside the seal). */
+const DEMO_LINKS = ['https://id.gs1.org/01/09506000134352/21/DEMO1', 'https://id.gs1.org/01/09506000134352/21/DEMO2'];
+
+/**
+ * A shelf to try the scanner with at once: an inspector badge, an NTAG213 and an NTAG213 TT sealed by the demo
+ * issuer, a magic clone and a copied seal of the NTAG213. Made with the same actions as the page's buttons.
+ */
+export async function demoShelf(s: ConsoleSession): Promise<TagView[]> {
+  const badge = createTag(s, { inspector: 'INSP-007' });
+  const ntag = await seal(s, createTag(s, { kind: 'ntag213' }).id, { link: DEMO_LINKS[0] });
+  const tt = await seal(s, createTag(s, { kind: 'ntag213tt' }).id, { link: DEMO_LINKS[1] });
+  const magic = clone(s, ntag.id, { mode: 'magic' });
+  const copy = clone(s, ntag.id, { mode: 'copy-seal' });
+  s.note(`demo shelf: badge ${badge.id}, sealed ${ntag.id} and ${tt.id}, magic clone ${magic.id}, copied seal ${copy.id}`);
+  return [badge, ntag, tt, magic, copy];
+}
+
 /** Puts the tag on the scanner (`place`), takes it off (`lift`), or taps it (place, wait for the verdict, lift). */
 export async function reader(s: ConsoleSession, action: string, body: { [k: string]: unknown }): Promise<{ tag: TagView; tap?: TapSummary | null }> {
   const t = shelfTag(s, String(body.tag));
