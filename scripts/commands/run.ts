@@ -23,7 +23,9 @@ loses nothing that got its feedback (boot recovery writes a fault record for any
   --tap-every MS   pause between simulated taps (default 300)
   --taps N         stop after N simulated taps (default: run until stopped)
 
-Every tap prints one line: "tap <kind> seq=<n> verdict=<v> uid=<hex>", written after the record is durable.`;
+Every tap prints one line: "tap <kind> seq=<n> verdict=<v> uid=<hex>", written after the record is durable.
+Sync prints a line when it starts failing ("sync: could not reach the ingest at URL (N records waiting): ...") and
+when it works again ("sync: reached the ingest again"), and where it stands at exit ("sync at exit: ...").`;
 
 /** How long a stop waits for the device before the process exits anyway. */
 const STOP_GRACE_MS = 1500;
