@@ -51,7 +51,9 @@ function readJson(file: string): Record<string, unknown> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new IssuerKeyError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new IssuerKeyError(`${file}: no such file; expected an issuer file (sealscan issuer-key new writes NAME.issuer-key.json and NAME.issuer.json)`);
+    throw new IssuerKeyError(`cannot read ${file}: ${code ?? (e as Error).message}`);
   }
   try {
     const v = JSON.parse(text);

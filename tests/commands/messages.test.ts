@@ -116,7 +116,10 @@ test('a missing file is named with what was expected, never a raw ENOENT', () =>
   const config = sealscan('run', '--config', 'nope.json', '--reader', 'sim');
   assert.is(config.code, 2);
   assert.is(config.err.trim(), 'sealscan run: nope.json does not exist; expected the device configuration that sealscan provision writes (its --out, default device.json)');
-  for (const r of [show, tags, config]) assert.not.match(r.err, /ENOENT/);
+  const key = sealscan('seal', '--link', LINK, '--key', 'keys/nope.issuer-key.json', '--tag', 'tags/1.json');
+  assert.is(key.code, 2);
+  assert.is(key.err.trim(), 'sealscan seal: keys/nope.issuer-key.json: no such file; expected an issuer file (sealscan issuer-key new writes NAME.issuer-key.json and NAME.issuer.json)');
+  for (const r of [show, tags, config, key]) assert.not.match(r.err, /ENOENT/);
 });
 
 test('check without --trust is a usage error', () => {
