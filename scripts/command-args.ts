@@ -35,6 +35,21 @@ export function hexOption(option: string, v: string | undefined, n: number): Uin
   return b;
 }
 
+/**
+ * `v` as a whole number in `min..max`, or an OptionError naming the option and its range; undefined when not given.
+ * Every number a command takes goes through here, so each refusal says which option and what it accepts.
+ */
+export function intOption(option: string, v: string | undefined, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(v) || Number(v) < min || Number(v) > max) throw new OptionError(`--${option} must be a whole number in ${min}..${max}, got ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+/** `v` as a TCP port, 0..65535 (0: any free port). */
+export function portOption(option: string, v: string | undefined): number | undefined {
+  return intOption(option, v, 0, 65535);
+}
+
 /** A command-line option that cannot work (code `USAGE`): the command prints it with its usage and exits 2. */
 export class OptionError extends SealscanError {
   declare readonly code: 'USAGE';

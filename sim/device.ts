@@ -88,7 +88,7 @@ export class SimDevice {
     }
     this.panel = new FrontPanel(() => this.clock.wallTime(), (x) => this.emit({ type: 'feedback', at: this.clock.wallTime(), ...x }));
     this.network = new NetworkConditions(o.uplink, o.clock, id);
-    this.network.onExchange((exchange) => this.emit({ type: 'uplink', at: exchange.at, exchange }));
+    this.network.onExchange((exchange) => this.emit({ type: 'uplink', at: exchange.at, exchange, waiting: this.boot ? this.boot.queue.status().unacked : exchange.records }));
     this.world = new DeviceWorld(this, (what, message) => this.emit({ type: 'world', at: this.clock.wallTime(), what, message }));
   }
 

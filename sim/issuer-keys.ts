@@ -51,7 +51,9 @@ function readJson(file: string): Record<string, unknown> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new IssuerKeyError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new IssuerKeyError(`${file}: no such file; expected an issuer file (sealscan issuer-key new writes NAME.issuer-key.json and NAME.issuer.json)`);
+    throw new IssuerKeyError(`cannot read ${file}: ${code ?? (e as Error).message}`);
   }
   try {
     const v = JSON.parse(text);
@@ -87,12 +89,19 @@ export function createIssuerKey(dir: string, name: string, crypto: Crypto): { pr
   return { privateFile, publicFile, pub };
 }
 
-/** Loads a private issuer key; refuses a file group or others could read, and a weak public key. */
+/**
+ * Loads a private issuer key; refuses a file group or others could read, and a weak public key. The format is
+ * checked before the mode: the public file (0644 by design) passed by mistake is named as such, not sent to chmod.
+ */
 export function loadIssuerKey(file: string): IssuerKey & { name: string } {
+  const j = readJson(file);
+  if (j.format === 'sealscan-issuer/1') {
+    const priv = file.endsWith('.issuer.json') ? file.slice(0, -'.issuer.json'.length) + '.issuer-key.json' : 'NAME.issuer-key.json';
+    throw new IssuerKeyError(`${file} is the public half of an issuer key; pass the private issuer key (${priv}, made by sealscan issuer-key new)`);
+  }
+  if (j.format !== 'sealscan-issuer-key/1') throw new IssuerKeyError(`${file}: not an issuer key (format must be "sealscan-issuer-key/1")`);
   const mode = statSafe(file);
   if (mode & 0o077) throw new IssuerKeyError(`${file} is readable by others (mode ${(mode & 0o777).toString(8)}); run chmod 600 ${file}`);
-  const j = readJson(file);
-  if (j.format !== 'sealscan-issuer-key/1') throw new IssuerKeyError(`${file}: not an issuer key (format must be "sealscan-issuer-key/1")`);
   return { name: String(j.name), privateKey: fromHex(file, 'privateKey', j.privateKey, 32), publicKey: publicKeyOf(file, j.publicKey) };
 }
 

@@ -36,10 +36,14 @@ export function sealVirtualTag(tag: Picc, o: { link: string; issuer: IssuerKey; 
   return onStationReader(tag, (reader, a) => sealTag(reader, a, { link: o.link, issuer: o.issuer, sealedAt: Math.floor(o.sealedAtMs / 1000), replace: o.replace }, crypto));
 }
 
-/** Why a seal was not written, in words (the packaging-station command says the same). */
-export function sealFailure(r: SealFailure): string {
+/**
+ * Why a seal was not written, in words (the packaging-station command says the same). `replaceHow` is how this
+ * caller's user asks to overwrite a seal (a command-line flag, a checkbox), said when the tag is already sealed.
+ */
+export function sealFailure(r: SealFailure, replaceHow = 'ask to replace it'): string {
   if (r.stage === 'link') return `the link is malformed (${r.finding.code}): ${r.finding.message}`;
   if (r.stage === 'tag') return r.message;
+  if (r.stage === 'sealed') return `${r.message}; ${replaceHow}`;
   if (r.stage === 'radio') return `the tag refused: ${r.error.message}`;
   return `${r.error.finding.code}: ${r.error.finding.message}`;
 }

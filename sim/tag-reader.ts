@@ -18,12 +18,24 @@ export class ReaderUseError extends SealscanError {
   }
 }
 
+/** What a tag file is, for messages about one that is missing or wrong. */
+const TAG_FILE = 'a virtual tag file (sealscan tag new KIND --out FILE, or the console\'s shelf)';
+
 export function readTagFile(file: string): { tag: Picc; label?: string } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new ReaderUseError(`${file}: no such file; expected ${TAG_FILE}`);
+    if (code === 'EISDIR') throw new ReaderUseError(`${file} is a folder; expected ${TAG_FILE}`);
+    throw new ReaderUseError(`cannot read tag file ${file}: ${code ?? (e as Error).message}`);
+  }
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new ReaderUseError(`cannot read tag file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    json = JSON.parse(text);
+  } catch {
+    throw new ReaderUseError(`${file} is not JSON; expected ${TAG_FILE}`);
   }
   try {
     return { tag: loadTag(json), label: (json as { label?: string }).label };

@@ -35,7 +35,9 @@ export interface ScannerDeps {
 
 /** The outcome of one tap, as the console and tests see it. */
 export interface TapEvent {
-  kind: 'scan' | 'login' | 'logout' | 'refused' | 'repeat' | 'badge-error';
+  /** no-read: a tag answers but cannot be selected (see {@link NO_READ_POLLS}); nothing is recorded. */
+  kind: 'scan' | 'login' | 'logout' | 'refused' | 'repeat' | 'badge-error' | 'no-read';
+  /** Hex; empty for a no-read (the UID never arrived whole). */
   uid: string;
   shown: Shown;
   judgement?: Judgement;
@@ -52,6 +54,13 @@ export interface ScannerStatus {
   queue: QueueStatus;
   running: boolean;
 }
+
+/**
+ * Polls in a row in which a tag answered REQA but anticollision or SELECT failed (a tag at the edge of the field,
+ * moving, or two that keep colliding) before the inspector is told NO READ. One or two such polls are normal while a
+ * tag slides in and do not deserve a warning beep just before the verdict.
+ */
+export const NO_READ_POLLS = 3;
 
 /** Transient radio outcomes worth a second try: the tag moved, or a bit flipped. */
 function transient(e: RadioError): boolean {
@@ -76,6 +85,8 @@ export class Scanner {
   private running = false;
   private loop: Promise<void> | null = null;
   private listeners: Array<(e: TapEvent) => void> = [];
+  /** Polls in a row where a tag answered but could not be selected (reset by an empty field or a selected tag). */
+  private unselected = 0;
   /** Records boot owes the log and could not yet write (see {@link settle}). */
   private owedFault: FaultReport | null = null;
   private owedBoot = false;
@@ -191,10 +202,18 @@ export class Scanner {
     const reader = this.deps.reader;
     const a = await reader.activate();
     if (!a.ok) {
+      if (a.reason === 'timeout') {
+        this.unselected = 0;
+        return null;
+      }
       // A tag half-way through anticollision stays READY and ignores the next REQA: reset it.
-      if (a.reason !== 'timeout') await reader.resetField();
-      return null;
+      await reader.resetField();
+      this.unselected++;
+      // Said once per stay on the reader: the count only starts again after an empty field or a read.
+      if (this.unselected !== NO_READ_POLLS) return null;
+      return this.tap('no-read', new Uint8Array(0), this.feedback.give('unreadable', 'NO READ', 'Hold the tag still, closer'));
     }
+    this.unselected = 0;
     let event: TapEvent;
     if ((a.value.sak & 0x7f) === 0x08) event = await this.handleBadge(a.value);
     else event = await this.handlePackage(a.value);

@@ -4,6 +4,7 @@ import type { Activation } from '../../hal/reader.js';
 import { Type2Tag } from '../tags/type2.js';
 import type { FindingError } from '../tags/findings.js';
 import { readNdef, writeNdef } from '../tags/type2-ndef-io.js';
+import { isType2 } from '../scan/read-tag.js';
 import { protect } from '../tags/type2-config.js';
 import { parseDigitalLink, type DigitalLinkFinding } from './digital-link.js';
 import { issuerKeyId, sealMessage, type Seal } from './seal.js';
@@ -38,6 +39,8 @@ export interface SealRequest {
 export type SealFailure =
   | { ok: false; stage: 'link'; finding: DigitalLinkFinding }
   | { ok: false; stage: 'tag'; message: string }
+  /** The tag carries a seal and the request did not ask to replace it. */
+  | { ok: false; stage: 'sealed'; message: string }
   | { ok: false; stage: 'radio'; error: RadioError }
   | { ok: false; stage: 'memory'; error: FindingError };
 
@@ -53,6 +56,13 @@ export interface SealDone {
 
 export type SealResult = SealDone | SealFailure;
 
+/** Seals go on Type 2 tags with an originality signature; say what this other card is. */
+function notType2(sak: number): string {
+  const what = (sak & 0x7f) === 0x08 || (sak & 0x7f) === 0x18 ? 'a MIFARE Classic card' : 'not an NFC Forum Type 2 tag';
+  const hex = (sak & 0xff).toString(16).toUpperCase();
+  return 'this is ' + what + ' (SAK ' + (hex.length < 2 ? '0' + hex : hex) + 'h): it cannot carry a seal; seal an NTAG213/215/216, NTAG213 TT or Ultralight EV1';
+}
+
 /**
  * The packaging station's job on one selected tag: check the link, sign UID + link + time + key id with the
  * issuer's key, write the NDEF message (URI record, then seal record), optionally write-protect it. Refuses a tag
@@ -62,6 +72,9 @@ export async function sealTag(pcd: Pcd, activation: Activation, request: SealReq
   const link = parseDigitalLink(request.link);
   if (!link.ok) return { ok: false, stage: 'link', finding: link.finding };
   if (!crypto.ed25519) return { ok: false, stage: 'tag', message: 'this platform cannot make Ed25519 signatures; seal on a Pi or PC' };
+  // A MIFARE Classic (SAK 08h/18h) NAKs GET_VERSION with 4h, which a Type 2 tag means as "authentication counter
+  // overflow": tell it by its SAK before asking.
+  if (!isType2(activation)) return { ok: false, stage: 'tag', message: notType2(activation.sak) };
   const tag = new Type2Tag(pcd, activation);
   const id = await tag.getVersion();
   if (!id.ok) return { ok: false, stage: 'radio', error: id };
@@ -75,7 +88,7 @@ export async function sealTag(pcd: Pcd, activation: Activation, request: SealReq
   if (!request.replace) {
     const existing = await readNdef(tag);
     if (existing.ok && findSealParts(existing.value.records).sealPayload !== undefined) {
-      return { ok: false, stage: 'tag', message: 'the tag already carries a seal; pass replace to overwrite it' };
+      return { ok: false, stage: 'sealed', message: 'the tag already carries a seal' };
     }
     if (!existing.ok && 'reason' in existing) return { ok: false, stage: 'radio', error: existing };
   }

@@ -1,4 +1,4 @@
-import { commandArgs } from '../command-args.js';
+import { commandArgs, usageError } from '../command-args.js';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { isType2, readType2 } from '../../firmware/scan/read-tag.js';
 import { judge } from '../../firmware/seals/verdict.js';
@@ -18,6 +18,8 @@ export async function run(args: string[]): Promise<number> {
   const parsed = commandArgs('check', USAGE, args, { tag: { type: 'string' }, reader: { type: 'string' }, trust: { type: 'string', multiple: true }, json: { type: 'boolean' } });
   if (typeof parsed === 'number') return parsed;
   const values = parsed.values;
+  // Without a trusted issuer no seal can be judged genuine: every one would read "unknown issuer".
+  if (!values.trust?.length) return usageError('check', USAGE, '--trust ISSUER.issuer.json is required: the public file of the issuer whose seals to accept (sealscan issuer-key new writes it)');
   try {
     const issuers = (values.trust ?? []).map(loadTrustedIssuer);
     const trust = { issuers, originalityKeys: values.tag ? [{ name: 'simulator', publicKey: SIM_ORIGINALITY_PUBLIC_KEY }] : [] };

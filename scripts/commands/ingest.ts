@@ -1,6 +1,6 @@
 // sealscan ingest: the reference ingest service (upstream/) on a SQLite file, until SIGINT/SIGTERM.
 import { availableParallelism } from 'node:os';
-import { commandArgs, OptionError, usageError } from '../command-args.js';
+import { commandArgs, intOption, OptionError, portOption, usageError } from '../command-args.js';
 import { SignaturePool } from '../../upstream/signature-pool.js';
 import { nodeSha256 } from '../../hal/node/crypto.js';
 import { createIngestServer, DEFAULT_LIMITS } from '../../upstream/server.js';
@@ -42,12 +42,6 @@ function defaultWorkers(): number {
   return Math.max(0, Math.min(4, availableParallelism() - 1));
 }
 
-function int(v: string | undefined, name: string, min: number, max: number): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d{1,15}$/.test(v) || Number(v) < min || Number(v) > max) throw new OptionError(`${name} must be an integer in ${min}..${max}, got ${JSON.stringify(v)}`);
-  return Number(v);
-}
-
 /**
  * Checks every stored key once, a page at a time between requests (about 2 ms per Ed25519 key), and names each
  * device whose key cannot be trusted; their records are refused meanwhile anyway (the check is per request too).
@@ -83,11 +77,11 @@ export async function run(args: string[]): Promise<number> {
   const auditorToken = v['auditor-token'] ?? process.env.SEALSCAN_AUDITOR_TOKEN;
   try {
     if (v.port === undefined) throw new OptionError('--port N (0..65535) is required');
-    port = int(v.port, '--port', 0, 65535)!;
+    port = portOption('port', v.port)!;
     if (!v.db) throw new OptionError('--db FILE is required');
-    workers = int(v.workers, '--workers', 0, 64) ?? defaultWorkers();
+    workers = intOption('workers', v.workers, 0, 64) ?? defaultWorkers();
     const put = (to: { [k: string]: number }, key: string, option: string, min: number) => {
-      const n = int(v[option as keyof typeof v] as string | undefined, `--${option}`, min, Number.MAX_SAFE_INTEGER);
+      const n = intOption(option, v[option as keyof typeof v] as string | undefined, min, Number.MAX_SAFE_INTEGER);
       if (n !== undefined) to[key] = n;
     };
     put(limits, 'maxBodyBytes', 'max-body-bytes', 1);

@@ -33,9 +33,12 @@ export async function run(args: string[]): Promise<number> {
   if (positionals.length !== 1) return usageError('keys', USAGE, 'expected one subcommand: new or public');
   const alg = values.alg === 'hmac' ? 'hmac-sha256' : values.alg;
   const dir = sub === 'new' ? values.out : values.dir;
-  if ((sub !== 'new' && sub !== 'public') || !values.device || !dir || (sub === 'new' && alg !== 'ed25519' && alg !== 'hmac-sha256')) {
-    return usageError('keys', USAGE, 'missing or invalid options');
-  }
+  const fail = (message: string) => usageError('keys', USAGE, message);
+  if (sub !== 'new' && sub !== 'public') return fail(`unknown subcommand "${sub}": new or public`);
+  if (sub === 'new' && alg !== undefined && alg !== 'ed25519' && alg !== 'hmac-sha256') return fail(`--alg must be ed25519 or hmac-sha256, got ${JSON.stringify(values.alg)}`);
+  if (!values.device) return fail('--device ID is required');
+  if (sub === 'new' && alg === undefined) return fail('--alg is required: ed25519 or hmac-sha256');
+  if (!dir) return fail(`--${sub === 'new' ? 'out' : 'dir'} DIR is required`);
   const store = new FileKeyStore(dir);
   try {
     if (sub === 'public') {

@@ -8,7 +8,9 @@ import { loadTrustedIssuer, IssuerKeyError } from '../../sim/issuer-keys.js';
 import type { DeviceIdentity, DeviceKeyAlg } from '../../hal/keys.js';
 import { SIM_ORIGINALITY_PUBLIC_KEY } from '../../sim/tags/index.js';
 import { toHex } from '../../hal/hex.js';
-import { registrationBody, siteFor } from '../../upstream/registration.js';
+import { isGln, registrationBody, siteFor } from '../../upstream/registration.js';
+import { isDeviceId } from '../../hal/keys.js';
+import { gs1CheckDigit } from '../../firmware/seals/digital-link.js';
 import { FORMAT as ESPRUINO_FORMAT, type EspruinoDeviceFile } from '../espruino/device/config.js';
 import { keysFileEntry, KeysFileError, mergeKeysFile, parseKeysFile } from '../../upstream/keys-file.js';
 
@@ -77,6 +79,7 @@ export async function run(args: string[]): Promise<number> {
   let fleet: string | null = null;
   try {
     s = settingsOf(parsed.values);
+    checkValues(s);
     for (const f of s.issuers) checkIssuer(f);
     refuseNewKeyForKnownDevice(s);
     identity = deviceKey(s);
@@ -181,6 +184,30 @@ function writeVerifiers(s: Settings, identity: DeviceIdentity, merged: string | 
   writeFileSync(file + '.tmp', merged, { mode });
   renameSync(file + '.tmp', file);
   console.log(`keys file ${file}: ${s.device} added${s.verifiers.text === undefined ? ' (new file)' : ''}`);
+}
+
+/**
+ * Every value's form, before anything is written: a refusal after the key and the configuration exist would leave
+ * a half-provisioned device behind. A 13-digit site id whose GLN check digit is wrong is still a site id (see
+ * siteFor), so it gets a note, not a refusal.
+ */
+function checkValues(s: Settings): void {
+  if (!isDeviceId(s.device)) throw new OptionError(`--device ${JSON.stringify(s.device)}: a device id is 1..64 of A-Z a-z 0-9 . _ : -`);
+  let url: URL | undefined;
+  try {
+    url = new URL(s.ingest);
+  } catch {
+    // not a URL at all
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new OptionError(`--ingest ${JSON.stringify(s.ingest)}: must be an http:// or https:// URL, e.g. http://10.0.0.5:8080`);
+  if (s.site.length > 64) throw new OptionError('--site: at most 64 characters');
+  if (s.siteName !== undefined && s.siteName.length > 200) throw new OptionError('--site-name: at most 200 characters');
+  if (existsSync(s.dataDir) && !statSync(s.dataDir).isDirectory()) throw new OptionError(`--data ${s.dataDir} is a file, not a folder`);
+  const outDir = dirname(s.out);
+  if (!existsSync(outDir) || !statSync(outDir).isDirectory()) throw new OptionError(`--out ${s.out}: there is no folder ${outDir}`);
+  if (/^\d{13}$/.test(s.site) && !isGln(s.site)) {
+    console.error(`sealscan provision: note: --site ${s.site} has 13 digits but is no GLN (the check digit would be ${gs1CheckDigit(s.site.slice(0, 12))}); it is registered as a plain site id`);
+  }
 }
 
 /** An issuer file the scanner could not load is a usage error now, not a scanner that will not start later. */

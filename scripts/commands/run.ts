@@ -1,4 +1,4 @@
-import { commandArgs, usageError } from '../command-args.js';
+import { commandArgs, intOption, OptionError, usageError } from '../command-args.js';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDeviceFile } from '../device/config-file.js';
@@ -7,6 +7,8 @@ import { startNodeDevice, FIRMWARE_VERSION, type NodeDevice } from '../device/no
 import { readTagFile, ReaderUseError } from '../../sim/tag-reader.js';
 import type { Picc } from '../../sim/rf/air.js';
 import { MifareClassic1K } from '../../sim/tags/index.js';
+import { notAPiHint } from '../readers.js';
+import { syncAtExit, watchSync } from '../device/sync-report.js';
 
 const USAGE = `usage: sealscan run --config device.json [--reader pi|sim] [--sim-tags DIR] [--tap-every MS] [--taps N]
 
@@ -21,13 +23,32 @@ loses nothing that got its feedback (boot recovery writes a fault record for any
   --tap-every MS   pause between simulated taps (default 300)
   --taps N         stop after N simulated taps (default: run until stopped)
 
-Every tap prints one line: "tap <kind> seq=<n> verdict=<v> uid=<hex>", written after the record is durable.`;
+Every tap prints one line: "tap <kind> seq=<n> verdict=<v> uid=<hex>", written after the record is durable.
+Sync prints a line when it starts failing ("sync: could not reach the ingest at URL (N records waiting): ...") and
+when it works again ("sync: reached the ingest again"), and where it stands at exit ("sync at exit: ...").`;
 
 /** How long a stop waits for the device before the process exits anyway. */
 const STOP_GRACE_MS = 1500;
 
 function line(e: { kind: string; seq?: number; judgement?: { verdict: string }; uid: string; shown: { headline: string } }): string {
-  return `tap ${e.kind} seq=${e.seq ?? '-'} verdict=${e.judgement?.verdict ?? '-'} uid=${e.uid} "${e.shown.headline}"`;
+  return `tap ${e.kind} seq=${e.seq ?? '-'} verdict=${e.judgement?.verdict ?? '-'} uid=${e.uid || '-'} "${e.shown.headline}"`;
+}
+
+/** The tag files in `dir`, or a ReaderUseError naming the folder and what it should hold. */
+function simTags(dir: string): Picc[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const what = 'expected a folder of virtual tag files (sealscan tag new KIND --out DIR/NAME.json)';
+    if (code === 'ENOENT') throw new ReaderUseError(`--sim-tags ${dir}: no such folder; ${what}`);
+    if (code === 'ENOTDIR') throw new ReaderUseError(`--sim-tags ${dir} is a file, not a folder; ${what}`);
+    throw new ReaderUseError(`--sim-tags ${dir}: cannot be read (${code ?? (e as Error).message})`);
+  }
+  const tags = names.filter((f) => f.endsWith('.json')).sort().map((f) => readTagFile(join(dir, f)).tag);
+  if (tags.length === 0) throw new ReaderUseError(`no tag files (*.json) in ${dir}`);
+  return tags;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -35,17 +56,27 @@ export async function run(args: string[]): Promise<number> {
   if (typeof parsed === 'number') return parsed;
   const values = parsed.values;
   const reader = (values.reader ?? 'pi') as 'pi' | 'sim';
-  if (!values.config || (reader !== 'pi' && reader !== 'sim')) return usageError('run', USAGE, values.config ? '--reader must be pi or sim' : '--config is required');
+  let every: number;
+  let limit: number;
+  try {
+    if (!values.config) throw new OptionError('--config is required');
+    if (reader !== 'pi' && reader !== 'sim') throw new OptionError('--reader must be pi or sim');
+    // Without tags to tap, a tap count is never reached: the runner would wait for ever.
+    for (const o of ['taps', 'tap-every'] as const) if (values[o] !== undefined && !values['sim-tags']) throw new OptionError(`--${o} needs --sim-tags DIR (the virtual tags to tap)`);
+    if (values['sim-tags'] && reader !== 'sim') throw new OptionError('--sim-tags needs --reader sim');
+    every = intOption('tap-every', values['tap-every'], 0, 3600000) ?? 300;
+    limit = intOption('taps', values.taps, 0, 1000000) ?? Infinity;
+  } catch (e) {
+    if (e instanceof OptionError) return usageError('run', USAGE, e.message);
+    throw e;
+  }
   let node: NodeDevice;
   let tags: Picc[] = [];
+  let ingest: string;
   try {
     const d = loadDeviceFile(values.config, FIRMWARE_VERSION);
-    if (values['sim-tags']) {
-      if (reader !== 'sim') throw new ReaderUseError('--sim-tags needs --reader sim');
-      const dir = values['sim-tags'];
-      tags = readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => readTagFile(join(dir, f)).tag);
-      if (tags.length === 0) throw new ReaderUseError(`no tag files (*.json) in ${dir}`);
-    }
+    ingest = d.raw.ingest;
+    if (values['sim-tags']) tags = simTags(values['sim-tags']);
     node = await startNodeDevice(d, reader, (l) => console.log(l), (e) => {
       // The storage failed under the device: stop with an error, so that a supervisor (systemd) restarts the
       // scanner and boot recovery runs.
@@ -55,7 +86,7 @@ export async function run(args: string[]): Promise<number> {
   } catch (e) {
     // Our own refusals (configuration, key, reader, hardware) and the system's (a missing folder, no permission).
     if (isSealscanError(e) || typeof (e as NodeJS.ErrnoException).code === 'string') {
-      console.error(`sealscan run: ${(e as Error).message}`);
+      console.error(`sealscan run: ${(e as Error).message}${reader === 'pi' ? notAPiHint(e, '--reader sim --sim-tags DIR') : ''}`);
       return 2;
     }
     throw e;
@@ -64,6 +95,7 @@ export async function run(args: string[]): Promise<number> {
   const r = device.report;
   console.log(`device ${device.scanner.config.deviceId} boot ${device.boot}, reader ${node.board.describe().chip.name}, queue: ${r.unacked} unsynced, next seq ${r.nextSeq}${r.lost.length ? `, lost ${JSON.stringify(r.lost)} (fault record written)` : ''}`);
   device.onTap((e) => console.log(line(e)));
+  const unwatch = watchSync(() => device.sync.status(), ingest, (l) => console.log(l));
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -72,12 +104,12 @@ export async function run(args: string[]): Promise<number> {
     // for beyond the grace: its records are durable in the queue and go again at the next start. systemd's stop
     // timeout is never reached.
     await Promise.race([device.stop(), new Promise((res) => setTimeout(res, STOP_GRACE_MS).unref())]);
+    unwatch();
+    console.log(syncAtExit(device.sync.status(), ingest));
   };
   process.on('SIGINT', () => void stop().then(() => process.exit(0)));
   process.on('SIGTERM', () => void stop().then(() => process.exit(0)));
   if (field && tags.length) {
-    const every = Number(values['tap-every'] ?? 300);
-    const limit = values.taps === undefined ? Infinity : Number(values.taps);
     const poll = device.scanner.config.pollIntervalMs;
     // Badges (MIFARE Classic) are tapped once, first: the inspector logs in, then taps packages in turn.
     const badges = tags.filter((t) => t instanceof MifareClassic1K);
@@ -90,7 +122,8 @@ export async function run(args: string[]): Promise<number> {
       field.remove(tag);
       await new Promise((res) => setTimeout(res, every));
     }
-    // Let sync finish what it can, then stop.
+    // Let sync finish what it can (one more try now, even out of a backoff wait), then stop.
+    device.sync.syncNow();
     for (let i = 0; i < 50 && device.queue.status().unacked > 0; i++) await new Promise((res) => setTimeout(res, 100));
     await stop();
     const q = device.queue.status();

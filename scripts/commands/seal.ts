@@ -45,7 +45,7 @@ export async function run(args: string[]): Promise<number> {
       sealTag(reader, a, { link: values.link!, issuer, sealedAt: Math.floor(time / 1000), protect: password ? { password, pack } : undefined, currentPassword: current, replace: values.replace }, crypto),
     );
     if (!r.ok) {
-      console.error(`sealscan seal: not sealed: ${sealFailure(r)}`);
+      console.error(`sealscan seal: not sealed: ${sealFailure(r, 'pass --replace to overwrite it')}`);
       return r.stage === 'link' ? 2 : 1;
     }
     const uid = toHexUpper(r.uid);

@@ -34,9 +34,10 @@ export interface DeviceFile {
   spi?: { bus?: number; chipSelect?: 0 | 1; speedHz?: number };
 }
 
+/** A device file that cannot be used; `field` '(file)' is the file as a whole (then the message names only the file). */
 export class DeviceFileError extends SealscanError {
   constructor(readonly file: string, readonly field: string, message: string) {
-    super('DEVICE_FILE', `${file}: ${field}: ${message}`);
+    super('DEVICE_FILE', field === '(file)' ? `${file} ${message}` : `${file}: ${field}: ${message}`);
     this.name = 'DeviceFileError';
   }
 }
@@ -100,7 +101,9 @@ export function loadDeviceFile(file: string, firmware: string): LoadedDevice {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new DeviceFileError(file, '(file)', (e as NodeJS.ErrnoException).code ? `cannot be read (${(e as NodeJS.ErrnoException).code})` : 'is not valid JSON');
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new DeviceFileError(file, '(file)', 'does not exist; expected the device configuration that sealscan provision writes (its --out, default device.json)');
+    throw new DeviceFileError(file, '(file)', code ? `cannot be read (${code})` : 'is not valid JSON');
   }
   if (!raw || typeof raw !== 'object') throw new DeviceFileError(file, '(file)', 'is not a JSON object');
   if (raw.format !== 'sealscan-device/1') throw new DeviceFileError(file, 'format', 'must be "sealscan-device/1"');

@@ -109,6 +109,7 @@ export const ROUTES: Array<{ method: string; path: RegExp; handle: Handler }> = 
   { method: 'GET', path: /^\/api\/log$/, handle: (c) => ({ entries: c.session.log() }) },
   { method: 'GET', path: /^\/api\/tags$/, handle: (c) => ({ tags: c.session.status().tags }) },
   { method: 'POST', path: /^\/api\/tags$/, handle: (c) => ({ status: 201, body: tags.createTag(c.session, c.body) }) },
+  { method: 'POST', path: /^\/api\/tags\/demo$/, handle: async (c) => ({ status: 201, body: { tags: await tags.demoShelf(c.session) } }) },
   { method: 'POST', path: /^\/api\/tags\/([^/]+)\/seal$/, handle: (c) => tags.seal(c.session, c.params[0], c.body) },
   { method: 'POST', path: /^\/api\/tags\/([^/]+)\/clone$/, handle: (c) => ({ status: 201, body: tags.clone(c.session, c.params[0], c.body) }) },
   { method: 'GET', path: /^\/api\/tags\/([^/]+)\/memory$/, handle: (c) => tags.memory(c.session, c.params[0]) },

@@ -29,6 +29,11 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
+/** A console server that holds its port and answers 503 until {@link serve} gives it the session. */
+export interface ListeningConsole extends ConsoleServer {
+  serve(session: ConsoleSession): void;
+}
+
 async function serveStatic(path: string, res: ServerResponse): Promise<void> {
   const rel = normalize(path === '/' ? '/index.html' : path).replace(/^[/\\]+/, '');
   const type = TYPES[extname(rel)];
@@ -43,17 +48,27 @@ async function serveStatic(path: string, res: ServerResponse): Promise<void> {
   res.end(body);
 }
 
-/**
- * Serves the console for `session` on `host:port` (port 0: any free port). Guarantees: on a loopback address only
- * requests whose Host names a loopback address are answered (no DNS rebinding); state changes need POST or DELETE
- * with a JSON body type, which a page of another origin cannot send without a CORS preflight that is never granted.
- */
+/** Serves the console for `session` on `host:port` (port 0: any free port); see {@link listenConsoleServer}. */
 export async function startConsoleServer(session: ConsoleSession, o: { host: string; port: number }): Promise<ConsoleServer> {
+  const web = await listenConsoleServer(o);
+  web.serve(session);
+  return web;
+}
+
+/**
+ * Takes `host:port` first (port 0: any free port), so that `sealscan sim` on a busy port fails before it creates
+ * anything; the session comes with `serve`. Guarantees: on a loopback address only requests whose Host names a
+ * loopback address are answered (no DNS rebinding); state changes need POST or DELETE with a JSON body type, which a
+ * page of another origin cannot send without a CORS preflight that is never granted.
+ */
+export async function listenConsoleServer(o: { host: string; port: number }): Promise<ListeningConsole> {
   const loopbackOnly = LOOPBACK.test(o.host.includes(':') ? `[${o.host}]` : o.host);
+  let session: ConsoleSession | undefined;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://console');
     const hostName = (req.headers.host ?? '').replace(/:\d+$/, '');
     if (loopbackOnly && !LOOPBACK.test(hostName)) throw new ApiError(403, 'forbidden-host', `Host ${JSON.stringify(req.headers.host)} is not a loopback address`);
+    if (!session) throw new ApiError(503, 'starting', 'the simulator is still starting; try again in a moment');
     checkTransferEncoding(req);
     if (!url.pathname.startsWith('/api/')) {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError(405, 'method-not-allowed', `${req.method} on a page`);
@@ -94,6 +109,9 @@ export async function startConsoleServer(session: ConsoleSession, o: { host: str
   const port = (server.address() as AddressInfo).port;
   return {
     server,
+    serve: (s) => {
+      session = s;
+    },
     url: `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}/`,
     close: () =>
       new Promise<void>((resolve) => {

@@ -147,7 +147,8 @@ export class ConsoleSession {
 
   private onDevice(e: DeviceEvent): void {
     const line = eventLine(e);
-    const text = line ? line.text : e.type === 'world' ? e.message : e.type;
+    // A tap without a record (refused, repeat, no read) is on the display line already; say that nothing was kept.
+    const text = line ? line.text : e.type === 'world' ? e.message : e.type === 'tap' ? `${e.tap.kind}: nothing recorded` : e.type;
     this.push({ id: 0, at: e.at, type: e.type, text });
     // Reading changes what a tag keeps (NFC counter, the tamper loop seen open): keep its file in step.
     if (e.type === 'tap' || (e.type === 'world' && e.what === 'remove')) for (const t of this.shelf.list()) this.shelf.save(t);

@@ -50,7 +50,7 @@ export async function seal(s: ConsoleSession, id: string, body: { [k: string]: u
   if (!link) throw new ApiError(400, 'bad-field', 'link: the package\'s GS1 Digital Link is required');
   s.device.world.remove(t.tag);
   const r = await sealVirtualTag(t.tag, { link, issuer: s.issuer, sealedAtMs: s.clock.wallTime(), replace: body.replace === true }, s.crypto);
-  if (!r.ok) throw new ApiError(422, 'not-sealed', `${t.tag.label} was not sealed: ${sealFailure(r)}`);
+  if (!r.ok) throw new ApiError(422, 'not-sealed', `${t.tag.label} was not sealed: ${sealFailure(r, 'tick "replace a seal already on the tag" (replace: true) to overwrite it')}`);
   if (/^blank /.test(t.label)) t.label = `sealed ${t.label.slice(6)}`;
   s.shelf.save(t);
   s.note(`${t.tag.label} sealed for ${link}`);
@@ -103,6 +103,23 @@ export function remove(s: ConsoleSession, id: string): void {
   s.device.world.remove(t.tag);
   s.shelf.delete(id);
   s.note(`${t.tag.label} (${id}) thrown away`);
+}
+
+/** The Digital Links the demo shelf's packages are sealed for (they fit an NTAG213 beside the seal). */
+const DEMO_LINKS = ['https://id.gs1.org/01/09506000134352/21/DEMO1', 'https://id.gs1.org/01/09506000134352/21/DEMO2'];
+
+/**
+ * A shelf to try the scanner with at once: an inspector badge, an NTAG213 and an NTAG213 TT sealed by the demo
+ * issuer, a magic clone and a copied seal of the NTAG213. Made with the same actions as the page's buttons.
+ */
+export async function demoShelf(s: ConsoleSession): Promise<TagView[]> {
+  const badge = createTag(s, { inspector: 'INSP-007' });
+  const ntag = await seal(s, createTag(s, { kind: 'ntag213' }).id, { link: DEMO_LINKS[0] });
+  const tt = await seal(s, createTag(s, { kind: 'ntag213tt' }).id, { link: DEMO_LINKS[1] });
+  const magic = clone(s, ntag.id, { mode: 'magic' });
+  const copy = clone(s, ntag.id, { mode: 'copy-seal' });
+  s.note(`demo shelf: badge ${badge.id}, sealed ${ntag.id} and ${tt.id}, magic clone ${magic.id}, copied seal ${copy.id}`);
+  return [badge, ntag, tt, magic, copy];
 }
 
 /** Puts the tag on the scanner (`place`), takes it off (`lift`), or taps it (place, wait for the verdict, lift). */

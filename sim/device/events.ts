@@ -37,7 +37,8 @@ export type DeviceEvent =
   | { type: 'boot'; at: number; boot: number; reset: ResetReason; recovery: RecoverySummary }
   | { type: 'feedback'; at: number; led: LedColor; beep: BeepPattern; headline: string; detail: string }
   | { type: 'tap'; at: number; tap: TapSummary }
-  | { type: 'uplink'; at: number; exchange: UplinkExchange }
+  /** `waiting`: unacked records in the queue as the request ended (before the worker acted on its answer). */
+  | { type: 'uplink'; at: number; exchange: UplinkExchange; waiting: number }
   | { type: 'power'; at: number; state: 'off'; cause: DeathCause; message: string }
   | { type: 'network'; at: number; setting: NetworkSetting }
   /** `what`: a tag put on or lifted off the reader, or a fault armed or cleared. */

@@ -17,7 +17,11 @@ function beepText(beep: number[]): string {
   return beep.length ? ', beep ' + beep.filter((_, i) => i % 2 === 0).join('+') + ' ms' : '';
 }
 
-export function exchangeText(x: UplinkExchange): string {
+/** One request in words; `waiting` is the queue's unacked count, said when the records did not reach the ingest. */
+export function exchangeText(x: UplinkExchange, waiting = x.records): string {
+  const left = `${waiting} record${waiting === 1 ? '' : 's'} waiting`;
+  if (x.result === 'unreachable') return `could not reach the ingest (${left}): ${x.message}`;
+  if (!x.delivered) return `the ingest did not get the request (${left}): ${x.result}: ${x.message}`;
   const what = `sent ${x.records} record${x.records === 1 ? '' : 's'}`;
   const acked = x.ack ? `acked through ${x.ack.ackedThrough} (${x.ack.accepted} new, ${x.ack.duplicates} duplicate${x.ack.rejected ? `, ${x.ack.rejected} refused` : ''})` : '';
   if (x.result === 200) return `${what} → HTTP 200, ${acked}`;
@@ -44,7 +48,7 @@ export function eventLine(e: DeviceEvent): { kind: LineKind; text: string } | un
       if (e.tap.seq === undefined) return undefined;
       return { kind: 'record', text: `seq ${e.tap.seq}: ${e.tap.kind}${e.tap.verdict ? ' ' + e.tap.verdict : ''}${e.tap.reasons && e.tap.reasons.length ? ' (' + e.tap.reasons.join(', ') + ')' : ''}` };
     case 'uplink':
-      return { kind: 'sync', text: exchangeText(e.exchange) };
+      return { kind: 'sync', text: exchangeText(e.exchange, e.waiting) };
     case 'power':
       return { kind: 'power', text: `OFF: ${e.message.split('\n')[0]}` };
     case 'network':

@@ -11,7 +11,8 @@ import { world } from '../../sim/sweeps/world.js';
 import type { Picc } from '../../sim/rf/air.js';
 import { cloneTag, onStationReader } from '../../sim/station.js';
 import { Type2Tag } from '../../firmware/tags/type2.js';
-import { pullAwayAfterBytes } from '../../sim/faults.js';
+import { pullAwayAfterBytes, weakField } from '../../sim/faults.js';
+import { NO_READ_POLLS } from '../../firmware/app/scanner.js';
 
 const LINK = 'https://id.gs1.org/01/09506000134352/21/42';
 
@@ -62,6 +63,31 @@ test('a badge left on the reader is read once (halted inside its Crypto1 session
   assert.is(await d.scanner.pollOnce(), null);
   assert.is(await d.scanner.pollOnce(), null);
   assert.is(d.scanner.status().inspector, 'INSP-007');
+});
+
+test('a tag that answers but cannot be selected: NO READ after NO_READ_POLLS polls, once per stay, no record', async () => {
+  const d = await device();
+  d.scanner.start();
+  await tapOnce(d, badge('INSP-007'));
+  const tag = await sealed(new Ntag213());
+  const seq = d.queue.nextSeq;
+  const off = weakField(d.w.field);
+  d.w.field.place(tag);
+  const polls = [];
+  for (let i = 0; i < NO_READ_POLLS + 3; i++) polls.push(await d.scanner.pollOnce());
+  assert.equal(polls.map((e) => e?.kind ?? null), [null, null, 'no-read', null, null, null], 'told once, on the third failed poll');
+  const e = polls[NO_READ_POLLS - 1]!;
+  assert.equal([e.shown.signal, e.shown.led, e.shown.headline, e.shown.detail, e.uid], ['unreadable', 'amber', 'NO READ', 'Hold the tag still, closer', '']);
+  assert.is(d.ui.lines.at(-1), 'NO READ | Hold the tag still, closer');
+  assert.is(d.queue.nextSeq, seq, 'nothing recorded');
+  d.w.field.remove(tag);
+  assert.is(await d.scanner.pollOnce(), null, 'an empty field');
+  d.w.field.place(tag);
+  for (let i = 0; i < NO_READ_POLLS - 1; i++) assert.is(await d.scanner.pollOnce(), null);
+  assert.is((await d.scanner.pollOnce())?.kind, 'no-read', 'placed again: told again');
+  off();
+  assert.is((await d.scanner.pollOnce())?.judgement?.verdict, 'genuine', 'a good field reads it');
+  d.w.field.remove(tag);
 });
 
 test('a genuine scan: green, one beep, the product on the display, and the record durable first', async () => {

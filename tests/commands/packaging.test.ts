@@ -42,7 +42,8 @@ test('seal a tag, check it genuine; copies and clones are caught', () => {
   const magic = sealscan('check', '--tag', 'magic.json', '--trust', 'keys/acme.issuer.json', '--json');
   assert.is(magic.code, 1);
   assert.is(JSON.parse(magic.out).verdict, 'clone-suspect');
-  const unknownIssuer = sealscan('check', '--tag', 't.json');
+  assert.is(sealscan('issuer-key', 'new', '--name', 'other', '--out', 'keys').code, 0);
+  const unknownIssuer = sealscan('check', '--tag', 't.json', '--trust', 'keys/other.issuer.json');
   assert.is(unknownIssuer.code, 1);
   assert.match(unknownIssuer.out, /issuer-unknown/);
 });
@@ -83,7 +84,7 @@ test('usage errors name what is wrong and exit 2', () => {
   assert.is(pi.code, 2);
   assert.match(pi.err, /not a Raspberry Pi/);
   writeFileSync(join(dir, 'broken.json'), '{"format":"sealscan-virtual-tag/1","kind":"ntag213","uid":"04","memory":""}');
-  const broken = sealscan('check', '--tag', 'broken.json');
+  const broken = sealscan('check', '--tag', 'broken.json', '--trust', 'keys/acme.issuer.json');
   assert.is(broken.code, 2);
   assert.match(broken.err, /uid: must be 7 bytes/);
   const again = sealscan('seal', '--link', LINK, '--key', 'keys/acme.issuer-key.json', '--tag', 't.json');

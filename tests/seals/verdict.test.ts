@@ -169,7 +169,7 @@ test('the sealer refuses a malformed link, an already sealed tag, and protects o
   const b = await w.reader.activate();
   if (!b.ok) throw new Error(b.message);
   const again = await sealTag(w.reader, b.value, request(), crypto);
-  assert.ok(!again.ok && again.stage === 'tag' && /already carries a seal/.test(again.message));
+  assert.ok(!again.ok && again.stage === 'sealed' && /already carries a seal/.test(again.message));
   await w.reader.resetField();
   const c = await w.reader.activate();
   if (!c.ok) throw new Error(c.message);

@@ -123,6 +123,7 @@ export function setupShelf() {
     e.preventDefault();
     act(() => api('POST', '/tags', { inspector: $('#badge-id').value.trim() }));
   });
+  $('#demo-shelf').addEventListener('click', () => act(() => api('POST', '/tags/demo')));
   for (const b of document.querySelectorAll('#tap-mode button')) {
     b.addEventListener('click', () => {
       mode = b.dataset.mode;
