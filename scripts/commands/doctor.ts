@@ -13,7 +13,7 @@ import { diagnoseReader } from '../../hal/mfrc522/diagnose.js';
 import type { SpiDevice } from '../../hal/spi.js';
 import { buildProbe } from '../../firmware/records/probe.js';
 import { errorOf } from '../../firmware/sync/protocol.js';
-import { notAPiHint } from '../readers.js';
+import { isRaspberryPi } from '../../hal/rpi/spidev.js';
 
 /** The simulated chip, loaded only when asked for. */
 async function simulatedSpi(): Promise<SpiDevice> {
@@ -79,7 +79,7 @@ async function checks(d: LoadedDevice, reader: 'pi' | 'sim'): Promise<Check[]> {
     const { piChecks } = await import('../../hal/rpi/checks.js');
     const pi = await piChecks({ spi: d.raw.spi, gpio: d.raw.gpio, clock: new SystemClock() });
     // Off a Pi, the way on is the simulated reader.
-    for (const c of pi) if (c.name === 'spi' && !c.ok && /not a Raspberry Pi/.test(c.detail)) c.detail += notAPiHint(new Error(c.detail), 'sealscan doctor --reader sim') ?? '';
+    for (const c of pi) if (c.name === 'spi' && !c.ok && !isRaspberryPi()) c.detail += '; on a PC, use the simulated reader: sealscan doctor --reader sim';
     out.push(...pi);
   } else {
     await attempt('reader', async () => `${await diagnoseReader(await simulatedSpi(), new SystemClock())} (simulated)`);

@@ -74,7 +74,7 @@ test('run and doctor on a PC without --reader sim point to the simulated reader'
   assert.is(r.err.trim(), 'sealscan run: SPI_IO: this machine is not a Raspberry Pi (no "Raspberry Pi" in /proc/device-tree/model); on a PC, use the simulated reader: --reader sim --sim-tags DIR');
   const d = sealscan('doctor', '--config', 'device.json');
   assert.is(d.code, 1);
-  assert.ok(d.out.split('\n').includes('FAIL reader: SPI_IO: this machine is not a Raspberry Pi (no "Raspberry Pi" in /proc/device-tree/model); on a PC, use the simulated reader: sealscan doctor --reader sim'), d.out);
+  assert.ok(d.out.split('\n').includes('FAIL spi: SPI_IO: this machine is not a Raspberry Pi (no "Raspberry Pi" in /proc/device-tree/model); on a PC, use the simulated reader: sealscan doctor --reader sim'), d.out);
   const s = sealscan('seal', '--link', LINK, '--key', 'keys/acme.issuer-key.json', '--reader', 'pi');
   assert.is(s.code, 2);
   assert.match(s.err, /; on a PC, use the simulated reader: --tag FILE\n$/);
