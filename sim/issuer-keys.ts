@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Crypto } from '../hal/crypto.js';
 import { SealscanError } from '../hal/errors.js';
 import { toHex as hex } from '../hal/hex.js';
-import { issuerKeyId } from '../firmware/seals/seal.js';
+import { issuerKeyId } from '../firmware/records/seal.js';
 import type { IssuerKey } from '../firmware/seals/sealer.js';
 import type { TrustedIssuer } from '../firmware/seals/verdict.js';
 import { ed25519PublicKeyProblem } from '../hal/node/ed25519-keys.js';

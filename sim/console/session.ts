@@ -7,7 +7,7 @@ import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { HttpUplink } from '../../hal/node/http-uplink.js';
 import type { Crypto } from '../../hal/crypto.js';
 import type { IssuerKey } from '../../firmware/seals/sealer.js';
-import { issuerKeyId } from '../../firmware/seals/seal.js';
+import { issuerKeyId } from '../../firmware/records/seal.js';
 import { createIssuerKey, loadIssuerKey } from '../issuer-keys.js';
 import { PacedClock } from '../paced-clock.js';
 import { SimDevice, type DeviceEvent, type SimDeviceStatus } from '../device.js';

@@ -89,6 +89,27 @@ test('a genuine scan: green, one beep, the product on the display, and the recor
   }
 });
 
+test('the originality signature goes into the record (key 18) only where the board could not check it', async () => {
+  const tag = await sealed(new Ntag213());
+  const scanWith = async (board: typeof crypto) => {
+    const d = await device({ crypto: board });
+    d.scanner.start();
+    await tapOnce(d, badge('INSP-007'));
+    await tapOnce(d, tag);
+    const scan = payloads(queued(d.queue)).find((p) => p.kind === 'scan');
+    if (scan?.kind !== 'scan') throw new Error('no scan record');
+    return scan;
+  };
+  const checked = await scanWith(crypto);
+  assert.is(checked.originality, 'valid');
+  assert.is(checked.originalitySig, undefined, 'a checked signature is not carried');
+  const unchecked = await scanWith({ ...crypto, ed25519: undefined, originality: undefined });
+  assert.is(unchecked.originality, 'not-supported');
+  assert.equal(unchecked.reasons, ['originality-unchecked', 'seal-unchecked']);
+  assert.is(unchecked.verdict, 'unknown');
+  assert.equal(Array.from(unchecked.originalitySig ?? []), Array.from(tag.signature), 'the signature as the tag answered READ_SIG');
+});
+
 test('tampered, clone and unsealed packages get red or amber feedback with reasons recorded', async () => {
   const d = await device();
   d.scanner.start();

@@ -11,6 +11,8 @@ import type { ScannerConfig } from '../../firmware/app/config.js';
 import { ed25519Signer } from '../../firmware/records/signers.js';
 import { verifyRecords } from '../../firmware/records/verify.js';
 import type { BeepPattern, LedColor } from '../../hal/feedback.js';
+import type { Crypto } from '../../hal/crypto.js';
+import type { RecordSigner } from '../../hal/keys.js';
 import type { Picc } from '../../sim/rf/air.js';
 
 export interface Ui {
@@ -28,7 +30,19 @@ export interface Device {
   report: ReturnType<typeof Queue.open>['report'];
 }
 
-export async function device(options: { tags?: Picc[]; image?: Uint8Array; boot?: number; config?: Partial<ScannerConfig>; sectors?: number } = {}): Promise<Device> {
+export interface DeviceOptions {
+  tags?: Picc[];
+  image?: Uint8Array;
+  boot?: number;
+  config?: Partial<ScannerConfig>;
+  sectors?: number;
+  /** The board's crypto (default: Node's, with everything); e.g. without `ed25519` and `originality`, as on Espruino. */
+  crypto?: Crypto;
+  /** How records are signed (default: Ed25519 with the kit's device key). */
+  signer?: RecordSigner;
+}
+
+export async function device(options: DeviceOptions = {}): Promise<Device> {
   const w = await world(options.tags ?? []);
   const flash = new NorFlash({ sectorCount: options.sectors ?? 64, image: options.image });
   const storage = new NorSegmentStorage(flash);
@@ -37,8 +51,8 @@ export async function device(options: { tags?: Picc[]; image?: Uint8Array; boot?
   const scanner = new Scanner({
     reader: w.reader,
     clock: w.clock,
-    crypto,
-    signer: ed25519Signer(crypto.ed25519!, deviceKey.privateKey),
+    crypto: options.crypto ?? crypto,
+    signer: options.signer ?? ed25519Signer(crypto.ed25519!, deviceKey.privateKey),
     queue,
     report,
     boot: options.boot ?? bootNumber(report),
