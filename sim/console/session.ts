@@ -80,14 +80,16 @@ export class ConsoleSession {
       createIssuerKey(issuerDir, 'demo', crypto);
     }
     const issuer = loadIssuerKey(issuerFile);
-    const ingest = await startIngestHost({ db: join(o.dataDir, 'ingest.db'), host: o.ingestHost, port: o.ingestPort });
+    const trust = { issuers: [{ name: 'Demo Pharma (simulator issuer)', publicKey: issuer.publicKey }], originalityKeys: [{ name: 'simulator', publicKey: SIM_ORIGINALITY_PUBLIC_KEY }] };
+    // The ingest trusts what the scanner trusts, so it can re-judge what a scanner could not check.
+    const ingest = await startIngestHost({ db: join(o.dataDir, 'ingest.db'), host: o.ingestHost, port: o.ingestPort, trust });
     const clock = new PacedClock();
     let device: SimDevice | undefined;
     try {
       device = SimDevice.create({
         clock,
         uplink: new HttpUplink(ingest.url, { 'user-agent': 'sealscan-sim' }),
-        trust: { issuers: [{ name: 'Demo Pharma (simulator issuer)', publicKey: issuer.publicKey }], originalityKeys: [{ name: 'simulator', publicKey: SIM_ORIGINALITY_PUBLIC_KEY }] },
+        trust,
         dataDir: join(o.dataDir, 'device'),
         site: 'sim-site-1',
         crypto,
