@@ -2,28 +2,13 @@
 // durable before feedback, repeats (and what is not one: clones, changed memory), a full queue, checkpoints, and a verifiable chain.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { device, badge, tapOnce, queued, verify, crypto, issuer, config } from '../helpers/device.js';
+import { device, badge, tapOnce, queued, verify, crypto, config, sealed, LINK } from '../helpers/device.js';
 import { Ntag213, Ntag213TT } from '../../sim/tags/index.js';
-import { sealTag } from '../../firmware/seals/sealer.js';
 import { decodePayload } from '../../firmware/records/record.js';
 import { parseCose } from '../../firmware/records/cose.js';
-import { world } from '../../sim/sweeps/world.js';
-import type { Picc } from '../../sim/rf/air.js';
 import { cloneTag, onStationReader } from '../../sim/station.js';
 import { Type2Tag } from '../../firmware/tags/type2.js';
 import { pullAwayAfterBytes } from '../../sim/faults.js';
-
-const LINK = 'https://id.gs1.org/01/09506000134352/21/42';
-
-async function sealed<T extends Picc>(tag: T): Promise<T> {
-  const w = await world([tag]);
-  const a = await w.reader.activate();
-  if (!a.ok) throw new Error(a.message);
-  const s = await sealTag(w.reader, a.value, { link: LINK, issuer, sealedAt: Math.floor(w.clock.wallTime() / 1000) }, crypto);
-  if (!s.ok) throw new Error(JSON.stringify(s));
-  w.field.remove(tag);
-  return tag;
-}
 
 const payloads = (records: Uint8Array[]) => records.map((r) => decodePayload(parseCose(r).payload));
 

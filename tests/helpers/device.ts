@@ -1,5 +1,6 @@
 /** A whole simulated scanner for tests: reader world, NOR-flash queue, Ed25519 identity, recorded feedback. */
-import { badge, config, crypto, deviceKey, DEVICE } from '../../sim/sweeps/scanner-kit.js';
+import { badge, config, crypto, deviceKey, DEVICE, issuer } from '../../sim/sweeps/scanner-kit.js';
+import { sealTag } from '../../firmware/seals/sealer.js';
 export { badge, config, crypto, deviceKey, DEVICE, issuer } from '../../sim/sweeps/scanner-kit.js';
 import { world, type World } from '../../sim/sweeps/world.js';
 import { NorFlash } from '../../sim/flash/nor-flash.js';
@@ -65,6 +66,19 @@ export async function device(options: DeviceOptions = {}): Promise<Device> {
     config: config(options.config),
   });
   return { w, flash, queue, scanner, ui, report };
+}
+
+export const LINK = 'https://id.gs1.org/01/09506000134352/21/42';
+
+/** `tag` sealed by the kit's issuer (the one the kit's scanner trusts) with `link`, as a packaging station does. */
+export async function sealed<T extends Picc>(tag: T, link = LINK): Promise<T> {
+  const w = await world([tag]);
+  const a = await w.reader.activate();
+  if (!a.ok) throw new Error(a.message);
+  const s = await sealTag(w.reader, a.value, { link, issuer, sealedAt: Math.floor(w.clock.wallTime() / 1000) }, crypto);
+  if (!s.ok) throw new Error(JSON.stringify(s));
+  w.field.remove(tag);
+  return tag;
 }
 
 /** Places `tag`, polls once, removes it (a tap). */
