@@ -6,6 +6,7 @@ import type { DeviceIdentity } from '../hal/keys.js';
 import { createIngestServer } from '../upstream/server.js';
 import { SqliteStore } from '../upstream/sqlite-store.js';
 import type { Ingest } from '../upstream/ingest.js';
+import type { UpstreamTrust } from '../upstream/rejudge.js';
 import { registrationBody } from '../upstream/registration.js';
 
 export interface IngestHost {
@@ -19,10 +20,10 @@ export interface IngestHost {
 }
 
 /** Starts the ingest on `db` at `host:port` (port 0: any free port). Loopback by default. */
-export async function startIngestHost(o: { db: string; host?: string; port?: number; token?: string; now?: () => number }): Promise<IngestHost> {
+export async function startIngestHost(o: { db: string; host?: string; port?: number; token?: string; now?: () => number; trust?: UpstreamTrust }): Promise<IngestHost> {
   const store = new SqliteStore(o.db);
   const token = o.token ?? randomBytes(16).toString('hex');
-  const { server, ingest } = createIngestServer({ store, token, now: o.now });
+  const { server, ingest } = createIngestServer({ store, token, now: o.now, trust: o.trust });
   const host = o.host ?? '127.0.0.1';
   try {
     await new Promise<void>((resolve, reject) => {

@@ -10,7 +10,7 @@ import { BADGE_BLOCK, badgeIdOf } from '../firmware/app/badge.js';
 import { parseType2Ndef } from '../firmware/tags/type2-ndef.js';
 import type { Finding } from '../firmware/tags/findings.js';
 import { findSealParts } from '../firmware/seals/seal-ndef.js';
-import { decodeSeal } from '../firmware/seals/seal.js';
+import { decodeSeal } from '../firmware/records/seal.js';
 
 export interface TagContents {
   kind: TagKind;

@@ -88,7 +88,8 @@ export function scanEvent(r: StoredRecord, device: DeviceRow | undefined): Epcis
     epcList: [epc],
     action: 'OBSERVE',
     bizStep: 'inspecting',
-    disposition: p.verdict === 'genuine' ? 'conformant' : 'non_conformant',
+    // The ingest's verdict where it re-judged a scan the device could not check, else the device's.
+    disposition: (r.upstream ? r.upstream.verdict : p.verdict) === 'genuine' ? 'conformant' : 'non_conformant',
     readPoint: { id: geo ? `geo:${geo.latitude},${geo.longitude}` : bizLocation },
     bizLocation: { id: bizLocation },
     'sealscan:uid': toHex(p.uid),
@@ -108,6 +109,11 @@ export function scanEvent(r: StoredRecord, device: DeviceRow | undefined): Epcis
   // read are in the signed record the recordHash names.
   if (p.digitalLink !== undefined && !epc.startsWith('https://')) ev['sealscan:digitalLink'] = p.digitalLink;
   if (p.seal !== undefined) ev['sealscan:seal'] = toHex(p.seal);
+  if (p.originalitySig !== undefined) ev['sealscan:originalitySig'] = toHex(p.originalitySig);
+  if (r.upstream) {
+    ev['sealscan:upstreamVerdict'] = r.upstream.verdict;
+    ev['sealscan:upstreamReasons'] = r.upstream.reasons;
+  }
   ev.eventID = cbvEventId(ev, { sealscan: SEALSCAN_NS }) ?? recordNi(r.hash);
   return ev;
 }

@@ -4,6 +4,7 @@
 // the chain rules (chain.ts). Refusals are counted with a bounded sample (refusals.ts), never kept without limit.
 import { parseCose, type CoseMessage, type VerifyKey } from '../firmware/records/cose.js';
 import { decodePayload } from '../firmware/records/record.js';
+import { rejudgeScan, type UpstreamTrust } from './rejudge.js';
 import { isDeviceId } from '../hal/keys.js';
 import { RecordError } from '../firmware/records/errors.js';
 import { toHex } from '../hal/hex.js';
@@ -95,6 +96,11 @@ export interface IngestOptions {
    * catches ones stored earlier.
    */
   keyProblem?: (d: DeviceRow) => string | undefined;
+  /**
+   * Issuers and originality keys the ingest trusts for re-judging scans whose device could not check them
+   * (rejudge.ts). Default: no issuer and NXP's originality keys only, so such scans keep seal verdict unknown.
+   */
+  trust?: UpstreamTrust;
 }
 
 interface Parsed {
@@ -136,6 +142,7 @@ export class Ingest {
   private readonly checker: SignatureChecker;
   private readonly now: () => number;
   private readonly keyProblem: (d: DeviceRow) => string | undefined;
+  private readonly trust: UpstreamTrust;
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(o: IngestOptions) {
@@ -146,6 +153,7 @@ export class Ingest {
     this.limits = { ...DEFAULT_INGEST_LIMITS, ...o.limits };
     this.refusals = new RefusalLog(o.store, { ...DEFAULT_REFUSAL_LIMITS, ...o.refusals });
     this.keyProblem = o.keyProblem ?? storedKeyProblem;
+    this.trust = o.trust ?? { issuers: [] };
   }
 
   async ingest(records: Uint8Array[]): Promise<IngestAnswer> {
@@ -249,9 +257,15 @@ export class Ingest {
         for (const p of g.authentic) seqs.push(p.payload.seq, expectedPredecessor(p.payload.seq, p.payload.kind === 'fault' ? p.payload.lost : []));
         const snap = await this.store.snapshot(g.id, seqs);
         if (!snap) throw new Error(`device ${g.id} vanished during the request`);
-        const verified: Verified[] = g.authentic.map((p) => ({ index: p.index, record: this.stored(g.id, p, at) }));
+        const payloads = new Map<StoredRecord, RecordPayload>();
+        const verified: Verified[] = g.authentic.map((p) => {
+          const record = this.stored(g.id, p, at);
+          payloads.set(record, p.payload);
+          return { index: p.index, record };
+        });
         verified.sort((a, b) => a.record.seq - b.record.seq || a.index - b.index);
         const res = resolve(snap, verified, at, this.limits);
+        this.rejudge(res.commit, payloads);
         commits.push(res.commit);
         pending.push({ i, outcomes: res.outcomes, rejects: res.rejects, declared: res.declared, undeclared: res.undeclared, device: snap.device });
       }
@@ -266,6 +280,22 @@ export class Ingest {
       todo = again;
     }
     return answers;
+  }
+
+  /**
+   * The ingest's own verdict on the scans this commit stores whose device could not check them. After the chain
+   * rules, so that a duplicate or a refused record costs no signature check; a held scan is judged when it is held
+   * and keeps its verdict, one held from before version 3 of the store is judged when it is accepted.
+   */
+  private rejudge(c: ChainCommit, payloads: Map<StoredRecord, RecordPayload>): void {
+    for (const list of [c.accepted, c.hold]) {
+      for (const r of list) {
+        if (r.kind !== 'scan' || r.upstream !== undefined) continue;
+        const p = payloads.get(r) ?? decodePayload(parseCose(r.bytes).payload);
+        const v = p.kind === 'scan' ? rejudgeScan(p, this.trust) : undefined;
+        if (v) r.upstream = v;
+      }
+    }
   }
 
   private stored(device: string, p: Authentic, at: number): StoredRecord {

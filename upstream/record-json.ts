@@ -31,13 +31,15 @@ export interface RecordJson {
   receivedAt: string;
   payload: JsonValue;
   cose: string;
+  /** Scans the ingest re-judged (the device could not check their seal or originality): its verdict and reasons. */
+  upstream?: { verdict: string; reasons: string[] };
 }
 
 /** The JSON form of a stored (already verified) record. */
 export function recordJson(r: StoredRecord): RecordJson {
   const msg = parseCose(r.bytes);
   const payload = decodePayload(msg.payload);
-  return {
+  const out: RecordJson = {
     device: r.device,
     seq: r.seq,
     kind: r.kind,
@@ -48,4 +50,7 @@ export function recordJson(r: StoredRecord): RecordJson {
     payload: json(payload),
     cose: Buffer.from(r.bytes).toString('base64'),
   };
+  // Beside the payload, not in it: the payload is what the device signed, this is the ingest's own judgement.
+  if (r.upstream) out.upstream = { verdict: r.upstream.verdict, reasons: r.upstream.reasons };
+  return out;
 }

@@ -87,8 +87,24 @@ INSERT INTO reject_counts (pool, reason, n, last_at)
 DROP TABLE rejects;
 `;
 
+/**
+ * Version 3: the ingest's own verdict on scans whose device could not check the seal or the originality signature
+ * (upstream/rejudge.ts), beside the record: the verdict and its reason codes as a JSON array. NULL for every other
+ * record, and for the scans of a database from before version 3 (they were stored without one). Held and fork
+ * records carry the columns too, so a held scan keeps its verdict when it is accepted.
+ */
+const V3 = `
+ALTER TABLE records ADD COLUMN upstream_verdict TEXT;
+ALTER TABLE records ADD COLUMN upstream_reasons TEXT;
+ALTER TABLE held ADD COLUMN upstream_verdict TEXT;
+ALTER TABLE held ADD COLUMN upstream_reasons TEXT;
+ALTER TABLE forks ADD COLUMN upstream_verdict TEXT;
+ALTER TABLE forks ADD COLUMN upstream_reasons TEXT;
+CREATE INDEX records_upstream ON records (device, upstream_verdict, seq) WHERE upstream_verdict IS NOT NULL;
+`;
+
 /** Migrations in order; MIGRATIONS[i] takes a database from version i + 1 to i + 2. */
-export const MIGRATIONS: string[] = [V2];
+export const MIGRATIONS: string[] = [V2, V3];
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = 1 + MIGRATIONS.length;

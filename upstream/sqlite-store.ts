@@ -2,7 +2,7 @@
 // records (and lets the device free them) is only sent once the commit is on stable storage. One transaction per
 // request, prepared statements throughout.
 import Database from 'better-sqlite3';
-import type { ChainCommit, ChainSnapshot, DeclaredRange, DeviceCounts, DeviceRegistration, DeviceRow, ExportCursor, IngestStore, RefusalBatch, RefusalSample, RegisterOutcome, StoredRecord } from './store.js';
+import { FLAGGED_LISTED, FLAGGED_VERDICTS, type ChainCommit, type ChainSnapshot, type DeclaredRange, type DeviceCounts, type DeviceRegistration, type DeviceRow, type ExportCursor, type IngestStore, type RefusalBatch, type RefusalSample, type RegisterOutcome, type StoredRecord } from './store.js';
 import { FRESH, MIGRATIONS, SCHEMA_VERSION } from './sqlite-schema.js';
 import { COLS, device, record, recordParams, u8, VALS, type DeviceDb, type RecordDb } from './sqlite-rows.js';
 import { SchemaError } from './schema-error.js';
@@ -70,6 +70,8 @@ export class SqliteStore implements IngestStore {
       checkpoint: p("SELECT MAX(seq) AS seq FROM records WHERE device = ? AND kind = 'checkpoint'"),
       heldCheckpoint: p("SELECT MAX(seq) AS seq FROM held WHERE device = ? AND kind = 'checkpoint'"),
       records: p(`SELECT ${COLS} FROM records WHERE device = ? AND seq >= ? ORDER BY seq LIMIT ?`),
+      upstreamVerdicts: p('SELECT upstream_verdict AS verdict, COUNT(*) AS n FROM records WHERE device = ? AND upstream_verdict IS NOT NULL GROUP BY upstream_verdict'),
+      flagged: p(`SELECT ${COLS} FROM records WHERE device = ? AND upstream_verdict IN (${FLAGGED_VERDICTS.map((v) => `'${v}'`).join(', ')}) ORDER BY seq DESC LIMIT ${FLAGGED_LISTED}`),
       pageAll: p(`SELECT ${COLS} FROM records WHERE (device, seq) > (?, ?) ORDER BY device, seq LIMIT ?`),
       pageDevice: p(`SELECT ${COLS} FROM records WHERE device = ? AND seq > ? ORDER BY seq LIMIT ?`),
       // Accepted records are never deleted, so the largest rowid is their count: O(1), where COUNT(*) scans.
@@ -220,6 +222,8 @@ export class SqliteStore implements IngestStore {
     const hcp = (this.q.heldCheckpoint.get(id) as { seq: number | null }).seq;
     const checkpoint = hcp !== null ? { seq: hcp, held: true } : cp !== null ? { seq: cp, held: false } : null;
     const last = c.last === null ? undefined : (this.q.lastHash.get(id, c.last) as { hash: string } | undefined);
+    const upstreamVerdicts: { [verdict: string]: number } = Object.create(null);
+    for (const r of this.q.upstreamVerdicts.all(id) as Array<{ verdict: string; n: number }>) upstreamVerdicts[r.verdict] = r.n;
     return {
       records: c.n,
       held: (this.q.heldCount.get(id) as { n: number }).n,
@@ -231,6 +235,7 @@ export class SqliteStore implements IngestStore {
       checkpoint,
       heldSeqs: (this.q.heldSeqs.all(id) as Array<{ seq: number }>).map((r) => r.seq),
       rejectReasons: reasons,
+      upstream: { verdicts: upstreamVerdicts, flagged: (this.q.flagged.all(id) as RecordDb[]).map(record) },
     };
   }
 

@@ -1,8 +1,11 @@
 // GET /v1/devices/:id: where a device's chain stands, in the terms of reference §2.4 — last seq and hash, gaps
 // declared and undeclared, forks, refusals, and whether its newest checkpoint attests more than the ingest holds.
-import type { DeclaredRange, DeviceCounts, DeviceRow, Site } from './store.js';
+import type { DeclaredRange, DeviceCounts, DeviceRow, Site, StoredRecord } from './store.js';
 import { toHex } from '../hal/hex.js';
 import { mergeRanges, missingRanges, type SeqRange } from '../firmware/records/seq-ranges.js';
+import { parseCose } from '../firmware/records/cose.js';
+import { decodePayload } from '../firmware/records/record.js';
+import type { Verdict } from '../firmware/records/kinds.js';
 
 /**
  * intact: every seq up to the ack point is stored or declared and nothing is held, forked or broken; empty: no
@@ -32,6 +35,34 @@ export interface DeviceStatus {
   rejectReasons: { [reason: string]: number };
   /** Newest checkpoint seen; it attests `attests` records before it, the ingest holds `holds` of those seqs. */
   checkpoint: { seq: number; attests: number; holds: number; truncationSuspected: boolean } | null;
+  /**
+   * Scans the ingest re-judged because the device could not check them (rejudge.ts): how many got each upstream
+   * verdict, and the scans it found invalid, cloned or tampered, newest first (at most 100).
+   */
+  upstream: { verdicts: { [verdict: string]: number }; flagged: FlaggedScan[] };
+}
+
+/** A scan the ingest judged invalid-seal, clone-suspect or tampered, next to what the device said. */
+export interface FlaggedScan {
+  seq: number;
+  hash: string;
+  /** Device time of the scan, ISO 8601 UTC. */
+  time: string;
+  deviceVerdict: Verdict;
+  verdict: Verdict;
+  reasons: string[];
+}
+
+function flaggedScan(r: StoredRecord): FlaggedScan {
+  const p = decodePayload(parseCose(r.bytes).payload);
+  return {
+    seq: r.seq,
+    hash: r.hash,
+    time: new Date(r.time).toISOString(),
+    deviceVerdict: p.kind === 'scan' ? p.verdict : 'unknown',
+    verdict: r.upstream!.verdict,
+    reasons: r.upstream!.reasons,
+  };
 }
 
 export function deviceStatus(d: DeviceRow, c: DeviceCounts): DeviceStatus {
@@ -62,6 +93,7 @@ export function deviceStatus(d: DeviceRow, c: DeviceCounts): DeviceStatus {
     // A checkpoint counts as many records before it as its own seq; the ingest holds (stored or declared) every
     // seq up to the ack point. A held checkpoint beyond the ack point is what a truncated upload looks like.
     checkpoint: c.checkpoint ? { seq: c.checkpoint.seq, attests: c.checkpoint.seq, holds: Math.min(holds, c.checkpoint.seq), truncationSuspected: c.checkpoint.seq > holds } : null,
+    upstream: { verdicts: c.upstream.verdicts, flagged: c.upstream.flagged.map(flaggedScan) },
   };
   if (d.alg === 'ed25519') out.publicKey = toHex(d.key);
   return out;

@@ -2,6 +2,7 @@
 // (sqlite-store.ts) to a server database. Methods are asynchronous for that reason even though SQLite is not.
 // Hashes are lower-case hex; record bytes are the COSE bytes exactly as received.
 import type { SeqPair, SeqRange } from '../firmware/records/seq-ranges.js';
+import type { UpstreamVerdict } from './rejudge.js';
 
 /** A registered site: where a device inspects (EPCIS readPoint / bizLocation). */
 export interface Site {
@@ -49,6 +50,11 @@ export interface StoredRecord extends ChainEntry {
   time: number;
   bytes: Uint8Array;
   receivedAt: number;
+  /**
+   * The ingest's own verdict on a scan whose device could not check its seal or originality signature
+   * (upstream/rejudge.ts); absent for every other record, and for scans stored before the ingest re-judged.
+   */
+  upstream?: UpstreamVerdict;
 }
 
 export interface DeclaredRange extends SeqRange {
@@ -142,7 +148,17 @@ export interface DeviceCounts {
   /** Seq of the lowest held record (the first undeclared gap ends below it). */
   heldSeqs: number[];
   rejectReasons: { [reason: string]: number };
+  /** Scans the ingest re-judged: how many got each upstream verdict, and the newest it found bad. */
+  upstream: {
+    verdicts: { [verdict: string]: number };
+    /** Upstream verdict invalid-seal, clone-suspect or tampered; newest first, at most FLAGGED_LISTED. */
+    flagged: StoredRecord[];
+  };
 }
+
+/** Upstream verdicts that put a scan on its device's status, and how many of those the status lists. */
+export const FLAGGED_VERDICTS = ['invalid-seal', 'clone-suspect', 'tampered'] as const;
+export const FLAGGED_LISTED = 100;
 
 export interface IngestStore {
   /** 'created' new; 'same' identical key (site updated when given); 'conflict' another key for the id. */

@@ -282,6 +282,8 @@ export class Scanner {
     };
     if (j.seal) body.seal = j.seal;
     if (j.digitalLink !== undefined) body.digitalLink = j.digitalLink;
+    // Only for an unchecked signature: where the scanner checked it, its verdict is in the record already.
+    if (j.originalitySig) body.originalitySig = j.originalitySig;
     const rec = this.record(body, 'scan');
     // Feedback only after the record is durable (DESIGN.md): a scan the inspector was told about is never lost.
     if (!rec) return this.tap('refused', a.uid, this.feedback.give('full', 'STORAGE FULL - scan not saved', 'Sync the scanner, then scan again'));

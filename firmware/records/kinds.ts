@@ -40,6 +40,11 @@ export interface ScanEvidence {
   /** The GS1 Digital Link URI read from the tag; absent when there is none. */
   digitalLink?: string;
   originality: Originality;
+  /**
+   * The tag's NXP originality signature as read (READ_SIG, 32 bytes r || s), present only when the scanner could
+   * not check it itself (reason 'originality-unchecked'): what the ingest needs to check it instead.
+   */
+  originalitySig?: Uint8Array;
   tamper: TamperStatus;
   /** The worst finding (DESIGN.md verdict ladder). */
   verdict: Verdict;
@@ -76,7 +81,7 @@ export type RecordBody = BootBody | LoginBody | LogoutBody | ScanBody | Checkpoi
 export type RecordPayload = RecordHeader & RecordBody;
 
 /** How a field is carried; the names are the CDDL types of docs/record-format.md. */
-export type FieldType = 'device-id' | 'uint' | 'hash' | 'text' | 'code' | 'codes' | 'uid' | 'bytes' | 'ranges' | 'spans' | readonly string[];
+export type FieldType = 'device-id' | 'uint' | 'hash' | 'text' | 'code' | 'codes' | 'uid' | 'bytes' | 'originality-sig' | 'ranges' | 'spans' | readonly string[];
 
 export interface FieldSpec {
   key: number;
@@ -121,6 +126,7 @@ export const KIND_FIELDS: { readonly [K in RecordKind]: readonly FieldSpec[] } =
     { key: 15, name: 'tamper', type: TAMPER },
     { key: 16, name: 'verdict', type: VERDICTS },
     { key: 17, name: 'reasons', type: 'codes' },
+    { key: 18, name: 'originalitySig', type: 'originality-sig', optional: true },
   ],
   checkpoint: [
     { key: 30, name: 'count', type: 'uint' },

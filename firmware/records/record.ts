@@ -62,6 +62,9 @@ function fromCbor(f: FieldSpec, v: CborValue): unknown {
     case 'bytes':
       if (!(v instanceof Uint8Array) || v.length > MAX_BYTES) throw bad(f, 'must be a byte string of at most ' + MAX_BYTES + ' bytes');
       return v;
+    case 'originality-sig':
+      if (!(v instanceof Uint8Array) || v.length !== 32) throw bad(f, 'must be a 32-byte byte string (r || s)');
+      return v;
     case 'text':
       if (typeof v !== 'string' || v.length < 1 || v.length > MAX_TEXT) throw bad(f, 'must be text of 1..' + MAX_TEXT + ' characters');
       return v;

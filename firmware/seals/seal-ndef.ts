@@ -2,7 +2,7 @@ import type { NdefRecord } from '../tags/ndef.js';
 import { ndefRecord, TNF_EXTERNAL, TNF_WELL_KNOWN } from '../tags/ndef.js';
 import { decodeUriRecord, uriRecord } from '../tags/ndef-records.js';
 import type { Parsed } from '../tags/findings.js';
-import { encodeSeal, SEAL_RECORD_TYPE, type Seal } from './seal.js';
+import { encodeSeal, SEAL_RECORD_TYPE, type Seal } from '../records/seal.js';
 
 /**
  * A sealed package's NDEF message: first the well-known URI record with the GS1 Digital Link (what a phone opens),

@@ -7,7 +7,7 @@ import { readNdef, writeNdef } from '../tags/type2-ndef-io.js';
 import { isType2 } from '../scan/read-tag.js';
 import { protect } from '../tags/type2-config.js';
 import { parseDigitalLink, type DigitalLinkFinding } from './digital-link.js';
-import { issuerKeyId, sealMessage, type Seal } from './seal.js';
+import { issuerKeyId, sealMessage, type Seal } from '../records/seal.js';
 import { findSealParts, sealNdefRecords } from './seal-ndef.js';
 
 /** What an opened NTAG213 TT reports from then on: "OPEN" in ASCII. */

@@ -38,3 +38,17 @@ export const nxpOriginality: OriginalityVerifier = {
     }
   },
 };
+
+/**
+ * Why `key` cannot be an originality public key, or undefined: anything but 33 bytes 04 || X || Y, or a point that
+ * is not on secp128r1 (a typo in a key given on the command line would otherwise make every tag a clone suspect).
+ */
+export function originalityPublicKeyProblem(key: Uint8Array): string | undefined {
+  if (key.length !== 33 || key[0] !== 0x04) return 'must be 33 bytes, 04 || X || Y (uncompressed), as 66 hex digits';
+  try {
+    secp128r1Ecdsa.Point.fromBytes(key).assertValidity();
+  } catch {
+    return 'is not a point on secp128r1';
+  }
+  return undefined;
+}

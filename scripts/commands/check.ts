@@ -3,7 +3,7 @@ import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { isType2, readType2 } from '../../firmware/scan/read-tag.js';
 import { judge } from '../../firmware/seals/verdict.js';
 import { SIM_ORIGINALITY_PUBLIC_KEY } from '../../sim/tags/index.js';
-import { IssuerKeyError, loadTrustedIssuer } from '../../sim/issuer-keys.js';
+import { IssuerKeyError, loadTrustedIssuer } from '../../hal/node/issuer-files.js';
 import { withTag, ReaderUseError } from '../readers.js';
 
 const USAGE = `usage: sealscan check (--tag FILE | --reader pi) --trust ISSUER.issuer.json [--trust ...] [--json]

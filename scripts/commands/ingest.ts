@@ -8,9 +8,15 @@ import { DEFAULT_INGEST_LIMITS } from '../../upstream/ingest.js';
 import { SqliteStore } from '../../upstream/sqlite-store.js';
 import { checkToken, LOOPBACK_NAMES, MIN_TOKEN_LENGTH, TokenError } from '../../upstream/guards.js';
 import { storedKeyProblem } from '../../upstream/key-check.js';
+import type { UpstreamTrust } from '../../upstream/rejudge.js';
+import { IssuerKeyError, loadTrustedIssuer } from '../../hal/node/issuer-files.js';
+import { originalityPublicKeyProblem } from '../../hal/node/originality.js';
+import type { OriginalityKey } from '../../hal/originality-keys.js';
+import { fromHex } from '../../hal/hex.js';
 
 const USAGE = `usage: sealscan ingest --port N --db FILE [--host 127.0.0.1] [--host-name NAME ...]
                       [--token T] [--auditor-token T] [--migrate] [limits] [--workers N]
+                      [--issuer FILE ...] [--originality-key NAME=HEX ...] [--simulator]
 
 Runs the ingest service: verifies every uploaded record (signature or MAC with the device's registered key, seq,
 prev chain) and stores it in FILE (SQLite, WAL). API under /v1, see docs/ingest-api.md.
@@ -27,6 +33,14 @@ prev chain) and stores it in FILE (SQLite, WAL). API under /v1, see docs/ingest-
   --migrate             bring a database written by an older sealscan up to this version (back it up first)
   --workers N           worker threads for Ed25519 checks (default ${defaultWorkers()}: one per CPU beyond the
                         first; 0 checks on the main thread)
+
+re-judging (docs/ingest-api.md): a scan whose scanner could not check the seal or the originality signature
+(an Espruino board: reasons seal-unchecked, originality-unchecked) is checked again with these keys:
+  --issuer FILE         trust a seal issuer: a public issuer file as \`sealscan issuer-key new\` writes it (repeat
+                        for several); without one, such scans stay unknown (reason upstream-issuer-unknown)
+  --originality-key NAME=HEX  trust an originality public key beyond NXP's built-in ones: 33 bytes 04||X||Y
+                        on secp128r1 (repeat for several)
+  --simulator           trust the simulator's originality key (virtual tags; never for real scanners)
 
 limits (defaults in brackets; docs/ingest-api.md says what each refusal looks like):
   --max-body-bytes N    largest POST /v1/records body [${DEFAULT_LIMITS.maxBodyBytes}]
@@ -60,12 +74,33 @@ async function recheckKeys(store: SqliteStore): Promise<void> {
   }
 }
 
+/**
+ * The keys the ingest re-judges with: issuer files (hal/node/issuer-files.ts refuses weak keys, naming the file),
+ * originality keys as NAME=HEX (refused unless a point on secp128r1), and the simulator's key with --simulator.
+ */
+async function upstreamTrust(issuerFiles: string[], originality: string[], simulator: boolean): Promise<UpstreamTrust> {
+  const issuers = issuerFiles.map((f) => loadTrustedIssuer(f));
+  const originalityKeys: OriginalityKey[] = originality.map((spec) => {
+    const eq = spec.indexOf('=');
+    const name = eq > 0 ? spec.slice(0, eq) : '';
+    if (!/^[A-Za-z0-9._ -]{1,64}$/.test(name)) throw new OptionError(`--originality-key ${JSON.stringify(spec.slice(0, 80))}: must be NAME=HEX with a name of 1..64 characters`);
+    const key = fromHex(spec.slice(eq + 1));
+    const why = key ? originalityPublicKeyProblem(key) : 'must be hex';
+    if (why !== undefined || !key) throw new OptionError(`--originality-key ${name}: the key ${why}`);
+    return { name, publicKey: key };
+  });
+  // Loaded only when asked for: the ingest has no use for the simulator's tag models otherwise.
+  if (simulator) originalityKeys.push({ name: 'simulator', publicKey: (await import('../../sim/tags/originality.js')).SIM_ORIGINALITY_PUBLIC_KEY });
+  return { issuers, originalityKeys };
+}
+
 export async function run(args: string[]): Promise<number> {
   const parsed = commandArgs('ingest', USAGE, args, {
     port: { type: 'string' }, db: { type: 'string' }, host: { type: 'string' }, 'host-name': { type: 'string', multiple: true },
     token: { type: 'string' }, 'auditor-token': { type: 'string' }, migrate: { type: 'boolean' }, workers: { type: 'string' },
     'max-body-bytes': { type: 'string' }, 'max-records': { type: 'string' }, 'max-record-bytes': { type: 'string' },
     'max-devices': { type: 'string' }, 'max-seq-ahead': { type: 'string' },
+    issuer: { type: 'string', multiple: true }, 'originality-key': { type: 'string', multiple: true }, simulator: { type: 'boolean' },
   });
   if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
@@ -73,6 +108,7 @@ export async function run(args: string[]): Promise<number> {
   let workers: number;
   const limits: { [k: string]: number } = {};
   const ingestLimits: { [k: string]: number } = {};
+  let trust: UpstreamTrust;
   const token = v.token ?? process.env.SEALSCAN_PROVISIONING_TOKEN;
   const auditorToken = v['auditor-token'] ?? process.env.SEALSCAN_AUDITOR_TOKEN;
   try {
@@ -92,8 +128,9 @@ export async function run(args: string[]): Promise<number> {
     checkToken(token, v.token !== undefined ? '--token' : 'SEALSCAN_PROVISIONING_TOKEN');
     checkToken(auditorToken, v['auditor-token'] !== undefined ? '--auditor-token' : 'SEALSCAN_AUDITOR_TOKEN');
     if (token !== undefined && token === auditorToken) throw new OptionError('the provisioning and auditor tokens must differ');
+    trust = await upstreamTrust(v.issuer ?? [], v['originality-key'] ?? [], !!v.simulator);
   } catch (e) {
-    if (e instanceof OptionError || e instanceof TokenError) return usageError('ingest', USAGE, e.message);
+    if (e instanceof OptionError || e instanceof TokenError || e instanceof IssuerKeyError) return usageError('ingest', USAGE, e.message);
     throw e;
   }
   const host = v.host ?? '127.0.0.1';
@@ -105,7 +142,7 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const checker = workers > 0 ? new SignaturePool(workers, { sha256: nodeSha256 }) : undefined;
-  const { server, ingest } = createIngestServer({ store, token, auditorToken, hostNames: v['host-name'], limits, ingestLimits, checker });
+  const { server, ingest } = createIngestServer({ store, token, auditorToken, hostNames: v['host-name'], limits, ingestLimits, checker, trust });
   return new Promise<number>((resolve) => {
     server.once('error', (e) => {
       console.error(`sealscan ingest: cannot listen on ${host}:${port}: ${e.message}`);
@@ -117,6 +154,7 @@ export async function run(args: string[]): Promise<number> {
       const bound = a && typeof a === 'object' ? a.port : port;
       if (!token) console.log('sealscan ingest: no provisioning token: device registration is disabled');
       if (!auditorToken) console.log('sealscan ingest: no auditor token: status, records and exports are disabled');
+      console.log(`sealscan ingest: re-judges unchecked scans with ${trust.issuers.length} issuer key(s) (${trust.issuers.map((i) => i.name).join(', ') || 'none'}) and NXP's originality keys${trust.originalityKeys?.length ? ' + ' + trust.originalityKeys.map((k) => k.name).join(', ') : ''}`);
       console.log(`sealscan ingest: listening on http://${host.includes(':') ? `[${host}]` : host}:${bound}`);
     });
     const stop = () => {

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { commandArgs, usageError } from '../command-args.js';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
-import { createIssuerKey, IssuerKeyError } from '../../sim/issuer-keys.js';
+import { createIssuerKey } from '../../sim/issuer-keys.js';
+import { IssuerKeyError } from '../../hal/node/issuer-files.js';
 
 const USAGE = `usage: sealscan issuer-key new --name NAME [--out DIR]
 

@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { HttpUplink } from '../../hal/node/http-uplink.js';
 import { keyStoreOf } from '../../hal/node/board-parts.js';
 import type { DeviceFile } from '../device/config-file.js';
-import { loadTrustedIssuer, IssuerKeyError } from '../../sim/issuer-keys.js';
+import { loadTrustedIssuer, IssuerKeyError } from '../../hal/node/issuer-files.js';
 import type { DeviceIdentity, DeviceKeyAlg } from '../../hal/keys.js';
 import { SIM_ORIGINALITY_PUBLIC_KEY } from '../../sim/tags/index.js';
 import { toHex } from '../../hal/hex.js';

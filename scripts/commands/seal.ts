@@ -3,7 +3,7 @@ import { toHexUpper } from '../../hal/hex.js';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { sealTag } from '../../firmware/seals/sealer.js';
 import { sealFailure } from '../../sim/station.js';
-import { IssuerKeyError, loadIssuerKey } from '../../sim/issuer-keys.js';
+import { IssuerKeyError, loadIssuerKey } from '../../hal/node/issuer-files.js';
 import { withTag, ReaderUseError } from '../readers.js';
 
 const USAGE = `usage: sealscan seal --link URI --key ISSUER.issuer-key.json (--tag FILE | --reader pi) [options]

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { SealscanError } from '../../hal/errors.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { ScannerConfig } from '../../firmware/app/config.js';
-import type { OriginalityKey } from '../../firmware/seals/originality-keys.js';
-import { loadTrustedIssuer, IssuerKeyError } from '../../sim/issuer-keys.js';
+import type { OriginalityKey } from '../../hal/originality-keys.js';
+import { loadTrustedIssuer, IssuerKeyError } from '../../hal/node/issuer-files.js';
 import type { GpioPins } from '../../hal/rpi/feedback.js';
 
 export interface DeviceFile {

@@ -7,8 +7,9 @@ import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { HttpUplink } from '../../hal/node/http-uplink.js';
 import type { Crypto } from '../../hal/crypto.js';
 import type { IssuerKey } from '../../firmware/seals/sealer.js';
-import { issuerKeyId } from '../../firmware/seals/seal.js';
-import { createIssuerKey, loadIssuerKey } from '../issuer-keys.js';
+import { issuerKeyId } from '../../firmware/records/seal.js';
+import { createIssuerKey } from '../issuer-keys.js';
+import { loadIssuerKey } from '../../hal/node/issuer-files.js';
 import { PacedClock } from '../paced-clock.js';
 import { SimDevice, type DeviceEvent, type SimDeviceStatus } from '../device.js';
 import { registerDevice, startIngestHost, type IngestHost } from '../ingest-host.js';
@@ -79,14 +80,16 @@ export class ConsoleSession {
       createIssuerKey(issuerDir, 'demo', crypto);
     }
     const issuer = loadIssuerKey(issuerFile);
-    const ingest = await startIngestHost({ db: join(o.dataDir, 'ingest.db'), host: o.ingestHost, port: o.ingestPort });
+    const trust = { issuers: [{ name: 'Demo Pharma (simulator issuer)', publicKey: issuer.publicKey }], originalityKeys: [{ name: 'simulator', publicKey: SIM_ORIGINALITY_PUBLIC_KEY }] };
+    // The ingest trusts what the scanner trusts, so it can re-judge what a scanner could not check.
+    const ingest = await startIngestHost({ db: join(o.dataDir, 'ingest.db'), host: o.ingestHost, port: o.ingestPort, trust });
     const clock = new PacedClock();
     let device: SimDevice | undefined;
     try {
       device = SimDevice.create({
         clock,
         uplink: new HttpUplink(ingest.url, { 'user-agent': 'sealscan-sim' }),
-        trust: { issuers: [{ name: 'Demo Pharma (simulator issuer)', publicKey: issuer.publicKey }], originalityKeys: [{ name: 'simulator', publicKey: SIM_ORIGINALITY_PUBLIC_KEY }] },
+        trust,
         dataDir: join(o.dataDir, 'device'),
         site: 'sim-site-1',
         crypto,

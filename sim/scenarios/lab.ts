@@ -62,11 +62,12 @@ export class ScenarioLab {
 
   private constructor(o: LabOptions) {
     this.issuer = this.crypto.ed25519!.generateKeyPair();
-    this.ingest = new Ingest({ store: this.store, sha256: { sha256: nodeSha256 }, now: () => this.clock.wallTime() });
+    const trust = { issuers: [{ name: 'Demo Pharma', publicKey: this.issuer.publicKey }], originalityKeys: [{ name: 'simulator', publicKey: SIM_ORIGINALITY_PUBLIC_KEY }] };
+    this.ingest = new Ingest({ store: this.store, sha256: { sha256: nodeSha256 }, now: () => this.clock.wallTime(), trust });
     this.device = SimDevice.create({
       clock: this.clock,
       uplink: new IngestUplink(this.ingest),
-      trust: { issuers: [{ name: 'Demo Pharma', publicKey: this.issuer.publicKey }], originalityKeys: [{ name: 'simulator', publicKey: SIM_ORIGINALITY_PUBLIC_KEY }] },
+      trust,
       site: 'depot-north',
       sectors: o.sectors,
       config: o.config,

@@ -2,29 +2,14 @@
 // durable before feedback, repeats (and what is not one: clones, changed memory), a full queue, checkpoints, and a verifiable chain.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { device, badge, tapOnce, queued, verify, crypto, issuer, config } from '../helpers/device.js';
+import { device, badge, tapOnce, queued, verify, crypto, config, sealed, LINK } from '../helpers/device.js';
 import { Ntag213, Ntag213TT } from '../../sim/tags/index.js';
-import { sealTag } from '../../firmware/seals/sealer.js';
 import { decodePayload } from '../../firmware/records/record.js';
 import { parseCose } from '../../firmware/records/cose.js';
-import { world } from '../../sim/sweeps/world.js';
-import type { Picc } from '../../sim/rf/air.js';
 import { cloneTag, onStationReader } from '../../sim/station.js';
 import { Type2Tag } from '../../firmware/tags/type2.js';
 import { pullAwayAfterBytes, weakField } from '../../sim/faults.js';
 import { NO_READ_POLLS } from '../../firmware/app/scanner.js';
-
-const LINK = 'https://id.gs1.org/01/09506000134352/21/42';
-
-async function sealed<T extends Picc>(tag: T): Promise<T> {
-  const w = await world([tag]);
-  const a = await w.reader.activate();
-  if (!a.ok) throw new Error(a.message);
-  const s = await sealTag(w.reader, a.value, { link: LINK, issuer, sealedAt: Math.floor(w.clock.wallTime() / 1000) }, crypto);
-  if (!s.ok) throw new Error(JSON.stringify(s));
-  w.field.remove(tag);
-  return tag;
-}
 
 const payloads = (records: Uint8Array[]) => records.map((r) => decodePayload(parseCose(r).payload));
 
@@ -113,6 +98,27 @@ test('a genuine scan: green, one beep, the product on the display, and the recor
     assert.equal(Array.from(scan.uid), Array.from(tag.uid));
     assert.is(scan.originality, 'valid');
   }
+});
+
+test('the originality signature goes into the record (key 18) only where the board could not check it', async () => {
+  const tag = await sealed(new Ntag213());
+  const scanWith = async (board: typeof crypto) => {
+    const d = await device({ crypto: board });
+    d.scanner.start();
+    await tapOnce(d, badge('INSP-007'));
+    await tapOnce(d, tag);
+    const scan = payloads(queued(d.queue)).find((p) => p.kind === 'scan');
+    if (scan?.kind !== 'scan') throw new Error('no scan record');
+    return scan;
+  };
+  const checked = await scanWith(crypto);
+  assert.is(checked.originality, 'valid');
+  assert.is(checked.originalitySig, undefined, 'a checked signature is not carried');
+  const unchecked = await scanWith({ ...crypto, ed25519: undefined, originality: undefined });
+  assert.is(unchecked.originality, 'not-supported');
+  assert.equal(unchecked.reasons, ['originality-unchecked', 'seal-unchecked']);
+  assert.is(unchecked.verdict, 'unknown');
+  assert.equal(Array.from(unchecked.originalitySig ?? []), Array.from(tag.signature), 'the signature as the tag answered READ_SIG');
 });
 
 test('tampered, clone and unsealed packages get red or amber feedback with reasons recorded', async () => {

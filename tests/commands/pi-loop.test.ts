@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createPiBoard } from '../../hal/rpi/board.js';
 import { Device } from '../../firmware/app/device.js';
 import type { TapEvent } from '../../firmware/app/scanner.js';
-import { loadTrustedIssuer } from '../../sim/issuer-keys.js';
+import { loadTrustedIssuer } from '../../hal/node/issuer-files.js';
 import { readTagFile } from '../../sim/tag-reader.js';
 import { SimMfrc522 } from '../../sim/mfrc522/chip.js';
 import { VirtualClock } from '../../sim/clock.js';

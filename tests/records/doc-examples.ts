@@ -2,13 +2,16 @@
 // doc.test.ts fails when the doc no longer matches; `node dist/tests/records/doc-examples.js --write` updates it.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { RecordChain, type ChainRecord } from '../../firmware/records/chain.js';
-import { HEADER_FIELDS, KIND_FIELDS, type RecordBody } from '../../firmware/records/kinds.js';
+import { HEADER_FIELDS, KIND_FIELDS, type RecordBody, type ScanEvidence } from '../../firmware/records/kinds.js';
 import { crypto, ed25519Device, genuineScan, hmacDevice, T0 } from '../../sim/sweeps/fixtures.js';
 import { toHex } from '../../hal/hex.js';
 
 export const DOC = new URL('../../../docs/record-format.md', import.meta.url).pathname;
 
-/** One example per kind: Ed25519 device scanner-0001 (boot … checkpoint), HMAC device esp-0007 (fault). */
+/**
+ * One example per kind: Ed25519 device scanner-0001 (boot … checkpoint), HMAC device esp-0007 (fault, then a scan
+ * whose seal and originality signature it could not check).
+ */
 export function examples(): Array<{ kind: string; record: ChainRecord }> {
   const ed = ed25519Device('scanner-0001');
   const chain = RecordChain.start(ed.signer, crypto, ed.id, 1);
@@ -18,7 +21,7 @@ export function examples(): Array<{ kind: string; record: ChainRecord }> {
     { kind: 'scan', ...genuineScan() },
     { kind: 'logout', inspector: 'badge-0042' },
   ];
-  const out = bodies.map((b, i) => ({ kind: b.kind, record: chain.append(b, T0 + i * 60_000) }));
+  const out: Array<{ kind: string; record: ChainRecord }> = bodies.map((b, i) => ({ kind: b.kind, record: chain.append(b, T0 + i * 60_000) }));
   out.push({ kind: 'checkpoint', record: chain.append({ kind: 'checkpoint', count: 4, head: chain.state.prev }, T0 + 300_000) });
   const mac = hmacDevice('esp-0007');
   const esp = RecordChain.start(mac.signer, crypto, mac.id, 1);
@@ -26,7 +29,29 @@ export function examples(): Array<{ kind: string; record: ChainRecord }> {
   const after = new RecordChain(mac.signer, crypto, { ...esp.state, boot: 2 });
   const where = [{ segment: 'queue-0001', offset: 3968, length: 128 }];
   out.push({ kind: 'fault', record: after.fault({ reason: 'torn-tail', lost: [[3, 4]], discardedBytes: 128, where }, T0 + 400_000) });
+  out.push({ kind: 'scan-unchecked', record: after.append({ kind: 'scan', ...uncheckedScan() }, T0 + 460_000) });
   return out;
+}
+
+/**
+ * A scan as an HMAC-only board records it: no Ed25519 and no ECDSA, so the seal and the originality signature are
+ * left to the ingest, and the signature travels in key 18 (a 73-byte version-1 seal; fixed patterns, not real keys).
+ */
+function uncheckedScan(): ScanEvidence {
+  const seal = new Uint8Array(73);
+  for (let i = 0; i < seal.length; i++) seal[i] = (i * 53 + 7) & 0xff;
+  seal[0] = 1;
+  const originalitySig = new Uint8Array(32);
+  for (let i = 0; i < originalitySig.length; i++) originalitySig[i] = (i * 29 + 101) & 0xff;
+  return {
+    ...genuineScan(),
+    seal,
+    originality: 'not-supported',
+    originalitySig,
+    verdict: 'unknown',
+    reasons: ['originality-unchecked', 'seal-unchecked'],
+    inspector: 'badge-0007',
+  };
 }
 
 const h = (b: Uint8Array, from = 0, to = b.length) => toHex(b.subarray(from, to));

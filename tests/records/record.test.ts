@@ -46,6 +46,7 @@ const evidence: fc.Arbitrary<ScanEvidence> = fc.record(
     tamper: fc.constantFrom('closed', 'open', 'unreadable', 'no-loop'),
     verdict: fc.constantFrom('genuine', 'tampered', 'clone-suspect', 'invalid-seal', 'unknown', 'unreadable'),
     reasons: fc.array(code, { maxLength: 4 }),
+    originalitySig: fc.uint8Array({ minLength: 32, maxLength: 32 }),
     inspector: fc.string({ minLength: 1, maxLength: 20 }),
     site: fc.string({ minLength: 1, maxLength: 20 }),
   },
@@ -97,6 +98,23 @@ test('the parser refuses missing, unknown and mistyped keys, naming the key', ()
   refused(payloadWith((m) => m.set(7, '')), /key 7 \(inspector\) must be text/);
   refused(encodeCbor([1, 2]), /payload is not a map/);
   refused(Uint8Array.of(0xa1, 0x01), /CBOR/);
+});
+
+test('key 18 (originalitySig) is optional: records without it decode as before, with it round-trip, and it is checked', () => {
+  // Bytes of a scan record made before key 18 existed (the fixture has not changed): they still decode, unchanged.
+  const old = encodePayload(samples[4]);
+  const decoded = decodePayload(old);
+  assert.is(decoded.kind === 'scan' && decoded.originalitySig, undefined);
+  assert.is(Buffer.from(encodePayload(decoded)).toString('hex'), Buffer.from(old).toString('hex'));
+  const sig = new Uint8Array(32).map((_b, i) => i + 1);
+  const withSig = { ...samples[4], originality: 'not-supported', reasons: ['originality-unchecked'], originalitySig: sig } as RecordPayload;
+  const bytes = encodePayload(withSig);
+  assert.is(bytes.length, old.length + 35 + ('originality-unchecked'.length + 1) + ('not-supported'.length - 'valid'.length), 'key 18 costs 35 bytes (key, head, 32 bytes), plus the reason and the longer originality text');
+  const back = decodePayload(bytes);
+  assert.equal(back.kind === 'scan' ? Array.from(back.originalitySig!) : [], Array.from(sig));
+  refused(payloadWith((m) => m.set(18, new Uint8Array(31))), /key 18 \(originalitySig\) must be a 32-byte byte string/);
+  refused(payloadWith((m) => m.set(18, 'ab'.repeat(32))), /key 18 \(originalitySig\)/);
+  refused(payloadWith((m) => m.set(18, sig), samples[3]), /key 18 is not defined for kind logout/);
 });
 
 test('the parser refuses inconsistent fields', () => {

@@ -20,7 +20,7 @@ import { RecordError } from '../../firmware/records/errors.js';
 import { verifyRecords } from '../../firmware/records/verify.js';
 import { RecordChain } from '../../firmware/records/chain.js';
 import { FileKeyStore, KeyStoreError } from '../../hal/node/key-store.js';
-import { IssuerKeyError, loadIssuerKey, loadTrustedIssuer } from '../../sim/issuer-keys.js';
+import { IssuerKeyError, loadIssuerKey, loadTrustedIssuer } from '../../hal/node/issuer-files.js';
 import { KeysFileError, parseKeysFile } from '../../upstream/keys-file.js';
 import { crypto, T0 } from '../../sim/sweeps/fixtures.js';
 

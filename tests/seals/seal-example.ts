@@ -1,6 +1,6 @@
 // The worked example of docs/seal-format.md, built by the real code from fixed inputs. A test checks the doc.
 import { createNodeCrypto } from '../../hal/node/crypto.js';
-import { issuerKeyId, sealMessage, encodeSeal } from '../../firmware/seals/seal.js';
+import { issuerKeyId, sealMessage, encodeSeal } from '../../firmware/records/seal.js';
 import { sealNdefRecords } from '../../firmware/seals/seal-ndef.js';
 import { encodeNdefMessage } from '../../firmware/tags/ndef.js';
 import { hexLiteral, toHexUpper } from '../../hal/hex.js';

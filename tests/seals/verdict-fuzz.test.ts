@@ -3,7 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { judge, LADDER, type TrustConfig } from '../../firmware/seals/verdict.js';
+import { judge, type TrustConfig } from '../../firmware/seals/verdict.js';
+import { LADDER } from '../../firmware/records/scan-reasons.js';
 import { specFor } from '../../firmware/tags/type2-catalog.js';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
 import type { Type2Reading } from '../../firmware/scan/read-tag.js';

@@ -12,6 +12,7 @@ import type { TestDevice } from '../../sim/sweeps/fixtures.js';
 import type { DeviceRegistration } from '../../hal/keys.js';
 import { registrationBody } from '../../upstream/registration.js';
 import type { Site } from '../../upstream/store.js';
+import type { UpstreamTrust } from '../../upstream/rejudge.js';
 
 export const TOKEN = 'test-provisioning-token';
 export const AUDITOR = 'test-auditor-token-0001';
@@ -33,11 +34,15 @@ export interface StartOptions {
   db?: string;
   busyTimeoutMs?: number;
   now?: () => number;
+  /** Issuers and originality keys for re-judging unchecked scans. */
+  trust?: UpstreamTrust;
+  /** Open an older database, bringing it up to this version. */
+  migrate?: boolean;
 }
 
 export async function startIngest(options: StartOptions = {}): Promise<RunningIngest> {
   const db = options.db ?? join(tempDir('ingest'), 'ingest.db');
-  const store = new SqliteStore(db, { busyTimeoutMs: options.busyTimeoutMs });
+  const store = new SqliteStore(db, { busyTimeoutMs: options.busyTimeoutMs, migrate: options.migrate });
   const { server, ingest } = createIngestServer({
     store,
     token: options.token === null ? undefined : (options.token ?? TOKEN),
@@ -48,6 +53,7 @@ export async function startIngest(options: StartOptions = {}): Promise<RunningIn
     // Refusal counts reach the store after every request, so a test reads what it just caused.
     refusals: { flushMs: 0 },
     now: options.now,
+    trust: options.trust,
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;

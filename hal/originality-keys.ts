@@ -1,4 +1,5 @@
-import { hexLiteral } from '../../hal/hex.js';
+import { hexLiteral } from './hex.js';
+import { replaceEvery } from './text.js';
 
 /**
  * Public keys of NXP originality signatures (ECDSA over secp128r1 on the raw UID; reference section 6), uncompressed
@@ -24,6 +25,27 @@ export function originalityKeysFor(model: string, extra?: OriginalityKey[]): Ori
   for (let i = 0; i < all.length; i++) {
     const m = all[i].models;
     if (!m || m.indexOf(model) >= 0) out.push(all[i]);
+  }
+  return out;
+}
+
+/** The tag-type code of a model as scan records carry it (payload key 11): 'NTAG213 TT' is 'ntag213-tt'. */
+export function modelCode(model: string): string {
+  return replaceEvery(model.toLowerCase(), ' ', '-');
+}
+
+/**
+ * The keys that may have signed a tag whose record says `tagType` (a code made by {@link modelCode}): what a
+ * verifier that holds the record, not the tag, can use.
+ */
+export function originalityKeysForTagType(tagType: string, extra?: OriginalityKey[]): OriginalityKey[] {
+  const all = extra ? NXP_ORIGINALITY_KEYS.concat(extra) : NXP_ORIGINALITY_KEYS;
+  const out: OriginalityKey[] = [];
+  for (let i = 0; i < all.length; i++) {
+    const m = all[i].models;
+    let match = !m;
+    for (let k = 0; m && !match && k < m.length; k++) match = modelCode(m[k]) === tagType;
+    if (match) out.push(all[i]);
   }
   return out;
 }

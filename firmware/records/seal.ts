@@ -1,5 +1,8 @@
-import type { Sha256 } from '../../hal/crypto.js';
+import type { Ed25519, Sha256 } from '../../hal/crypto.js';
 import { copyBytes } from '../../hal/bytes.js';
+
+// The seal's codec and its signature check live beside the record format because a scan record carries the seal
+// bytes as read (payload key 12): the scanner's judge and the ingest's re-judgement check them with this one code.
 
 /**
  * The seal record a packaging station writes next to the package's Digital Link: who sealed (issuer key id), when,
@@ -104,6 +107,32 @@ export function isPrintableAscii(link: string): boolean {
 /** The 4-byte key id of an issuer's Ed25519 public key. */
 export function issuerKeyId(publicKey: Uint8Array, crypto: Sha256): Uint8Array {
   return copyBytes(crypto.sha256(publicKey), 0, KEY_ID_SIZE);
+}
+
+/** The trusted keys whose key id is the seal's. Key ids are short lookup hints: every match is a candidate. */
+export function sealCandidates<T extends { publicKey: Uint8Array }>(trusted: readonly T[], keyId: Uint8Array, crypto: Sha256): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < trusted.length; i++) {
+    const id = issuerKeyId(trusted[i].publicKey, crypto);
+    let same = id.length === keyId.length;
+    for (let k = 0; same && k < id.length; k++) same = id[k] === keyId[k];
+    if (same) out.push(trusted[i]);
+  }
+  return out;
+}
+
+/**
+ * The first of `candidates` whose Ed25519 signature the seal carries over sealMessage(uid, link, sealing time, key
+ * id), or null. Null too for a link no packaging station signs (not printable ASCII, or longer than 65535
+ * characters): such a tag was written by something else.
+ */
+export function sealSigner<T extends { publicKey: Uint8Array }>(candidates: readonly T[], uid: Uint8Array, link: string, seal: Seal, ed25519: Pick<Ed25519, 'verify'>): T | null {
+  if (!isPrintableAscii(link) || link.length > 0xffff) return null;
+  const msg = sealMessage(uid, link, seal.sealedAt, seal.keyId);
+  for (let i = 0; i < candidates.length; i++) {
+    if (ed25519.verify(candidates[i].publicKey, msg, seal.signature)) return candidates[i];
+  }
+  return null;
 }
 
 function writeU32(out: Uint8Array, at: number, v: number): void {
