@@ -34,7 +34,7 @@ export class FakeStorage {
 
   read(name: string): string | undefined {
     const f = this.files.get(name);
-    return f ? String.fromCharCode(...f) : undefined;
+    return f ? Buffer.from(f).toString('latin1') : undefined;
   }
 
   erase(name: string): void {

@@ -7,9 +7,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { tempDir } from '../helpers/tmp.js';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { badge, crypto, device, DEVICE, issuer, LINK, queued, sealed, tapOnce } from '../helpers/device.js';
@@ -219,7 +219,7 @@ test('re-judging keeps what the device found and weighs it with the shared table
 });
 
 test('a database from before re-judging: refused until migrated, then its scans keep no upstream verdict and new ones get one', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sealscan-rejudge-v2-'));
+  const dir = tempDir('rejudge-v2');
   const db = join(dir, 'ingest.db');
   const old = new Database(db);
   for (const sql of FRESH.slice(0, 2)) old.exec(sql);
@@ -243,7 +243,7 @@ test('a database from before re-judging: refused until migrated, then its scans 
 });
 
 test('sealscan ingest --issuer FILE --simulator re-judges; a bad issuer file or originality key is a usage error', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sealscan-rejudge-cli-'));
+  const dir = tempDir('rejudge-cli');
   const issuerFile = join(dir, 'acme.issuer.json');
   writeFileSync(issuerFile, JSON.stringify({ format: 'sealscan-issuer/1', name: 'Acme Pharma', publicKey: toHex(issuer.publicKey), keyId: toHex(issuerKeyId(issuer.publicKey, crypto)) }));
   const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/sealscan.js', 'ingest', '--port', '0', '--db', join(dir, 'bad.db'), ...args], { cwd: root, encoding: 'utf8' });
