@@ -13,6 +13,7 @@ const sections: Array<[string, () => Promise<SectionModule>]> = [
   ['ingest', () => import('./ingest.js')],
   ['abuse', () => import('./abuse.js')],
   ['tap', () => import('./tap.js')],
+  ['espruino', () => import('./espruino.js')],
 ];
 
 async function main(): Promise<void> {
