@@ -1,6 +1,16 @@
 import type { Clock } from '../hal/clock.js';
 import { HalError } from '../hal/errors.js';
 
+// Node has setImmediate; Espruino (the self-test image) has only timers. Declared here so that the Espruino build,
+// which knows no Node globals, type-checks this file too.
+declare const setImmediate: ((f: () => void) => unknown) | undefined;
+
+/** Runs `f` after every pending promise callback: setImmediate on Node, a zero timeout elsewhere. */
+function later(f: () => void): void {
+  if (typeof setImmediate === 'function') setImmediate(f);
+  else setTimeout(f, 0);
+}
+
 /**
  * What simulated hardware needs of time: read it, and spend it. An SPI transfer, an RF exchange or a flash program
  * costs its duration at once (synchronously), which is why the clock must accept `advance` from the model.
@@ -113,7 +123,7 @@ export class VirtualClock implements SimClock {
     this.tickScheduled = true;
     // setImmediate runs after all pending promise callbacks: every task that could still run has run, so the
     // earliest sleeper is the next thing that happens in virtual time.
-    setImmediate(() => {
+    later(() => {
       this.tickScheduled = false;
       const first = this.sleepers[0];
       if (!first) return;
@@ -125,5 +135,5 @@ export class VirtualClock implements SimClock {
 }
 
 function flushMicrotasks(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => later(resolve));
 }

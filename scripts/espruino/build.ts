@@ -11,13 +11,50 @@ import { build } from 'esbuild';
 import { minify } from 'terser';
 import { checkEspruinoSource } from './check.js';
 import { ESPRUINO_HELPERS } from './helpers.js';
+import { createHash } from 'node:crypto';
+import { createNodeCrypto } from '../../hal/node/crypto.js';
+import { toHex } from '../../hal/hex.js';
+import { badgeBlock } from '../../firmware/app/badge.js';
+import { sealVirtualTag } from '../../sim/station.js';
+import { Ntag213, SIM_ORIGINALITY_PUBLIC_KEY } from '../../sim/tags/index.js';
+import type { SelftestData } from './device/selftest.js';
 
 const root = new URL('../../..', import.meta.url).pathname;
 
 /** The images: the device, and the device wired to the simulator for a self-test. */
 export const IMAGES: { [name: string]: string } = {
   firmware: 'scripts/espruino/device/firmware.js',
+  selftest: 'scripts/espruino/device/selftest.js',
 };
+
+/**
+ * What the self-test image carries, made here on Node: an issuer, three NTAG213 sealed by the packaging station with
+ * their originality signatures, an inspector badge, and the device's HMAC key. Fixed seeds, so every build is the same.
+ */
+export async function selftestData(taps = 50): Promise<SelftestData> {
+  const crypto = createNodeCrypto();
+  const seed = (label: string) => new Uint8Array(createHash('sha256').update(label).digest());
+  const priv = seed('sealscan self-test issuer');
+  const issuer = { privateKey: priv, publicKey: crypto.ed25519!.publicKeyOf(priv) };
+  const tags: SelftestData['tags'] = [];
+  for (let i = 1; i <= 3; i++) {
+    const uid = new Uint8Array([0x04, 0x53, 0x54, 0x00, 0x00, 0x00, i]);
+    const tag = new Ntag213({ uid });
+    const r = await sealVirtualTag(tag, { link: `https://id.gs1.org/01/09506000134352/21/ST${i}`, issuer, sealedAtMs: Date.UTC(2026, 10, 1) }, crypto);
+    if (!r.ok) throw new Error(`sealing self-test tag ${i} failed: ${JSON.stringify(r)}`);
+    tags.push({ uid: toHex(uid), memory: toHex(tag.dump()), signature: toHex(tag.signature) });
+  }
+  return {
+    deviceId: 'esp-selftest',
+    site: '9506000134352',
+    hmacKey: toHex(seed('sealscan self-test device key')),
+    issuer: { name: 'Self-test Pharma', publicKey: toHex(issuer.publicKey) },
+    originalityKey: toHex(SIM_ORIGINALITY_PUBLIC_KEY),
+    badge: { uid: 'ba5e1e57', block4: toHex(badgeBlock('INSP-SELFTEST')) },
+    tags,
+    taps,
+  };
+}
 
 /** Fills the array holes TypeScript's generator emits (`_a.trys.push([1, 3, , 4])`): a syntax error on Espruino. */
 export function fillTryHoles(code: string): string {
@@ -29,9 +66,12 @@ export interface ImageReport {
   modules: number;
 }
 
-async function image(out: string, es5: string, name: string, entry: string): Promise<ImageReport> {
-  const bundled = await build({ entryPoints: [join(es5, entry)], bundle: true, external: ['Storage', 'http', 'crypto', 'Wifi'], platform: 'neutral', format: 'iife', target: 'es5', write: false, metafile: true, logLevel: 'silent', legalComments: 'none' });
+async function image(out: string, es5: string, name: string, entry: string, define: { [k: string]: string }): Promise<ImageReport> {
+  const bundled = await build({ define, entryPoints: [join(es5, entry)], bundle: true, external: ['Storage', 'http', 'crypto', 'Wifi'], platform: 'neutral', format: 'iife', target: 'es5', write: false, metafile: true, logLevel: 'silent', legalComments: 'none' });
   const code = ESPRUINO_HELPERS + fillTryHoles(bundled.outputFiles[0].text);
+  // Every TypeScript helper the code calls must be one of ours (tsc runs with noEmitHelpers).
+  const missing = [...new Set([...bundled.outputFiles[0].text.matchAll(/\b(__[a-zA-Z]+)\(/g)].map((m) => m[1]))].filter((h) => !ESPRUINO_HELPERS.includes(`var ${h} = `) && !new RegExp(`\\b(var|function) ${h}\\b`).test(bundled.outputFiles[0].text));
+  if (missing.length) throw new Error(`${name}.js calls TypeScript helpers scripts/espruino/helpers.ts does not define: ${missing.join(', ')}`);
   const min = await minify(code, {
     ecma: 5,
     // Espruino has no function hoisting: hoist_funs puts every declaration first. hoist_vars keeps vars out of
@@ -56,7 +96,9 @@ export async function buildEspruino(out = join(root, 'dist', 'espruino')): Promi
   const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.espruino.json'), '--noEmit', 'false', '--outDir', es5], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error('tsc -p tsconfig.espruino.json failed:\n' + r.stdout + r.stderr);
   const report: { [name: string]: ImageReport } = {};
-  for (const [name, entry] of Object.entries(IMAGES)) report[name] = await image(out, es5, name, entry);
+  const data = await selftestData();
+  writeFileSync(join(out, 'selftest.json'), JSON.stringify(data, null, 2) + '\n');
+  for (const [name, entry] of Object.entries(IMAGES)) report[name] = await image(out, es5, name, entry, name === 'selftest' ? { SELFTEST: JSON.stringify(data) } : {});
   writeFileSync(join(out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
   return report;
 }

@@ -45,6 +45,19 @@ var __generator = function (thisArg, body) {
   g = { next: verb(0), 'throw': verb(1), 'return': verb(2) };
   return g;
 };
+var __assign = function (t) {
+  for (var i = 1; i < arguments.length; i++) {
+    var s = arguments[i];
+    for (var p in s) if (s.hasOwnProperty(p)) t[p] = s[p];
+  }
+  return t;
+};
+var __spreadArray = function (to, from) {
+  var out = [];
+  for (var i = 0; i < to.length; i++) out.push(to[i]);
+  for (var j = 0; j < from.length; j++) out.push(from[j]);
+  return out;
+};
 var __awaiter = function (thisArg, args, P, generator) {
   return new Promise(function (resolve, reject) {
     var gen = generator.apply(thisArg, args || []);

@@ -6,8 +6,8 @@
 // The curve lives once in the project: hal/node/originality.ts builds secp128r1 with @noble/curves 2.x
 // (`weierstrass` + `ecdsa` with SHA-256, which only seeds RFC 6979 nonces when signing with prehash off).
 import { NXP_ORIGINALITY_KEYS, secp128r1Ecdsa as ECDSA, nxpOriginality } from '../../hal/node/originality.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { hexLiteral } from '../../hal/hex.js';
+import { SIM_ORIGINALITY_PRIVATE_KEY, SIM_ORIGINALITY_PUBLIC_KEY, setUidSigner } from './uid-signer.js';
 
 /**
  * NXP's options: the UID is the hash value (prehash false), and genuine signatures have s > n/2 about half the time,
@@ -39,17 +39,7 @@ export const NXP_ULTRALIGHT_EV1_VECTORS: readonly OriginalityVector[] = [
   { uid: hexLiteral('04C2285A373080'), signature: hexLiteral('A561506723D422D29ED9F93E60D20B9ED1E05CC1BF81DA19FE500CA0B81CC0ED') },
 ];
 
-/**
- * The simulator's own originality private key: 16 bytes, a fixed test value (the first 16 bytes of
- * SHA-256("sealscan simulated NXP originality key"), which is below n). Never a secret: virtual tags sign with it
- * so that verifiers can be tested with {@link SIM_ORIGINALITY_PUBLIC_KEY}.
- */
-export const SIM_ORIGINALITY_PRIVATE_KEY: Uint8Array = sha256(
-  new TextEncoder().encode('sealscan simulated NXP originality key'),
-).slice(0, 16);
-
-/** Public key for {@link SIM_ORIGINALITY_PRIVATE_KEY}: 33 bytes, uncompressed 04 ‖ X ‖ Y like the NXP keys. */
-export const SIM_ORIGINALITY_PUBLIC_KEY: Uint8Array = ECDSA.getPublicKey(SIM_ORIGINALITY_PRIVATE_KEY, false);
+export { SIM_ORIGINALITY_PRIVATE_KEY, SIM_ORIGINALITY_PUBLIC_KEY };
 
 /** The 33-byte public key (04 ‖ X ‖ Y) of a 16-byte secp128r1 private key. */
 export function originalityPublicKey(privateKey: Uint8Array): Uint8Array {
@@ -63,6 +53,9 @@ export function originalityPublicKey(privateKey: Uint8Array): Uint8Array {
 export function signUid(uid: Uint8Array, privateKey: Uint8Array = SIM_ORIGINALITY_PRIVATE_KEY): Uint8Array {
   return ECDSA.sign(uid, privateKey, NXP_OPTS);
 }
+
+// Virtual tags sign their UIDs with this, once this module has loaded (sim/tags/index.ts loads it).
+setUidSigner(signUid);
 
 /** True when `signature` (32 bytes) is a valid NXP-style signature of `uid` under `publicKey`; never throws. */
 export function verifyUidSignature(uid: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {

@@ -9,7 +9,7 @@ import { ACK, NAK_AUTH_LIMIT, NAK_INVALID_ARGUMENT, NAK_PARITY_CRC, answerBytes,
 import { ACCESS_AUTHLIM_MASK, ACCESS_CFGLCK, ACCESS_PROT, buildType2Memory, freshUid7 } from './type2-layout.js';
 import type { Type2Options, Type2Profile } from './type2-layout.js';
 import { isPageLocked, mergeDynamicLock, mergeStaticLock } from './type2-locks.js';
-import { SIM_ORIGINALITY_PRIVATE_KEY, signUid } from './originality.js';
+import { SIM_ORIGINALITY_PRIVATE_KEY, signUidWith } from './uid-signer.js';
 import { copyBytes } from '../../hal/bytes.js';
 
 /**
@@ -91,7 +91,7 @@ export abstract class Type2Tag extends Iso14443aTag {
 
   private signedCache: Uint8Array | undefined;
   private signed(): Uint8Array {
-    if (!this.signedCache) this.signedCache = signUid(this.uid, this.signingKey);
+    if (!this.signedCache) this.signedCache = signUidWith(this.uid, this.signingKey);
     return this.signedCache;
   }
 

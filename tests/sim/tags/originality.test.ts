@@ -14,6 +14,14 @@ import {
 import { Ntag213 } from '../../../sim/tags/ntag21x.js';
 import { UltralightEV1 } from '../../../sim/tags/ultralight-ev1.js';
 import { activate, cmd, fieldWith } from './helpers.js';
+import { createHash } from 'node:crypto';
+import { originalityPublicKey as derivePublic, SIM_ORIGINALITY_PRIVATE_KEY as PRIV, SIM_ORIGINALITY_PUBLIC_KEY as PUB } from '../../../sim/tags/originality.js';
+
+test('the simulator key written as hex is what it says: SHA-256 of its phrase, first 16 bytes, and its public point', () => {
+  const expected = createHash('sha256').update('sealscan simulated NXP originality key').digest().subarray(0, 16);
+  assert.is(Buffer.from(PRIV).toString('hex'), expected.toString('hex'));
+  assert.is(Buffer.from(PUB).toString('hex'), Buffer.from(derivePublic(PRIV)).toString('hex'));
+});
 
 test('NXP vectors verify under the NXP keys (raw UID, lowS off) and fail with SHA-256 prehashing', () => {
   for (const v of NXP_NTAG21X_VECTORS) {

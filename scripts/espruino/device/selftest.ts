@@ -1,0 +1,174 @@
+/**
+ * The Espruino self-test (dist/espruino/selftest.js): the same device assembly and Espruino board parts as the
+ * firmware image, with the simulator's MFRC522 and tags behind the driver (the tags' contents and originality
+ * signatures made at build time on Node: SELFTEST below), the queue on the interpreter's Storage, and a loopback
+ * uplink that acknowledges every batch and prints it (`BATCH <hex>`) so that a host can hand the records to a real
+ * ingest. It taps a badge, then the sealed tags in turn, lets sync empty the queue, and prints last
+ * `SELFTEST PASS <n> records ...` or `SELFTEST FAIL <reason>`, with the peak of `process.memory().usage` and the
+ * interpreter time per tap.
+ */
+import { Device } from '../../../firmware/app/device.js';
+import { hmacSigner } from '../../../firmware/records/signers.js';
+import type { Board } from '../../../hal/board.js';
+import type { Uplink, UplinkRequest, UplinkResult } from '../../../hal/uplink.js';
+import { fromHex, toHex } from '../../../hal/hex.js';
+import { openMfrc522 } from '../../../hal/mfrc522/open.js';
+import { EspruinoClock, espruinoCrypto } from '../../../hal/espruino/board.js';
+import { EspruinoSegmentStorage } from '../../../hal/espruino/storage.js';
+import type { EspruinoRuntime } from '../../../hal/espruino/runtime.js';
+import { SimMfrc522 } from '../../../sim/mfrc522/chip.js';
+import { RfField } from '../../../sim/rf/field.js';
+import { VirtualClock } from '../../../sim/clock.js';
+import { Ntag213 } from '../../../sim/tags/ntag21x.js';
+import { MifareClassic1K } from '../../../sim/tags/classic1k.js';
+import type { Picc } from '../../../sim/rf/air.js';
+import { espruinoRuntime } from './globals.js';
+
+/** Made at build time (scripts/espruino/build.ts): the device, the issuer it trusts, and the tags. */
+export interface SelftestData {
+  deviceId: string;
+  site: string;
+  hmacKey: string;
+  issuer: { name: string; publicKey: string };
+  originalityKey: string;
+  badge: { uid: string; block4: string };
+  tags: Array<{ uid: string; memory: string; signature: string }>;
+  taps: number;
+}
+
+declare const SELFTEST: SelftestData;
+
+/** Acknowledges every batch (cumulatively, with the hash the worker checks) and prints it for the host. */
+class LoopbackUplink implements Uplink {
+  private acked = -1;
+  constructor(private readonly rt: EspruinoRuntime, private readonly sha: (b: Uint8Array) => Uint8Array, private readonly device: string) {}
+
+  request(r: UplinkRequest): Promise<UplinkResult> {
+    const body = r.body || new Uint8Array(0);
+    // The batch: a CBOR array of byte strings (firmware/sync/protocol.ts encodeBatch). Count them; hash the last.
+    let at = 0;
+    const head = (): number => {
+      const ai = body[at] & 31;
+      at++;
+      if (ai < 24) return ai;
+      let n = 0;
+      const size = ai === 24 ? 1 : ai === 25 ? 2 : 4;
+      for (let i = 0; i < size; i++) n = n * 256 + body[at++];
+      return n;
+    };
+    const count = head();
+    let last: Uint8Array = new Uint8Array(0);
+    for (let i = 0; i < count; i++) {
+      const len = head();
+      last = body.subarray(at, at + len);
+      at += len;
+    }
+    console.log('BATCH ' + toHex(body));
+    this.acked += count;
+    const devices: { [id: string]: object } = {};
+    devices[this.device] = { ackedThrough: this.acked, ackedHash: toHex(this.sha(last)), accepted: count, duplicates: 0, rejected: [] };
+    const text = JSON.stringify({ devices: devices });
+    return Promise.resolve<UplinkResult>({ ok: true, response: { status: 200, headers: { 'content-type': 'application/json' }, body: this.rt.toUint8Array(text) } });
+  }
+}
+
+function bytes(hex: string): Uint8Array {
+  const b = fromHex(hex);
+  if (!b) throw new Error('selftest data: not hex: ' + hex.substr(0, 20));
+  return b;
+}
+
+function fail(why: string): void {
+  console.log('SELFTEST FAIL ' + why);
+}
+
+function run(): Promise<void> {
+  const rt = espruinoRuntime();
+  const d = SELFTEST;
+  const clock = new EspruinoClock(rt);
+  const crypto = espruinoCrypto(rt);
+  const field = new RfField();
+  const chip = new SimMfrc522({ clock: new VirtualClock(), field: field });
+  let chipMs = 0;
+  const spi = {
+    transfer: function (tx: Uint8Array): Uint8Array {
+      const t0 = rt.getTime();
+      const rx = chip.transfer(tx);
+      chipMs += (rt.getTime() - t0) * 1000;
+      return rx;
+    },
+  };
+  const badge = new MifareClassic1K({ uid: bytes(d.badge.uid), blocks: { 4: bytes(d.badge.block4) } });
+  const tags: Picc[] = [];
+  for (let i = 0; i < d.tags.length; i++) tags.push(new Ntag213({ uid: bytes(d.tags[i].uid), memory: bytes(d.tags[i].memory), signature: bytes(d.tags[i].signature) }));
+  let peak = rt.memoryUsage();
+  return openMfrc522(spi, clock).then(function (opened) {
+    const board: Board = {
+      reader: opened.reader,
+      clock: clock,
+      crypto: crypto,
+      signer: hmacSigner(crypto, bytes(d.hmacKey)),
+      storage: new EspruinoSegmentStorage(rt.storage, { prefix: 'st', segmentCount: 4, segmentSize: 8192 }),
+      uplink: new LoopbackUplink(rt, crypto.sha256, d.deviceId),
+      led: { set: function () {} },
+      buzzer: { play: function () {} },
+      describe: function () {
+        return { target: 'Espruino self-test', chip: opened.chip, parts: {} };
+      },
+    };
+    const device = new Device(board, {
+      config: { deviceId: d.deviceId, site: d.site, firmware: 'sealscan-espruino-selftest', dedupeWindowMs: 0, trust: { issuers: [{ name: d.issuer.name, publicKey: bytes(d.issuer.publicKey) }], originalityKeys: [{ name: 'simulator', publicKey: bytes(d.originalityKey) }] } },
+      polling: 'manual',
+    });
+    device.start();
+    let tap = 0;
+    let tapMs = 0;
+    let scans = 0;
+    const next = function (): Promise<void> {
+      if (tap > d.taps) return Promise.resolve();
+      const tag = tap === 0 ? badge : tags[(tap - 1) % tags.length];
+      field.place(tag);
+      const t0 = rt.getTime();
+      const c0 = chipMs;
+      return device.scanner.pollOnce().then(function (e) {
+        if (tap > 0) tapMs += (rt.getTime() - t0) * 1000 - (chipMs - c0);
+        field.remove(tag);
+        const u = rt.memoryUsage();
+        if (u > peak) peak = u;
+        if (!e) throw new Error('tap ' + tap + ' read nothing');
+        if (tap === 0 && e.kind !== 'login') throw new Error('the badge gave ' + e.kind);
+        if (tap > 0) {
+          if (e.kind !== 'scan') throw new Error('tap ' + tap + ' gave ' + e.kind);
+          scans++;
+        }
+        tap++;
+        return next();
+      });
+    };
+    return next().then(function () {
+      return new Promise<void>(function (resolve) {
+        let waited = 0;
+        const check = function (): void {
+          const u = rt.memoryUsage();
+          if (u > peak) peak = u;
+          const q = device.queue.status();
+          if (q.unacked === 0 || waited > 20000) {
+            device.stop().then(function () {
+              if (q.unacked !== 0) fail(q.unacked + ' records not synced after 20 s');
+              else console.log('SELFTEST PASS ' + (q.nextSeq) + ' records, ' + scans + ' scans; peak ' + peak + ' variables; ' + (tapMs / d.taps).toFixed(1) + ' ms interpreter time per tap (the simulated chip excluded)');
+              resolve();
+            });
+            return;
+          }
+          waited += 100;
+          rt.setTimeout(check, 100);
+        };
+        check();
+      });
+    });
+  });
+}
+
+run().catch(function (e: unknown) {
+  fail(String((e as Error).message || e));
+});
