@@ -22,7 +22,19 @@ function sources(dir: string, skip: string[] = []): string[] {
   return out;
 }
 
-const portable = [...sources('firmware'), ...sources('hal', ['hal/rpi', 'hal/node'])];
+/** Every file of the code that runs on Espruino: what tsc compiles for the images (the entries, the sim parts the
+ * self-test carries), besides firmware/ and hal/ as a whole. */
+function espruinoProgram(): string[] {
+  const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.espruino.json'), '--listFilesOnly'], { encoding: 'utf8' });
+  return r.stdout.split('\n').map((l) => relative(root, l.trim())).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('node_modules'));
+}
+
+const portable = [...new Set([...sources('firmware'), ...sources('hal', ['hal/rpi', 'hal/node']), ...espruinoProgram()])];
+
+test('the Espruino program includes the image entries and the simulated chip the self-test carries', () => {
+  for (const f of ['scripts/espruino/device/firmware.ts', 'scripts/espruino/device/selftest.ts', 'sim/mfrc522/chip.ts', 'sim/tags/ntag21x.ts']) assert.ok(portable.includes(f), f);
+  assert.not.ok(portable.includes('sim/tags/originality.ts'), 'the Node ECDSA stays out');
+});
 
 /** Code without comments and string contents, so that prose may mention what code may not use. */
 function codeOnly(text: string): string {
