@@ -279,6 +279,7 @@ export class Scanner {
       reasons: j.reasons,
       inspector: this.inspector,
       site: this.config.site,
+      step: this.config.step,
     };
     if (j.seal) body.seal = j.seal;
     if (j.digitalLink !== undefined) body.digitalLink = j.digitalLink;
