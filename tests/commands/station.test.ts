@@ -97,4 +97,18 @@ test('with the ingest away the record stays queued in the station, and the next 
   assert.equal(kinds, ['boot', 'commission', 'boot', 'commission', 'boot', 'commission']);
 });
 
+test('sealscan trace and sealscan alerts read the story and the alerts from the ingest database', () => {
+  const t = sealscan('trace', 'https://id.gs1.org/01/09506000134352/21/S1', '--db', 'ingest.db');
+  assert.is(t.code, 0, t.err);
+  assert.match(t.out, /state commissioned at 9506000134352/);
+  assert.match(t.out, /commissioned by station-1 seq 1/);
+  const json = JSON.parse(sealscan('trace', 'https://id.gs1.org/01/09506000134352/21/S2', '--db', 'ingest.db', '--json').out);
+  assert.equal(json.packages[0].timeline.map((e: { step: string }) => e.step), ['commissioning', 'commissioning']);
+  assert.is(sealscan('trace', 'https://id.gs1.org/01/09506000134352/21/NONE', '--db', 'ingest.db').code, 1);
+  assert.is(sealscan('trace', 'not-a-package', '--db', 'ingest.db').code, 2);
+  const a = sealscan('alerts', '--db', 'ingest.db', '--rescan');
+  assert.is(a.code, 0, a.out + a.err);
+  assert.match(a.out, /rescanned 6 records: 2 packages, 0 alerts/);
+});
+
 test.run();
