@@ -4,7 +4,7 @@
 import { decodePayload } from '../firmware/records/record.js';
 import { parseCose } from '../firmware/records/cose.js';
 import { toHex } from '../hal/hex.js';
-import type { ScanBody, RecordHeader } from '../firmware/records/kinds.js';
+import { DEFAULT_STEP, type CommissionBody, type ScanBody, type RecordHeader, type Step } from '../firmware/records/kinds.js';
 import type { DeviceRow, Site, StoredRecord } from './store.js';
 import { cbvEventId } from './cbv-hash.js';
 
@@ -66,6 +66,28 @@ function locationOf(site: string, registered: Site | undefined): string {
   return `urn:sealscan:site:${encodeURIComponent(site)}`;
 }
 
+/**
+ * CBV 2.0 terms for each step (the bizStep and disposition vocabularies of ref.gs1.org/cbv): the disposition a
+ * genuine package has after the step. Exporting is `departing` (the package leaves the country; CBV has no export
+ * step) and stays `in_transit`. A scan whose verdict is not genuine is `non_conformant` at every step but
+ * destroying: what is destroyed is destroyed, genuine or not.
+ */
+export const STEP_CBV: { readonly [S in Step]: { bizStep: string; disposition: string } } = {
+  receiving: { bizStep: 'receiving', disposition: 'in_progress' },
+  shipping: { bizStep: 'shipping', disposition: 'in_transit' },
+  dispensing: { bizStep: 'dispensing', disposition: 'dispensed' },
+  inspecting: { bizStep: 'inspecting', disposition: 'conformant' },
+  exporting: { bizStep: 'departing', disposition: 'in_transit' },
+  destroying: { bizStep: 'destroying', disposition: 'destroyed' },
+};
+
+/** bizStep and disposition of a scan at `step` with `verdict` (the ingest's where it re-judged). */
+export function scanCbv(step: Step | undefined, verdict: string): { bizStep: string; disposition: string } {
+  const cbv = STEP_CBV[step ?? DEFAULT_STEP];
+  if (verdict === 'genuine' || cbv.disposition === 'destroyed') return cbv;
+  return { bizStep: cbv.bizStep, disposition: 'non_conformant' };
+}
+
 /** RFC 6920 name of the record: SHA-256 of its COSE bytes, the same value as its `hash` everywhere else. */
 export function recordNi(hashHex: string): string {
   return `ni:///sha-256;${Buffer.from(hashHex, 'hex').toString('base64url')}?ct=application/cose`;
@@ -87,9 +109,8 @@ export function scanEvent(r: StoredRecord, device: DeviceRow | undefined): Epcis
     eventID: '',
     epcList: [epc],
     action: 'OBSERVE',
-    bizStep: 'inspecting',
     // The ingest's verdict where it re-judged a scan the device could not check, else the device's.
-    disposition: (r.upstream ? r.upstream.verdict : p.verdict) === 'genuine' ? 'conformant' : 'non_conformant',
+    ...scanCbv(p.step, r.upstream ? r.upstream.verdict : p.verdict),
     readPoint: { id: geo ? `geo:${geo.latitude},${geo.longitude}` : bizLocation },
     bizLocation: { id: bizLocation },
     'sealscan:uid': toHex(p.uid),
@@ -114,8 +135,50 @@ export function scanEvent(r: StoredRecord, device: DeviceRow | undefined): Epcis
     ev['sealscan:upstreamVerdict'] = r.upstream.verdict;
     ev['sealscan:upstreamReasons'] = r.upstream.reasons;
   }
+  if (p.step !== undefined) ev['sealscan:step'] = p.step;
   ev.eventID = cbvEventId(ev, { sealscan: SEALSCAN_NS }) ?? recordNi(r.hash);
   return ev;
+}
+
+/**
+ * The ObjectEvent of a packaging station's commission record: ADD, bizStep commissioning, disposition active, the
+ * package's Digital Link as EPC, the station's site as location.
+ */
+export function commissionEvent(r: StoredRecord, device: DeviceRow | undefined): EpcisEvent | undefined {
+  if (r.kind !== 'commission') return undefined;
+  const p = decodePayload(parseCose(r.bytes).payload) as RecordHeader & CommissionBody;
+  const site = siteOf(p.site, device?.site);
+  const bizLocation = locationOf(p.site, site);
+  const geo = site?.geo;
+  const link = canonicalItemLink(p.digitalLink);
+  const ev: EpcisEvent = {
+    type: 'ObjectEvent',
+    eventTime: new Date(p.time).toISOString(),
+    eventTimeZoneOffset: '+00:00',
+    eventID: '',
+    epcList: [link ?? `urn:sealscan:tag:${toHex(p.uid)}`],
+    action: 'ADD',
+    bizStep: 'commissioning',
+    disposition: 'active',
+    readPoint: { id: geo ? `geo:${geo.latitude},${geo.longitude}` : bizLocation },
+    bizLocation: { id: bizLocation },
+    'sealscan:uid': toHex(p.uid),
+    'sealscan:sealHash': toHex(p.sealHash),
+    'sealscan:issuerKeyId': toHex(p.issuerKeyId),
+    'sealscan:site': p.site,
+    'sealscan:device': p.device,
+    'sealscan:seq': p.seq,
+    'sealscan:boot': p.boot,
+    'sealscan:recordHash': r.hash,
+  };
+  if (!link) ev['sealscan:digitalLink'] = p.digitalLink;
+  ev.eventID = cbvEventId(ev, { sealscan: SEALSCAN_NS }) ?? recordNi(r.hash);
+  return ev;
+}
+
+/** The EPCIS event of a stored record: scans and commissions are events, other kinds are not. */
+export function recordEvent(r: StoredRecord, device: DeviceRow | undefined): EpcisEvent | undefined {
+  return r.kind === 'scan' ? scanEvent(r, device) : r.kind === 'commission' ? commissionEvent(r, device) : undefined;
 }
 
 /** An EPCISDocument around `events`. */

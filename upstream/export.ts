@@ -3,7 +3,7 @@
 // and written piece by piece with a yield to the event loop every few milliseconds, so an export of any size
 // neither holds memory beyond its page nor keeps uploads waiting.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { epcisDocument, scanEvent } from './epcis.js';
+import { epcisDocument, recordEvent } from './epcis.js';
 import { recordJson } from './record-json.js';
 import type { DeviceRow, ExportCursor, IngestStore, StoredRecord } from './store.js';
 import { isDeviceId } from '../hal/keys.js';
@@ -134,7 +134,7 @@ export async function* renderDocument(store: IngestStore, format: ExportFormat, 
       for (const id of unknown) devices.set(id, found.get(id));
     }
     for (const r of rows) {
-      const ev = scanEvent(r, devices.get(r.device));
+      const ev = recordEvent(r, devices.get(r.device));
       if (ev) yield text(sep() + JSON.stringify(ev));
       await slice.tick();
     }

@@ -19,6 +19,7 @@ import { DEFAULT_REFUSAL_LIMITS, RefusalLog, type RefusalLimits } from './refusa
 import { claimedSeq } from './records-body.js';
 import { storedKeyProblem } from './key-check.js';
 import { localChecker, type CheckResult, type SignatureChecker } from './signature-check.js';
+import { evaluatePackages, packageEventsOf, type RuleSettings } from './closed-loop.js';
 import type { ChainCommit, DeclaredRange, DeviceRow, IngestStore, RejectRow, StoredRecord } from './store.js';
 
 /** A refused record, as the answer lists it. */
@@ -101,6 +102,11 @@ export interface IngestOptions {
    * (rejudge.ts). Default: no issuer and NXP's originality keys only, so such scans keep seal verdict unknown.
    */
   trust?: UpstreamTrust;
+  /**
+   * The closed-loop rules (docs/closed-loop.md), run over the packages each upload touches after it is committed;
+   * false: only the package index is kept, no rules run. Default: on, with the rules' defaults.
+   */
+  rules?: RuleSettings | false;
 }
 
 interface Parsed {
@@ -143,6 +149,7 @@ export class Ingest {
   private readonly now: () => number;
   private readonly keyProblem: (d: DeviceRow) => string | undefined;
   private readonly trust: UpstreamTrust;
+  private readonly rules: RuleSettings | false;
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(o: IngestOptions) {
@@ -154,6 +161,7 @@ export class Ingest {
     this.refusals = new RefusalLog(o.store, { ...DEFAULT_REFUSAL_LIMITS, ...o.refusals });
     this.keyProblem = o.keyProblem ?? storedKeyProblem;
     this.trust = o.trust ?? { issuers: [] };
+    this.rules = o.rules ?? {};
   }
 
   async ingest(records: Uint8Array[]): Promise<IngestAnswer> {
@@ -266,10 +274,12 @@ export class Ingest {
         verified.sort((a, b) => a.record.seq - b.record.seq || a.index - b.index);
         const res = resolve(snap, verified, at, this.limits);
         this.rejudge(res.commit, payloads);
+        res.commit.packages = packageEventsOf(res.commit.accepted, this.sha256, payloads);
         commits.push(res.commit);
         pending.push({ i, outcomes: res.outcomes, rejects: res.rejects, declared: res.declared, undeclared: res.undeclared, device: snap.device });
       }
       const applied = await this.store.commitAll(commits);
+      await this.runRules(commits.filter((_c, k) => applied[k]), at);
       const again: number[] = [];
       pending.forEach((p, k) => {
         if (!applied[k]) return void again.push(p.i);
@@ -296,6 +306,13 @@ export class Ingest {
         if (v) r.upstream = v;
       }
     }
+  }
+
+  /** The rules over every package the applied commits added events to, after they are stored. */
+  private async runRules(applied: ChainCommit[], at: number): Promise<void> {
+    if (this.rules === false) return;
+    const touched = [...new Set(applied.flatMap((c) => (c.packages ?? []).map((e) => e.package)))].sort();
+    if (touched.length) await evaluatePackages(this.store, touched, touched, this.rules, at);
   }
 
   private stored(device: string, p: Authentic, at: number): StoredRecord {

@@ -13,7 +13,8 @@ import { recordJson } from './record-json.js';
 import { CONTENT_TYPES, DEFAULT_PAGE, EXPORT_FORMATS, FIRST, formatCursor, MAX_PAGE, parseCursor, readPage, renderDocument, type ExportFormat } from './export.js';
 import type { FailureLimiter, Role, Tokens } from './guards.js';
 import type { ServerLimits } from './server.js';
-import type { DeviceRow, IngestStore } from './store.js';
+import type { DeviceRow, IngestStore, StoredAlert } from './store.js';
+import { packageStory, parsePackageId, type PackageEvent } from './packages.js';
 
 export interface RouteContext {
   store: IngestStore;
@@ -240,6 +241,72 @@ const getRefusals: Route = {
   },
 };
 
+/** The stories of the packages `id` names (a Digital Link, a package key, or a tag UID in hex), with their alerts. */
+export async function packageAnswer(store: IngestStore, id: string): Promise<{ query: string; packages: Array<ReturnType<typeof packageStory> & { alerts: AlertJson[] }> } | undefined> {
+  const by = parsePackageId(id);
+  if (!by) throw new ApiError(400, 'bad-parameter', 'the package id must be a GS1 Digital Link with GTIN and serial (percent-encoded in the path), or a tag UID of 4, 7 or 10 bytes in hex');
+  const events = await store.packageEvents(by);
+  if (!events.length) return undefined;
+  const groups = new Map<string, PackageEvent[]>();
+  for (const e of events) (groups.get(e.package) ?? groups.set(e.package, []).get(e.package)!).push(e);
+  const packages = [];
+  for (const [pkg, list] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    packages.push({ ...packageStory(list), alerts: (await store.alerts({ state: 'all', package: pkg, limit: 1000 })).map(alertJson) });
+  }
+  return { query: id, packages };
+}
+
+export type AlertJson = ReturnType<typeof alertJson>;
+
+export function alertJson(a: StoredAlert) {
+  return {
+    id: a.id, rule: a.rule, severity: a.severity, package: a.package, message: a.message, evidence: a.evidence,
+    raisedAt: new Date(a.raisedAt).toISOString(), ackedAt: a.ackedAt === null ? null : new Date(a.ackedAt).toISOString(), ackedBy: a.ackedBy,
+  };
+}
+
+const getPackage: Route = {
+  method: 'GET',
+  path: /^\/v1\/packages\/([^/]+)$/,
+  role: 'auditor',
+  async handle({ res, params: [id] }, ctx) {
+    const answer = await packageAnswer(ctx.store, id);
+    if (!answer) throw new ApiError(404, 'unknown-package', `no scan or commission record names ${JSON.stringify(id.slice(0, 120))}`);
+    sendJson(res, 200, answer);
+  },
+};
+
+const listAlerts: Route = {
+  method: 'GET',
+  path: /^\/v1\/alerts$/,
+  role: 'auditor',
+  async handle({ res, url }, ctx) {
+    const state = url.searchParams.get('state') ?? 'open';
+    if (state !== 'open' && state !== 'acked' && state !== 'all') throw new ApiError(400, 'bad-parameter', 'state must be open, acked or all');
+    const limit = intParam(url.searchParams, 'limit', 100, 1000) || 100;
+    const pkg = url.searchParams.get('package');
+    const by = pkg === null ? undefined : parsePackageId(pkg);
+    if (pkg !== null && (!by || !('package' in by))) throw new ApiError(400, 'bad-parameter', 'package must be a GS1 Digital Link or a package key');
+    const alerts = await ctx.store.alerts({ state, limit, package: by && 'package' in by ? by.package : undefined });
+    sendJson(res, 200, { alerts: alerts.map(alertJson) });
+  },
+};
+
+const ackAlert: Route = {
+  method: 'POST',
+  path: /^\/v1\/alerts\/([^/]+)\/ack$/,
+  role: 'auditor',
+  async handle({ req, res, params: [id] }, ctx) {
+    const body = await readBody(req, 4096);
+    const o = body.length ? jsonObject(body) : {};
+    const by = o.by === undefined ? 'auditor' : o.by;
+    if (typeof by !== 'string' || by.length < 1 || by.length > 64) throw new ApiError(400, 'bad-body', '"by" must name who acknowledges, 1..64 characters');
+    const a = await ctx.store.ackAlert(id, by, ctx.now());
+    if (!a) throw new ApiError(404, 'unknown-alert', `no alert ${JSON.stringify(id.slice(0, 200))}`);
+    sendJson(res, 200, alertJson(a));
+  },
+};
+
 const getHealth: Route = {
   method: 'GET',
   path: /^\/v1\/health$/,
@@ -255,4 +322,4 @@ const getHealth: Route = {
   },
 };
 
-export const ROUTES: Route[] = [postRecords, postDevices, listDevices, getDevice, getRecords, postProbe, getExport, getRefusals, getHealth];
+export const ROUTES: Route[] = [postRecords, postDevices, listDevices, getDevice, getRecords, postProbe, getExport, getRefusals, getPackage, listAlerts, ackAlert, getHealth];

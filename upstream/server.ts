@@ -11,6 +11,7 @@ import type { IngestStore } from './store.js';
 import type { SignatureChecker } from './signature-check.js';
 import type { DeviceRow } from './store.js';
 import type { RefusalLimits } from './refusals.js';
+import type { RuleSettings } from './closed-loop.js';
 import type { UpstreamTrust } from './rejudge.js';
 
 export interface ServerLimits {
@@ -69,6 +70,8 @@ export interface IngestServerOptions {
   keyProblem?: (d: DeviceRow) => string | undefined;
   /** Issuers and originality keys for re-judging scans their device could not check (upstream/rejudge.ts). */
   trust?: UpstreamTrust;
+  /** Closed-loop rule settings (maxSpeedKmh, terminalGraceMs), or false for none (upstream/closed-loop.ts). */
+  rules?: RuleSettings | false;
   now?: () => number;
 }
 
@@ -98,7 +101,7 @@ function routeContext(o: IngestServerOptions): RouteContext {
   if (o.token !== undefined && o.token === o.auditorToken) throw new ApiError(500, 'config', 'the provisioning and auditor tokens must differ');
   const limits: ServerLimits = { ...DEFAULT_LIMITS, ...o.limits };
   const now = o.now ?? Date.now;
-  const ingest = new Ingest({ store: o.store, sha256: { sha256: nodeSha256 }, checker: o.checker, now, limits: o.ingestLimits, refusals: o.refusals, keyProblem: o.keyProblem, trust: o.trust });
+  const ingest = new Ingest({ store: o.store, sha256: { sha256: nodeSha256 }, checker: o.checker, now, limits: o.ingestLimits, refusals: o.refusals, keyProblem: o.keyProblem, trust: o.trust, rules: o.rules });
   const limiter = new FailureLimiter(limits.maxAuthFailures, limits.authWindowMs, now);
   const bodyLimiter = new FailureLimiter(limits.maxBadBodies, limits.authWindowMs, now);
   return { store: o.store, ingest, limits, tokens: new Tokens({ provisioning: o.token, auditor: o.auditorToken }, limiter), limiter, bodyLimiter, now };

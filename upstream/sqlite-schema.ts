@@ -103,8 +103,31 @@ ALTER TABLE forks ADD COLUMN upstream_reasons TEXT;
 CREATE INDEX records_upstream ON records (device, upstream_verdict, seq) WHERE upstream_verdict IS NOT NULL;
 `;
 
+/**
+ * Version 4: packages and alerts (docs/closed-loop.md). `package_events` indexes every accepted scan and commission
+ * record by package (canonical Digital Link, or the tag's UID), UID and seal hash; `alerts` holds what the rules
+ * found, with their evidence as a JSON array of {device, seq} and who acknowledged them. The migration creates the
+ * tables empty: `sealscan alerts --rescan --db FILE` indexes the records stored before it and runs the rules.
+ */
+const V4 = `
+CREATE TABLE package_events (
+  device TEXT NOT NULL, seq INTEGER NOT NULL,
+  package TEXT NOT NULL, uid TEXT NOT NULL, seal_hash TEXT,
+  kind TEXT NOT NULL, step TEXT NOT NULL, site TEXT NOT NULL, time INTEGER NOT NULL, verdict TEXT,
+  PRIMARY KEY (device, seq)
+);
+CREATE INDEX package_events_package ON package_events (package);
+CREATE INDEX package_events_uid ON package_events (uid);
+CREATE TABLE alerts (
+  id TEXT PRIMARY KEY,
+  rule TEXT NOT NULL, severity TEXT NOT NULL, package TEXT NOT NULL, message TEXT NOT NULL, evidence TEXT NOT NULL,
+  raised_at INTEGER NOT NULL, acked_at INTEGER, acked_by TEXT
+);
+CREATE INDEX alerts_package ON alerts (package);
+`;
+
 /** Migrations in order; MIGRATIONS[i] takes a database from version i + 1 to i + 2. */
-export const MIGRATIONS: string[] = [V2, V3];
+export const MIGRATIONS: string[] = [V2, V3, V4];
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = 1 + MIGRATIONS.length;

@@ -6,6 +6,25 @@ import { FLAGGED_LISTED, FLAGGED_VERDICTS, type ChainCommit, type ChainSnapshot,
 import { FRESH, MIGRATIONS, SCHEMA_VERSION } from './sqlite-schema.js';
 import { COLS, device, record, recordParams, u8, VALS, type DeviceDb, type RecordDb } from './sqlite-rows.js';
 import { SchemaError } from './schema-error.js';
+import type { PackageEvent, PackageStep } from './packages.js';
+import type { Alert, Geo, RuleName, Severity } from './rules.js';
+import type { StoredAlert } from './store.js';
+import type { Verdict } from '../firmware/records/kinds.js';
+
+interface PackageEventDb {
+  device: string; seq: number; package: string; uid: string; seal_hash: string | null; kind: string; step: string; site: string; time: number; verdict: string | null;
+}
+interface AlertDb {
+  id: string; rule: string; severity: string; package: string; message: string; evidence: string; raised_at: number; acked_at: number | null; acked_by: string | null;
+}
+const packageEvent = (r: PackageEventDb): PackageEvent => ({
+  device: r.device, seq: r.seq, package: r.package, uid: r.uid, sealHash: r.seal_hash, kind: r.kind as PackageEvent['kind'],
+  step: r.step as PackageStep, site: r.site, time: r.time, verdict: r.verdict as Verdict | null,
+});
+const storedAlert = (r: AlertDb): StoredAlert => ({
+  id: r.id, rule: r.rule as RuleName, severity: r.severity as Severity, package: r.package, message: r.message,
+  evidence: JSON.parse(r.evidence) as Alert['evidence'], raisedAt: r.raised_at, ackedAt: r.acked_at, ackedBy: r.acked_by,
+});
 
 export interface SqliteStoreOptions {
   /** How long a write waits for another connection's lock before failing (default 5 s). */
@@ -74,6 +93,18 @@ export class SqliteStore implements IngestStore {
       flagged: p(`SELECT ${COLS} FROM records WHERE device = ? AND upstream_verdict IN (${FLAGGED_VERDICTS.map((v) => `'${v}'`).join(', ')}) ORDER BY seq DESC LIMIT ${FLAGGED_LISTED}`),
       pageAll: p(`SELECT ${COLS} FROM records WHERE (device, seq) > (?, ?) ORDER BY device, seq LIMIT ?`),
       pageDevice: p(`SELECT ${COLS} FROM records WHERE device = ? AND seq > ? ORDER BY seq LIMIT ?`),
+      insertPackageEvent: p('INSERT OR IGNORE INTO package_events (device, seq, package, uid, seal_hash, kind, step, site, time, verdict) VALUES (@device, @seq, @package, @uid, @sealHash, @kind, @step, @site, @time, @verdict)'),
+      eventsByPackage: p('SELECT * FROM package_events WHERE package = ?'),
+      eventsByUid: p('SELECT * FROM package_events WHERE package IN (SELECT package FROM package_events WHERE uid = ?)'),
+      clearPackages: p('DELETE FROM package_events'),
+      distinctPackages: p('SELECT DISTINCT package FROM package_events ORDER BY package'),
+      sites: p('SELECT site FROM devices WHERE site IS NOT NULL'),
+      alertIdsOf: p('SELECT id FROM alerts WHERE package = ?'),
+      allAlertIds: p('SELECT id FROM alerts'),
+      insertAlert: p('INSERT OR IGNORE INTO alerts (id, rule, severity, package, message, evidence, raised_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      deleteAlert: p('DELETE FROM alerts WHERE id = ?'),
+      alertById: p('SELECT * FROM alerts WHERE id = ?'),
+      ackAlert: p('UPDATE alerts SET acked_at = ?, acked_by = ? WHERE id = ? AND acked_at IS NULL'),
       // Accepted records are never deleted, so the largest rowid is their count: O(1), where COUNT(*) scans.
       totals: p('SELECT coalesce((SELECT MAX(rowid) FROM records), 0) AS records, (SELECT COUNT(*) FROM devices) AS devices'),
     };
@@ -170,6 +201,7 @@ export class SqliteStore implements IngestStore {
         for (const r of c.hold) this.q.insertHeld.run(recordParams(r));
         for (const r of c.forks) this.q.insertFork.run(recordParams(r));
         for (const d of c.declared) this.q.insertDeclared.run(c.device, d.first, d.last, d.faultSeq, d.reason);
+        for (const e of c.packages ?? []) this.q.insertPackageEvent.run(e);
         return true;
       }),
     ).immediate();
@@ -246,6 +278,58 @@ export class SqliteStore implements IngestStore {
   async exportPage(after: ExportCursor, limit: number, id?: string): Promise<StoredRecord[]> {
     const rows = id === undefined ? this.q.pageAll.all(after.device, after.seq, limit) : this.q.pageDevice.all(id, after.device === id ? after.seq : -1, limit);
     return (rows as RecordDb[]).map(record);
+  }
+
+  async packageEvents(by: { package: string } | { uid: string }): Promise<PackageEvent[]> {
+    const rows = 'package' in by ? this.q.eventsByPackage.all(by.package) : this.q.eventsByUid.all(by.uid);
+    return (rows as PackageEventDb[]).map(packageEvent);
+  }
+
+  async siteCoordinates(): Promise<Map<string, Geo>> {
+    const out = new Map<string, Geo>();
+    for (const r of this.q.sites.all() as Array<{ site: string }>) {
+      const site = JSON.parse(r.site) as { id: string; gln?: string; geo?: Geo };
+      if (!site.geo) continue;
+      out.set(site.id, site.geo);
+      if (site.gln) out.set(site.gln, site.geo);
+    }
+    return out;
+  }
+
+  async setAlerts(packages: string[] | null, alerts: Alert[], at: number): Promise<void> {
+    this.db.transaction(() => {
+      const keep = new Set(alerts.map((a) => a.id));
+      const old = packages === null ? (this.q.allAlertIds.all() as Array<{ id: string }>) : packages.flatMap((pkg) => this.q.alertIdsOf.all(pkg) as Array<{ id: string }>);
+      for (const { id } of old) if (!keep.has(id)) this.q.deleteAlert.run(id);
+      for (const a of alerts) this.q.insertAlert.run(a.id, a.rule, a.severity, a.package, a.message, JSON.stringify(a.evidence), at);
+    }).immediate();
+  }
+
+  async alerts(f: { state: 'open' | 'acked' | 'all'; package?: string; limit: number }): Promise<StoredAlert[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (f.state === 'open') where.push('acked_at IS NULL');
+    if (f.state === 'acked') where.push('acked_at IS NOT NULL');
+    if (f.package !== undefined) {
+      where.push('package = ?');
+      args.push(f.package);
+    }
+    const sql = `SELECT * FROM alerts ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY raised_at DESC, id LIMIT ?`;
+    return (this.db.prepare(sql).all(...args, f.limit) as AlertDb[]).map(storedAlert);
+  }
+
+  async ackAlert(id: string, by: string, at: number): Promise<StoredAlert | undefined> {
+    this.q.ackAlert.run(at, by, id);
+    const r = this.q.alertById.get(id) as AlertDb | undefined;
+    return r && storedAlert(r);
+  }
+
+  async rebuildPackages(events: PackageEvent[]): Promise<string[]> {
+    return this.db.transaction(() => {
+      this.q.clearPackages.run();
+      for (const e of events) this.q.insertPackageEvent.run(e);
+      return (this.q.distinctPackages.all() as Array<{ package: string }>).map((r) => r.package);
+    }).immediate();
   }
 
   async health(): Promise<{ ok: boolean; records: number; devices: number }> {

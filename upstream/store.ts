@@ -3,6 +3,15 @@
 // Hashes are lower-case hex; record bytes are the COSE bytes exactly as received.
 import type { SeqPair, SeqRange } from '../firmware/records/seq-ranges.js';
 import type { UpstreamVerdict } from './rejudge.js';
+import type { PackageEvent } from './packages.js';
+import type { Alert, Geo } from './rules.js';
+
+/** An alert as stored: what the rules found, when it was first raised, and its acknowledgement. */
+export interface StoredAlert extends Alert {
+  raisedAt: number;
+  ackedAt: number | null;
+  ackedBy: string | null;
+}
 
 /** A registered site: where a device inspects (EPCIS readPoint / bizLocation). */
 export interface Site {
@@ -130,6 +139,8 @@ export interface ChainCommit {
   declared: DeclaredRange[];
   forks: StoredRecord[];
   seenAt: number;
+  /** Package events of the accepted scan and commission records (packages.ts), stored in the same transaction. */
+  packages?: PackageEvent[];
 }
 
 export type RegisterOutcome = 'created' | 'same' | 'updated' | 'conflict';
@@ -189,6 +200,21 @@ export interface IngestStore {
    * store for long.
    */
   exportPage(after: ExportCursor, limit: number, device?: string): Promise<StoredRecord[]>;
+  /** Package events of `package`, or of every package a tag with `uid` (hex) was seen as. */
+  packageEvents(by: { package: string } | { uid: string }): Promise<PackageEvent[]>;
+  /** Coordinates of the registered sites, by site id and by GLN. */
+  siteCoordinates(): Promise<Map<string, Geo>>;
+  /**
+   * Makes `alerts` the alerts of `packages` (null: of the whole store): new ones are raised at `at`, ones found
+   * before keep their time and acknowledgement, ones no longer found are removed. One transaction.
+   */
+  setAlerts(packages: string[] | null, alerts: Alert[], at: number): Promise<void>;
+  /** Alerts, newest first: open (not acknowledged), acked or all; of one package when given. */
+  alerts(filter: { state: 'open' | 'acked' | 'all'; package?: string; limit: number }): Promise<StoredAlert[]>;
+  /** Acknowledges an alert; false when there is none with that id. */
+  ackAlert(id: string, by: string, at: number): Promise<StoredAlert | undefined>;
+  /** Replaces the whole package index (a rescan), in one transaction; returns the distinct packages. */
+  rebuildPackages(events: PackageEvent[]): Promise<string[]>;
   /** Cheap liveness check of the storage. */
   health(): Promise<{ ok: boolean; records: number; devices: number }>;
   close(): Promise<void>;

@@ -1,5 +1,5 @@
 import type { TrustConfig } from '../seals/verdict.js';
-import type { ResetReason } from '../records/kinds.js';
+import { DEFAULT_STEP, STEPS, type ResetReason, type Step } from '../records/kinds.js';
 import { isDeviceId } from '../../hal/keys.js';
 import { SealscanError } from '../../hal/errors.js';
 import { BADGE_BLOCK } from './badge.js';
@@ -28,6 +28,11 @@ export interface ScannerConfig {
   badge?: { block: number; key: Uint8Array };
   /** Reads of a tag retried after a transient radio error before the scan counts as unreadable. Default 2. */
   readRetries?: number;
+  /**
+   * The site's step, written into every scan record (payload key 19): receiving, shipping, dispensing, inspecting,
+   * exporting or destroying. Default inspecting.
+   */
+  step?: Step;
 }
 
 export interface ResolvedConfig extends ScannerConfig {
@@ -36,6 +41,7 @@ export interface ResolvedConfig extends ScannerConfig {
   checkpointEvery: number;
   badge: { block: number; key: Uint8Array };
   readRetries: number;
+  step: Step;
 }
 
 /** A configuration value that cannot work (code `BAD_CONFIG`); `field` names it. */
@@ -72,6 +78,7 @@ export function resolveConfig(c: ScannerConfig): ResolvedConfig {
   const badge = c.badge || { block: BADGE_BLOCK, key: DEFAULT_BADGE_KEY };
   if (!(badge.key instanceof Uint8Array) || badge.key.length !== 6) throw new ConfigError('badge.key', 'must be 6 bytes');
   whole(badge.block, 4, 'badge.block', 1, 63);
+  if (c.step !== undefined && STEPS.indexOf(c.step) < 0) throw new ConfigError('step', 'must be one of ' + STEPS.join(', ') + ', got ' + String(c.step));
   if (badge.block % 4 === 3) throw new ConfigError('badge.block', 'block ' + badge.block + ' is a sector trailer');
   return {
     deviceId: c.deviceId,
@@ -83,7 +90,8 @@ export function resolveConfig(c: ScannerConfig): ResolvedConfig {
     checkpointEvery: whole(c.checkpointEvery, 50, 'checkpointEvery', 1, 1000000),
     badge: badge,
     readRetries: whole(c.readRetries, 2, 'readRetries', 0, 10),
+    step: c.step === undefined ? DEFAULT_STEP : c.step,
   };
 }
 
-export type { ResetReason };
+export type { ResetReason, Step };

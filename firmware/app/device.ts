@@ -7,7 +7,7 @@ import type { SegmentStorage } from '../../hal/storage.js';
 import { Queue } from '../queue/queue.js';
 import type { QueueOptions } from '../queue/types.js';
 import type { RecoveryReport } from '../queue/report.js';
-import type { ResetReason } from '../records/kinds.js';
+import type { CommissionEvidence, ResetReason } from '../records/kinds.js';
 import { SyncWorker } from '../sync/worker.js';
 import type { SyncOptions, SyncQueue, SyncStatus } from '../sync/types.js';
 import { bootNumber } from './boot.js';
@@ -147,6 +147,16 @@ export class Device {
 
   status(): { scanner: ScannerStatus; sync: SyncStatus } {
     return { scanner: this.scanner.status(), sync: this.sync.status() };
+  }
+
+  /**
+   * A packaging station's seal as a signed commission record in this device's chain (Scanner.commission), then a
+   * nudge to the sync worker. The seq once durable; null when the queue had no room.
+   */
+  commission(c: Omit<CommissionEvidence, 'site'>): number | null {
+    const seq = this.scanner.commission(c);
+    if (seq !== null) this.sync.newRecords();
+    return seq;
   }
 
   /** Subscribes to every tap's outcome; returns the unsubscribe function. */

@@ -6,7 +6,7 @@ import type { RadioError } from '../../hal/radio.js';
 import { toHexUpper } from '../../hal/hex.js';
 import type { Queue, QueueStatus } from '../queue/queue.js';
 import type { RecoveryReport } from '../queue/report.js';
-import type { DiscardedSpan, RecordBody, ResetReason } from '../records/kinds.js';
+import type { CommissionEvidence, DiscardedSpan, RecordBody, ResetReason } from '../records/kinds.js';
 import { RecordChain, type ChainRecord, type FaultReport } from '../records/chain.js';
 import { zeroHash } from '../records/links.js';
 import { judge, type Judgement } from '../seals/verdict.js';
@@ -279,6 +279,7 @@ export class Scanner {
       reasons: j.reasons,
       inspector: this.inspector,
       site: this.config.site,
+      step: this.config.step,
     };
     if (j.seal) body.seal = j.seal;
     if (j.digitalLink !== undefined) body.digitalLink = j.digitalLink;
@@ -290,6 +291,16 @@ export class Scanner {
     this.scans++;
     this.repeats.recorded(digest, j, this.inspector, this.deps.clock.now());
     return this.tap('scan', a.uid, this.feedback.give(signal, j.headline, describe(j)), { judgement: j, seq: rec.seq });
+  }
+
+  /**
+   * A packaging station sealed a tag: writes the signed commission record (the station's site from its
+   * configuration) into this device's chain and queue. Returns its seq once it is durable, or null when the queue
+   * had no room (the seal is on the tag regardless; the caller must say that no record was kept).
+   */
+  commission(c: Omit<CommissionEvidence, 'site'>): number | null {
+    const rec = this.record({ kind: 'commission', uid: c.uid, digitalLink: c.digitalLink, sealHash: c.sealHash, issuerKeyId: c.issuerKeyId, site: this.config.site }, 'scan');
+    return rec ? rec.seq : null;
   }
 
   /** Polls until {@link stop}. */

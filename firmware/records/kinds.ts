@@ -3,8 +3,8 @@
 // every key from 7 up has one meaning across all kinds.
 import type { SeqPair } from './seq-ranges.js';
 
-export type RecordKind = 'boot' | 'login' | 'logout' | 'scan' | 'checkpoint' | 'fault';
-export const RECORD_KINDS: readonly RecordKind[] = ['boot', 'login', 'logout', 'scan', 'checkpoint', 'fault'];
+export type RecordKind = 'boot' | 'login' | 'logout' | 'scan' | 'checkpoint' | 'fault' | 'commission';
+export const RECORD_KINDS: readonly RecordKind[] = ['boot', 'login', 'logout', 'scan', 'checkpoint', 'fault', 'commission'];
 
 /** Fields every record carries (payload keys 1, 2, 3, 5, 6; key 4 is the body's `kind`). */
 export interface RecordHeader {
@@ -24,6 +24,15 @@ export type ResetReason = 'power-on' | 'watchdog' | 'software' | 'brownout' | 'p
 export type Verdict = 'genuine' | 'tampered' | 'clone-suspect' | 'invalid-seal' | 'unknown' | 'unreadable';
 /** NXP originality signature: valid, invalid (clone suspect), could not be read, tag type has none. */
 export type Originality = 'valid' | 'invalid' | 'unreadable' | 'not-supported';
+/**
+ * The supply-chain step a scanner's site performs (docs/closed-loop.md): what a scan means for the package, beyond
+ * its verdict. Sealing is not a scan step: it is the `commission` record of a packaging station.
+ */
+export type Step = 'receiving' | 'shipping' | 'dispensing' | 'inspecting' | 'exporting' | 'destroying';
+export const STEPS: readonly Step[] = ['receiving', 'shipping', 'dispensing', 'inspecting', 'exporting', 'destroying'];
+/** A scan record without payload key 19 (made before steps existed) was an inspection. */
+export const DEFAULT_STEP: Step = 'inspecting';
+
 /** Tamper loop of an NTAG213 TT: closed, open, could not be read, tag has no loop. */
 export type TamperStatus = 'closed' | 'open' | 'unreadable' | 'no-loop';
 
@@ -54,6 +63,25 @@ export interface ScanEvidence {
   inspector: string;
   /** Id of the inspected site (a GLN where the site has one). */
   site: string;
+  /** The site's step for this scan; absent in records made before key 19 (read as {@link DEFAULT_STEP}). */
+  step?: Step;
+}
+
+/**
+ * A packaging station sealed a tag: the binding of tag to package, signed into the station's own chain. `sealHash`
+ * is SHA-256 of the seal record's bytes as written (the 73-byte payload of docs/seal-format.md), the same bytes a
+ * scan carries in key 12, so the ingest can tie later scans of this seal to this record.
+ */
+export interface CommissionEvidence {
+  /** Tag UID: 4, 7 or 10 bytes. */
+  uid: Uint8Array;
+  /** The package's GS1 Digital Link as written on the tag. */
+  digitalLink: string;
+  sealHash: Uint8Array;
+  /** The issuer key id in the seal: first 4 bytes of SHA-256 of the issuer's public key. */
+  issuerKeyId: Uint8Array;
+  /** Id of the packaging site (a GLN where it has one). */
+  site: string;
 }
 
 /** A byte span boot recovery discarded: storage segment name, byte offset in it, length. */
@@ -76,12 +104,14 @@ export type CheckpointBody = { kind: 'checkpoint'; count: number; head: Uint8Arr
  */
 export type FaultBody = { kind: 'fault'; reason: string; lost: SeqPair[]; discardedBytes: number; where: DiscardedSpan[] };
 
-export type RecordBody = BootBody | LoginBody | LogoutBody | ScanBody | CheckpointBody | FaultBody;
+export type CommissionBody = { kind: 'commission' } & CommissionEvidence;
+
+export type RecordBody = BootBody | LoginBody | LogoutBody | ScanBody | CheckpointBody | FaultBody | CommissionBody;
 /** A decoded, validated record payload. */
 export type RecordPayload = RecordHeader & RecordBody;
 
 /** How a field is carried; the names are the CDDL types of docs/record-format.md. */
-export type FieldType = 'device-id' | 'uint' | 'hash' | 'text' | 'code' | 'codes' | 'uid' | 'bytes' | 'originality-sig' | 'ranges' | 'spans' | readonly string[];
+export type FieldType = 'device-id' | 'uint' | 'hash' | 'text' | 'code' | 'codes' | 'uid' | 'bytes' | 'originality-sig' | 'key-id' | 'ranges' | 'spans' | readonly string[];
 
 export interface FieldSpec {
   key: number;
@@ -127,6 +157,7 @@ export const KIND_FIELDS: { readonly [K in RecordKind]: readonly FieldSpec[] } =
     { key: 16, name: 'verdict', type: VERDICTS },
     { key: 17, name: 'reasons', type: 'codes' },
     { key: 18, name: 'originalitySig', type: 'originality-sig', optional: true },
+    { key: 19, name: 'step', type: STEPS, optional: true },
   ],
   checkpoint: [
     { key: 30, name: 'count', type: 'uint' },
@@ -137,5 +168,12 @@ export const KIND_FIELDS: { readonly [K in RecordKind]: readonly FieldSpec[] } =
     { key: 41, name: 'lost', type: 'ranges' },
     { key: 42, name: 'discardedBytes', type: 'uint' },
     { key: 43, name: 'where', type: 'spans' },
+  ],
+  commission: [
+    { key: 8, name: 'site', type: 'text' },
+    { key: 10, name: 'uid', type: 'uid' },
+    { key: 13, name: 'digitalLink', type: 'text' },
+    { key: 50, name: 'sealHash', type: 'hash' },
+    { key: 51, name: 'issuerKeyId', type: 'key-id' },
   ],
 };

@@ -65,6 +65,9 @@ function fromCbor(f: FieldSpec, v: CborValue): unknown {
     case 'originality-sig':
       if (!(v instanceof Uint8Array) || v.length !== 32) throw bad(f, 'must be a 32-byte byte string (r || s)');
       return v;
+    case 'key-id':
+      if (!(v instanceof Uint8Array) || v.length !== 4) throw bad(f, 'must be a 4-byte byte string');
+      return v;
     case 'text':
       if (typeof v !== 'string' || v.length < 1 || v.length > MAX_TEXT) throw bad(f, 'must be text of 1..' + MAX_TEXT + ' characters');
       return v;

@@ -42,6 +42,9 @@ re-judging (docs/ingest-api.md): a scan whose scanner could not check the seal o
                         on secp128r1 (repeat for several)
   --simulator           trust the simulator's originality key (virtual tags; never for real scanners)
 
+closed loop (docs/closed-loop.md): rules run over each package an upload touches; alerts under /v1/alerts
+  --max-speed-kmh N     fastest a package can travel between two sites [900]; give sealscan alerts --rescan the same
+
 limits (defaults in brackets; docs/ingest-api.md says what each refusal looks like):
   --max-body-bytes N    largest POST /v1/records body [${DEFAULT_LIMITS.maxBodyBytes}]
   --max-records N       most records in one upload [${DEFAULT_LIMITS.maxRecords}]
@@ -100,7 +103,7 @@ export async function run(args: string[]): Promise<number> {
     token: { type: 'string' }, 'auditor-token': { type: 'string' }, migrate: { type: 'boolean' }, workers: { type: 'string' },
     'max-body-bytes': { type: 'string' }, 'max-records': { type: 'string' }, 'max-record-bytes': { type: 'string' },
     'max-devices': { type: 'string' }, 'max-seq-ahead': { type: 'string' },
-    issuer: { type: 'string', multiple: true }, 'originality-key': { type: 'string', multiple: true }, simulator: { type: 'boolean' },
+    issuer: { type: 'string', multiple: true }, 'originality-key': { type: 'string', multiple: true }, simulator: { type: 'boolean' }, 'max-speed-kmh': { type: 'string' },
   });
   if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
@@ -109,6 +112,7 @@ export async function run(args: string[]): Promise<number> {
   const limits: { [k: string]: number } = {};
   const ingestLimits: { [k: string]: number } = {};
   let trust: UpstreamTrust;
+  const maxSpeedKmh = v['max-speed-kmh'] === undefined ? undefined : Number(v['max-speed-kmh']);
   const token = v.token ?? process.env.SEALSCAN_PROVISIONING_TOKEN;
   const auditorToken = v['auditor-token'] ?? process.env.SEALSCAN_AUDITOR_TOKEN;
   try {
@@ -129,6 +133,7 @@ export async function run(args: string[]): Promise<number> {
     checkToken(auditorToken, v['auditor-token'] !== undefined ? '--auditor-token' : 'SEALSCAN_AUDITOR_TOKEN');
     if (token !== undefined && token === auditorToken) throw new OptionError('the provisioning and auditor tokens must differ');
     trust = await upstreamTrust(v.issuer ?? [], v['originality-key'] ?? [], !!v.simulator);
+    if (maxSpeedKmh !== undefined && !(maxSpeedKmh > 0 && maxSpeedKmh <= 100000)) throw new OptionError('--max-speed-kmh must be a number of km/h from above 0 to 100000');
   } catch (e) {
     if (e instanceof OptionError || e instanceof TokenError || e instanceof IssuerKeyError) return usageError('ingest', USAGE, e.message);
     throw e;
@@ -142,7 +147,7 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const checker = workers > 0 ? new SignaturePool(workers, { sha256: nodeSha256 }) : undefined;
-  const { server, ingest } = createIngestServer({ store, token, auditorToken, hostNames: v['host-name'], limits, ingestLimits, checker, trust });
+  const { server, ingest } = createIngestServer({ store, token, auditorToken, hostNames: v['host-name'], limits, ingestLimits, checker, trust, rules: { maxSpeedKmh } });
   return new Promise<number>((resolve) => {
     server.once('error', (e) => {
       console.error(`sealscan ingest: cannot listen on ${host}:${port}: ${e.message}`);

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { SealscanError } from '../../hal/errors.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { ScannerConfig } from '../../firmware/app/config.js';
+import { STEPS, type Step } from '../../firmware/records/kinds.js';
 import type { OriginalityKey } from '../../hal/originality-keys.js';
 import { loadTrustedIssuer, IssuerKeyError } from '../../hal/node/issuer-files.js';
 import type { GpioPins } from '../../hal/rpi/feedback.js';
@@ -24,6 +25,8 @@ export interface DeviceFile {
   pollIntervalMs?: number;
   dedupeWindowMs?: number;
   checkpointEvery?: number;
+  /** The site's step, written into every scan: receiving, shipping, dispensing, inspecting (default), exporting, destroying. */
+  step?: Step;
   /** Queue segments on disk (default 64 × 1 MiB). */
   queue?: { segmentCount?: number; segmentSize?: number };
   /** BCM pin numbers of the reset line, LED, buzzer and trigger (Pi only). */
@@ -141,6 +144,10 @@ export function loadDeviceFile(file: string, firmware: string): LoadedDevice {
   checkGpio(file, raw.gpio, raw.spi?.chipSelect ?? 0);
   if (raw.mode !== undefined && raw.mode !== 'continuous' && raw.mode !== 'trigger') throw new DeviceFileError(file, 'mode', `"${String(raw.mode)}" must be "continuous" or "trigger"`);
   if (raw.mode === 'trigger' && !raw.gpio?.trigger) throw new DeviceFileError(file, 'mode', 'trigger mode needs a trigger button: add "gpio": {"trigger": {"pin": <BCM>}}');
+  if (raw.step !== undefined) {
+    if (!STEPS.includes(raw.step)) throw new DeviceFileError(file, 'step', `${JSON.stringify(raw.step)} must be one of ${STEPS.join(', ')}`);
+    scanner.step = raw.step;
+  }
   if (raw.badge) scanner.badge = { block: raw.badge.block, key: hexBytes(file, 'badge.key', raw.badge.key, 6) };
   return { file, raw, dataDir: at(raw.dataDir), scanner };
 }

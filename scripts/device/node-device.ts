@@ -38,3 +38,21 @@ export async function startNodeDevice(d: LoadedDevice, reader: 'pi' | 'sim', log
   }
   return { device, board, field };
 }
+
+/**
+ * A packaging station: a device like a scanner (its own key, chain, queue in its dataDir, sync to its ingest), whose
+ * tags are sealed by the seal command on its own reader, so the device never polls. The board is the PC runner's
+ * (files, system clock, HTTP); its simulated reader is never used. Started: the boot record is written.
+ */
+export async function startStationDevice(d: LoadedDevice, log: (line: string) => void = () => {}): Promise<Device> {
+  const { createPcBoard } = await import('../../sim/runner/board.js');
+  const board = await createPcBoard({ deviceId: d.raw.deviceId, dataDir: d.dataDir, ingest: d.raw.ingest, firmware: FIRMWARE_VERSION, queue: d.raw.queue, log });
+  try {
+    const device = new Device(board, { config: d.scanner, mode: 'continuous', polling: 'manual' });
+    device.start();
+    return device;
+  } catch (e) {
+    board.close?.();
+    throw e;
+  }
+}

@@ -30,7 +30,27 @@ export function examples(): Array<{ kind: string; record: ChainRecord }> {
   const where = [{ segment: 'queue-0001', offset: 3968, length: 128 }];
   out.push({ kind: 'fault', record: after.fault({ reason: 'torn-tail', lost: [[3, 4]], discardedBytes: 128, where }, T0 + 400_000) });
   out.push({ kind: 'scan-unchecked', record: after.append({ kind: 'scan', ...uncheckedScan() }, T0 + 460_000) });
+  // After the examples above, so that adding these left their bytes as they were.
+  out.push({ kind: 'scan-step', record: chain.append({ kind: 'scan', ...genuineScan(), step: 'dispensing' }, T0 + 360_000) });
+  out.push({ kind: 'commission', record: commissionExample() });
   return out;
+}
+
+/** A packaging station's commission record (seq 1, after its boot) for the seal of the example scan. */
+function commissionExample(): ChainRecord {
+  const st = ed25519Device('station-0001');
+  const station = RecordChain.start(st.signer, crypto, st.id, 1);
+  station.append({ kind: 'boot', firmware: '0.1.0', reset: 'power-on' }, T0 - 86_400_000);
+  const scan = genuineScan();
+  const body: RecordBody = {
+    kind: 'commission',
+    site: '4000001000005',
+    uid: scan.uid,
+    digitalLink: scan.digitalLink!,
+    sealHash: crypto.sha256(scan.seal!),
+    issuerKeyId: scan.seal!.subarray(1, 5),
+  };
+  return station.append(body, T0 - 86_340_000);
 }
 
 /**

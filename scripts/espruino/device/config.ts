@@ -7,6 +7,7 @@ import type { ScannerConfig } from '../../../firmware/app/config.js';
 import { fromHex } from '../../../hal/hex.js';
 import { isDeviceId } from '../../../hal/keys.js';
 import { SealscanError } from '../../../hal/errors.js';
+import { STEPS, type Step } from '../../../firmware/records/kinds.js';
 
 export const CONFIG_FILE = 'sealscan.json';
 export const KEY_FILE = 'sealscan.key';
@@ -35,6 +36,8 @@ export interface EspruinoDeviceFile {
   pollIntervalMs?: number;
   dedupeWindowMs?: number;
   checkpointEvery?: number;
+  /** The site's step written into every scan (default inspecting). */
+  step?: Step;
   mode?: 'continuous' | 'trigger';
   pins: EspruinoPinNames;
   /** SPI clock, Hz (default 4 MHz, at most 10 MHz). */
@@ -126,6 +129,10 @@ export function readEspruinoDevice(json: unknown, firmware: string): EspruinoDev
     dedupeWindowMs: f.dedupeWindowMs,
     checkpointEvery: f.checkpointEvery,
   };
+  if (f.step !== undefined) {
+    if (STEPS.indexOf(f.step) < 0) fail('step', 'must be one of ' + STEPS.join(', '));
+    scanner.step = f.step;
+  }
   if (f.badge) scanner.badge = { block: whole('badge.block', f.badge.block, 1, 63, 4), key: bytes('badge.key', f.badge.key, 6) };
   return {
     file: f,

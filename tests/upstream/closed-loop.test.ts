@@ -1,0 +1,173 @@
+// The closed loop at the ingest (issue 13): package stories, the four first rules (each fires on its case and stays
+// quiet on the honest day), alerts listed and acknowledged through the API, and a rescan that agrees with live
+// evaluation, however the records arrived.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { join } from 'node:path';
+import { tempDir } from '../helpers/tmp.js';
+import { RecordChain } from '../../firmware/records/chain.js';
+import type { RecordBody, Step } from '../../firmware/records/kinds.js';
+import { crypto, ed25519Device, T0, type TestDevice } from '../../sim/sweeps/fixtures.js';
+import { Ingest } from '../../upstream/ingest.js';
+import { SqliteStore } from '../../upstream/sqlite-store.js';
+import { rescan } from '../../upstream/closed-loop.js';
+import { nodeSha256 } from '../../hal/node/crypto.js';
+import type { Site } from '../../upstream/store.js';
+import type { Alert } from '../../upstream/rules.js';
+import { AUDITOR, call, read, register, startIngest, upload } from './helpers.js';
+
+const H = 3_600_000;
+const SITES: { [name: string]: Site } = {
+  station: { id: '4000001000005', geo: { latitude: 47.56, longitude: 7.59 } }, // Basel
+  dist: { id: 'dist-frankfurt', geo: { latitude: 50.11, longitude: 8.68 } },
+  pharm1: { id: 'pharm-zurich', geo: { latitude: 47.37, longitude: 8.54 } },
+  pharm2: { id: 'pharm-lisbon', geo: { latitude: 38.72, longitude: -9.14 } },
+};
+const DEVICES: { [name: string]: TestDevice } = {};
+for (const n of Object.keys(SITES)) DEVICES[n] = ed25519Device(`cl-${n}`);
+
+const link = (serial: string) => `https://id.gs1.org/01/09506000134352/21/${serial}`;
+const uid = (n: number) => Uint8Array.of(0x04, 0x10, 0x20, 0x30, 0x40, 0x50, n);
+function sealBytes(n: number): Uint8Array {
+  const s = new Uint8Array(73);
+  for (let i = 0; i < s.length; i++) s[i] = (i * 31 + n * 7) & 0xff;
+  s[0] = 1;
+  return s;
+}
+
+/** The day's events in time order: [device name, body, time]. */
+function day(): Array<[string, RecordBody, number]> {
+  const ev: Array<[string, RecordBody, number]> = [];
+  const commission = (serial: string, n: number, t: number) =>
+    ev.push(['station', { kind: 'commission', site: SITES.station.id, uid: uid(n), digitalLink: link(serial), sealHash: crypto.sha256(sealBytes(n)), issuerKeyId: sealBytes(n).subarray(1, 5) }, t]);
+  const scan = (where: string, serial: string, n: number, seal: number, step: Step, t: number) =>
+    ev.push([where, { kind: 'scan', uid: uid(n), tagType: 'ntag213', seal: sealBytes(seal), digitalLink: link(serial), originality: 'valid', tamper: 'no-loop', verdict: 'genuine', reasons: [], inspector: 'badge-1', site: SITES[where].id, step }, t]);
+  // The honest package: sealed, shipped, received, dispensed (and tapped twice at the counter).
+  commission('HONEST', 1, T0);
+  scan('dist', 'HONEST', 1, 1, 'shipping', T0 + 1 * H);
+  scan('pharm1', 'HONEST', 1, 1, 'receiving', T0 + 5 * H);
+  scan('pharm1', 'HONEST', 1, 1, 'dispensing', T0 + 6 * H);
+  scan('pharm1', 'HONEST', 1, 1, 'dispensing', T0 + 6 * H + 60_000);
+  // Never commissioned.
+  scan('pharm1', 'GHOST', 2, 2, 'receiving', T0 + 2 * H);
+  // A copied seal: the original at Zurich, the seal and link on another tag in Lisbon a day later.
+  commission('COPIED', 3, T0 + 60_000);
+  scan('pharm1', 'COPIED', 3, 3, 'receiving', T0 + 3 * H);
+  scan('pharm2', 'COPIED', 33, 3, 'receiving', T0 + 30 * H);
+  // Dispensed in Zurich, received again in Lisbon two days later (diversion).
+  commission('DIVERTED', 4, T0 + 120_000);
+  scan('pharm1', 'DIVERTED', 4, 4, 'dispensing', T0 + 2 * H);
+  scan('pharm2', 'DIVERTED', 4, 4, 'receiving', T0 + 48 * H);
+  // Zurich, then Lisbon (1,700 km) an hour later.
+  commission('FAST', 5, T0 + 180_000);
+  scan('pharm1', 'FAST', 5, 5, 'inspecting', T0 + 2 * H);
+  scan('pharm2', 'FAST', 5, 5, 'inspecting', T0 + 3 * H);
+  return ev.sort((a, b) => a[2] - b[2]);
+}
+
+/** The day's records per device, chained in time order. */
+function records(): Array<{ device: string; bytes: Uint8Array; time: number }> {
+  const chains: { [n: string]: RecordChain } = {};
+  for (const n of Object.keys(DEVICES)) chains[n] = RecordChain.start(DEVICES[n].signer, crypto, DEVICES[n].id, 1);
+  return day().map(([n, body, t]) => ({ device: n, bytes: chains[n].append(body, t).bytes, time: t }));
+}
+
+const shape = (alerts: Alert[]) => alerts.map((a) => ({ id: a.id, rule: a.rule, severity: a.severity, package: a.package, evidence: a.evidence })).sort((a, b) => (a.id < b.id ? -1 : 1));
+const EXPECTED = [
+  ['copied-seal', link('COPIED')],
+  ['impossible-travel', link('COPIED')],
+  ['impossible-travel', link('DIVERTED')],
+  ['impossible-travel', link('FAST')],
+  ['never-commissioned', link('GHOST')],
+  ['scan-after-terminal', link('DIVERTED')],
+].map(([rule, pkg]) => `${rule} ${pkg}`);
+
+/** An ingest without HTTP on its own database, with the day's devices registered. */
+async function direct(rules: boolean) {
+  const store = new SqliteStore(join(tempDir('closedloop'), 'ingest.db'));
+  for (const n of Object.keys(DEVICES)) await store.register({ id: DEVICES[n].id, alg: 'ed25519', key: (DEVICES[n].key as { publicKey: Uint8Array }).publicKey, site: SITES[n] }, T0);
+  const ingest = new Ingest({ store, sha256: { sha256: nodeSha256 }, rules: rules ? {} : false, now: () => T0 + 100 * H, refusals: { flushMs: 0 } });
+  return { store, ingest };
+}
+
+test('live: the honest package has no alert, each case raises exactly its own, with evidence by device and seq', async () => {
+  const ing = await startIngest({ now: () => T0 + 100 * H });
+  try {
+    for (const n of Object.keys(DEVICES)) assert.is((await register(ing.url, DEVICES[n], SITES[n])).status, 201);
+    // One record per upload, in time order: the rules run on every arrival.
+    for (const r of records()) assert.is((await upload(ing.url, [r.bytes])).status, 200);
+    const listed = await read(ing.url, '/v1/alerts?state=all');
+    assert.is(listed.status, 200);
+    const alerts = listed.json.alerts as Array<Alert & { ackedAt: string | null }>;
+    // (COPIED and DIVERTED also cross Zurich to Lisbon; only FAST does it in an hour: the others are not travel.)
+    assert.equal(alerts.map((a) => `${a.rule} ${a.package}`).sort(), EXPECTED.filter((e) => !e.startsWith('impossible-travel') || e.endsWith('FAST')));
+    const copied = alerts.find((a) => a.rule === 'copied-seal')!;
+    assert.is(copied.severity, 'critical');
+    assert.equal(copied.evidence.map((e) => e.device), ['cl-station', 'cl-pharm2']);
+    const fast = alerts.find((a) => a.rule === 'impossible-travel')!;
+    assert.equal(fast.evidence.map((e) => e.device), ['cl-pharm1', 'cl-pharm2']);
+    assert.match(fast.message, /1\d{3} km in 60 min/);
+
+    // The story of the honest package, by link and by UID.
+    const story = await read(ing.url, '/v1/packages/' + encodeURIComponent(link('HONEST')));
+    assert.is(story.status, 200);
+    const p = story.json.packages[0];
+    assert.is(p.state, 'dispensed');
+    assert.is(p.site, 'pharm-zurich');
+    assert.is(p.commissioned.device, 'cl-station');
+    assert.equal(p.timeline.map((e: { step: string }) => e.step), ['commissioning', 'shipping', 'receiving', 'dispensing', 'dispensing']);
+    assert.equal(p.verdicts, { genuine: 4 });
+    assert.equal(p.alerts, []);
+    const byUid = await read(ing.url, '/v1/packages/04102030405001');
+    assert.is(byUid.json.packages[0].package, link('HONEST'));
+    assert.is((await read(ing.url, '/v1/packages/' + encodeURIComponent(link('NOBODY')))).status, 404);
+    assert.is((await call(ing.url, 'GET', '/v1/alerts')).status, 401, 'auditor role');
+
+    // Acknowledged: no longer open, and a rescan keeps the acknowledgement.
+    const ack = await call(ing.url, 'POST', `/v1/alerts/${encodeURIComponent(copied.id)}/ack`, JSON.stringify({ by: 'auditor-7' }), { authorization: `Bearer ${AUDITOR}`, 'content-type': 'application/json' });
+    assert.is(ack.status, 200, JSON.stringify(ack.json));
+    assert.is(ack.json.ackedBy, 'auditor-7');
+    const open = (await read(ing.url, '/v1/alerts')).json.alerts as Alert[];
+    assert.not.ok(open.some((a) => a.id === copied.id));
+    const before = shape(await ing.store.alerts({ state: 'all', limit: 1000 }));
+    const again = await rescan(ing.store, { sha256: nodeSha256 }, {}, T0 + 200 * H);
+    assert.equal(shape(again.alerts), before, 'rescan = live');
+    const after = await ing.store.alerts({ state: 'all', limit: 1000 });
+    assert.equal(shape(after), before);
+    assert.is(after.find((a) => a.id === copied.id)!.ackedBy, 'auditor-7');
+  } finally {
+    await ing.close();
+  }
+});
+
+test('rescan agrees with live evaluation whatever order the records arrived in, and with no live rules at all', async () => {
+  const all = records();
+  const live = await direct(true);
+  // Whole devices at a time, the packaging station last: scans arrive before their commission.
+  for (const n of ['pharm2', 'pharm1', 'dist', 'station']) await live.ingest.ingest(all.filter((r) => r.device === n).map((r) => r.bytes));
+  const liveAlerts = shape(await live.store.alerts({ state: 'all', limit: 1000 }));
+  const off = await direct(false);
+  await off.ingest.ingest(all.map((r) => r.bytes));
+  assert.equal(await off.store.alerts({ state: 'all', limit: 1000 }), [], 'rules off: nothing raised');
+  const rescanned = await rescan(off.store, { sha256: nodeSha256 }, {}, T0);
+  assert.equal(shape(rescanned.alerts), liveAlerts);
+  assert.equal(shape(await off.store.alerts({ state: 'all', limit: 1000 })), liveAlerts);
+  assert.is(rescanned.packages, 5);
+  // A never-commissioned alert raised while the station was offline is withdrawn when its commission arrives.
+  assert.not.ok(liveAlerts.some((a) => a.rule === 'never-commissioned' && a.package !== link('GHOST')));
+  for (const s of [live, off]) {
+    await s.ingest.close();
+    await s.store.close();
+  }
+});
+
+test('the speed limit is a setting: at 2000 km/h the hour from Zurich to Lisbon is possible', async () => {
+  const s = await direct(false);
+  await s.ingest.ingest(records().map((r) => r.bytes));
+  const r = await rescan(s.store, { sha256: nodeSha256 }, { maxSpeedKmh: 2000 }, T0);
+  assert.not.ok(r.alerts.some((a) => a.rule === 'impossible-travel'));
+  await s.ingest.close();
+  await s.store.close();
+});
+
+test.run();

@@ -1,0 +1,56 @@
+// The closed loop at the ingest (docs/closed-loop.md): package events from accepted records, and the rules run over
+// the packages a commit touched (live) or over every package in the store (rescan). Both paths end in the same
+// function of a package's stored events, which is why they agree.
+import { parseCose } from '../firmware/records/cose.js';
+import { decodePayload } from '../firmware/records/record.js';
+import type { RecordPayload } from '../firmware/records/kinds.js';
+import type { Sha256 } from '../hal/crypto.js';
+import { packageEvent, type PackageEvent } from './packages.js';
+import { evaluatePackage, type Alert, type RuleOptions } from './rules.js';
+import type { IngestStore, StoredRecord } from './store.js';
+
+/** Rule settings an ingest or a rescan is started with (both must use the same to agree). */
+export type RuleSettings = Omit<RuleOptions, 'site'>;
+
+/** The package events of `records` (scans and commissions); `payloads` spares decoding those already decoded. */
+export function packageEventsOf(records: StoredRecord[], sha256: Sha256, payloads?: Map<StoredRecord, RecordPayload>): PackageEvent[] {
+  const out: PackageEvent[] = [];
+  for (const r of records) {
+    if (r.kind !== 'scan' && r.kind !== 'commission') continue;
+    const p = payloads?.get(r) ?? decodePayload(parseCose(r.bytes).payload);
+    const e = packageEvent(p, r.upstream, sha256);
+    if (e) out.push(e);
+  }
+  return out;
+}
+
+/** Runs the rules over each of `packages` as stored now and stores the result (null: every package, a rescan). */
+export async function evaluatePackages(store: IngestStore, packages: string[] | null, all: string[], settings: RuleSettings, at: number): Promise<Alert[]> {
+  const sites = await store.siteCoordinates();
+  const options: RuleOptions = { ...settings, site: (id) => sites.get(id) };
+  const alerts: Alert[] = [];
+  for (const pkg of packages ?? all) alerts.push(...evaluatePackage(await store.packageEvents({ package: pkg }), options));
+  await store.setAlerts(packages, alerts, at);
+  return alerts;
+}
+
+/**
+ * Rebuilds the package index from every accepted record and runs every rule over every package: what
+ * `sealscan alerts --rescan` does, and what a rule added later needs to find old cases.
+ */
+export async function rescan(store: IngestStore, sha256: Sha256, settings: RuleSettings, at: number): Promise<{ records: number; packages: number; alerts: Alert[] }> {
+  const events: PackageEvent[] = [];
+  let after = { device: '', seq: -1 };
+  let records = 0;
+  for (;;) {
+    const page = await store.exportPage(after, 1000);
+    if (!page.length) break;
+    records += page.length;
+    events.push(...packageEventsOf(page, sha256));
+    const last = page[page.length - 1];
+    after = { device: last.device, seq: last.seq };
+  }
+  const packages = await store.rebuildPackages(events);
+  const alerts = await evaluatePackages(store, null, packages, settings, at);
+  return { records, packages: packages.length, alerts };
+}

@@ -1,0 +1,120 @@
+// Rules over one package's events (docs/closed-loop.md): pure functions of the events and the sites' coordinates,
+// so that evaluating them as records arrive and again over the whole store (`sealscan alerts --rescan`) gives the
+// same alerts. Each alert names its evidence (records by device and seq) and has an id made from the rule, the
+// package and that evidence, so the same finding is the same alert however often it is found.
+import { eventOrder, TERMINAL_STEPS, type PackageEvent } from './packages.js';
+
+export type Severity = 'critical' | 'high' | 'medium';
+export type RuleName = 'never-commissioned' | 'copied-seal' | 'scan-after-terminal' | 'impossible-travel';
+export const RULES: readonly RuleName[] = ['never-commissioned', 'copied-seal', 'scan-after-terminal', 'impossible-travel'];
+
+export interface Alert {
+  id: string;
+  rule: RuleName;
+  severity: Severity;
+  package: string;
+  message: string;
+  evidence: Array<{ device: string; seq: number }>;
+}
+
+export interface Geo {
+  latitude: number;
+  longitude: number;
+}
+
+export interface RuleOptions {
+  /** Coordinates of a site by the id scans carry (its id or GLN); undefined when not known. */
+  site: (id: string) => Geo | undefined;
+  /** Fastest a package can travel, km/h (default 900: an airliner). */
+  maxSpeedKmh?: number;
+  /** A later scan at the same site and step within this long is a second tap, not a new event (default 15 min). */
+  terminalGraceMs?: number;
+}
+
+export const DEFAULT_MAX_SPEED_KMH = 900;
+export const DEFAULT_TERMINAL_GRACE_MS = 15 * 60_000;
+/** Evidence records listed per alert at most (the first ones in event order). */
+const MAX_EVIDENCE = 20;
+
+const ref = (e: PackageEvent) => ({ device: e.device, seq: e.seq });
+const at = (e: PackageEvent) => `${e.device}#${e.seq}`;
+
+function alert(rule: RuleName, severity: Severity, pkg: string, message: string, evidence: PackageEvent[]): Alert {
+  const ev = evidence.slice(0, MAX_EVIDENCE).map(ref);
+  return { id: `${rule}:${pkg}:${evidence.map(at).join(',')}`, rule, severity, package: pkg, message, evidence: ev };
+}
+
+/** Great-circle distance in km (haversine, mean Earth radius). */
+export function distanceKm(a: Geo, b: Geo): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.latitude - a.latitude) * rad;
+  const dLon = (b.longitude - a.longitude) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** Scans of a package with a Digital Link, and no commission record for it anywhere. */
+function neverCommissioned(pkg: string, events: PackageEvent[]): Alert[] {
+  if (!pkg.startsWith('https://') || events.some((e) => e.kind === 'commission')) return [];
+  const scans = events.filter((e) => e.kind === 'scan');
+  if (!scans.length) return [];
+  return [alert('never-commissioned', 'medium', pkg, `${pkg} was scanned ${scans.length} time(s) and never commissioned by a packaging station`, scans.slice(0, 1))];
+}
+
+/** One seal (same seal bytes) on two or more tag UIDs: the seal was copied onto another tag. */
+function copiedSeal(pkg: string, events: PackageEvent[]): Alert[] {
+  const bySeal: { [hash: string]: PackageEvent[] } = {};
+  for (const e of events) if (e.sealHash) (bySeal[e.sealHash] ??= []).push(e);
+  const out: Alert[] = [];
+  for (const hash of Object.keys(bySeal).sort()) {
+    const firstPerUid: PackageEvent[] = [];
+    for (const e of bySeal[hash]) if (!firstPerUid.some((f) => f.uid === e.uid)) firstPerUid.push(e);
+    if (firstPerUid.length < 2) continue;
+    out.push(alert('copied-seal', 'critical', pkg, `the seal ${hash.slice(0, 16)}… of ${pkg} is on ${firstPerUid.length} tags (UIDs ${firstPerUid.map((e) => e.uid).join(', ')})`, firstPerUid));
+  }
+  return out;
+}
+
+/** Anything after the package was dispensed, exported or destroyed (a second tap at the same place and step excepted). */
+function scanAfterTerminal(pkg: string, events: PackageEvent[], graceMs: number): Alert[] {
+  const i = events.findIndex((e) => TERMINAL_STEPS.includes(e.step));
+  if (i < 0) return [];
+  const end = events[i];
+  const later = events.slice(i + 1).filter((e) => !(e.site === end.site && e.step === end.step && e.time - end.time <= graceMs));
+  if (!later.length) return [];
+  return [alert('scan-after-terminal', 'high', pkg, `${pkg} was seen ${later.length} time(s) after ${end.step} at ${end.site} (first: ${later[0].step} at ${later[0].site})`, [end, ...later])];
+}
+
+/** Two consecutive events at sites further apart than the package could have travelled in the time between. */
+function impossibleTravel(pkg: string, events: PackageEvent[], o: RuleOptions): Alert[] {
+  const max = o.maxSpeedKmh ?? DEFAULT_MAX_SPEED_KMH;
+  const out: Alert[] = [];
+  for (let i = 1; i < events.length; i++) {
+    const a = events[i - 1];
+    const b = events[i];
+    if (a.site === b.site) continue;
+    const ga = o.site(a.site);
+    const gb = o.site(b.site);
+    if (!ga || !gb) continue;
+    const km = distanceKm(ga, gb);
+    const hours = Math.max(0, b.time - a.time) / 3_600_000;
+    if (km > max * hours) {
+      const speed = hours > 0 ? `${Math.round(km / hours)} km/h` : 'at the same time';
+      out.push(alert('impossible-travel', 'high', pkg, `${pkg} at ${a.site} then ${b.site}, ${Math.round(km)} km in ${Math.round(hours * 60)} min (${speed}; at most ${max} km/h)`, [a, b]));
+    }
+  }
+  return out;
+}
+
+/** Every alert the rules raise on one package's events (any order in, alerts in rule order out). */
+export function evaluatePackage(events: PackageEvent[], o: RuleOptions): Alert[] {
+  if (!events.length) return [];
+  const sorted = events.slice().sort(eventOrder);
+  const pkg = sorted[0].package;
+  return [
+    ...neverCommissioned(pkg, sorted),
+    ...copiedSeal(pkg, sorted),
+    ...scanAfterTerminal(pkg, sorted, o.terminalGraceMs ?? DEFAULT_TERMINAL_GRACE_MS),
+    ...impossibleTravel(pkg, sorted, o),
+  ];
+}
