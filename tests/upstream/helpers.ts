@@ -54,9 +54,13 @@ function storeKinds(): StoreKind[] {
 /** Registers `fn` once per store present, named `name [store]`; startIngest inside it opens that store. */
 export function storeTest(name: string, fn: () => Promise<void> | void): void {
   for (const kind of storeKinds()) {
-    test(`${name} [${kind}]`, () => {
+    test(`${name} [${kind}]`, async () => {
       current = kind;
-      return fn();
+      try {
+        await fn();
+      } finally {
+        current = 'sqlite';
+      }
     });
   }
 }
