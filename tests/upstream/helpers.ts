@@ -1,6 +1,7 @@
 // Shared by the ingest tests: a real ingest on loopback (port 0, the bound port read back) on either store (a SQLite
 // file in a temp folder, or a database of its own on PostgreSQL), devices with fixed keys, and small HTTP helpers
 // over fetch. `storeTest` makes a test part of the store contract suite: it runs once per store present.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import pg from 'pg';
@@ -165,4 +166,33 @@ export function upload(base: string, records: Uint8Array[]): Promise<Answer> {
 
 export function uploadRaw(base: string, body: Uint8Array, type = 'application/cbor'): Promise<Answer> {
   return call(base, 'POST', '/v1/records', body, { 'content-type': type });
+}
+
+export interface IngestProcess {
+  url: string;
+  child: ChildProcess;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** `sealscan ingest --port 0 --db DB ...args` as a child process, once it prints the address it listens on. */
+export function spawnIngest(db: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<IngestProcess> {
+  const root = new URL('../../..', import.meta.url).pathname;
+  const child = spawn(process.execPath, ['bin/sealscan.js', 'ingest', '--port', '0', '--db', db, ...args], {
+    cwd: root,
+    env: { ...process.env, SEALSCAN_PROVISIONING_TOKEN: TOKEN, SEALSCAN_AUDITOR_TOKEN: AUDITOR, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const more = (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) resolve({ url: m[1], child, stop: () => (child.exitCode === null && child.kill('SIGTERM'), exited) });
+    };
+    child.stdout!.on('data', more);
+    child.stderr!.on('data', more);
+    child.once('exit', (code) => reject(new Error(`sealscan ingest exited (${code}) before listening: ${out}`)));
+  });
 }
