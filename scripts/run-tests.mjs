@@ -15,7 +15,7 @@
 // - anything a file leaves in its temporary folder: each file gets its own TMPDIR under one folder of this run,
 //   and what is still there when the file ends is reported as "left in tmp: ..." and kept for a look.
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -113,6 +113,9 @@ if (files.length === 0) {
 const runStarted = Date.now();
 const tmpBefore = sealscanTmpEntries();
 const runTmp = mkdtempSync(join(tmpdir(), 'sealscan-tests-'));
+// Traversable (not listable) by other users: the PostgreSQL tests run their throwaway cluster as a non-root user
+// (PostgreSQL refuses root) with its data in the file's TMPDIR.
+chmodSync(runTmp, 0o711);
 
 let next = 0;
 let passed = 0;

@@ -137,8 +137,9 @@ interface Group {
  * The ingest. Guarantees: exactly-once in effect (records keyed by device and seq, identified by their SHA-256;
  * the same bytes again are a duplicate, other bytes for a stored seq are a fork); an ack covers only the contiguous
  * prefix of stored or declared-lost seqs and is sent only after the store committed it; requests naming a device
- * are judged one after another (in this process; the store's commit check guards other writers); the work for a
- * request is bounded by its bytes, its devices (`maxDevices`) and its payload items (`payloadItems`).
+ * are judged one after another (in this process; across processes the store serialises them, see
+ * IngestStore.chainTransaction); the work for a request is bounded by its bytes, its devices (`maxDevices`) and its
+ * payload items (`payloadItems`).
  */
 export class Ingest {
   readonly limits: IngestLimits;
@@ -259,26 +260,32 @@ export class Ingest {
       if (attempt > 3) throw new Error(`devices ${todo.map((i) => groups[i].id).join(', ')}: the chain kept moving under this request (another writer?)`);
       const commits: ChainCommit[] = [];
       const pending: Array<{ i: number; outcomes: Outcome[]; rejects: RejectRow[]; declared: DeclaredRange[]; undeclared: SeqRange[]; device: DeviceRow }> = [];
-      for (const i of todo) {
-        const g = groups[i];
-        const seqs: number[] = [];
-        for (const p of g.authentic) seqs.push(p.payload.seq, expectedPredecessor(p.payload.seq, p.payload.kind === 'fault' ? p.payload.lost : []));
-        const snap = await this.store.snapshot(g.id, seqs);
-        if (!snap) throw new Error(`device ${g.id} vanished during the request`);
-        const payloads = new Map<StoredRecord, RecordPayload>();
-        const verified: Verified[] = g.authentic.map((p) => {
-          const record = this.stored(g.id, p, at);
-          payloads.set(record, p.payload);
-          return { index: p.index, record };
-        });
-        verified.sort((a, b) => a.record.seq - b.record.seq || a.index - b.index);
-        const res = resolve(snap, verified, at, this.limits);
-        this.rejudge(res.commit, payloads);
-        res.commit.packages = packageEventsOf(res.commit.accepted, this.sha256, payloads);
-        commits.push(res.commit);
-        pending.push({ i, outcomes: res.outcomes, rejects: res.rejects, declared: res.declared, undeclared: res.undeclared, device: snap.device });
-      }
-      const applied = await this.store.commitAll(commits);
+      // A store shared by several processes judges under the devices' locks (store.ts); `judge` starts afresh
+      // whenever the store calls it.
+      const applied = await this.store.chainTransaction(todo.map((i) => groups[i].id), async (read) => {
+        commits.length = 0;
+        pending.length = 0;
+        for (const i of todo) {
+          const g = groups[i];
+          const seqs: number[] = [];
+          for (const p of g.authentic) seqs.push(p.payload.seq, expectedPredecessor(p.payload.seq, p.payload.kind === 'fault' ? p.payload.lost : []));
+          const snap = await read(g.id, seqs);
+          if (!snap) throw new Error(`device ${g.id} vanished during the request`);
+          const payloads = new Map<StoredRecord, RecordPayload>();
+          const verified: Verified[] = g.authentic.map((p) => {
+            const record = this.stored(g.id, p, at);
+            payloads.set(record, p.payload);
+            return { index: p.index, record };
+          });
+          verified.sort((a, b) => a.record.seq - b.record.seq || a.index - b.index);
+          const res = resolve(snap, verified, at, this.limits);
+          this.rejudge(res.commit, payloads);
+          res.commit.packages = packageEventsOf(res.commit.accepted, this.sha256, payloads);
+          commits.push(res.commit);
+          pending.push({ i, outcomes: res.outcomes, rejects: res.rejects, declared: res.declared, undeclared: res.undeclared, device: snap.device });
+        }
+        return commits;
+      });
       await this.runRules(commits.filter((_c, k) => applied[k]), at);
       const again: number[] = [];
       pending.forEach((p, k) => {

@@ -2,7 +2,7 @@
 // records (and lets the device free them) is only sent once the commit is on stable storage. One transaction per
 // request, prepared statements throughout.
 import Database from 'better-sqlite3';
-import { FLAGGED_LISTED, FLAGGED_VERDICTS, type ChainCommit, type ChainSnapshot, type DeclaredRange, type DeviceCounts, type DeviceRegistration, type DeviceRow, type ExportCursor, type IngestStore, type RefusalBatch, type RefusalSample, type RegisterOutcome, type StoredRecord } from './store.js';
+import { FLAGGED_LISTED, FLAGGED_VERDICTS, type ChainCommit, type ChainSnapshot, type DeclaredRange, type DeviceCounts, type DeviceRegistration, type DeviceRow, type ExportCursor, type IngestStore, type RefusalBatch, type RefusalSample, type RegisterOutcome, type SnapshotReader, type StoredRecord } from './store.js';
 import { FRESH, MIGRATIONS, SCHEMA_VERSION } from './sqlite-schema.js';
 import { COLS, device, record, recordParams, u8, VALS, type DeviceDb, type RecordDb } from './sqlite-rows.js';
 import { SchemaError } from './schema-error.js';
@@ -205,6 +205,11 @@ export class SqliteStore implements IngestStore {
         return true;
       }),
     ).immediate();
+  }
+
+  /** Snapshots outside a transaction, then commitAll: a commit whose device moved meanwhile is not applied. */
+  async chainTransaction(_devices: string[], judge: (read: SnapshotReader) => Promise<ChainCommit[]>): Promise<boolean[]> {
+    return this.commitAll(await judge((id, seqs) => this.snapshot(id, seqs)));
   }
 
   async refuse(batch: RefusalBatch): Promise<void> {

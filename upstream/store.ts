@@ -145,6 +145,9 @@ export interface ChainCommit {
 
 export type RegisterOutcome = 'created' | 'same' | 'updated' | 'conflict';
 
+/** Reads one device's chain state for the chain rules (see IngestStore.chainTransaction). */
+export type SnapshotReader = (device: string, seqs: number[]) => Promise<ChainSnapshot | undefined>;
+
 /** Per-device counters for the status endpoint. */
 export interface DeviceCounts {
   records: number;
@@ -185,6 +188,15 @@ export interface IngestStore {
    * conditional on its own expectAckedThrough, and the result says per commit whether it was applied.
    */
   commitAll(c: ChainCommit[]): Promise<boolean[]>;
+  /**
+   * Judges and commits the uploads of `devices` (distinct ids): `judge` reads their snapshots through `read` and
+   * returns their commits. A store shared by several ingest processes (PostgreSQL) runs it in one transaction that
+   * locks the devices' rows (in id order) before the first read and holds them to COMMIT, so no other writer moves
+   * these chains meanwhile and every commit applies. A store with one writer process (SQLite) may read outside a
+   * transaction and apply the commits as commitAll does. Either way the result says per commit whether it was
+   * applied, and it resolves only after the commit is durable; `judge` may be called again when it was not.
+   */
+  chainTransaction(devices: string[], judge: (read: SnapshotReader) => Promise<ChainCommit[]>): Promise<boolean[]>;
   /** Adds refusal counts and samples (each pool's sample is a ring of bounded size). */
   refuse(batch: RefusalBatch): Promise<void>;
   /** Refusal counts of a pool (a device id, or '' for refusals naming no registered device). */

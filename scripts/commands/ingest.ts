@@ -1,4 +1,5 @@
-// sealscan ingest: the reference ingest service (upstream/) on a SQLite file, until SIGINT/SIGTERM.
+// sealscan ingest: the reference ingest service (upstream/) on a SQLite file or a PostgreSQL database, until
+// SIGINT/SIGTERM.
 import { availableParallelism } from 'node:os';
 import { commandArgs, intOption, OptionError, portOption, usageError } from '../command-args.js';
 import { SignaturePool } from '../../upstream/signature-pool.js';
@@ -6,6 +7,8 @@ import { nodeSha256 } from '../../hal/node/crypto.js';
 import { createIngestServer, DEFAULT_LIMITS } from '../../upstream/server.js';
 import { DEFAULT_INGEST_LIMITS } from '../../upstream/ingest.js';
 import { SqliteStore } from '../../upstream/sqlite-store.js';
+import { isPostgresUrl, PgStore } from '../../upstream/pg-store.js';
+import type { IngestStore } from '../../upstream/store.js';
 import { checkToken, LOOPBACK_NAMES, MIN_TOKEN_LENGTH, TokenError } from '../../upstream/guards.js';
 import { storedKeyProblem } from '../../upstream/key-check.js';
 import type { UpstreamTrust } from '../../upstream/rejudge.js';
@@ -14,15 +17,17 @@ import { originalityPublicKeyProblem } from '../../hal/node/originality.js';
 import type { OriginalityKey } from '../../hal/originality-keys.js';
 import { fromHex } from '../../hal/hex.js';
 
-const USAGE = `usage: sealscan ingest --port N --db FILE [--host 127.0.0.1] [--host-name NAME ...]
+const USAGE = `usage: sealscan ingest --port N --db FILE|URL [--host 127.0.0.1] [--host-name NAME ...]
                       [--token T] [--auditor-token T] [--migrate] [limits] [--workers N]
                       [--issuer FILE ...] [--originality-key NAME=HEX ...] [--simulator]
 
 Runs the ingest service: verifies every uploaded record (signature or MAC with the device's registered key, seq,
-prev chain) and stores it in FILE (SQLite, WAL). API under /v1, see docs/ingest-api.md.
+prev chain) and stores it in FILE (SQLite, WAL) or in PostgreSQL at URL. API under /v1, see docs/ingest-api.md.
 
   --port N              TCP port (0: any free port; the bound port is printed)
-  --db FILE             SQLite database, created if missing
+  --db FILE             SQLite database, created if missing (one ingest process per file)
+  --db URL              PostgreSQL database, postgres://USER:PASSWORD@HOST:PORT/DB (the schema is created if
+                        missing); any number of ingest processes may share it (docs/deployment.md)
   --host H              address to listen on (default 127.0.0.1: loopback only)
   --host-name NAME      a name clients use in the Host header (repeat for several; default: ${LOOPBACK_NAMES.join(', ')});
                         requests naming any other host are refused (DNS rebinding)
@@ -63,7 +68,7 @@ function defaultWorkers(): number {
  * Checks every stored key once, a page at a time between requests (about 2 ms per Ed25519 key), and names each
  * device whose key cannot be trusted; their records are refused meanwhile anyway (the check is per request too).
  */
-async function recheckKeys(store: SqliteStore): Promise<void> {
+async function recheckKeys(store: IngestStore): Promise<void> {
   let after = '';
   for (;;) {
     const page = await store.devices(after, 50);
@@ -118,7 +123,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     if (v.port === undefined) throw new OptionError('--port N (0..65535) is required');
     port = portOption('port', v.port)!;
-    if (!v.db) throw new OptionError('--db FILE is required');
+    if (!v.db) throw new OptionError('--db FILE or --db postgres://... is required');
     workers = intOption('workers', v.workers, 0, 64) ?? defaultWorkers();
     const put = (to: { [k: string]: number }, key: string, option: string, min: number) => {
       const n = intOption(option, v[option as keyof typeof v] as string | undefined, min, Number.MAX_SAFE_INTEGER);
@@ -139,11 +144,13 @@ export async function run(args: string[]): Promise<number> {
     throw e;
   }
   const host = v.host ?? '127.0.0.1';
-  let store: SqliteStore;
+  let store: IngestStore;
+  const pg = isPostgresUrl(v.db);
   try {
-    store = new SqliteStore(v.db, { migrate: !!v.migrate });
+    store = pg ? await PgStore.open(v.db, { migrate: !!v.migrate }) : new SqliteStore(v.db, { migrate: !!v.migrate });
   } catch (e) {
-    console.error(`sealscan ingest: cannot open ${v.db}: ${(e as Error).message}`);
+    // Never the password of a URL in a message.
+    console.error(`sealscan ingest: cannot open ${pg ? 'the PostgreSQL database' : v.db}: ${(e as Error).message}`);
     return 2;
   }
   const checker = workers > 0 ? new SignaturePool(workers, { sha256: nodeSha256 }) : undefined;

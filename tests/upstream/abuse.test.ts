@@ -13,7 +13,7 @@ import { createIngestServer } from '../../upstream/server.js';
 import { SqliteStore } from '../../upstream/sqlite-store.js';
 import { TokenError } from '../../upstream/guards.js';
 import { crypto, ed25519Device, genuineScan, history, hmacDevice, T0, type TestDevice } from '../../sim/sweeps/fixtures.js';
-import { AUDITOR, call, read, register, startIngest, TOKEN, upload, uploadRaw, type RunningIngest } from './helpers.js';
+import { AUDITOR, call, read, register, startIngest, TOKEN, upload, uploadRaw, type RunningIngest, storeTest } from './helpers.js';
 
 const ed = ed25519Device('scanner-0001');
 
@@ -32,10 +32,8 @@ function recordAt(d: TestDevice, seq: number): Uint8Array {
   return new RecordChain(d.signer, crypto, { device: d.id, nextSeq: seq, prev, boot: 1 }).append({ kind: 'scan', ...genuineScan() }, T0).bytes;
 }
 
-type Db = { prepare(s: string): { all(...a: unknown[]): Array<Record<string, unknown>>; get(...a: unknown[]): Record<string, unknown> } };
-const db = (ing: RunningIngest) => (ing.store as unknown as { db: Db }).db;
 
-test('seq bomb: seq 2^53 - 1 is refused as seq-too-far at once; a far seq inside the window is held with one gap range', () =>
+storeTest('seq bomb: seq 2^53 - 1 is refused as seq-too-far at once; a far seq inside the window is held with one gap range', () =>
   withIngest(async (ing) => {
     await register(ing.url, ed);
     const bomb = await upload(ing.url, [recordAt(ed, Number.MAX_SAFE_INTEGER)]);
@@ -52,7 +50,7 @@ test('seq bomb: seq 2^53 - 1 is refused as seq-too-far at once; a far seq inside
     assert.is(ok.json.devices['scanner-0001'].ackedThrough, 2);
   }));
 
-test('seq window is configurable: with a window of 10 and nothing acked (-1), seq 9 is held and seq 10 refused', () =>
+storeTest('seq window is configurable: with a window of 10 and nothing acked (-1), seq 9 is held and seq 10 refused', () =>
   withIngest(
     async (ing) => {
       await register(ing.url, ed);
@@ -62,7 +60,7 @@ test('seq window is configurable: with a window of 10 and nothing acked (-1), se
     { ingestLimits: { maxSeqAhead: 10 } },
   ));
 
-test('decode amplification: a 4 MiB array of empty maps is refused at its first element; junk inside a record is refused by its size', () =>
+storeTest('decode amplification: a 4 MiB array of empty maps is refused at its first element; junk inside a record is refused by its size', () =>
   withIngest(async (ing) => {
     await register(ing.url, ed);
     const n = 4 * 1024 * 1024 - 5;
@@ -87,7 +85,7 @@ test('decode amplification: a 4 MiB array of empty maps is refused at its first 
     assert.equal([big.status, big.json.error.code], [413, 'record-too-large']);
   }));
 
-test('refusals are counted, and only a bounded sample is kept, whoever sends them', () =>
+storeTest('refusals are counted, and only a bounded sample is kept, whoever sends them', () =>
   withIngest(async (ing) => {
     const strangers: Uint8Array[] = [];
     for (let i = 0; i < 1500; i++) strangers.push(recordAt(ed25519Device(`stranger-${i % 40}`), i));
@@ -96,9 +94,9 @@ test('refusals are counted, and only a bounded sample is kept, whoever sends the
     for (let i = 0; i < 1200; i++) junk.push(Uint8Array.of(0xd2, i & 0xff, i >> 8));
     await upload(ing.url, junk.slice(0, 600));
     await upload(ing.url, junk.slice(600));
-    const counts = db(ing).prepare("SELECT reason, n FROM reject_counts WHERE pool = '' ORDER BY reason").all();
+    const counts = await ing.query("SELECT reason, n FROM reject_counts WHERE pool = '' ORDER BY reason");
     assert.equal(counts, [{ reason: 'malformed', n: 1200 }, { reason: 'unknown-device', n: 1500 }]);
-    const kept = db(ing).prepare('SELECT COUNT(*) AS n, MAX(length(bytes)) AS big FROM reject_sample').get();
+    const [kept] = await ing.query<{ n: number; big: number }>('SELECT COUNT(*) AS n, MAX(length(bytes)) AS big FROM reject_sample');
     assert.ok((kept.n as number) <= 1000, `sample rows ${kept.n}`);
     assert.ok((kept.n as number) >= 4, 'some samples are kept');
     const r = await read(ing.url, '/v1/refusals');
@@ -106,7 +104,7 @@ test('refusals are counted, and only a bounded sample is kept, whoever sends the
     assert.ok(r.json.sample.length > 0 && r.json.sample.length <= 50);
   }));
 
-test('a device with many forks keeps at most 100 of them; the rest are counted', () =>
+storeTest('a device with many forks keeps at most 100 of them; the rest are counted', () =>
   withIngest(async (ing) => {
     await register(ing.url, ed);
     await upload(ing.url, history(ed, 1));
@@ -115,29 +113,29 @@ test('a device with many forks keeps at most 100 of them; the rest are counted',
       forks.push(new RecordChain(ed.signer, crypto, { device: ed.id, nextSeq: 0, prev: zeroHash(), boot: 1 }).append({ kind: 'boot', firmware: `0.2.${i}`, reset: 'power-on' }, T0).bytes);
     }
     await upload(ing.url, forks);
-    assert.is(db(ing).prepare('SELECT COUNT(*) AS n FROM forks').get().n, 100);
+    assert.is((await ing.query<{ n: number }>('SELECT COUNT(*) AS n FROM forks'))[0].n, 100);
     const s = await read(ing.url, '/v1/devices/scanner-0001');
     assert.equal([s.json.chain, s.json.rejectReasons.fork], ['forked', 30]);
   }));
 
-test('fan-out: more devices than allowed in one request is 413; 64 devices commit in one transaction', () =>
+storeTest('fan-out: more devices than allowed in one request is 413; 64 devices commit in one transaction', () =>
   withIngest(async (ing) => {
     const devs = [];
     for (let i = 0; i < 65; i++) devs.push(hmacDevice(`fan-${i}`));
     for (const d of devs) assert.is((await register(ing.url, d)).status, 201);
     const over = await upload(ing.url, devs.map((d) => history(d, 1)[0]));
     assert.equal([over.status, over.json.error.code], [413, 'too-many-devices']);
-    const store = ing.store as unknown as { commitAll(c: unknown[]): Promise<boolean[]> };
-    const real = store.commitAll.bind(store);
+    const store = ing.store;
+    const real = store.chainTransaction.bind(store);
     const calls: number[] = [];
-    store.commitAll = (c) => (calls.push(c.length), real(c));
+    store.chainTransaction = (devices, judge) => (calls.push(devices.length), real(devices, judge));
     const ok = await upload(ing.url, devs.slice(0, 64).map((d) => history(d, 1)[0]));
     assert.is(ok.status, 200);
     assert.equal(calls, [64]);
     assert.ok(Object.values(ok.json.devices).every((d) => (d as { ackedThrough: number }).ackedThrough === 0));
   }));
 
-test('reads need the auditor token: none 401, the provisioning token 403, lower-case bearer accepted', () =>
+storeTest('reads need the auditor token: none 401, the provisioning token 403, lower-case bearer accepted', () =>
   withIngest(async (ing) => {
     await register(ing.url, ed);
     for (const path of ['/v1/devices', '/v1/devices/scanner-0001', '/v1/devices/scanner-0001/records', '/v1/export', '/v1/refusals']) {
@@ -152,7 +150,7 @@ test('reads need the auditor token: none 401, the provisioning token 403, lower-
     assert.is(reg.status, 403, 'the auditor cannot register devices');
   }));
 
-test('without an auditor token configured, reads are refused as reads-disabled', () =>
+storeTest('without an auditor token configured, reads are refused as reads-disabled', () =>
   withIngest(
     async (ing) => {
       const r = await call(ing.url, 'GET', '/v1/devices', undefined, { authorization: `Bearer ${AUDITOR}` });
@@ -161,7 +159,7 @@ test('without an auditor token configured, reads are refused as reads-disabled',
     { auditorToken: null },
   ));
 
-test('exports come in pages that chain by cursor; the pages together hold every record once', () =>
+storeTest('exports come in pages that chain by cursor; the pages together hold every record once', () =>
   withIngest(async (ing) => {
     const mac = hmacDevice('esp-0007');
     await register(ing.url, ed);
@@ -185,7 +183,7 @@ test('exports come in pages that chain by cursor; the pages together hold every 
     assert.equal([bad.status, bad.json.error.code], [400, 'bad-parameter']);
   }));
 
-test('Host: only the configured names are answered (421 otherwise); loopback names by default', async () => {
+storeTest('Host: only the configured names are answered (421 otherwise); loopback names by default', async () => {
   await withIngest(async (ing) => {
     const evil = await rawRequest(ing.url, 'GET /v1/health HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n');
     assert.match(evil, /^HTTP\/1.1 421/);
@@ -220,7 +218,7 @@ test('tokens: shorter than 16 characters refused at start; failed attempts limit
   });
 });
 
-test('a client whose uploads keep being refused whole gets 429 before its next body is read; others are served', () =>
+storeTest('a client whose uploads keep being refused whole gets 429 before its next body is read; others are served', () =>
   withIngest(async (ing) => {
     await register(ing.url, ed);
     const statuses: number[] = [];
@@ -247,7 +245,7 @@ test('a client whose uploads keep being refused whole gets 429 before its next b
     assert.is(other, 200);
   }, { limits: { silencedHoldMs: 300 } }));
 
-test('slow clients: a body that never ends is cut at the request timeout; one client gets at most its share of connections', () =>
+storeTest('slow clients: a body that never ends is cut at the request timeout; one client gets at most its share of connections', () =>
   withIngest(
     async (ing) => {
       const { port } = new URL(ing.url);
@@ -271,7 +269,7 @@ test('slow clients: a body that never ends is cut at the request timeout; one cl
     { limits: { requestTimeoutMs: 1500, headersTimeoutMs: 1000, maxConnectionsPerClient: 4 } },
   ));
 
-test('oversized bodies: 413 as an answer (not a reset), with and without content-length', () =>
+storeTest('oversized bodies: 413 as an answer (not a reset), with and without content-length', () =>
   withIngest(
     async (ing) => {
       const body = encodeCbor([new Uint8Array(3000), new Uint8Array(3000)]);
@@ -285,7 +283,7 @@ test('oversized bodies: 413 as an answer (not a reset), with and without content
     { limits: { maxBodyBytes: 4096 } },
   ));
 
-test('Transfer-Encoding other than chunked is 501; oversized headers are 431', () =>
+storeTest('Transfer-Encoding other than chunked is 501; oversized headers are 431', () =>
   withIngest(async (ing) => {
     const te = await rawRequest(ing.url, 'POST /v1/records HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/cbor\r\nTransfer-Encoding: gzip, chunked\r\n\r\n1\r\n\x80\r\n0\r\n\r\n');
     assert.match(te, /^HTTP\/1.1 501/);
@@ -293,7 +291,7 @@ test('Transfer-Encoding other than chunked is 501; oversized headers are 431', (
     assert.match(huge, /^HTTP\/1.1 431/);
   }));
 
-test('device ids __proto__, constructor and toString work on every endpoint', () =>
+storeTest('device ids __proto__, constructor and toString work on every endpoint', () =>
   withIngest(async (ing) => {
     for (const id of ['__proto__', 'constructor', 'toString']) {
       const d = ed25519Device(id, `proto-${id}`);

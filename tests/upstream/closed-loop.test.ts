@@ -14,7 +14,7 @@ import { rescan } from '../../upstream/closed-loop.js';
 import { nodeSha256 } from '../../hal/node/crypto.js';
 import type { Site } from '../../upstream/store.js';
 import type { Alert } from '../../upstream/rules.js';
-import { AUDITOR, call, read, register, startIngest, upload } from './helpers.js';
+import { AUDITOR, call, read, register, startIngest, storeTest, upload } from './helpers.js';
 
 const H = 3_600_000;
 const SITES: { [name: string]: Site } = {
@@ -90,7 +90,7 @@ async function direct(rules: boolean) {
   return { store, ingest };
 }
 
-test('live: the honest package has no alert, each case raises exactly its own, with evidence by device and seq', async () => {
+storeTest('live: the honest package has no alert, each case raises exactly its own, with evidence by device and seq', async () => {
   const ing = await startIngest({ now: () => T0 + 100 * H });
   try {
     for (const n of Object.keys(DEVICES)) assert.is((await register(ing.url, DEVICES[n], SITES[n])).status, 201);

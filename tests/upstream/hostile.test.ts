@@ -11,7 +11,7 @@ import { encodeCbor } from '../../firmware/records/cbor.js';
 import { RecordChain } from '../../firmware/records/chain.js';
 import { verifyRecords } from '../../firmware/records/verify.js';
 import { crypto, ed25519Device, genuineScan, history, hmacDevice, lookup, T0 } from '../../sim/sweeps/fixtures.js';
-import { AUDITOR, call, read, register, startIngest, TOKEN, uploadRaw, type RunningIngest } from './helpers.js';
+import { AUDITOR, call, read, register, startIngest, TOKEN, uploadRaw, type RunningIngest, storeTest } from './helpers.js';
 
 const ed = ed25519Device('scanner-0001');
 const mac = hmacDevice('esp-0007');
@@ -78,14 +78,14 @@ function rssMb(): number {
 }
 
 type Row = { device: string; seq: number; hash: string; bytes: Uint8Array };
-function rows(ing: RunningIngest, table: string): Row[] {
-  return (ing.store as unknown as { db: { prepare(s: string): { all(): Row[] } } }).db.prepare(`SELECT device, seq, hash, bytes FROM ${table} ORDER BY device, seq`).all();
+function rows(ing: RunningIngest, table: string): Promise<Row[]> {
+  return ing.query<Row>(`SELECT device, seq, hash, bytes FROM ${table} ORDER BY device, seq`);
 }
-function count(ing: RunningIngest, sql: string): number {
-  return (ing.store as unknown as { db: { prepare(s: string): { get(): { n: number } } } }).db.prepare(sql).get().n;
+async function count(ing: RunningIngest, sql: string): Promise<number> {
+  return (await ing.query<{ n: number }>(sql))[0].n;
 }
 
-test(`hostile bodies (${BODY_RUNS}): 4xx JSON errors or per-record verdicts, never a 5xx; bounded memory; only verified chains stored`, async () => {
+storeTest(`hostile bodies (${BODY_RUNS}): 4xx JSON errors or per-record verdicts, never a 5xx; bounded memory; only verified chains stored`, async () => {
   // One client sends everything here; the per-client limit on refused bodies would soon answer 429 to all of it
   // (tests/upstream/abuse.test.ts checks that), so it is lifted to let every body reach the parsers.
   const ing = await startIngest({ limits: { maxBodyBytes: 128 * 1024, maxRecords: 100, maxBadBodies: 1e9 } });
@@ -123,7 +123,7 @@ test(`hostile bodies (${BODY_RUNS}): 4xx JSON errors or per-record verdicts, nev
     assert.ok(peak - before < 150, `RSS grew by ${(peak - before).toFixed(0)} MB over ${BODY_RUNS} hostile bodies (bounded)`);
     assert.is((await read(ing.url, '/v1/health')).status, 200, 'still up');
 
-    const stored = rows(ing, 'records');
+    const stored = (await rows(ing, 'records'));
     assert.ok(stored.length > 0, 'some valid records got in');
     for (const r of stored) assert.is(Buffer.from(crypto.sha256(r.bytes)).toString('hex'), r.hash);
     const report = verifyRecords(stored.map((r) => new Uint8Array(r.bytes)), lookup(ed, mac), crypto);
@@ -133,13 +133,13 @@ test(`hostile bodies (${BODY_RUNS}): 4xx JSON errors or per-record verdicts, nev
     }
     assert.ok(report.ok);
     // Held records and fork evidence are not accepted, but every one of them is authentic.
-    const evidence = [...rows(ing, 'held'), ...rows(ing, 'forks')];
+    const evidence = [...(await rows(ing, 'held')), ...(await rows(ing, 'forks'))];
     const check = verifyRecords(evidence.map((r) => new Uint8Array(r.bytes)), lookup(ed, mac), crypto);
     for (const d of check.devices) assert.equal([d.badSignatures, d.invalid], [[], []], d.device);
-    assert.ok(count(ing, 'SELECT COUNT(*) AS n FROM forks') <= 200, 'fork evidence is capped per device');
-    assert.ok(count(ing, 'SELECT COUNT(*) AS n FROM reject_sample') <= 1000 + 2 * 100, 'the refusal sample is bounded');
-    assert.ok(count(ing, 'SELECT coalesce(SUM(n), 0) AS n FROM reject_counts') > BODY_RUNS / 10, 'refusals are counted');
-    assert.is(count(ing, "SELECT COUNT(*) AS n FROM devices WHERE id NOT IN ('scanner-0001', 'esp-0007')"), 0, 'no device appears by itself');
+    assert.ok(await count(ing, 'SELECT COUNT(*) AS n FROM forks') <= 200, 'fork evidence is capped per device');
+    assert.ok(await count(ing, 'SELECT COUNT(*) AS n FROM reject_sample') <= 1000 + 2 * 100, 'the refusal sample is bounded');
+    assert.ok(await count(ing, 'SELECT coalesce(SUM(n), 0) AS n FROM reject_counts') > BODY_RUNS / 10, 'refusals are counted');
+    assert.is(await count(ing, "SELECT COUNT(*) AS n FROM devices WHERE id NOT IN ('scanner-0001', 'esp-0007')"), 0, 'no device appears by itself');
   } finally {
     await ing.close();
   }

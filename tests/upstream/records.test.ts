@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RecordChain } from '../../firmware/records/chain.js';
 import { crypto, ed25519Device, genuineScan, history, hmacDevice, T0 } from '../../sim/sweeps/fixtures.js';
-import { call, register, startIngest, upload, type RunningIngest, read } from './helpers.js';
+import { call, register, startIngest, storeTest, upload, type RunningIngest, read } from './helpers.js';
 import { toHex } from '../../hal/hex.js';
 
 const ed = ed25519Device('scanner-0001');
@@ -22,10 +22,9 @@ async function withIngest(fn: (ing: RunningIngest) => Promise<void>): Promise<vo
   }
 }
 
-const rowsOf = (ing: RunningIngest, table: string, device: string) =>
-  (ing.store as unknown as { db: { prepare(s: string): { all(...a: unknown[]): Array<{ seq: number; hash: string }> } } }).db.prepare(`SELECT seq, hash FROM ${table} WHERE device = ? ORDER BY seq`).all(device);
+const rowsOf = (ing: RunningIngest, table: string, device: string) => ing.query<{ seq: number; hash: string }>(`SELECT seq, hash FROM ${table} WHERE device = ? ORDER BY seq`, device);
 
-test('a batch of two devices is acknowledged per device, cumulatively, with the hash of the last record', () =>
+storeTest('a batch of two devices is acknowledged per device, cumulatively, with the hash of the last record', () =>
   withIngest(async (ing) => {
     const a = history(ed, 10);
     const b = history(mac, 4);
@@ -36,10 +35,10 @@ test('a batch of two devices is acknowledged per device, cumulatively, with the 
     assert.equal({ ...da, gaps: undefined }, { ackedThrough: 9, ackedHash: sha(a[9]), accepted: 10, duplicates: 0, rejected: [], gaps: undefined });
     assert.is(r.json.devices['esp-0007'].ackedThrough, 3);
     assert.is(r.json.devices['esp-0007'].ackedHash, sha(b[3]));
-    assert.equal(rowsOf(ing, 'records', 'scanner-0001').map((x) => x.seq), [...Array(10).keys()]);
+    assert.equal((await rowsOf(ing, 'records', 'scanner-0001')).map((x) => x.seq), [...Array(10).keys()]);
   }));
 
-test('the same bytes again are duplicates and acknowledged; an old record replayed later too; the store holds each seq once', () =>
+storeTest('the same bytes again are duplicates and acknowledged; an old record replayed later too; the store holds each seq once', () =>
   withIngest(async (ing) => {
     const a = history(ed, 30);
     await upload(ing.url, a.slice(0, 20));
@@ -52,12 +51,12 @@ test('the same bytes again are duplicates and acknowledged; an old record replay
     assert.is(replay.json.devices['scanner-0001'].duplicates, 3);
     assert.is(replay.json.devices['scanner-0001'].ackedThrough, 24);
     assert.equal(replay.json.devices['scanner-0001'].rejected, []);
-    const rows = rowsOf(ing, 'records', 'scanner-0001');
+    const rows = await rowsOf(ing, 'records', 'scanner-0001');
     assert.is(rows.length, 25);
     assert.ok(rows.every((x, i) => x.seq === i && x.hash === sha(a[i])));
   }));
 
-test('same seq, other bytes: a fork, kept as evidence, not accepted, and the device status says forked', () =>
+storeTest('same seq, other bytes: a fork, kept as evidence, not accepted, and the device status says forked', () =>
   withIngest(async (ing) => {
     const a = history(ed, 8);
     const other = history(ed, 8, 2); // same key, another boot count: different bytes from seq 0
@@ -69,17 +68,17 @@ test('same seq, other bytes: a fork, kept as evidence, not accepted, and the dev
     assert.is(d.rejected[0].seq, 5);
     assert.is(d.rejected[0].reason, 'fork');
     assert.is(d.rejected[0].permanent, true);
-    assert.equal(rowsOf(ing, 'forks', 'scanner-0001'), [{ seq: 5, hash: sha(other[5]) }]);
-    assert.is(rowsOf(ing, 'records', 'scanner-0001')[5].hash, sha(a[5]), 'the first record stays');
+    assert.equal(await rowsOf(ing, 'forks', 'scanner-0001'), [{ seq: 5, hash: sha(other[5]) }]);
+    assert.is((await rowsOf(ing, 'records', 'scanner-0001'))[5].hash, sha(a[5]), 'the first record stays');
     const again = await upload(ing.url, [other[5]]);
     assert.is(again.json.devices['scanner-0001'].rejected[0].reason, 'fork');
-    assert.is(rowsOf(ing, 'forks', 'scanner-0001').length, 1, 'recorded once');
+    assert.is((await rowsOf(ing, 'forks', 'scanner-0001')).length, 1, 'recorded once');
     const s = await read(ing.url, '/v1/devices/scanner-0001');
     assert.is(s.json.chain, 'forked');
     assert.equal(s.json.forks, [{ seq: 5, hashes: [sha(a[5]), sha(other[5])] }]);
   }));
 
-test('gaps declared by a fault record are accepted: a torn tail, and a lost record in the middle sent before its fault', () =>
+storeTest('gaps declared by a fault record are accepted: a torn tail, and a lost record in the middle sent before its fault', () =>
   withIngest(async (ing) => {
     const chain = RecordChain.start(ed.signer, crypto, ed.id, 1);
     const recs = Array.from({ length: 10 }, (_, i) => chain.append({ kind: 'scan', ...genuineScan() }, T0 + i).bytes);
@@ -104,7 +103,7 @@ test('gaps declared by a fault record are accepted: a torn tail, and a lost reco
     assert.equal(s.json.gaps.declared.map((g: { first: number; last: number }) => [g.first, g.last]), [[5, 5], [11, 12]]);
   }));
 
-test('an undeclared gap: later records are held, not acked, reported; sending the missing ones releases them', () =>
+storeTest('an undeclared gap: later records are held, not acked, reported; sending the missing ones releases them', () =>
   withIngest(async (ing) => {
     const a = history(ed, 10);
     await upload(ing.url, a.slice(0, 5));
@@ -118,7 +117,7 @@ test('an undeclared gap: later records are held, not acked, reported; sending th
     assert.is(s.json.chain, 'gap');
     assert.is(s.json.held, 3);
     assert.equal(s.json.gaps.undeclared, [{ first: 5, last: 6 }]);
-    assert.equal(rowsOf(ing, 'records', 'scanner-0001').map((x) => x.seq), [0, 1, 2, 3, 4], 'held records are not accepted');
+    assert.equal((await rowsOf(ing, 'records', 'scanner-0001')).map((x) => x.seq), [0, 1, 2, 3, 4], 'held records are not accepted');
     const fill = await upload(ing.url, a.slice(5, 7));
     assert.is(fill.json.devices['scanner-0001'].ackedThrough, 9);
     assert.is(fill.json.devices['scanner-0001'].accepted, 5, 'two sent plus three released');
@@ -128,7 +127,7 @@ test('an undeclared gap: later records are held, not acked, reported; sending th
     assert.is(s.json.records, 10);
   }));
 
-test('a record whose prev does not link, or whose boot count goes back, is a chain break; nothing after it is acked', () =>
+storeTest('a record whose prev does not link, or whose boot count goes back, is a chain break; nothing after it is acked', () =>
   withIngest(async (ing) => {
     const a = history(ed, 6);
     const rogue = new RecordChain(ed.signer, crypto, { device: ed.id, nextSeq: 6, prev: crypto.sha256(a[3]), boot: 1 });

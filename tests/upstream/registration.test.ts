@@ -3,14 +3,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ed25519Device, hmacDevice } from '../../sim/sweeps/fixtures.js';
-import { call, register, registration, startIngest, TOKEN, read } from './helpers.js';
+import { call, register, registration, startIngest, TOKEN, read, storeTest } from './helpers.js';
 import { toHex } from '../../hal/hex.js';
 
 const ed = ed25519Device('scanner-0001');
 const mac = hmacDevice('esp-0007');
 const site = { id: 'pharmacy-12', name: 'Pharmacy 12', gln: '4012345000009', geo: { latitude: 52.52, longitude: 13.405 } };
 
-test('token: none is 401, a wrong one 403, and without a configured token registration is disabled', async () => {
+storeTest('token: none is 401, a wrong one 403, and without a configured token registration is disabled', async () => {
   const ing = await startIngest();
   try {
     const none = await call(ing.url, 'POST', '/v1/devices', JSON.stringify(registration(ed)), { 'content-type': 'application/json' });
@@ -34,7 +34,7 @@ test('token: none is 401, a wrong one 403, and without a configured token regist
   }
 });
 
-test('201 for a new device, 200 for the identical registration, 409 for another key under the same id', async () => {
+storeTest('201 for a new device, 200 for the identical registration, 409 for another key under the same id', async () => {
   const ing = await startIngest();
   try {
     const first = await register(ing.url, ed, site);
@@ -59,7 +59,7 @@ test('201 for a new device, 200 for the identical registration, 409 for another 
   }
 });
 
-test('an HMAC key is accepted but never shown', async () => {
+storeTest('an HMAC key is accepted but never shown', async () => {
   const ing = await startIngest();
   try {
     assert.is((await register(ing.url, mac)).status, 201);
@@ -74,7 +74,7 @@ test('an HMAC key is accepted but never shown', async () => {
   }
 });
 
-test('400 naming the field for bad registrations', async () => {
+storeTest('400 naming the field for bad registrations', async () => {
   const ing = await startIngest();
   const post = (body: unknown) => call(ing.url, 'POST', '/v1/devices', typeof body === 'string' ? body : JSON.stringify(body), { authorization: `Bearer ${TOKEN}` });
   try {

@@ -9,7 +9,7 @@ import { encodePayload } from '../../firmware/records/record.js';
 import { encodeUtf8 } from '../../firmware/records/utf8.js';
 import { zeroHash } from '../../firmware/records/links.js';
 import { ed25519Device, history, hmacDevice, T0 } from '../../sim/sweeps/fixtures.js';
-import { call, register, startIngest, upload, uploadRaw, type RunningIngest, read } from './helpers.js';
+import { call, register, startIngest, upload, uploadRaw, type RunningIngest, read, storeTest } from './helpers.js';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/tmp.js';
@@ -28,12 +28,10 @@ async function withIngest(fn: (ing: RunningIngest) => Promise<void>, limits?: { 
   }
 }
 
-type Db = { prepare(s: string): { all(...a: unknown[]): Array<Record<string, unknown>>; get(...a: unknown[]): Record<string, unknown> } };
-const db = (ing: RunningIngest) => (ing.store as unknown as { db: Db }).db;
-const rejectsOf = (ing: RunningIngest) => db(ing).prepare('SELECT device, seq, reason FROM reject_sample ORDER BY received_at, pool, slot').all();
-const accepted = (ing: RunningIngest) => (db(ing).prepare('SELECT COUNT(*) AS n FROM records').get().n as number);
+const rejectsOf = (ing: RunningIngest) => ing.query('SELECT device, seq, reason FROM reject_sample ORDER BY received_at, pool, slot');
+const accepted = async (ing: RunningIngest) => (await ing.query<{ n: number }>('SELECT COUNT(*) AS n FROM records'))[0].n;
 
-test('a flipped bit in a signature: bad-signature for that seq, the ack stops before it, the bytes are kept', () =>
+storeTest('a flipped bit in a signature: bad-signature for that seq, the ack stops before it, the bytes are kept', () =>
   withIngest(async (ing) => {
     const h = history(ed, 6);
     const bad = h[3].slice();
@@ -43,11 +41,11 @@ test('a flipped bit in a signature: bad-signature for that seq, the ack stops be
     assert.is(d.ackedThrough, 2);
     assert.equal(d.rejected[0], { seq: 3, reason: 'bad-signature', permanent: true, message: 'signature does not verify with the key registered for scanner-0001' });
     assert.equal(d.rejected.slice(1).map((x: { reason: string }) => x.reason), ['undeclared-gap', 'undeclared-gap']);
-    assert.equal(rejectsOf(ing), [{ device: 'scanner-0001', seq: 3, reason: 'bad-signature' }]);
-    assert.is(accepted(ing), 3);
+    assert.equal(await rejectsOf(ing), [{ device: 'scanner-0001', seq: 3, reason: 'bad-signature' }]);
+    assert.is(await accepted(ing), 3);
   }));
 
-test('wrong kid: a record of one device under another device id fails its signature; a payload naming another device is refused', () =>
+storeTest('wrong kid: a record of one device under another device id fails its signature; a payload naming another device is refused', () =>
   withIngest(async (ing) => {
     // other's key, ed's kid and payload
     const forged = buildCose(other.signer, ed.id, encodePayload({ kind: 'boot', firmware: '0.1.0', reset: 'power-on', device: ed.id, seq: 0, prev: zeroHash(), time: T0, boot: 1 }));
@@ -58,10 +56,10 @@ test('wrong kid: a record of one device under another device id fails its signat
     const r2 = await upload(ing.url, [mixed]);
     assert.is(r2.json.devices['scanner-0001'].rejected[0].reason, 'wrong-device');
     assert.is(r2.json.devices['scanner-0002'], undefined);
-    assert.is(accepted(ing), 0);
+    assert.is(await accepted(ing), 0);
   }));
 
-test('an HMAC record for a device registered with Ed25519 is alg-mismatch; an unknown device is unknown-device', () =>
+storeTest('an HMAC record for a device registered with Ed25519 is alg-mismatch; an unknown device is unknown-device', () =>
   withIngest(async (ing) => {
     const asMac = history(hmacDevice('scanner-0001'), 1)[0];
     const r = await upload(ing.url, [asMac]);
@@ -70,10 +68,10 @@ test('an HMAC record for a device registered with Ed25519 is alg-mismatch; an un
     const u = await upload(ing.url, stranger);
     assert.equal(u.json.devices['scanner-9999'].ackedThrough, -1);
     assert.equal(u.json.devices['scanner-9999'].rejected.map((x: { seq: number; reason: string }) => [x.seq, x.reason]), [[0, 'unknown-device'], [1, 'unknown-device']]);
-    assert.ok(rejectsOf(ing).some((x) => x.device === 'scanner-9999' && x.reason === 'unknown-device'));
+    assert.ok((await rejectsOf(ing)).some((x) => x.device === 'scanner-9999' && x.reason === 'unknown-device'));
   }));
 
-test('alg in the unprotected header, a missing tag, a non-device kid: malformed, by index, no device named', () =>
+storeTest('alg in the unprotected header, a missing tag, a non-device kid: malformed, by index, no device named', () =>
   withIngest(async (ing) => {
     const h = history(ed, 1)[0];
     const prot = encodeCbor(new CborMap([[4, encodeUtf8(ed.id)]]));
@@ -86,10 +84,10 @@ test('alg in the unprotected header, a missing tag, a non-device kid: malformed,
     assert.match(r.json.malformed[0].message, 'ALG_UNPROTECTED');
     assert.match(r.json.malformed[1].message, 'NOT_TAGGED');
     assert.match(r.json.malformed[2].message, 'not a device id');
-    assert.is(rejectsOf(ing).filter((x) => x.reason === 'malformed' && x.device === null).length, 4);
+    assert.is((await rejectsOf(ing)).filter((x) => x.reason === 'malformed' && x.device === null).length, 4);
   }));
 
-test('request limits: 413 for too many records or too many bytes, 415 for another content type, 400 naming the byte or element', () =>
+storeTest('request limits: 413 for too many records or too many bytes, 415 for another content type, 400 naming the byte or element', () =>
   withIngest(async (ing) => {
     const h = history(ed, 12);
     const many = await upload(ing.url, h.slice(0, 11));
@@ -109,12 +107,12 @@ test('request limits: 413 for too many records or too many bytes, 415 for anothe
     assert.match(element.json.error.message, 'element 1 must be a CBOR byte string (major type 2), found major type 0');
     const nonShortest = await uploadRaw(ing.url, Uint8Array.of(0x98, 0x01, 0x40));
     assert.match(nonShortest.json.error.message, 'byte 0: the length of the body is not in its shortest form');
-    assert.is(accepted(ing), 0, 'nothing stored from refused requests');
+    assert.is(await accepted(ing), 0, 'nothing stored from refused requests');
     const ok = await upload(ing.url, h.slice(0, 10));
     assert.is(ok.json.devices['scanner-0001'].ackedThrough, 9, 'the service still works');
   }, { maxRecords: 10, maxBodyBytes: 4096 }));
 
-test('unknown routes and methods answer JSON errors', () =>
+storeTest('unknown routes and methods answer JSON errors', () =>
   withIngest(async (ing) => {
     const nf = await read(ing.url, '/v2/nothing');
     assert.is(nf.status, 404);
@@ -146,7 +144,7 @@ test('a database locked by another writer: 503 busy with Retry-After, nothing st
     assert.is(r.headers.get('retry-after'), '1');
     other.exec('ROLLBACK');
     other.close();
-    assert.is(accepted(ing), 0);
+    assert.is(await accepted(ing), 0);
     assert.is((await upload(ing.url, history(ed, 3))).json.devices['scanner-0001'].ackedThrough, 2);
   } finally {
     await ing.close();

@@ -27,7 +27,7 @@ import { FRESH } from '../../upstream/sqlite-schema.js';
 import { SchemaError } from '../../upstream/schema-error.js';
 import { SqliteStore } from '../../upstream/sqlite-store.js';
 import { toHex } from '../../hal/hex.js';
-import { read, register, startIngest, TOKEN, upload } from './helpers.js';
+import { read, register, startIngest, TOKEN, upload, storeTest } from './helpers.js';
 
 const epcis = createRequire(import.meta.url)('epcis2.js') as {
   setup(s: { checkExtensions: boolean }): void;
@@ -75,7 +75,7 @@ async function listing(url: string) {
   return new Map<number, any>(r.json.records.map((x: { seq: number }) => [x.seq, x]));
 }
 
-test('a genuine sealed tag: the device could check neither seal nor chip and says unknown; the ingest says genuine', async () => {
+storeTest('a genuine sealed tag: the device could check neither seal nor chip and says unknown; the ingest says genuine', async () => {
   const tag = await sealed(new Ntag213());
   const records = await espruinoScans([tag]);
   const scan = scanOf(records[2]);
@@ -96,7 +96,7 @@ test('a genuine sealed tag: the device could check neither seal nor chip and say
   }
 });
 
-test('a copied seal, a magic clone and an opened package: the ingest finds each, and the status lists them', async () => {
+storeTest('a copied seal, a magic clone and an opened package: the ingest finds each, and the status lists them', async () => {
   const original = await sealed(new Ntag213());
   const copy = cloneTag(original, 'copy-seal');
   const magic = cloneTag(original, 'magic');
@@ -130,7 +130,7 @@ test('a copied seal, a magic clone and an opened package: the ingest finds each,
   }
 });
 
-test('exports carry the upstream verdict: json beside the payload, EPCIS as extension fields and disposition', async () => {
+storeTest('exports carry the upstream verdict: json beside the payload, EPCIS as extension fields and disposition', async () => {
   const genuine = await sealed(new Ntag213());
   const records = await espruinoScans([genuine, cloneTag(genuine, 'magic')]);
   const ing = await ingested(records);
@@ -166,7 +166,7 @@ function oldFormatScan(): ScanEvidence {
   };
 }
 
-test('a record without key 18 (the format before it) is accepted; the seal is re-judged, the chip stays unchecked and says why', async () => {
+storeTest('a record without key 18 (the format before it) is accepted; the seal is re-judged, the chip stays unchecked and says why', async () => {
   const chain = RecordChain.start(esp.signer, crypto, esp.id, 1);
   const records = [chain.append({ kind: 'boot', firmware: '0.1.0', reset: 'power-on' }, T0).bytes, chain.append({ kind: 'scan', ...oldFormatScan() }, T0 + 1000).bytes];
   assert.not.ok(Buffer.from(records[1]).includes(Buffer.from('originalitySig')), 'sanity');
@@ -181,7 +181,7 @@ test('a record without key 18 (the format before it) is accepted; the seal is re
   }
 });
 
-test('an ingest without the issuer key keeps the seal unknown and says why; without the simulator key the chip fails', async () => {
+storeTest('an ingest without the issuer key keeps the seal unknown and says why; without the simulator key the chip fails', async () => {
   const tag = await sealed(new Ntag213());
   const records = await espruinoScans([tag]);
   const noIssuer = await ingested(records, { issuers: [], originalityKeys: [SIMULATOR_KEY] });

@@ -4,12 +4,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RecordChain } from '../../firmware/records/chain.js';
 import { crypto, ed25519Device, genuineScan, T0 } from '../../sim/sweeps/fixtures.js';
-import { call, register, startIngest, upload, read } from './helpers.js';
+import { call, register, startIngest, upload, read, storeTest } from './helpers.js';
 import { toHex } from '../../hal/hex.js';
 
 const ed = ed25519Device('scanner-0001');
 
-test('status of a device: empty, then intact with a checkpoint, then a truncated upload is suspected', async () => {
+storeTest('status of a device: empty, then intact with a checkpoint, then a truncated upload is suspected', async () => {
   const ing = await startIngest({ });
   try {
     await register(ing.url, ed, { id: 'site-1' });
@@ -71,7 +71,7 @@ test('status of a device: empty, then intact with a checkpoint, then a truncated
   }
 });
 
-test('health answers ok to anyone, and totals and the limits in force to an auditor', async () => {
+storeTest('health answers ok to anyone, and totals and the limits in force to an auditor', async () => {
   const ing = await startIngest({ limits: { maxRecords: 50 } });
   try {
     const anonymous = await call(ing.url, 'GET', '/v1/health');

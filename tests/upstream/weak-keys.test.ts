@@ -11,7 +11,7 @@ import { SqliteStore } from '../../upstream/sqlite-store.js';
 import type { RecordSigner } from '../../hal/keys.js';
 import { crypto, ed25519Device, T0 } from '../../sim/sweeps/fixtures.js';
 import { FORGED_SIGNATURE, IDENTITY, mixedOrderKey, smallOrderEncodings } from '../records/small-order.js';
-import { call, read, startIngest, TOKEN, upload } from './helpers.js';
+import { call, read, startIngest, TOKEN, upload, storeTest } from './helpers.js';
 import { toHex } from '../../hal/hex.js';
 
 const post = (url: string, body: object) => call(url, 'POST', '/v1/devices', JSON.stringify(body), { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' });
@@ -29,7 +29,7 @@ function forgedHistory(id: string, signer: RecordSigner): Uint8Array[] {
 const forgedSign1: RecordSigner = { coseAlg: -8, sign: () => FORGED_SIGNATURE };
 const zeroMac: RecordSigner = { coseAlg: 5, sign: (m) => hmacSha256(crypto, new Uint8Array(32), m) };
 
-test('POST /v1/devices: 400 bad-field naming publicKey for every small-order encoding and for a mixed-order key', async () => {
+storeTest('POST /v1/devices: 400 bad-field naming publicKey for every small-order encoding and for a mixed-order key', async () => {
   const ing = await startIngest();
   try {
     const keys = smallOrderEncodings().map((e) => ({ key: e.bytes, label: e.label, why: /publicKey: is a small-order Ed25519 point \(no private key can sign for it\)/ }));
@@ -47,7 +47,7 @@ test('POST /v1/devices: 400 bad-field naming publicKey for every small-order enc
   }
 });
 
-test('POST /v1/devices: 400 bad-field naming hmacKey for a 16-byte key and for all-zero keys', async () => {
+storeTest('POST /v1/devices: 400 bad-field naming hmacKey for a 16-byte key and for all-zero keys', async () => {
   const ing = await startIngest();
   try {
     const cases: Array<[string, RegExp]> = [
@@ -68,7 +68,7 @@ test('POST /v1/devices: 400 bad-field naming hmacKey for a 16-byte key and for a
   }
 });
 
-test('a weak key already in the database lets no forged record in (signature R = identity, S = 0; MAC under zeros)', async () => {
+storeTest('a weak key already in the database lets no forged record in (signature R = identity, S = 0; MAC under zeros)', async () => {
   const ing = await startIngest();
   try {
     await ing.store.register({ id: 'legacy-ed', alg: 'ed25519', key: IDENTITY }, Date.now());

@@ -1,0 +1,108 @@
+// Tables of the PostgreSQL store: the SQLite store's schema (sqlite-schema.ts) in PostgreSQL's dialect, version for
+// version, so that one number names one schema on both stores and a change is made to both at once. The version
+// lives in the one-row table sealscan_schema. Device ids compare byte-wise (COLLATE "C") as in SQLite, so listings
+// and export pages come out in the same order from both stores. Times are ms since the Unix epoch (BIGINT).
+
+const RECORD_COLUMNS = `
+  device TEXT COLLATE "C" NOT NULL, seq BIGINT NOT NULL, hash TEXT NOT NULL, prev TEXT NOT NULL, boot BIGINT NOT NULL,
+  kind TEXT NOT NULL, time BIGINT NOT NULL, lost TEXT, fault_reason TEXT, bytes BYTEA NOT NULL, received_at BIGINT NOT NULL`;
+
+/** Version 1: devices and their chains (sqlite-schema.ts V1). */
+const V1 = `
+CREATE TABLE devices (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  alg TEXT NOT NULL CHECK (alg IN ('ed25519', 'hmac-sha256')),
+  key BYTEA NOT NULL,
+  site TEXT,
+  registered_at BIGINT NOT NULL,
+  acked_through BIGINT NOT NULL DEFAULT -1,
+  acked_hash TEXT,
+  acked_boot BIGINT NOT NULL DEFAULT 0,
+  last_seen_at BIGINT
+);
+CREATE TABLE records (${RECORD_COLUMNS},
+  PRIMARY KEY (device, seq)
+);
+CREATE INDEX records_checkpoints ON records (device, seq) WHERE kind = 'checkpoint';
+CREATE TABLE held (${RECORD_COLUMNS},
+  PRIMARY KEY (device, seq)
+);
+CREATE TABLE forks (${RECORD_COLUMNS},
+  PRIMARY KEY (device, seq, hash)
+);
+CREATE TABLE declared (
+  device TEXT COLLATE "C" NOT NULL, first BIGINT NOT NULL, last BIGINT NOT NULL, fault_seq BIGINT NOT NULL, reason TEXT NOT NULL,
+  PRIMARY KEY (device, first, fault_seq)
+);
+CREATE TABLE rejects (
+  id BIGSERIAL PRIMARY KEY,
+  device TEXT COLLATE "C",
+  seq BIGINT,
+  reason TEXT NOT NULL,
+  message TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  bytes BYTEA NOT NULL,
+  received_at BIGINT NOT NULL,
+  UNIQUE (hash, reason)
+);
+CREATE INDEX rejects_device ON rejects (device);
+`;
+
+/** Version 2: refusals counted per pool with a bounded sample ring (sqlite-schema.ts V2). */
+const V2 = `
+CREATE TABLE reject_counts (
+  pool TEXT COLLATE "C" NOT NULL, reason TEXT NOT NULL, n BIGINT NOT NULL, last_at BIGINT NOT NULL,
+  PRIMARY KEY (pool, reason)
+);
+CREATE TABLE reject_sample (
+  pool TEXT COLLATE "C" NOT NULL, slot INTEGER NOT NULL,
+  device TEXT COLLATE "C", seq BIGINT, reason TEXT NOT NULL, message TEXT NOT NULL, hash TEXT NOT NULL,
+  size BIGINT NOT NULL, bytes BYTEA NOT NULL, received_at BIGINT NOT NULL,
+  PRIMARY KEY (pool, slot)
+);
+CREATE INDEX reject_sample_hash ON reject_sample (pool, hash, reason);
+CREATE TABLE reject_rings (pool TEXT COLLATE "C" PRIMARY KEY, next INTEGER NOT NULL);
+INSERT INTO reject_counts (pool, reason, n, last_at)
+  SELECT coalesce(d.id, ''), r.reason, COUNT(*), MAX(r.received_at) FROM rejects r
+  LEFT JOIN devices d ON d.id = r.device
+  GROUP BY coalesce(d.id, ''), r.reason;
+DROP TABLE rejects;
+`;
+
+/** Version 3: the ingest's own verdict on scans it re-judged (sqlite-schema.ts V3). */
+const V3 = `
+ALTER TABLE records ADD COLUMN upstream_verdict TEXT, ADD COLUMN upstream_reasons TEXT;
+ALTER TABLE held ADD COLUMN upstream_verdict TEXT, ADD COLUMN upstream_reasons TEXT;
+ALTER TABLE forks ADD COLUMN upstream_verdict TEXT, ADD COLUMN upstream_reasons TEXT;
+CREATE INDEX records_upstream ON records (device, upstream_verdict, seq) WHERE upstream_verdict IS NOT NULL;
+`;
+
+/** Version 4: packages and alerts (sqlite-schema.ts V4, docs/closed-loop.md). */
+const V4 = `
+CREATE TABLE package_events (
+  device TEXT NOT NULL, seq BIGINT NOT NULL,
+  package TEXT NOT NULL, uid TEXT NOT NULL, seal_hash TEXT,
+  kind TEXT NOT NULL, step TEXT NOT NULL, site TEXT NOT NULL, time BIGINT NOT NULL, verdict TEXT,
+  PRIMARY KEY (device, seq)
+);
+CREATE INDEX package_events_package ON package_events (package);
+CREATE INDEX package_events_uid ON package_events (uid);
+CREATE TABLE alerts (
+  id TEXT PRIMARY KEY,
+  rule TEXT NOT NULL, severity TEXT NOT NULL, package TEXT NOT NULL, message TEXT NOT NULL, evidence TEXT NOT NULL,
+  raised_at BIGINT NOT NULL, acked_at BIGINT, acked_by TEXT
+);
+CREATE INDEX alerts_package ON alerts (package);
+`;
+
+/** PG_STEPS[i] takes a database from version i to i + 1 (PG_STEPS[0] creates version 1 from nothing). */
+export const PG_STEPS: string[] = [V1, V2, V3, V4];
+
+/** The schema version this code writes; the same number as the SQLite store's (a test holds them together). */
+export const PG_SCHEMA_VERSION = PG_STEPS.length;
+
+/** The version table, created with the first step. */
+export const PG_VERSION_TABLE = 'CREATE TABLE sealscan_schema (version INTEGER NOT NULL)';
+
+/** Serialises schema work of ingest processes starting together on one database (an arbitrary constant). */
+export const PG_SCHEMA_LOCK = 0x5ea15ca7;
