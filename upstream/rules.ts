@@ -5,8 +5,8 @@
 import { eventOrder, TERMINAL_STEPS, type PackageEvent } from './packages.js';
 
 export type Severity = 'critical' | 'high' | 'medium';
-export type RuleName = 'never-commissioned' | 'copied-seal' | 'scan-after-terminal' | 'impossible-travel';
-export const RULES: readonly RuleName[] = ['never-commissioned', 'copied-seal', 'scan-after-terminal', 'impossible-travel'];
+export type RuleName = 'never-commissioned' | 'copied-seal' | 'scan-after-terminal' | 'impossible-travel' | 'bad-verdict' | 'uid-two-seals';
+export const RULES: readonly RuleName[] = ['never-commissioned', 'copied-seal', 'scan-after-terminal', 'impossible-travel', 'bad-verdict', 'uid-two-seals'];
 
 export interface Alert {
   id: string;
@@ -106,6 +106,42 @@ function impossibleTravel(pkg: string, events: PackageEvent[], o: RuleOptions): 
   return out;
 }
 
+/** Severity of a scan verdict that raises an alert; the others (genuine, unknown, unreadable) raise none. */
+const VERDICT_SEVERITY: { [verdict: string]: Severity } = { 'invalid-seal': 'critical', 'clone-suspect': 'critical', tampered: 'high' };
+
+/**
+ * Scans judged tampered, clone-suspect or invalid-seal (by the ingest where it re-judged them, else by the scanner):
+ * one alert per verdict, with every such scan as evidence.
+ */
+function badVerdict(pkg: string, events: PackageEvent[]): Alert[] {
+  const out: Alert[] = [];
+  for (const verdict of Object.keys(VERDICT_SEVERITY)) {
+    const hits = events.filter((e) => e.kind === 'scan' && e.verdict === verdict);
+    if (!hits.length) continue;
+    out.push(alert('bad-verdict', VERDICT_SEVERITY[verdict], pkg, `${pkg}: ${hits.length} scan(s) judged ${verdict} (first at ${hits[0].site})`, hits));
+  }
+  return out;
+}
+
+/**
+ * One tag UID carrying two different seals, where not every one of them was commissioned: a tag resealed outside a
+ * packaging station, or a clone with this UID that got another seal. Evidence: the first record of each seal.
+ */
+function uidTwoSeals(pkg: string, events: PackageEvent[]): Alert[] {
+  const out: Alert[] = [];
+  const uids: string[] = [];
+  for (const e of events) if (!uids.includes(e.uid)) uids.push(e.uid);
+  for (const uid of uids) {
+    const firstPerSeal: PackageEvent[] = [];
+    for (const e of events) if (e.uid === uid && e.sealHash && !firstPerSeal.some((f) => f.sealHash === e.sealHash)) firstPerSeal.push(e);
+    if (firstPerSeal.length < 2) continue;
+    const commissioned = (hash: string | null) => events.some((e) => e.kind === 'commission' && e.sealHash === hash);
+    if (firstPerSeal.every((e) => commissioned(e.sealHash))) continue;
+    out.push(alert('uid-two-seals', 'high', pkg, `tag ${uid} of ${pkg} carried ${firstPerSeal.length} different seals, not all from a packaging station`, firstPerSeal));
+  }
+  return out;
+}
+
 /** Every alert the rules raise on one package's events (any order in, alerts in rule order out). */
 export function evaluatePackage(events: PackageEvent[], o: RuleOptions): Alert[] {
   if (!events.length) return [];
@@ -116,5 +152,7 @@ export function evaluatePackage(events: PackageEvent[], o: RuleOptions): Alert[]
     ...copiedSeal(pkg, sorted),
     ...scanAfterTerminal(pkg, sorted, o.terminalGraceMs ?? DEFAULT_TERMINAL_GRACE_MS),
     ...impossibleTravel(pkg, sorted, o),
+    ...badVerdict(pkg, sorted),
+    ...uidTwoSeals(pkg, sorted),
   ];
 }
