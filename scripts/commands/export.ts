@@ -6,16 +6,17 @@ import { createWriteStream } from 'node:fs';
 import { commandArgs, usageError } from '../command-args.js';
 import { cborHead, EXPORT_FORMATS, FIRST, readPage, renderDocument, type ExportFormat } from '../../upstream/export.js';
 import { SqliteStore } from '../../upstream/sqlite-store.js';
-import type { ExportCursor } from '../../upstream/store.js';
+import type { ExportCursor, IngestStore } from '../../upstream/store.js';
+import { isPostgresUrl, PgStore } from '../../upstream/pg-store.js';
 
-const USAGE = `usage: sealscan export --db FILE --format cose|epcis|json [--device ID] --out FILE
+const USAGE = `usage: sealscan export --db FILE|postgres://… --format cose|epcis|json [--device ID] --out FILE
 
 Writes the records the ingest accepted (held, forked and refused records are not part of a chain and stay out):
   cose   a CBOR array of the COSE records as byte strings, ordered by device and seq: what \`sealscan verify\` reads
   epcis  an EPCIS 2.0 JSON-LD document, one ObjectEvent per scan record (mapping in docs/ingest-api.md)
   json   the records with their payloads decoded
 
-  --db FILE      the ingest's SQLite database
+  --db FILE      the ingest's SQLite database, or its PostgreSQL URL (postgres://USER:PASSWORD@HOST/DB)
   --device ID    only this device
   --out FILE     where to write (replaced atomically; "-" for standard output)
 
@@ -24,7 +25,7 @@ exit status: 0 written, 2 usage error or unreadable database`;
 const PAGE = 5000;
 
 /** Every page of the export, one after another. */
-async function* pages(store: SqliteStore, device: string | undefined) {
+async function* pages(store: IngestStore, device: string | undefined) {
   let after: ExportCursor | null = FIRST;
   while (after) {
     const page = await readPage(store, after, PAGE, device);
@@ -38,7 +39,7 @@ async function* pages(store: SqliteStore, device: string | undefined) {
  * record count in the array's head before the records, so the records go to `spill` first, then head and records
  * to `fd`.
  */
-async function write(store: SqliteStore, format: ExportFormat, device: string | undefined, fd: number, spill: string): Promise<number> {
+async function write(store: IngestStore, format: ExportFormat, device: string | undefined, fd: number, spill: string): Promise<number> {
   let count = 0;
   if (format === 'cose') {
     const s = openSync(spill, 'w', 0o600);
@@ -74,14 +75,15 @@ export async function run(args: string[]): Promise<number> {
   if (!v.db) return usageError('export', USAGE, '--db FILE is required');
   if (!v.format || !EXPORT_FORMATS.includes(v.format as ExportFormat)) return usageError('export', USAGE, `--format must be one of ${EXPORT_FORMATS.join(', ')}`);
   if (!v.out) return usageError('export', USAGE, '--out FILE is required');
-  if (!existsSync(v.db)) return usageError('export', USAGE, `--db ${v.db} does not exist`);
+  const pg = isPostgresUrl(v.db);
+  if (!pg && !existsSync(v.db)) return usageError('export', USAGE, `--db ${v.db} does not exist`);
   const format = v.format as ExportFormat;
-  let store: SqliteStore | undefined;
+  let store: IngestStore | undefined;
   const tmp = v.out === '-' ? undefined : v.out + '.tmp';
   const spill = (tmp ?? `${process.env.TMPDIR ?? '/tmp'}/sealscan-export-${process.pid}`) + '.records';
   try {
-    store = new SqliteStore(v.db);
-    if (v.device !== undefined && !(await store.device(v.device))) throw new Error(`no device ${JSON.stringify(v.device)} in ${v.db}`);
+    store = pg ? await PgStore.open(v.db) : new SqliteStore(v.db);
+    if (v.device !== undefined && !(await store.device(v.device))) throw new Error(`no device ${JSON.stringify(v.device)} in ${pg ? 'the database' : v.db}`);
     const fd = tmp ? openSync(tmp, 'w') : 1;
     let count: number;
     try {
