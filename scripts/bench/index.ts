@@ -14,6 +14,7 @@ const sections: Array<[string, () => Promise<SectionModule>]> = [
   ['abuse', () => import('./abuse.js')],
   ['tap', () => import('./tap.js')],
   ['espruino', () => import('./espruino.js')],
+  ['closed-loop', () => import('./closed-loop.js')],
 ];
 
 async function main(): Promise<void> {
