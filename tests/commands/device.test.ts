@@ -2,31 +2,20 @@
 // doctor, export and offline verify.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { ingestProcess, sealscanIn } from '../helpers/cli.js';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/tmp.js';
 
 const bin = new URL('../../../bin/sealscan.js', import.meta.url).pathname;
 const dir = tempDir('device');
-const sealscan = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', timeout: 120000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const sealscan = sealscanIn(dir);
 let ingest: ChildProcess;
 let url = '';
 
 test.before(async () => {
-  ingest = spawn(process.execPath, [bin, 'ingest', '--port', '0', '--db', join(dir, 'ingest.db'), '--token', 'tok-123-provisioning'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    ingest.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    ingest.on('exit', (c) => reject(new Error(`ingest exited ${c}: ${out}`)));
-  });
+  ({ child: ingest, url } = await ingestProcess(dir, join(dir, 'ingest.db'), 'tok-123-provisioning'));
 });
 
 test.after(() => {

@@ -4,7 +4,8 @@
 // export then verifies with `sealscan verify`. And the device file's Pi settings refused by name.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { ingestProcess, sealscanIn, until } from '../helpers/cli.js';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,26 +21,13 @@ import { SIM_ORIGINALITY_PUBLIC_KEY } from '../../sim/tags/index.js';
 import { unrefClock } from '../helpers/clocks.js';
 import { FakeOnoff, fakeSpiDevice, PI_TREES, sysfsTree } from '../helpers/pi-doubles.js';
 
-const bin = new URL('../../../bin/sealscan.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'sealscan-pi-loop-'));
-const sealscan = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', timeout: 120000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const sealscan = sealscanIn(dir);
 let ingest: ChildProcess;
 let url = '';
 
 test.before(async () => {
-  ingest = spawn(process.execPath, [bin, 'ingest', '--port', '0', '--db', join(dir, 'ingest.db'), '--token', 'tok-pi-loop-provisioning'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    ingest.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    ingest.on('exit', (c) => reject(new Error(`ingest exited ${c}: ${out}`)));
-  });
+  ({ child: ingest, url } = await ingestProcess(dir, join(dir, 'ingest.db'), 'tok-pi-loop-provisioning'));
 });
 
 test.after(() => {
@@ -47,13 +35,6 @@ test.after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const until = async (what: string, ok: () => boolean, ms = 10000) => {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 test('the whole scanner on the Pi board: trigger-held taps of sealed tags become records the ingest accepts and sealscan verify checks', async () => {
   assert.is(sealscan('issuer-key', 'new', '--name', 'acme', '--out', 'keys').code, 0);

@@ -5,7 +5,8 @@
 // `sealscan ingest`. The records it makes are accepted by the ingest and `sealscan verify` checks the export.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { ingestProcess, sealscanIn, until } from '../helpers/cli.js';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,26 +20,13 @@ import { FakeStorage } from '../helpers/espruino-fakes.js';
 import { espruinoContext } from '../helpers/espruino-vm.js';
 
 const root = new URL('../../..', import.meta.url).pathname;
-const bin = join(root, 'bin', 'sealscan.js');
 const dir = mkdtempSync(join(tmpdir(), 'sealscan-espruino-image-'));
-const sealscan = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', timeout: 120000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const sealscan = sealscanIn(dir);
 let ingest: ChildProcess;
 let url = '';
 
 test.before(async () => {
-  ingest = spawn(process.execPath, [bin, 'ingest', '--port', '0', '--db', join(dir, 'ingest.db'), '--token', 'tok-espruino-image-1'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    ingest.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    ingest.on('exit', (c) => reject(new Error(`ingest exited ${c}: ${out}`)));
-  });
+  ({ child: ingest, url } = await ingestProcess(dir, join(dir, 'ingest.db'), 'tok-espruino-image-1'));
 });
 
 test.after(() => {
@@ -46,13 +34,6 @@ test.after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const until = async (what: string, ok: () => boolean, ms = 15000) => {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 
 test('npm run build:espruino writes firmware.js, which passes the image check', () => {
   const r = spawnSync(process.execPath, [join(root, 'dist/scripts/espruino/build.js')], { cwd: root, encoding: 'utf8', timeout: 300000 });

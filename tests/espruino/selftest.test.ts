@@ -5,7 +5,8 @@
 // re-judges the seals the device could not check as genuine.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { ingestProcess, sealscanIn } from '../helpers/cli.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm from 'node:vm';
@@ -18,13 +19,9 @@ import { espruinoContext } from '../helpers/espruino-vm.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const root = new URL('../../..', import.meta.url).pathname;
-const bin = join(root, 'bin', 'sealscan.js');
 const dir = tempDir('espruino-selftest');
 const TOKEN = 'tok-espruino-selftest-1';
-const sealscan = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', timeout: 120000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const sealscan = sealscanIn(dir);
 let ingest: ChildProcess | undefined;
 
 test.after(() => {
@@ -55,17 +52,9 @@ test('selftest.js passes in an Espruino-shaped context, and its records are acce
 
   // The ingest, trusting the image's issuer (and the simulator's originality key) to re-judge its scans.
   writeFileSync(join(dir, 'issuer.json'), JSON.stringify({ format: 'sealscan-issuer/1', name: data.issuer.name, publicKey: data.issuer.publicKey }));
-  ingest = spawn(process.execPath, [bin, 'ingest', '--port', '0', '--db', join(dir, 'ingest.db'), '--token', TOKEN, '--issuer', 'issuer.json', '--simulator'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SEALSCAN_AUDITOR_TOKEN: 'auditor-token-selftest-1' } });
-  const child = ingest;
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', (c) => reject(new Error(`ingest exited ${c}: ${out}`)));
-  });
+  const started = await ingestProcess(dir, join(dir, 'ingest.db'), TOKEN, ['--issuer', 'issuer.json', '--simulator'], { SEALSCAN_AUDITOR_TOKEN: 'auditor-token-selftest-1' });
+  ingest = started.child;
+  const url = started.url;
   const reg = await fetch(`${url}/v1/devices`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
