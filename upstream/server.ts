@@ -131,6 +131,22 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: RouteConte
   await route.handle({ req, res, url, params: routeParams(route, url.pathname), client }, ctx);
 }
 
+/**
+ * PostgreSQL failures that pass: connection exceptions (SQLSTATE class 08), an administrator or crash shutdown or a
+ * server still starting (57P01-57P03), too many connections (53300), a serialization failure or deadlock (40001,
+ * 40P01), and the socket errors of a server that is gone (a failover, a restart).
+ */
+const PG_TRANSIENT = /^(08...|57P0[123]|53300|40001|40P01|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE)$/;
+
+/** Whether `e` says the store is busy or out of reach for now (the request can be sent again), and which. */
+function storeUnavailable(e: unknown): 'busy' | 'unavailable' | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const code = (e as { code?: string }).code;
+  if (code?.startsWith('SQLITE_BUSY')) return 'busy';
+  if ((code !== undefined && PG_TRANSIENT.test(code)) || /^Connection terminated/.test(e.message)) return 'unavailable';
+  return undefined;
+}
+
 /** The error shape for whatever a request threw: its ApiError, 503 for a busy store, 500 (logged) for a bug. */
 function answerFailure(req: IncomingMessage, res: ServerResponse, e: unknown): void {
   if (res.headersSent) {
@@ -138,9 +154,13 @@ function answerFailure(req: IncomingMessage, res: ServerResponse, e: unknown): v
     return;
   }
   if (e instanceof ApiError) sendError(res, e, req);
-  else if (e instanceof Error && (e as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+  else if (storeUnavailable(e) === 'busy') {
     // Another writer held the database past busy_timeout: nothing was stored; the device retries after a pause.
     sendError(res, new ApiError(503, 'busy', 'the store is busy; nothing from this request was acknowledged', { 'retry-after': '1' }), req);
+  } else if (storeUnavailable(e) === 'unavailable') {
+    // The database went away (failover, restart): nothing was acknowledged; the device retries after a pause.
+    console.error(`sealscan ingest: the database cannot be reached: ${(e as Error).message}`);
+    sendError(res, new ApiError(503, 'unavailable', 'the database cannot be reached; nothing from this request was acknowledged', { 'retry-after': '2' }), req);
   } else {
     console.error('sealscan ingest: internal error:', e);
     sendError(res, new ApiError(500, 'internal', 'internal error; nothing from this request was acknowledged'), req);
