@@ -134,6 +134,10 @@ export class PgStore implements IngestStore {
 
   async setAlerts(packages: string[] | null, alerts: Alert[], at: number): Promise<void> {
     await this.tx(async (c) => {
+      // Two ingest processes may evaluate the same package at once (its scans arrived at both): one at a time per
+      // package, in one order, so that their deletes and inserts of its alerts never deadlock.
+      const keys = packages === null ? ['*'] : [...new Set(packages)].sort();
+      for (const k of keys) await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['sealscan-alerts:' + k]);
       const keep = new Set(alerts.map((a) => a.id));
       const old = packages === null
         ? (await c.query<{ id: string }>('SELECT id FROM alerts')).rows

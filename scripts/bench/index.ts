@@ -15,6 +15,7 @@ const sections: Array<[string, () => Promise<SectionModule>]> = [
   ['tap', () => import('./tap.js')],
   ['espruino', () => import('./espruino.js')],
   ['closed-loop', () => import('./closed-loop.js')],
+  ['fleet', () => import('./fleet.js')],
 ];
 
 async function main(): Promise<void> {
