@@ -311,14 +311,27 @@ async function applyCommit(c: pg.PoolClient, k: ChainCommit): Promise<boolean> {
   const moved = await c.query('UPDATE devices SET acked_through = $1, acked_hash = $2, acked_boot = $3, last_seen_at = $4 WHERE id = $5 AND acked_through = $6', [k.ackedThrough, k.ackedHash, k.ackedBoot, k.seenAt, k.device, k.expectAckedThrough]);
   if (moved.rowCount !== 1) return false;
   if (k.release.length) await c.query('DELETE FROM held WHERE device = $1 AND seq = ANY($2)', [k.device, k.release]);
-  for (const r of k.accepted) await c.query(`INSERT INTO records (${COLS}) VALUES (${PLACES})`, values(r));
+  // Accepted records in multi-row INSERTs: one round trip per chunk instead of one per record.
+  for (let i = 0; i < k.accepted.length; i += INSERT_CHUNK) {
+    const chunk = k.accepted.slice(i, i + INSERT_CHUNK);
+    const rows = chunk.map((_r, j) => '(' + RECORD_KEYS.map((_k, m) => `$${j * RECORD_KEYS.length + m + 1}`).join(', ') + ')');
+    await c.query(`INSERT INTO records (${COLS}) VALUES ${rows.join(', ')}`, chunk.flatMap(values));
+  }
   const setAll = RECORD_KEYS.filter((x) => x !== 'device' && x !== 'seq').map((x) => `${x} = excluded.${x}`).join(', ');
   for (const r of k.hold) await c.query(`INSERT INTO held (${COLS}) VALUES (${PLACES}) ON CONFLICT (device, seq) DO UPDATE SET ${setAll}`, values(r));
   for (const r of k.forks) await c.query(`INSERT INTO forks (${COLS}) VALUES (${PLACES}) ON CONFLICT DO NOTHING`, values(r));
   for (const d of k.declared) await c.query('INSERT INTO declared (device, first, last, fault_seq, reason) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [k.device, d.first, d.last, d.faultSeq, d.reason]);
-  for (const e of k.packages ?? []) await insertPackageEvent(c, e);
+  const events = k.packages ?? [];
+  for (let i = 0; i < events.length; i += INSERT_CHUNK) {
+    const chunk = events.slice(i, i + INSERT_CHUNK);
+    const rows = chunk.map((_e, j) => '(' + Array.from({ length: 10 }, (_x, m) => `$${j * 10 + m + 1}`).join(', ') + ')');
+    await c.query(`INSERT INTO package_events (device, seq, package, uid, seal_hash, kind, step, site, time, verdict) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING`, chunk.flatMap((e) => [e.device, e.seq, e.package, e.uid, e.sealHash, e.kind, e.step, e.site, e.time, e.verdict]));
+  }
   return true;
 }
+
+/** Rows per multi-row INSERT (PostgreSQL takes at most 65,535 parameters per statement). */
+const INSERT_CHUNK = 200;
 
 async function insertPackageEvent(c: Q, e: PackageEvent): Promise<void> {
   await c.query('INSERT INTO package_events (device, seq, package, uid, seal_hash, kind, step, site, time, verdict) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING', [e.device, e.seq, e.package, e.uid, e.sealHash, e.kind, e.step, e.site, e.time, e.verdict]);
