@@ -107,8 +107,11 @@ export async function run(args: string[]): Promise<number> {
     unwatch();
     console.log(syncAtExit(device.sync.status(), ingest));
   };
-  process.on('SIGINT', () => void stop().then(() => process.exit(0)));
-  process.on('SIGTERM', () => void stop().then(() => process.exit(0)));
+  // stdout to a pipe (journald, a supervisor, a test) is written asynchronously: exit once the last line is out, or
+  // process.exit would drop it.
+  const exit = () => process.stdout.write('', () => process.exit(0));
+  process.on('SIGINT', () => void stop().then(exit));
+  process.on('SIGTERM', () => void stop().then(exit));
   if (field && tags.length) {
     const poll = device.scanner.config.pollIntervalMs;
     // Badges (MIFARE Classic) are tapped once, first: the inspector logs in, then taps packages in turn.
