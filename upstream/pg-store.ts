@@ -6,13 +6,12 @@
 import pg from 'pg';
 import { FLAGGED_LISTED, FLAGGED_VERDICTS, type ChainCommit, type ChainSnapshot, type DeclaredRange, type DeviceCounts, type DeviceRegistration, type DeviceRow, type ExportCursor, type IngestStore, type RefusalBatch, type RefusalSample, type RegisterOutcome, type SnapshotReader, type StoredRecord } from './store.js';
 import { PG_SCHEMA_LOCK, PG_SCHEMA_VERSION, PG_STEPS, PG_VERSION_TABLE } from './pg-schema.js';
-import { COLS, device, record, recordParams, u8, type DeviceDb, type RecordDb } from './sqlite-rows.js';
+import { COLS, device, packageEvent, record, recordParams, siteCoordinatesOf, storedAlert, u8, type AlertDb, type DeviceDb, type PackageEventDb, type RecordDb } from './sqlite-rows.js';
 import { DEFAULT_SAMPLE_RING } from './sqlite-store.js';
 import { SchemaError } from './schema-error.js';
-import type { PackageEvent, PackageStep } from './packages.js';
-import type { Alert, Geo, RuleName, Severity } from './rules.js';
+import type { PackageEvent } from './packages.js';
+import type { Alert, Geo } from './rules.js';
 import type { StoredAlert } from './store.js';
-import type { Verdict } from '../firmware/records/kinds.js';
 
 export interface PgStoreOptions {
   /** Bring an older schema up to this version (otherwise an older database is refused with SchemaError). */
@@ -122,14 +121,7 @@ export class PgStore implements IngestStore {
   }
 
   async siteCoordinates(): Promise<Map<string, Geo>> {
-    const out = new Map<string, Geo>();
-    for (const r of (await this.pool.query<{ site: string }>('SELECT site FROM devices WHERE site IS NOT NULL')).rows) {
-      const site = JSON.parse(r.site) as { id: string; gln?: string; geo?: Geo };
-      if (!site.geo) continue;
-      out.set(site.id, site.geo);
-      if (site.gln) out.set(site.gln, site.geo);
-    }
-    return out;
+    return siteCoordinatesOf((await this.pool.query<{ site: string }>('SELECT site FROM devices WHERE site IS NOT NULL')).rows.map((r) => r.site));
   }
 
   async setAlerts(packages: string[] | null, alerts: Alert[], at: number): Promise<void> {
@@ -336,22 +328,6 @@ const INSERT_CHUNK = 200;
 async function insertPackageEvent(c: Q, e: PackageEvent): Promise<void> {
   await c.query('INSERT INTO package_events (device, seq, package, uid, seal_hash, kind, step, site, time, verdict) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING', [e.device, e.seq, e.package, e.uid, e.sealHash, e.kind, e.step, e.site, e.time, e.verdict]);
 }
-
-interface PackageEventDb {
-  device: string; seq: string | number; package: string; uid: string; seal_hash: string | null; kind: string; step: string; site: string; time: string | number; verdict: string | null;
-}
-interface AlertDb {
-  id: string; rule: string; severity: string; package: string; message: string; evidence: string; raised_at: string | number; acked_at: string | number | null; acked_by: string | null;
-}
-// BIGINT columns arrive as strings from pg; the values are safe integers (seqs, milliseconds).
-const packageEvent = (r: PackageEventDb): PackageEvent => ({
-  device: r.device, seq: Number(r.seq), package: r.package, uid: r.uid, sealHash: r.seal_hash, kind: r.kind as PackageEvent['kind'],
-  step: r.step as PackageStep, site: r.site, time: Number(r.time), verdict: r.verdict as Verdict | null,
-});
-const storedAlert = (r: AlertDb): StoredAlert => ({
-  id: r.id, rule: r.rule as RuleName, severity: r.severity as Severity, package: r.package, message: r.message,
-  evidence: JSON.parse(r.evidence) as Alert['evidence'], raisedAt: Number(r.raised_at), ackedAt: r.acked_at === null ? null : Number(r.acked_at), ackedBy: r.acked_by,
-});
 
 async function readSnapshot(c: Q, id: string, seqs: number[]): Promise<ChainSnapshot | undefined> {
   const d = (await c.query<DeviceDb>('SELECT * FROM devices WHERE id = $1', [id])).rows[0];

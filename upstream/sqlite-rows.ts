@@ -1,7 +1,9 @@
-// Rows of the SQLite store and their mapping to the store interface's types.
-import type { DeviceRow, Site, StoredRecord } from './store.js';
+// Rows of the stores (SQLite, and PostgreSQL, whose columns match) and their mapping to the store interface's types.
+import type { DeviceRow, Site, StoredAlert, StoredRecord } from './store.js';
 import type { SeqPair } from '../firmware/records/seq-ranges.js';
 import type { Verdict } from '../firmware/records/kinds.js';
+import type { PackageEvent, PackageStep } from './packages.js';
+import type { Alert, Geo, RuleName, Severity } from './rules.js';
 
 export interface DeviceDb {
   id: string;
@@ -63,3 +65,32 @@ export function recordParams(r: StoredRecord) {
 
 export const COLS = 'device, seq, hash, prev, boot, kind, time, lost, fault_reason, bytes, received_at, upstream_verdict, upstream_reasons';
 export const VALS = '@device, @seq, @hash, @prev, @boot, @kind, @time, @lost, @fault_reason, @bytes, @received_at, @upstream_verdict, @upstream_reasons';
+
+// Package events and alerts (schema v4), read back the same way from both stores. BIGINT columns arrive as strings
+// from pg and as numbers from SQLite; the values are safe integers (seqs, milliseconds).
+export interface PackageEventDb {
+  device: string; seq: string | number; package: string; uid: string; seal_hash: string | null; kind: string; step: string; site: string; time: string | number; verdict: string | null;
+}
+export interface AlertDb {
+  id: string; rule: string; severity: string; package: string; message: string; evidence: string; raised_at: string | number; acked_at: string | number | null; acked_by: string | null;
+}
+export const packageEvent = (r: PackageEventDb): PackageEvent => ({
+  device: r.device, seq: Number(r.seq), package: r.package, uid: r.uid, sealHash: r.seal_hash, kind: r.kind as PackageEvent['kind'],
+  step: r.step as PackageStep, site: r.site, time: Number(r.time), verdict: r.verdict as Verdict | null,
+});
+export const storedAlert = (r: AlertDb): StoredAlert => ({
+  id: r.id, rule: r.rule as RuleName, severity: r.severity as Severity, package: r.package, message: r.message,
+  evidence: JSON.parse(r.evidence) as Alert['evidence'], raisedAt: Number(r.raised_at), ackedAt: r.acked_at === null ? null : Number(r.acked_at), ackedBy: r.acked_by,
+});
+
+/** Coordinates of the registered sites (each device's `site` JSON), by site id and by GLN. */
+export function siteCoordinatesOf(sites: string[]): Map<string, Geo> {
+  const out = new Map<string, Geo>();
+  for (const text of sites) {
+    const site = JSON.parse(text) as { id: string; gln?: string; geo?: Geo };
+    if (!site.geo) continue;
+    out.set(site.id, site.geo);
+    if (site.gln) out.set(site.gln, site.geo);
+  }
+  return out;
+}

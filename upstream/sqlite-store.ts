@@ -4,27 +4,11 @@
 import Database from 'better-sqlite3';
 import { FLAGGED_LISTED, FLAGGED_VERDICTS, type ChainCommit, type ChainSnapshot, type DeclaredRange, type DeviceCounts, type DeviceRegistration, type DeviceRow, type ExportCursor, type IngestStore, type RefusalBatch, type RefusalSample, type RegisterOutcome, type SnapshotReader, type StoredRecord } from './store.js';
 import { FRESH, MIGRATIONS, SCHEMA_VERSION } from './sqlite-schema.js';
-import { COLS, device, record, recordParams, u8, VALS, type DeviceDb, type RecordDb } from './sqlite-rows.js';
+import { COLS, device, packageEvent, record, recordParams, siteCoordinatesOf, storedAlert, u8, VALS, type AlertDb, type DeviceDb, type PackageEventDb, type RecordDb } from './sqlite-rows.js';
 import { SchemaError } from './schema-error.js';
-import type { PackageEvent, PackageStep } from './packages.js';
-import type { Alert, Geo, RuleName, Severity } from './rules.js';
+import type { PackageEvent } from './packages.js';
+import type { Alert, Geo } from './rules.js';
 import type { StoredAlert } from './store.js';
-import type { Verdict } from '../firmware/records/kinds.js';
-
-interface PackageEventDb {
-  device: string; seq: number; package: string; uid: string; seal_hash: string | null; kind: string; step: string; site: string; time: number; verdict: string | null;
-}
-interface AlertDb {
-  id: string; rule: string; severity: string; package: string; message: string; evidence: string; raised_at: number; acked_at: number | null; acked_by: string | null;
-}
-const packageEvent = (r: PackageEventDb): PackageEvent => ({
-  device: r.device, seq: r.seq, package: r.package, uid: r.uid, sealHash: r.seal_hash, kind: r.kind as PackageEvent['kind'],
-  step: r.step as PackageStep, site: r.site, time: r.time, verdict: r.verdict as Verdict | null,
-});
-const storedAlert = (r: AlertDb): StoredAlert => ({
-  id: r.id, rule: r.rule as RuleName, severity: r.severity as Severity, package: r.package, message: r.message,
-  evidence: JSON.parse(r.evidence) as Alert['evidence'], raisedAt: r.raised_at, ackedAt: r.acked_at, ackedBy: r.acked_by,
-});
 
 export interface SqliteStoreOptions {
   /** How long a write waits for another connection's lock before failing (default 5 s). */
@@ -291,14 +275,7 @@ export class SqliteStore implements IngestStore {
   }
 
   async siteCoordinates(): Promise<Map<string, Geo>> {
-    const out = new Map<string, Geo>();
-    for (const r of this.q.sites.all() as Array<{ site: string }>) {
-      const site = JSON.parse(r.site) as { id: string; gln?: string; geo?: Geo };
-      if (!site.geo) continue;
-      out.set(site.id, site.geo);
-      if (site.gln) out.set(site.gln, site.geo);
-    }
-    return out;
+    return siteCoordinatesOf((this.q.sites.all() as Array<{ site: string }>).map((r) => r.site));
   }
 
   async setAlerts(packages: string[] | null, alerts: Alert[], at: number): Promise<void> {
