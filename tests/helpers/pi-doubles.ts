@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import type { SpiDeviceModule } from '../../hal/rpi/spidev.js';
 import type { OnoffGpio, OnoffModule } from '../../hal/rpi/gpio.js';
 import type { SimMfrc522 } from '../../sim/mfrc522/chip.js';
+import type { RfField } from '../../sim/rf/field.js';
+import type { Picc } from '../../sim/rf/air.js';
+import type { TapEvent } from '../../firmware/app/scanner.js';
 
 /** A fake spi-device: each transferSync message goes to the simulated chip as one chip-select-framed exchange. */
 export function fakeSpiDevice(chip: SimMfrc522, opened: Array<{ bus: number; cs: number; hz: number }> = [], fail?: string): SpiDeviceModule {
@@ -114,3 +117,13 @@ export const PI_TREES: { [name: string]: Array<[number, string, number]> } = {
   pi5: [[512, 'gpio-brcmstb@107d508500', 32], [544, 'gpio-brcmstb@107d508520', 4], [571, 'pinctrl-rp1', 54]],
   'pi3-old': [[0, 'pinctrl-bcm2835', 54], [504, 'raspberrypi-exp-gpio', 8]],
 };
+
+/** A tap on a board's reader: `tag` placed on `field`, one poll of `scanner`, the tag lifted; the tap's event. */
+export function tapper(field: RfField, scanner: { pollOnce(): Promise<TapEvent | null> }): (tag: Picc) => Promise<TapEvent | null> {
+  return async (tag) => {
+    field.place(tag);
+    const e = await scanner.pollOnce();
+    field.remove(tag);
+    return e;
+  };
+}

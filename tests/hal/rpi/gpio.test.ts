@@ -17,7 +17,7 @@ import { RfField } from '../../../sim/rf/field.js';
 import { sealedBenchTag } from '../../../sim/bench/tap-timing.js';
 import { unrefClock } from '../../helpers/clocks.js';
 import { badge, config, issuer } from '../../helpers/device.js';
-import { FakeOnoff, fakeSpiDevice, PI_TREES, sysfsTree } from '../../helpers/pi-doubles.js';
+import { FakeOnoff, fakeSpiDevice, PI_TREES, sysfsTree, tapper } from '../../helpers/pi-doubles.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sealscan-pi-gpio-'));
 test.after(() => rmSync(root, { recursive: true, force: true }));
@@ -53,12 +53,7 @@ test('Pi 4: the reset line is pulsed (low ≥ 1 ms, then 50 ms for the oscillato
   assert.is(board.describe().parts.reset, 'BCM 25, pulsed at start');
   const device = new Device(board, { config: config({ deviceId: 'pi-gpio-1', dedupeWindowMs: 0 }), polling: 'manual' });
   device.start();
-  const tap = async (t: Parameters<RfField['place']>[0]) => {
-    field.place(t);
-    const e = await device.scanner.pollOnce();
-    field.remove(t);
-    return e;
-  };
+  const tap = tapper(field, device.scanner);
   assert.is((await tap(badge('INSP-GPIO')))?.kind, 'login');
   const e = await tap(await sealedBenchTag('NTAG213', 7, issuer));
   assert.is(e?.judgement?.verdict, 'genuine');

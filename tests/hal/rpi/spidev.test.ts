@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpidevSpiDevice } from '../../../hal/rpi/spidev.js';
-import { fakeSpiDevice } from '../../helpers/pi-doubles.js';
+import { fakeSpiDevice, tapper } from '../../helpers/pi-doubles.js';
 import { createPiBoard } from '../../../hal/rpi/board.js';
 import { openMfrc522 } from '../../../hal/mfrc522/open.js';
 import { isSealscanError } from '../../../hal/errors.js';
@@ -52,12 +52,7 @@ test('the whole scanner on the Pi board: a badge and a tag tapped become records
     assert.match(board.describe().target, /Raspberry Pi \(\/dev\/spidev0\.0 at 8 MHz\)/);
     const device = new Device(board, { config: config({ deviceId: 'pi-bench-1', dedupeWindowMs: 0 }), polling: 'manual' });
     device.start();
-    const tap = async (t: Parameters<RfField['place']>[0]) => {
-      field.place(t);
-      const e = await device.scanner.pollOnce();
-      field.remove(t);
-      return e;
-    };
+    const tap = tapper(field, device.scanner);
     assert.is((await tap(badge('INSP-PI')))?.kind, 'login');
     const scan = await tap(new Ntag213({ uid: [0x04, 0x50, 0x49, 0x00, 0x00, 0x00, 0x01] }));
     assert.is(scan?.kind, 'scan');
