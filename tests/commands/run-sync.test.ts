@@ -35,8 +35,9 @@ function startIngest(on: number): Promise<string> {
 
 function stopChild(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
-    child.once('exit', (code) => resolve(code));
+    if (child.exitCode !== null && child.stdout?.readableEnded !== false) return resolve(child.exitCode);
+    // 'close', not 'exit': only then has every line the child wrote to its stdout been read.
+    child.once('close', (code) => resolve(code));
     child.kill('SIGTERM');
   });
 }
