@@ -1,12 +1,14 @@
 // The closed loop at the ingest (docs/closed-loop.md): package events from accepted records, and the rules run over
-// the packages a commit touched (live) or over every package in the store (rescan). Both paths end in the same
-// function of a package's stored events, which is why they agree.
+// the packages a commit touched (live) or over every package in the store (rescan), and the device rule over the
+// devices whose chain a commit held, released or forked (live) or over every device (rescan). Both paths end in the
+// same functions of what is stored, which is why they agree.
 import { parseCose } from '../firmware/records/cose.js';
 import { decodePayload } from '../firmware/records/record.js';
 import type { RecordPayload } from '../firmware/records/kinds.js';
 import type { Sha256 } from '../hal/crypto.js';
 import { packageEvent, type PackageEvent } from './packages.js';
-import { evaluatePackage, type Alert, type RuleOptions } from './rules.js';
+import { deviceSubject, evaluateDevice, evaluatePackage, type Alert, type RuleOptions } from './rules.js';
+import { deviceStatus } from './status.js';
 import type { IngestStore, StoredRecord } from './store.js';
 
 /** Rule settings an ingest or a rescan is started with (both must use the same to agree). */
@@ -24,13 +26,36 @@ export function packageEventsOf(records: StoredRecord[], sha256: Sha256, payload
   return out;
 }
 
-/** Runs the rules over each of `packages` as stored now and stores the result (null: every package, a rescan). */
-export async function evaluatePackages(store: IngestStore, packages: string[] | null, all: string[], settings: RuleSettings, at: number): Promise<Alert[]> {
+/** The package rules over each of `packages` as stored now. */
+async function packageAlerts(store: IngestStore, packages: string[], settings: RuleSettings): Promise<Alert[]> {
   const sites = await store.siteCoordinates();
   const options: RuleOptions = { ...settings, site: (id) => sites.get(id) };
   const alerts: Alert[] = [];
-  for (const pkg of packages ?? all) alerts.push(...evaluatePackage(await store.packageEvents({ package: pkg }), options));
+  for (const pkg of packages) alerts.push(...evaluatePackage(await store.packageEvents({ package: pkg }), options));
+  return alerts;
+}
+
+/** The device rule over each of `ids` (registered devices) as their chains stand now. */
+async function deviceAlerts(store: IngestStore, ids: string[]): Promise<Alert[]> {
+  const alerts: Alert[] = [];
+  for (const id of ids) {
+    const d = await store.device(id);
+    if (d) alerts.push(...evaluateDevice(deviceStatus(d, await store.counts(id))));
+  }
+  return alerts;
+}
+
+/** Runs the package rules over each of `packages` as stored now and makes the result their alerts. */
+export async function evaluatePackages(store: IngestStore, packages: string[], settings: RuleSettings, at: number): Promise<Alert[]> {
+  const alerts = await packageAlerts(store, packages, settings);
   await store.setAlerts(packages, alerts, at);
+  return alerts;
+}
+
+/** Runs the device rule over each of `ids` and makes the result their device alerts. */
+export async function evaluateDevices(store: IngestStore, ids: string[], at: number): Promise<Alert[]> {
+  const alerts = await deviceAlerts(store, ids);
+  await store.setAlerts(ids.map(deviceSubject), alerts, at);
   return alerts;
 }
 
@@ -51,6 +76,9 @@ export async function rescan(store: IngestStore, sha256: Sha256, settings: RuleS
     after = { device: last.device, seq: last.seq };
   }
   const packages = await store.rebuildPackages(events);
-  const alerts = await evaluatePackages(store, null, packages, settings, at);
+  const ids: string[] = [];
+  for (let page = await store.devices(); page.length; page = await store.devices(page[page.length - 1].id)) ids.push(...page.map((d) => d.id));
+  const alerts = [...(await packageAlerts(store, packages, settings)), ...(await deviceAlerts(store, ids))];
+  await store.setAlerts(null, alerts, at);
   return { records, packages: packages.length, alerts };
 }

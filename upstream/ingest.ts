@@ -19,7 +19,7 @@ import { DEFAULT_REFUSAL_LIMITS, RefusalLog, type RefusalLimits } from './refusa
 import { claimedSeq } from './records-body.js';
 import { storedKeyProblem } from './key-check.js';
 import { localChecker, type CheckResult, type SignatureChecker } from './signature-check.js';
-import { evaluatePackages, packageEventsOf, type RuleSettings } from './closed-loop.js';
+import { evaluateDevices, evaluatePackages, packageEventsOf, type RuleSettings } from './closed-loop.js';
 import type { ChainCommit, DeclaredRange, DeviceRow, IngestStore, RejectRow, StoredRecord } from './store.js';
 
 /** A refused record, as the answer lists it. */
@@ -319,7 +319,10 @@ export class Ingest {
   private async runRules(applied: ChainCommit[], at: number): Promise<void> {
     if (this.rules === false) return;
     const touched = [...new Set(applied.flatMap((c) => (c.packages ?? []).map((e) => e.package)))].sort();
-    if (touched.length) await evaluatePackages(this.store, touched, touched, this.rules, at);
+    if (touched.length) await evaluatePackages(this.store, touched, this.rules, at);
+    // A device's chain changes shape only where records were held, released or forked: only then is its status read.
+    const shaken = applied.filter((c) => c.hold.length || c.release.length || c.forks.length).map((c) => c.device);
+    if (shaken.length) await evaluateDevices(this.store, shaken, at);
   }
 
   private stored(device: string, p: Authentic, at: number): StoredRecord {

@@ -5,8 +5,8 @@
 import { eventOrder, TERMINAL_STEPS, type PackageEvent } from './packages.js';
 
 export type Severity = 'critical' | 'high' | 'medium';
-export type RuleName = 'never-commissioned' | 'copied-seal' | 'scan-after-terminal' | 'impossible-travel' | 'bad-verdict' | 'uid-two-seals';
-export const RULES: readonly RuleName[] = ['never-commissioned', 'copied-seal', 'scan-after-terminal', 'impossible-travel', 'bad-verdict', 'uid-two-seals'];
+export type RuleName = 'never-commissioned' | 'copied-seal' | 'scan-after-terminal' | 'impossible-travel' | 'bad-verdict' | 'uid-two-seals' | 'steps-out-of-order' | 'device-chain';
+export const RULES: readonly RuleName[] = ['never-commissioned', 'copied-seal', 'scan-after-terminal', 'impossible-travel', 'bad-verdict', 'uid-two-seals', 'steps-out-of-order', 'device-chain'];
 
 export interface Alert {
   id: string;
@@ -142,6 +142,36 @@ function uidTwoSeals(pkg: string, events: PackageEvent[]): Alert[] {
   return out;
 }
 
+/**
+ * Steps that skip a hand-over, up to and including the first terminal step (what follows it is scan-after-terminal's):
+ * a package received at a site whose last event elsewhere was not a shipping, and a package dispensed at a site that
+ * did not receive it there since it was last elsewhere. One alert per such event, with the event before it as
+ * evidence (the last one elsewhere, or none for a dispensing never received anywhere).
+ */
+function stepsOutOfOrder(pkg: string, events: PackageEvent[]): Alert[] {
+  const out: Alert[] = [];
+  const end = events.findIndex((e) => TERMINAL_STEPS.includes(e.step));
+  const upTo = end < 0 ? events.length : end + 1;
+  for (let i = 0; i < upTo; i++) {
+    const e = events[i];
+    if (e.step !== 'receiving' && e.step !== 'dispensing') continue;
+    let j = i - 1;
+    while (j >= 0 && events[j].site === e.site) j--;
+    const elsewhere = j >= 0 ? events[j] : undefined;
+    if (e.step === 'receiving') {
+      if (!elsewhere || elsewhere.step === 'shipping') continue;
+      out.push(alert('steps-out-of-order', 'medium', pkg, `${pkg} was received at ${e.site} without being shipped (last seen: ${elsewhere.step} at ${elsewhere.site})`, [elsewhere, e]));
+      continue;
+    }
+    let received = false;
+    for (let k = j + 1; k < i; k++) if (events[k].step === 'receiving') received = true;
+    if (received) continue;
+    const before = elsewhere ? ` (last seen: ${elsewhere.step} at ${elsewhere.site})` : '';
+    out.push(alert('steps-out-of-order', 'medium', pkg, `${pkg} was dispensed at ${e.site} without being received there${before}`, elsewhere ? [elsewhere, e] : [e]));
+  }
+  return out;
+}
+
 /** Every alert the rules raise on one package's events (any order in, alerts in rule order out). */
 export function evaluatePackage(events: PackageEvent[], o: RuleOptions): Alert[] {
   if (!events.length) return [];
@@ -154,5 +184,42 @@ export function evaluatePackage(events: PackageEvent[], o: RuleOptions): Alert[]
     ...impossibleTravel(pkg, sorted, o),
     ...badVerdict(pkg, sorted),
     ...uidTwoSeals(pkg, sorted),
+    ...stepsOutOfOrder(pkg, sorted),
   ];
+}
+
+/** The key device alerts are filed under, in the place of a package: `device:<id>`. */
+export function deviceSubject(id: string): string {
+  return 'device:' + id;
+}
+
+/** What the device rule reads from a device's status (status.ts). */
+export interface DeviceChainView {
+  id: string;
+  gaps: { undeclared: Array<{ first: number; last: number }> };
+  forks: Array<{ seq: number; hashes: string[] }>;
+}
+
+const span = (g: { first: number; last: number }) => (g.first === g.last ? `${g.first}` : `${g.first}-${g.last}`);
+
+/**
+ * A device whose chain at the ingest breaks: seqs missing that the device never declared lost while later records
+ * wait behind them (high), and two different records claiming one seq (critical: its key signed two histories).
+ * Evidence: the first record held behind each gap; each forked seq.
+ */
+export function evaluateDevice(d: DeviceChainView): Alert[] {
+  const subject = deviceSubject(d.id);
+  const out: Alert[] = [];
+  const gaps = d.gaps.undeclared;
+  if (gaps.length) {
+    const ev = gaps.slice(0, MAX_EVIDENCE).map((g) => ({ device: d.id, seq: g.last + 1 }));
+    const listed = gaps.slice(0, 5).map(span).join(', ') + (gaps.length > 5 ? ` and ${gaps.length - 5} more` : '');
+    out.push({ id: `device-chain:${subject}:gaps:${gaps.map(span).join(',')}`, rule: 'device-chain', severity: 'high', package: subject, message: `device ${d.id}: seq ${listed} missing and never declared lost, with later records waiting behind them`, evidence: ev });
+  }
+  if (d.forks.length) {
+    const ev = d.forks.slice(0, MAX_EVIDENCE).map((f) => ({ device: d.id, seq: f.seq }));
+    const listed = d.forks.slice(0, 5).map((f) => `${f.seq} (${f.hashes.map((h) => h.slice(0, 12)).join(' / ')})`).join(', ');
+    out.push({ id: `device-chain:${subject}:forks:${d.forks.map((f) => f.seq).join(',')}`, rule: 'device-chain', severity: 'critical', package: subject, message: `device ${d.id}: ${d.forks.length} seq(s) claimed by two different records (${listed}): its key signed two histories`, evidence: ev });
+  }
+  return out;
 }

@@ -52,16 +52,24 @@ function day(): Array<[string, RecordBody, number]> {
   scan('pharm1', 'GHOST', 2, 2, 'receiving', T0 + 2 * H);
   // A copied seal: the original at Zurich, the seal and link on another tag in Lisbon a day later.
   commission('COPIED', 3, T0 + 60_000);
+  scan('dist', 'COPIED', 3, 3, 'shipping', T0 + 2 * H);
   scan('pharm1', 'COPIED', 3, 3, 'receiving', T0 + 3 * H);
   scan('pharm2', 'COPIED', 33, 3, 'receiving', T0 + 30 * H);
   // Dispensed in Zurich, received again in Lisbon two days later (diversion).
   commission('DIVERTED', 4, T0 + 120_000);
+  scan('dist', 'DIVERTED', 4, 4, 'shipping', T0 + 1 * H + 120_000);
+  scan('pharm1', 'DIVERTED', 4, 4, 'receiving', T0 + 1.5 * H);
   scan('pharm1', 'DIVERTED', 4, 4, 'dispensing', T0 + 2 * H);
   scan('pharm2', 'DIVERTED', 4, 4, 'receiving', T0 + 48 * H);
   // Zurich, then Lisbon (1,700 km) an hour later.
   commission('FAST', 5, T0 + 180_000);
   scan('pharm1', 'FAST', 5, 5, 'inspecting', T0 + 2 * H);
   scan('pharm2', 'FAST', 5, 5, 'inspecting', T0 + 3 * H);
+  // Received in Zurich straight from the packaging station (never shipped), then dispensed in Lisbon, never received
+  // there.
+  commission('UNSHIPPED', 6, T0 + 240_000);
+  scan('pharm1', 'UNSHIPPED', 6, 6, 'receiving', T0 + 4 * H);
+  scan('pharm2', 'UNSHIPPED', 6, 6, 'dispensing', T0 + 40 * H);
   return ev.sort((a, b) => a[2] - b[2]);
 }
 
@@ -80,6 +88,9 @@ const EXPECTED = [
   ['impossible-travel', link('FAST')],
   ['never-commissioned', link('GHOST')],
   ['scan-after-terminal', link('DIVERTED')],
+  ['steps-out-of-order', link('COPIED')],
+  ['steps-out-of-order', link('UNSHIPPED')],
+  ['steps-out-of-order', link('UNSHIPPED')],
 ].map(([rule, pkg]) => `${rule} ${pkg}`);
 
 /** An ingest without HTTP on its own database, with the day's devices registered. */
@@ -107,6 +118,13 @@ storeTest('live: the honest package has no alert, each case raises exactly its o
     const fast = alerts.find((a) => a.rule === 'impossible-travel')!;
     assert.equal(fast.evidence.map((e) => e.device), ['cl-pharm1', 'cl-pharm2']);
     assert.match(fast.message, /1\d{3} km in 60 min/);
+    const order = alerts.filter((a) => a.rule === 'steps-out-of-order' && a.package === link('UNSHIPPED'));
+    assert.equal(order.map((a) => a.severity), ['medium', 'medium']);
+    assert.equal(order.map((a) => a.message.replace(/^\S+ /, '')).sort(), [
+      'was dispensed at pharm-lisbon without being received there (last seen: receiving at pharm-zurich)',
+      'was received at pharm-zurich without being shipped (last seen: commissioning at 4000001000005)',
+    ]);
+    assert.ok(order.every((a) => a.evidence.length === 2 && a.evidence[0].device !== a.evidence[1].device), JSON.stringify(order));
 
     // The story of the honest package, by link and by UID.
     const story = await read(ing.url, '/v1/packages/' + encodeURIComponent(link('HONEST')));
@@ -152,13 +170,50 @@ test('rescan agrees with live evaluation whatever order the records arrived in, 
   const rescanned = await rescan(off.store, { sha256: nodeSha256 }, {}, T0);
   assert.equal(shape(rescanned.alerts), liveAlerts);
   assert.equal(shape(await off.store.alerts({ state: 'all', limit: 1000 })), liveAlerts);
-  assert.is(rescanned.packages, 5);
+  assert.is(rescanned.packages, 6);
   // A never-commissioned alert raised while the station was offline is withdrawn when its commission arrives.
   assert.not.ok(liveAlerts.some((a) => a.rule === 'never-commissioned' && a.package !== link('GHOST')));
   for (const s of [live, off]) {
     await s.ingest.close();
     await s.store.close();
   }
+});
+
+test('device-chain: undeclared gaps and forks raise a device alert, withdrawn when the gap fills; a rescan agrees', async () => {
+  const s = await direct(true);
+  const dev = DEVICES.pharm1;
+  const body = (n: number): RecordBody => ({ kind: 'scan', uid: uid(n), tagType: 'ntag213', seal: sealBytes(n), digitalLink: link('CHAIN' + n), originality: 'valid', tamper: 'no-loop', verdict: 'genuine', reasons: [], inspector: 'badge-1', site: SITES.pharm1.id, step: 'inspecting' });
+  const chain = RecordChain.start(dev.signer, crypto, dev.id, 1);
+  const recs = [0, 1, 2, 3, 4, 5, 6].map((n) => chain.append(body(n), T0 + n * 60_000).bytes);
+  const deviceAlerts = async () => (await s.store.alerts({ state: 'all', limit: 100 })).filter((a) => a.rule === 'device-chain');
+  await s.ingest.ingest(recs.slice(0, 3));
+  assert.equal(await deviceAlerts(), []);
+  await s.ingest.ingest(recs.slice(5));
+  let found = await deviceAlerts();
+  assert.is(found.length, 1);
+  assert.is(found[0].package, 'device:cl-pharm1');
+  assert.is(found[0].severity, 'high');
+  assert.equal(found[0].evidence, [{ device: 'cl-pharm1', seq: 5 }]);
+  assert.match(found[0].message, /seq 3-4 missing and never declared lost/);
+  const rescanned = await rescan(s.store, { sha256: nodeSha256 }, {}, T0);
+  assert.equal(shape(rescanned.alerts.filter((a) => a.rule === 'device-chain')), shape(found), 'rescan = live');
+  await s.ingest.ingest(recs.slice(3, 5));
+  assert.equal(await deviceAlerts(), [], 'the gap filled: withdrawn');
+
+  // A second history from the same key: another record at seq 1.
+  const other = RecordChain.start(dev.signer, crypto, dev.id, 1);
+  other.append(body(0), T0);
+  const fork = other.append(body(9), T0 + 30_000).bytes;
+  await s.ingest.ingest([fork]);
+  found = await deviceAlerts();
+  assert.is(found.length, 1, JSON.stringify(found));
+  assert.is(found[0].severity, 'critical');
+  assert.equal(found[0].evidence, [{ device: 'cl-pharm1', seq: 1 }]);
+  assert.match(found[0].message, /1 seq\(s\) claimed by two different records/);
+  const again = await rescan(s.store, { sha256: nodeSha256 }, {}, T0);
+  assert.equal(shape(again.alerts.filter((a) => a.rule === 'device-chain')), shape(found), 'rescan = live');
+  await s.ingest.close();
+  await s.store.close();
 });
 
 test('the speed limit is a setting: at 2000 km/h the hour from Zurich to Lisbon is possible', async () => {

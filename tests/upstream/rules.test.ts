@@ -54,6 +54,32 @@ test('uid-two-seals: one UID with a seal no station wrote; quiet when every seal
   assert.equal(rules([...honest().slice(0, 3), ev({ uid: '04111111111111', sealHash: other, time: T0 + 6 * H })]).filter((r) => r.startsWith('uid-two-seals')), []);
 });
 
+test('steps-out-of-order: received without shipping, dispensed without receiving at that site; quiet on the honest trip and after a terminal step', () => {
+  const trip = () => [
+    ev({ kind: 'commission', step: 'commissioning', verdict: null, device: 'station', site: 'plant', time: T0 }),
+    ev({ step: 'shipping', site: 'plant', time: T0 + H }),
+    ev({ step: 'receiving', site: 'dist', time: T0 + 2 * H }),
+    ev({ step: 'inspecting', site: 'dist', time: T0 + 3 * H }),
+    ev({ step: 'shipping', site: 'dist', time: T0 + 4 * H }),
+    ev({ step: 'receiving', site: 'pharm', time: T0 + 5 * H }),
+    ev({ step: 'inspecting', site: 'pharm', time: T0 + 5.5 * H }),
+    ev({ step: 'dispensing', site: 'pharm', time: T0 + 6 * H }),
+  ];
+  assert.equal(rules(trip()), [], 'the honest trip');
+  const skipped = trip().filter((e) => !(e.step === 'shipping' && e.site === 'dist'));
+  const a = evaluatePackage(skipped, noGeo);
+  assert.equal(a.map((x) => x.rule), ['steps-out-of-order']);
+  assert.equal(a[0].evidence, [{ device: 'd-1', seq: skipped[3].seq }, { device: 'd-1', seq: skipped[4].seq }], 'the last event at dist, then the receiving at pharm');
+  const unreceived = trip().filter((e) => !(e.step === 'receiving' && e.site === 'pharm'));
+  assert.equal(evaluatePackage(unreceived, noGeo).map((x) => x.message.replace(PKG + ' ', '')), ['was dispensed at pharm without being received there (last seen: shipping at dist)']);
+  // Received at the pharmacy long ago, then elsewhere, then dispensed back at the pharmacy without a new receiving.
+  const back = [...trip().slice(0, 6), ev({ step: 'shipping', site: 'pharm', time: T0 + 7 * H }), ev({ step: 'receiving', site: 'dist', time: T0 + 8 * H }), ev({ step: 'dispensing', site: 'dist', time: T0 + 9 * H }), ev({ step: 'dispensing', site: 'pharm', time: T0 + 10 * H })];
+  assert.equal(rules(back).filter((r) => r.startsWith('steps')), [], 'what follows the first terminal step is scan-after-terminal\'s');
+  assert.ok(rules(back).includes('scan-after-terminal/high'));
+  // A package first seen at a receiving (nothing before it) is never-commissioned's case, not this rule's.
+  assert.equal(rules([ev({ step: 'receiving', site: 'pharm', time: T0 })]), ['never-commissioned/medium']);
+});
+
 test('the same events in any order give the same alerts', () => {
   const events = [...honest(), ev({ verdict: 'tampered', time: T0 + 7 * H }), ev({ sealHash: 'cc'.repeat(32), time: T0 + 8 * H })];
   const a = JSON.stringify(evaluatePackage(events, noGeo));
