@@ -152,7 +152,7 @@ export class SimDevice {
 
   private died(cause: DeathCause, error: unknown): void {
     this.armed = false;
-    const message = cause === 'cut-now' ? 'power cut' : cause === 'cut-during-write' ? 'power cut during a flash write' : 'firmware crashed: ' + (error instanceof Error ? error.stack ?? error.message : String(error));
+    const message = cause === 'cut-now' ? 'power cut' : cause === 'cut-during-write' ? 'power cut during a flash write' : cause === 'switched-off' ? 'switched off' : 'firmware crashed: ' + (error instanceof Error ? error.stack ?? error.message : String(error));
     this.lastDeath = { cause, message };
     this.panel.dark();
     this.emit({ type: 'power', at: this.clock.wallTime(), state: 'off', cause, message });
@@ -169,6 +169,16 @@ export class SimDevice {
       this.flash.cutAfter(1, bytes);
       this.armed = true;
     }
+  }
+
+  /**
+   * World face: the power switch. The loops stop between two operations (a record being written finishes), so
+   * unlike a cut nothing is torn; what is not yet synced stays queued for the next boot.
+   */
+  async switchOff(): Promise<void> {
+    if (!this.powered) return;
+    await this.current!.halt();
+    this.died('switched-off', undefined);
   }
 
   /** Ends the running boot and boots again (a watchdog or software reset: the flash keeps every completed write). */

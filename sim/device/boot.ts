@@ -6,6 +6,7 @@ import type { RecordSigner } from '../../hal/keys.js';
 import type { Uplink } from '../../hal/uplink.js';
 import type { FeedbackParts } from '../../firmware/app/feedback.js';
 import type { ScannerConfig, ResetReason } from '../../firmware/app/config.js';
+import type { CommissionEvidence } from '../../firmware/records/kinds.js';
 import type { Scanner, TapEvent } from '../../firmware/app/scanner.js';
 import type { Queue } from '../../firmware/queue/queue.js';
 import type { RecoveryReport } from '../../firmware/queue/report.js';
@@ -20,7 +21,8 @@ import { createSimBoard, type SimBoard } from './board.js';
 export type { SyncTuning };
 
 /** Why a boot ended: the power was cut between operations, a cut stopped a flash write, or the firmware threw. */
-export type DeathCause = 'cut-now' | 'cut-during-write' | 'crash';
+/** Why a device went dark: a power cut (between operations or during a write), a crash, or its power switch. */
+export type DeathCause = 'cut-now' | 'cut-during-write' | 'crash' | 'switched-off';
 
 export interface BootInputs {
   clock: SimClock;
@@ -100,6 +102,11 @@ export class DeviceBoot {
   cutNow(): void {
     this.end();
     this.inputs.onDeath('cut-now', undefined);
+  }
+
+  /** A packaging station's commission record in this boot's chain (Device.commission): its seq, null when full. */
+  commission(c: Omit<CommissionEvidence, 'site'>): number | null {
+    return this.device.commission(c);
   }
 
   /** Ends the boot without a death (the process closes): loops stopped, nothing written afterwards. */

@@ -5,6 +5,7 @@ import { pullAway, weakField } from './radio.js';
 import { flakyIngest, networkDownHour } from './network.js';
 import { powerCutDuringScan, powerCutDuringSync } from './power.js';
 import { storageFull } from './storage.js';
+import { fleetDay } from './fleet.js';
 
 export type { Scenario, ScenarioResult, TranscriptLine, CheckResult } from './types.js';
 export { runScenario } from './runner.js';
@@ -21,6 +22,7 @@ export const SCENARIOS: readonly Scenario[] = [
   powerCutDuringScan,
   powerCutDuringSync,
   storageFull,
+  fleetDay,
 ];
 
 export function findScenario(name: string): Scenario | undefined {

@@ -4,6 +4,10 @@
 import type { Crypto } from '../../hal/crypto.js';
 import { createNodeCrypto, nodeSha256 } from '../../hal/node/crypto.js';
 import type { ScannerConfig } from '../../firmware/app/config.js';
+import type { Step } from '../../firmware/records/kinds.js';
+import { encodeSeal } from '../../firmware/records/seal.js';
+import type { TrustConfig } from '../../firmware/seals/verdict.js';
+import type { Site, StoredAlert } from '../../upstream/store.js';
 import type { IssuerKey } from '../../firmware/seals/sealer.js';
 import { verifyRecords } from '../../firmware/records/verify.js';
 import type { VerifyReport } from '../../firmware/records/verify-report.js';
@@ -44,6 +48,17 @@ export function seededRandom(seed: number): () => number {
 export interface LabOptions {
   sectors?: number;
   config?: Partial<ScannerConfig>;
+  /** The lab's scanner's id and the site it is registered at (default sim-scanner-1 at depot-north). */
+  device?: { id: string; site: Site };
+}
+
+/** A further device in the lab: a scanner at another site, or a packaging station. */
+export interface LabDeviceOptions {
+  id: string;
+  /** Where it is registered (with coordinates, for the travel rule). */
+  site: Site;
+  /** The step its scans record (default inspecting). */
+  step?: Step;
 }
 
 /** Guarantees: nothing reads the real clock or the network; the same script gives the same transcript. */
@@ -54,21 +69,27 @@ export class ScenarioLab {
   readonly store = new SqliteStore(':memory:');
   readonly ingest: Ingest;
   readonly device: SimDevice;
+  /** Devices added with {@link addDevice}, in the order they were added. */
+  readonly others: SimDevice[] = [];
   readonly transcript: Transcript;
   readonly checks: CheckResult[] = [];
   /** Every request the scanner made, as the network saw it (time is device wall time). */
   readonly exchanges: UplinkExchange[] = [];
   private serial = 0;
+  private readonly trust: TrustConfig;
+  private readonly site: Site;
 
   private constructor(o: LabOptions) {
     this.issuer = this.crypto.ed25519!.generateKeyPair();
-    const trust = { issuers: [{ name: 'Demo Pharma', publicKey: this.issuer.publicKey }], originalityKeys: [{ name: 'simulator', publicKey: SIM_ORIGINALITY_PUBLIC_KEY }] };
-    this.ingest = new Ingest({ store: this.store, sha256: { sha256: nodeSha256 }, now: () => this.clock.wallTime(), trust });
+    this.trust = { issuers: [{ name: 'Demo Pharma', publicKey: this.issuer.publicKey }], originalityKeys: [{ name: 'simulator', publicKey: SIM_ORIGINALITY_PUBLIC_KEY }] };
+    this.ingest = new Ingest({ store: this.store, sha256: { sha256: nodeSha256 }, now: () => this.clock.wallTime(), trust: this.trust });
+    this.site = o.device?.site ?? { id: 'depot-north' };
     this.device = SimDevice.create({
       clock: this.clock,
       uplink: new IngestUplink(this.ingest),
-      trust,
-      site: 'depot-north',
+      trust: this.trust,
+      deviceId: o.device?.id,
+      site: this.site.id,
       sectors: o.sectors,
       config: o.config,
       crypto: this.crypto,
@@ -81,14 +102,39 @@ export class ScenarioLab {
   /** A lab whose scanner is registered with the ingest and still switched off. */
   static async open(o: LabOptions = {}): Promise<ScenarioLab> {
     const lab = new ScenarioLab(o);
-    const r = lab.device.identity.registration();
-    if (r.alg !== 'ed25519') throw new Error('scenario devices sign with Ed25519');
-    await lab.store.register({ id: r.device, alg: 'ed25519', key: r.publicKey, site: { id: 'depot-north' } }, lab.clock.wallTime());
+    await lab.register(lab.device, lab.site);
     return lab;
   }
 
+  private async register(d: SimDevice, site: Site): Promise<void> {
+    const r = d.identity.registration();
+    if (r.alg !== 'ed25519') throw new Error('scenario devices sign with Ed25519');
+    await this.store.register({ id: r.device, alg: 'ed25519', key: r.publicKey, site }, this.clock.wallTime());
+  }
+
+  /**
+   * Another device on the lab's clock and ingest (a scanner at another site, a packaging station), registered at
+   * its site and still off; its events go into the transcript marked with its id.
+   */
+  async addDevice(o: LabDeviceOptions): Promise<SimDevice> {
+    const d = SimDevice.create({
+      clock: this.clock,
+      uplink: new IngestUplink(this.ingest),
+      trust: this.trust,
+      deviceId: o.id,
+      site: o.site.id,
+      config: o.step ? { step: o.step } : {},
+      crypto: this.crypto,
+      sync: { random: seededRandom(this.others.length + 2) },
+    });
+    this.others.push(d);
+    await this.register(d, o.site);
+    this.transcript.follow(d, o.id);
+    return d;
+  }
+
   async close(): Promise<void> {
-    await this.device.close();
+    for (const d of [this.device, ...this.others]) await d.close();
     await this.store.close();
   }
 
@@ -126,6 +172,22 @@ export class ScenarioLab {
     return tag;
   }
 
+  /**
+   * The packaging station at work: a fresh tag of `kind` sealed now by the demo issuer for `link`, and the seal as a
+   * signed commission record in `station`'s chain (the station must be on).
+   */
+  async commission(station: SimDevice, link: string, kind: TagKind = 'ntag213'): Promise<Picc> {
+    const tag = this.tag(kind);
+    this.step(`${station.config.deviceId} seals ${tag.label} for ${link}`);
+    const r = await sealVirtualTag(tag, { link, issuer: this.issuer, sealedAtMs: this.clock.wallTime() }, this.crypto);
+    if (!r.ok) throw new Error(`sealing ${tag.label} failed: ${sealFailure(r)}`);
+    const seq = station.boot?.commission({ uid: r.uid, digitalLink: link, sealHash: this.crypto.sha256(encodeSeal(r.seal)), issuerKeyId: r.seal.keyId });
+    if (seq === undefined) throw new Error(`${station.config.deviceId} is off: no commission record`);
+    if (seq === null) throw new Error(`${station.config.deviceId}'s queue is full: no commission record`);
+    this.line('record', `[${station.config.deviceId}] seq ${seq}: commission ${link}`);
+    return tag;
+  }
+
   badge(inspector: string): Picc {
     return makeBadge(inspector, Uint8Array.of(0xba, 0xd6, 0x00, ++this.serial));
   }
@@ -136,9 +198,15 @@ export class ScenarioLab {
 
   // ---- the scanner's world face ----------------------------------------------------------------------------------
 
-  async boot(): Promise<void> {
-    this.step('The scanner is switched on');
-    await this.device.powerOn('power-on');
+  async boot(on: SimDevice = this.device): Promise<void> {
+    this.step(on === this.device ? 'The scanner is switched on' : `${on.config.deviceId} is switched on`);
+    await on.powerOn('power-on');
+  }
+
+  /** The power switch: the device stops between two operations; what is not synced waits for its next boot. */
+  async switchOff(on: SimDevice = this.device): Promise<void> {
+    this.step(on === this.device ? 'The scanner is switched off' : `${on.config.deviceId} is switched off`);
+    await on.switchOff();
   }
 
   async powerOn(): Promise<void> {
@@ -151,15 +219,15 @@ export class ScenarioLab {
     this.device.cutPower(when, bytes);
   }
 
-  async login(inspector = 'INSP-007'): Promise<TapSummary | null> {
-    return this.tap(this.badge(inspector), `Inspector taps badge ${inspector}`);
+  async login(inspector = 'INSP-007', on: SimDevice = this.device): Promise<TapSummary | null> {
+    return this.tap(this.badge(inspector), `Inspector taps badge ${inspector}` + (on === this.device ? '' : ` on ${on.config.deviceId}`), on);
   }
 
-  /** A tap of `tag`; a tap the scanner does not react to within 3 s is noted as such. */
-  async tap(tag: Picc, text?: string): Promise<TapSummary | null> {
-    this.step(text ?? `Inspector taps ${tag.label}`);
-    const t = await this.device.world.tap(tag, 3000);
-    if (!t && this.device.powered) this.line('screen', '(no reaction within 3 s)');
+  /** A tap of `tag` (on the lab's scanner unless `on` names another); no reaction within 3 s is noted as such. */
+  async tap(tag: Picc, text?: string, on: SimDevice = this.device): Promise<TapSummary | null> {
+    this.step(text ?? `Inspector taps ${tag.label}` + (on === this.device ? '' : ` on ${on.config.deviceId}`));
+    const t = await on.world.tap(tag, 3000);
+    if (!t && on.powered) this.line('screen', '(no reaction within 3 s)');
     return t;
   }
 
@@ -184,17 +252,22 @@ export class ScenarioLab {
   }
 
   /** Unsynced records on the device (-1 while it is off). */
-  queueDepth(): number {
-    const b = this.device.boot;
+  queueDepth(on: SimDevice = this.device): number {
+    const b = on.boot;
     return b ? b.queue.status().unacked : -1;
   }
 
   /** Waits until the device has nothing left to sync. */
-  synced(timeoutMs = 600000): Promise<boolean> {
-    return this.until(() => this.queueDepth() === 0 && this.device.boot!.sync.status().state !== 'sending', timeoutMs);
+  synced(timeoutMs = 600000, on: SimDevice = this.device): Promise<boolean> {
+    return this.until(() => this.queueDepth(on) === 0 && on.boot!.sync.status().state !== 'sending', timeoutMs);
   }
 
   // ---- the ingest's view -------------------------------------------------------------------------------------------
+
+  /** Every alert the ingest's closed-loop rules raised, open or acknowledged. */
+  alerts(): Promise<StoredAlert[]> {
+    return this.store.alerts({ state: 'all', limit: 1000 });
+  }
 
   async ingestStatus(): Promise<DeviceStatus> {
     const d = await this.store.device(this.device.config.deviceId);

@@ -59,7 +59,10 @@ export function eventLine(e: DeviceEvent): { kind: LineKind; text: string } | un
   }
 }
 
-/** Collects lines with the device's queue depth and sync state at the moment of each. */
+/**
+ * Collects lines with the queue depth and sync state, at the moment of each, of the device the line is about (the
+ * lab's scanner for narration and checks; a followed device for its own events, which are labelled with it).
+ */
 export class Transcript {
   readonly lines: TranscriptLine[] = [];
   private storage = 'ok';
@@ -68,21 +71,28 @@ export class Transcript {
     private readonly device: SimDevice,
     private readonly start: number,
   ) {
+    this.follow(device);
+  }
+
+  /** Adds `device`'s events to the transcript, each line starting with `[label]` when a label is given. */
+  follow(device: SimDevice, label?: string): void {
     device.on((e) => {
       const l = eventLine(e);
-      if (l) this.add(l.kind, l.text);
+      if (l) this.add(l.kind, label ? `[${label}] ${l.text}` : l.text, undefined, device);
     });
   }
 
-  add(kind: LineKind, text: string, ok?: boolean): TranscriptLine {
-    const b = this.device.boot;
-    const state = b ? b.queue.status().state : this.storage;
-    if (state !== this.storage) {
-      this.storage = state;
-      this.add('storage', `storage ${state}${state === 'low' ? ': less than a quarter free' : state === 'full' ? ': scans will be refused' : ''}`);
+  add(kind: LineKind, text: string, ok?: boolean, device: SimDevice = this.device): TranscriptLine {
+    const b = device.boot;
+    if (device === this.device) {
+      const state = b ? b.queue.status().state : this.storage;
+      if (state !== this.storage) {
+        this.storage = state;
+        this.add('storage', `storage ${state}${state === 'low' ? ': less than a quarter free' : state === 'full' ? ': scans will be refused' : ''}`);
+      }
     }
     const line: TranscriptLine = {
-      t: this.device.clock.wallTime() - this.start,
+      t: device.clock.wallTime() - this.start,
       kind,
       text,
       queue: b ? b.queue.status().unacked : null,

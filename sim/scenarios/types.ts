@@ -1,6 +1,5 @@
 // Scenarios: scripted, deterministic runs of a whole simulated scanner and ingest on virtual time.
-import type { ScannerConfig } from '../../firmware/app/config.js';
-import type { ScenarioLab } from './lab.js';
+import type { LabOptions, ScenarioLab } from './lab.js';
 
 export interface Scenario {
   /** kebab-case, what `sealscan scenario run NAME` takes. */
@@ -8,8 +7,8 @@ export interface Scenario {
   title: string;
   /** What it shows and why it matters, in a sentence or three. */
   summary: string;
-  /** Device settings for this run: flash size in sectors, scanner settings. */
-  setup?: { sectors?: number; config?: Partial<ScannerConfig> };
+  /** Device settings for this run: flash size in sectors, scanner settings, the scanner's id and site. */
+  setup?: LabOptions;
   /** The script: acts on the lab's world face, narrates with `lab.step`, states expectations with `lab.check`. */
   run(lab: ScenarioLab): Promise<void>;
 }
