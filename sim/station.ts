@@ -4,7 +4,9 @@ import type { Crypto } from '../hal/crypto.js';
 import { Mfrc522 } from '../hal/mfrc522/driver.js';
 import { Iso14443aReader } from '../hal/iso14443a/reader.js';
 import type { Activation } from '../hal/reader.js';
-import { sealTag, type IssuerKey, type SealFailure, type SealResult } from '../firmware/seals/sealer.js';
+import { sealTag, type IssuerKey, type SealDone, type SealFailure, type SealResult } from '../firmware/seals/sealer.js';
+import { encodeSeal } from '../firmware/records/seal.js';
+import type { SimDevice } from './device.js';
 import { badgeBlock } from '../firmware/app/badge.js';
 import { lookupVersion } from '../firmware/tags/type2-catalog.js';
 import { VirtualClock } from './clock.js';
@@ -34,6 +36,16 @@ export async function onStationReader<T>(tag: Picc, fn: (reader: Iso14443aReader
 /** Seals `tag` with `issuer` for `link` at `sealedAtMs` (replacing a seal already there when `replace`). */
 export function sealVirtualTag(tag: Picc, o: { link: string; issuer: IssuerKey; sealedAtMs: number; replace?: boolean }, crypto: Crypto): Promise<SealResult> {
   return onStationReader(tag, (reader, a) => sealTag(reader, a, { link: o.link, issuer: o.issuer, sealedAt: Math.floor(o.sealedAtMs / 1000), replace: o.replace }, crypto));
+}
+
+/**
+ * The packaging station's record of a seal it wrote: a signed commission record in `station`'s chain (synced like
+ * any record). Its seq; null when the station's queue is full; undefined when the station is off.
+ */
+export function recordSeal(station: SimDevice, sealed: SealDone, link: string, crypto: Crypto): number | null | undefined {
+  const boot = station.boot;
+  if (!boot) return undefined;
+  return boot.commission({ uid: sealed.uid, digitalLink: link, sealHash: crypto.sha256(encodeSeal(sealed.seal)), issuerKeyId: sealed.seal.keyId });
 }
 
 /**

@@ -3,6 +3,7 @@
 import { ApiError, intParam } from '../../upstream/http-util.js';
 import { deviceStatus } from '../../upstream/status.js';
 import { recordJson } from '../../upstream/record-json.js';
+import { alertJson, packageAnswer } from '../../upstream/routes.js';
 import { collectExport, CONTENT_TYPES, EXPORT_FORMATS, type ExportFormat } from '../../upstream/export.js';
 import { NETWORK_MODES, type NetworkMode, type NetworkSetting } from '../network.js';
 import { SCENARIOS, findScenario, runScenario } from '../scenarios/index.js';
@@ -104,6 +105,28 @@ async function ingestExport(c: ApiCall): Promise<unknown> {
   return { contentType: CONTENT_TYPES[format], bytes: await collectExport(c.session.ingest.store, format, id) };
 }
 
+/** A package's story from the in-process ingest, by Digital Link or tag UID (the console's face of GET /v1/packages). */
+async function packageView(c: ApiCall): Promise<unknown> {
+  const id = c.params[0];
+  const answer = await packageAnswer(c.session.ingest.store, id);
+  if (!answer) throw new ApiError(404, 'unknown-package', `the ingest holds no scan or commission record of ${JSON.stringify(id.slice(0, 120))} yet`);
+  return answer;
+}
+
+async function alertList(c: ApiCall): Promise<unknown> {
+  const state = c.query.get('state') ?? 'open';
+  if (state !== 'open' && state !== 'acked' && state !== 'all') throw new ApiError(400, 'bad-parameter', 'state must be open, acked or all');
+  return { alerts: (await c.session.ingest.store.alerts({ state, limit: 200 })).map(alertJson) };
+}
+
+async function alertAck(c: ApiCall): Promise<unknown> {
+  const by = c.body.by === undefined ? 'console' : c.body.by;
+  if (typeof by !== 'string' || by.length < 1 || by.length > 64) throw new ApiError(400, 'bad-field', 'by: who acknowledges, 1..64 characters');
+  const a = await c.session.ingest.store.ackAlert(c.params[0], by, c.session.clock.wallTime());
+  if (!a) throw new ApiError(404, 'unknown-alert', `no alert ${JSON.stringify(c.params[0].slice(0, 200))}`);
+  return alertJson(a);
+}
+
 export const ROUTES: Array<{ method: string; path: RegExp; handle: Handler }> = [
   { method: 'GET', path: /^\/api\/status$/, handle: (c) => c.session.status() },
   { method: 'GET', path: /^\/api\/log$/, handle: (c) => ({ entries: c.session.log() }) },
@@ -127,6 +150,9 @@ export const ROUTES: Array<{ method: string; path: RegExp; handle: Handler }> = 
   { method: 'GET', path: /^\/api\/ingest$/, handle: ingestView },
   { method: 'GET', path: /^\/api\/ingest\/records$/, handle: ingestRecords },
   { method: 'GET', path: /^\/api\/ingest\/export$/, handle: ingestExport },
+  { method: 'GET', path: /^\/api\/packages\/([^/]+)$/, handle: packageView },
+  { method: 'GET', path: /^\/api\/alerts$/, handle: alertList },
+  { method: 'POST', path: /^\/api\/alerts\/([^/]+)\/ack$/, handle: alertAck },
   { method: 'GET', path: /^\/api\/scenarios$/, handle: () => ({ scenarios: SCENARIOS.map((s) => ({ name: s.name, title: s.title, summary: s.summary })) }) },
   { method: 'POST', path: /^\/api\/scenarios\/([^/]+)\/run$/, handle: async (c) => {
     const s = findScenario(c.params[0]);

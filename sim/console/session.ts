@@ -1,6 +1,7 @@
 // Everything `sealscan sim` runs in one process: the ingest on loopback with its own SQLite file, one simulated
-// scanner syncing to it over HTTP on real (paced) time, the packaging station with a demo issuer key, and the tag
-// shelf. The web API (api.ts) is a thin face over this.
+// scanner syncing to it over HTTP on real (paced) time, the packaging station (a device of its own, with a demo
+// issuer key, whose seals become commission records in its chain), and the tag shelf. The web API (api.ts) is a thin
+// face over this.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
@@ -61,12 +62,19 @@ export class ConsoleSession {
     readonly clock: PacedClock,
     readonly ingest: IngestHost,
     readonly device: SimDevice,
+    /** The packaging station: seals written in the console are commission records in its chain, synced like scans. */
+    readonly station: SimDevice,
     shelf: TagShelf,
     issuer: IssuerKey & { name: string },
   ) {
     this.shelf = shelf;
     this.issuer = issuer;
     device.on((e) => this.onDevice(e));
+    // The station's boots, syncs and power in the same log, marked as the station's.
+    station.on((e) => {
+      const line = e.type === 'feedback' || e.type === 'tap' || e.type === 'world' ? undefined : eventLine(e);
+      if (line) this.push({ id: 0, at: e.at, type: e.type, text: `[${station.config.deviceId}] ${line.text}` });
+    });
   }
 
   /** Starts the ingest, registers the scanner with it (provisioning token, over HTTP) and powers the scanner on. */
@@ -85,6 +93,7 @@ export class ConsoleSession {
     const ingest = await startIngestHost({ db: join(o.dataDir, 'ingest.db'), host: o.ingestHost, port: o.ingestPort, trust });
     const clock = new PacedClock();
     let device: SimDevice | undefined;
+    let station: SimDevice | undefined;
     try {
       device = SimDevice.create({
         clock,
@@ -94,12 +103,24 @@ export class ConsoleSession {
         site: 'sim-site-1',
         crypto,
       });
+      station = SimDevice.create({
+        clock,
+        uplink: new HttpUplink(ingest.url, { 'user-agent': 'sealscan-sim-station' }),
+        trust,
+        deviceId: 'sim-station-1',
+        dataDir: join(o.dataDir, 'station'),
+        site: 'sim-plant-1',
+        crypto,
+      });
       await registerDevice(ingest.url, ingest.token, device.identity, { id: 'sim-site-1', name: 'Simulated depot' });
-      const session = new ConsoleSession(o.dataDir, clock, ingest, device, new TagShelf(join(o.dataDir, 'tags'), o.warn), issuer);
+      await registerDevice(ingest.url, ingest.token, station.identity, { id: 'sim-plant-1', name: 'Simulated packaging station' });
+      const session = new ConsoleSession(o.dataDir, clock, ingest, device, station, new TagShelf(join(o.dataDir, 'tags'), o.warn), issuer);
+      await station.powerOn('power-on');
       await device.powerOn('power-on');
       return session;
     } catch (e) {
       await device?.close();
+      await station?.close();
       clock.dispose();
       await ingest.close();
       throw e;
@@ -143,6 +164,7 @@ export class ConsoleSession {
 
   async close(): Promise<void> {
     await this.device.close();
+    await this.station.close();
     for (const t of this.shelf.list()) this.shelf.save(t);
     this.clock.dispose();
     await this.ingest.close();

@@ -4,7 +4,7 @@ import { ApiError } from '../../upstream/http-util.js';
 import { TAG_KINDS, newTag, type TagKind } from '../tag-file.js';
 import { MifareClassic1K, Ntag213TT, Ntag21x, UltralightEV1 } from '../tags/index.js';
 import { toHex } from '../../hal/hex.js';
-import { cloneTag, makeBadge, sealFailure, sealVirtualTag } from '../station.js';
+import { cloneTag, makeBadge, recordSeal, sealFailure, sealVirtualTag } from '../station.js';
 import { BADGE_ID_RULE, isBadgeId } from '../../firmware/app/badge.js';
 import type { TapSummary } from '../device.js';
 import type { ConsoleSession } from './session.js';
@@ -54,6 +54,9 @@ export async function seal(s: ConsoleSession, id: string, body: { [k: string]: u
   if (/^blank /.test(t.label)) t.label = `sealed ${t.label.slice(6)}`;
   s.shelf.save(t);
   s.note(`${t.tag.label} sealed for ${link}`);
+  // The packaging station records what it sealed: a signed commission record in its own chain, synced to the ingest.
+  const seq = recordSeal(s.station, r, link, s.crypto);
+  s.note(typeof seq === 'number' ? `commission record ${s.station.config.deviceId} seq ${seq}` : `the station ${s.station.config.deviceId} kept no commission record (${seq === null ? 'its queue is full' : 'it is off'})`);
   return view(s, t);
 }
 

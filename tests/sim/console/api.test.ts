@@ -160,12 +160,58 @@ test('power: a cut during the next write, power on: boot 2, the lost seq declare
   assert.is((await call(base, 'POST', '/api/power', { action: 'explode' })).status, 400);
 });
 
+test('closed loop: a seal is a commission record of the station; the package story by UID; a copied seal raises an alert, acked here', async () => {
+  const t = await newTag('ntag213');
+  const link = LINK + 'CL';
+  assert.is((await call(base, 'POST', `/api/tags/${t.id}/seal`, { link })).status, 200);
+  await call(base, 'POST', '/api/clock', { skipMs: 3000 });
+  const badge = (await call(base, 'GET', '/api/tags')).json.tags.find((x: { badge: string | null }) => x.badge);
+  assert.is((await tap(badge.id)).kind, 'login', 'the reset before logged the inspector out');
+  assert.is((await tap(t.id)).verdict, 'genuine');
+  const story = async (id: string) => {
+    for (let i = 0; i < 100; i++) {
+      const r = await call(base, 'GET', '/api/packages/' + id);
+      if (r.status === 200 && r.json.packages[0].timeline.length >= 2) return r.json.packages[0];
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
+    throw new Error('no story of ' + id);
+  };
+  const p = await story(t.uid);
+  assert.is(p.link, link);
+  assert.is(p.commissioned.device, 'sim-station-1');
+  assert.is(p.commissioned.site, 'sim-plant-1');
+  assert.equal(p.timeline.map((e: { step: string; device: string }) => `${e.step} ${e.device}`), ['commissioning sim-station-1', 'inspecting sim-scanner-1']);
+  assert.is((await call(base, 'GET', '/api/packages/' + encodeURIComponent('https://id.gs1.org/01/09506000134352/21/NOBODY'))).status, 404);
+  assert.is((await call(base, 'GET', '/api/packages/zz')).status, 400);
+
+  const copy = (await call(base, 'POST', `/api/tags/${t.id}/clone`, { mode: 'copy-seal' })).json;
+  assert.is((await tap(copy.id)).verdict, 'invalid-seal');
+  let open: Array<{ id: string; rule: string; package: string }> = [];
+  for (let i = 0; i < 100 && !open.some((a) => a.rule === 'copied-seal' && a.package === link); i++) {
+    await new Promise((ok) => setTimeout(ok, 100));
+    open = (await call(base, 'GET', '/api/alerts')).json.alerts;
+  }
+  const copied = open.find((a) => a.rule === 'copied-seal' && a.package === link);
+  assert.ok(copied, JSON.stringify(open));
+  const ack = await call(base, 'POST', `/api/alerts/${encodeURIComponent(copied!.id)}/ack`, { by: 'tester' });
+  assert.is(ack.status, 200);
+  assert.is(ack.json.ackedBy, 'tester');
+  assert.not.ok((await call(base, 'GET', '/api/alerts')).json.alerts.some((a: { id: string }) => a.id === copied!.id));
+  assert.ok((await call(base, 'GET', '/api/alerts?state=acked')).json.alerts.some((a: { id: string }) => a.id === copied!.id));
+  assert.is((await call(base, 'GET', '/api/alerts?state=maybe')).status, 400);
+  assert.is((await call(base, 'POST', '/api/alerts/nope/ack', {})).status, 404);
+  assert.is((await call(base, 'POST', `/api/alerts/${encodeURIComponent(copied!.id)}/ack`, { by: '' })).status, 400);
+});
+
 test('scenarios run from the console, isolated from the live scanner', async () => {
   const list = (await call(base, 'GET', '/api/scenarios')).json.scenarios;
   assert.ok(list.some((s: { name: string }) => s.name === 'tap-sealed'));
   const r = await call(base, 'POST', '/api/scenarios/tap-sealed/run');
   assert.ok(r.json.ok);
   assert.ok(r.json.lines.length > 5);
+  const fleet = await call(base, 'POST', '/api/scenarios/fleet-day/run');
+  assert.ok(fleet.json.ok, JSON.stringify(fleet.json.checks.filter((x: { ok: boolean }) => !x.ok)));
+  assert.ok(fleet.json.lines.some((l: { text: string }) => l.text.startsWith('alert critical copied-seal')));
   assert.is((await call(base, 'POST', '/api/scenarios/nope/run')).status, 404);
 });
 

@@ -72,6 +72,10 @@ if (present) test('make, seal, log in, tap: GENUINE and green; network down grow
     await shows('#q-depth', '0');
     await page.waitForSelector('#records tr.rec-scan');
     assert.is(await text('#chain-state'), 'intact');
+    // The click followed the package: its story at the ingest, from the station's commission to this scan.
+    await until("document.querySelectorAll('#story .timeline tbody tr').length === 2");
+    assert.match(await text('#story'), /commissioned by sim-station-1/);
+    assert.match(await text('#story .timeline tbody tr:first-child'), /commissioning/);
 
     await page.click('button[data-net="down"]');
     await page.click('button[data-skip="60000"]');

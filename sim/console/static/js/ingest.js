@@ -33,7 +33,7 @@ export async function refreshIngest() {
   $('#ingest-devices').replaceChildren(
     ...view.devices.map((d) =>
       h('div', { class: 'ingest-dev' },
-        h('b', {}, d.id), ' ', h('span', { class: 'chain chain-' + d.chain, id: 'chain-state' }, d.chain),
+        h('b', {}, d.id), ' ', h('span', { class: 'chain chain-' + d.chain, id: d.id === recs.device ? 'chain-state' : undefined }, d.chain),
         h('div', { class: 'note' },
           `${d.records} records · acked through ${d.ackedThrough}`,
           d.gaps.declared.length ? ` · declared lost: ${ranges(d.gaps.declared)}` : '',

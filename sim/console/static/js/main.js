@@ -6,6 +6,7 @@ import { renderShelf, setupShelf } from './shelf.js';
 import { renderPanels, setupPanels } from './panels.js';
 import { refreshIngest } from './ingest.js';
 import { addLog, setupScenarios } from './log.js';
+import { refreshLoop, setupLoop } from './loop.js';
 
 let shelfJson = '';
 let ingestTimer = null;
@@ -15,6 +16,7 @@ function ingestSoon() {
   ingestTimer = setTimeout(() => {
     ingestTimer = null;
     refreshIngest().catch(() => undefined);
+    refreshLoop().catch(() => undefined);
   }, 250);
 }
 
@@ -30,6 +32,7 @@ function render(status) {
 }
 
 setupShelf();
+setupLoop();
 setupPanels();
 setupSound();
 setupScenarios().catch(() => undefined);

@@ -1,6 +1,7 @@
 // The tag shelf: every virtual tag with what it holds, and what can be done with it.
 import { $, h, toast } from './dom.js';
 import { api } from './api.js';
+import { followTag } from './loop.js';
 
 let mode = 'tap';
 let pullArmed = false;
@@ -23,6 +24,7 @@ async function act(fn) {
 
 /** What a click on the tag does: tap, hold/lift, or the armed pull-away. */
 export function click(t) {
+  followTag(t);
   if (pullArmed) {
     pullArmed = false;
     $('#pull-away').classList.remove('on');
@@ -58,6 +60,7 @@ function menu(t) {
   if (type2) items.push(h('button', { onclick: () => act(() => api('POST', `/tags/${t.id}/clone`, { mode: 'magic' })), title: 'same UID and memory, but no valid originality signature' }, 'Magic clone'));
   if (type2) items.push(h('button', { onclick: () => act(() => api('POST', `/tags/${t.id}/clone`, { mode: 'copy-seal' })), title: 'this seal copied onto another genuine tag' }, 'Copy seal'));
   if (t.tamper) items.push(h('button', { onclick: () => act(() => api('POST', `/tags/${t.id}/tamper`, { open: t.tamper.loopClosed })) }, t.tamper.loopClosed ? 'Cut loop' : 'Repair loop'));
+  if (type2) items.push(h('button', { onclick: () => followTag(t), title: 'its story at the ingest, in the closed-loop panel' }, 'Story'));
   items.push(h('button', { onclick: () => showMemory(t), title: 'the bytes the chip holds, as pages or blocks' }, 'Memory…'));
   items.push(h('button', { class: 'danger', onclick: () => act(() => api('DELETE', `/tags/${t.id}`)) }, 'Throw away'));
   const panel = h('div', { class: 'items' }, ...items);
