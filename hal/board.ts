@@ -14,6 +14,12 @@ export interface Trigger {
   held(): boolean;
 }
 
+/** A button that switches the scanner's step where a site does several (ScannerConfig.steps). */
+export interface StepButton {
+  /** True once for each debounced press since the last call. */
+  pressed(): boolean;
+}
+
 /** What `doctor` and the console say about a board: one line per part, in the board's own words. */
 export interface BoardDescription {
   /** e.g. "Raspberry Pi (spidev0.0)", "PC with the simulated reader", "simulator". */
@@ -42,6 +48,7 @@ export interface Board {
   /** A one- or two-line text display; a board without one shows nothing. */
   display?: TextDisplay;
   trigger?: Trigger;
+  stepButton?: StepButton;
   describe(): BoardDescription;
   /** Releases the hardware (SPI, GPIO) once the device has stopped. */
   close?(): void;

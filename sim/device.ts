@@ -69,6 +69,8 @@ export class SimDevice {
   private lastDeath: { cause: DeathCause; message: string } | undefined;
   private armed = false;
   private readonly panel: FrontPanel;
+  /** Presses of the step button not yet seen by the scanner (it looks before each poll). */
+  private stepPresses = 0;
 
   private constructor(private readonly o: SimDeviceOptions) {
     this.clock = o.clock;
@@ -133,12 +135,14 @@ export class SimDevice {
   private async bootOnce(reset: ResetReason): Promise<RecoverySummary> {
     if (this.flash.poweredOff) this.flash = this.flash.restart();
     this.armed = false;
+    this.stepPresses = 0;
     this.lastDeath = undefined;
     let recovery: RecoverySummary | undefined;
     await DeviceBoot.boot({
       clock: this.clock, field: this.field, flash: this.flash, crypto: this.crypto, signer: this.identity,
       reset, config: this.config, uplink: this.network, sync: this.o.sync ?? {},
       feedback: this.panel.parts,
+      stepButton: { pressed: () => (this.stepPresses > 0 ? (this.stepPresses--, true) : false) },
       onTap: (e) => this.emit({ type: 'tap', at: e.time, tap: tapSummary(e) }),
       onStart: (b) => {
         this.current = b;
@@ -152,6 +156,7 @@ export class SimDevice {
 
   private died(cause: DeathCause, error: unknown): void {
     this.armed = false;
+    this.stepPresses = 0;
     const message = cause === 'cut-now' ? 'power cut' : cause === 'cut-during-write' ? 'power cut during a flash write' : cause === 'switched-off' ? 'switched off' : 'firmware crashed: ' + (error instanceof Error ? error.stack ?? error.message : String(error));
     this.lastDeath = { cause, message };
     this.panel.dark();
@@ -179,6 +184,11 @@ export class SimDevice {
     if (!this.powered) return;
     await this.current!.halt();
     this.died('switched-off', undefined);
+  }
+
+  /** World face: the step button on the case, pressed once (the scanner switches to its next step at its next poll). */
+  pressStepButton(): void {
+    if (this.powered) this.stepPresses++;
   }
 
   /** Ends the running boot and boots again (a watchdog or software reset: the flash keeps every completed write). */

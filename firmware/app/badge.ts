@@ -3,6 +3,7 @@ import type { Activation } from '../../hal/reader.js';
 import { MifareClassic1K } from '../tags/classic.js';
 import { isIdChar } from '../../hal/keys.js';
 import { allChars } from '../../hal/text.js';
+import type { Step } from '../records/kinds.js';
 
 export type BadgeResult = { ok: true; inspector: string } | { ok: false; message: string };
 
@@ -42,6 +43,15 @@ export async function readBadge(pcd: Pcd, activation: Activation, block: number,
   const id = badgeIdOf(data.value);
   if (id === null) return { ok: false, message: 'badge: block ' + block + ' holds no badge id' };
   return { ok: true, inspector: id };
+}
+
+/** What a step badge's id starts with: `STEP:receiving` switches a scanner to receiving instead of logging in. */
+export const STEP_BADGE_PREFIX = 'STEP:';
+
+/** The step a step badge names (`STEP:<step>`, any step name, checked by the scanner), or null for an inspector badge. */
+export function stepOfBadge(id: string): Step | null {
+  if (id.indexOf(STEP_BADGE_PREFIX) !== 0) return null;
+  return id.slice(STEP_BADGE_PREFIX.length) as Step;
 }
 
 /** The 16 bytes a badge block holds for `inspector` (for issuing badges). */

@@ -33,6 +33,12 @@ export interface ScannerConfig {
    * exporting or destroying. Default inspecting.
    */
   step?: Step;
+  /**
+   * Steps this scanner may switch to, where the site does several (a step badge, `STEP:<step>`, or the board's
+   * step button; docs/closed-loop.md). Must include `step`, which is where it starts after each boot. Default: only
+   * `step`.
+   */
+  steps?: Step[];
 }
 
 export interface ResolvedConfig extends ScannerConfig {
@@ -42,6 +48,7 @@ export interface ResolvedConfig extends ScannerConfig {
   badge: { block: number; key: Uint8Array };
   readRetries: number;
   step: Step;
+  steps: Step[];
 }
 
 /** A configuration value that cannot work (code `BAD_CONFIG`); `field` names it. */
@@ -79,6 +86,14 @@ export function resolveConfig(c: ScannerConfig): ResolvedConfig {
   if (!(badge.key instanceof Uint8Array) || badge.key.length !== 6) throw new ConfigError('badge.key', 'must be 6 bytes');
   whole(badge.block, 4, 'badge.block', 1, 63);
   if (c.step !== undefined && STEPS.indexOf(c.step) < 0) throw new ConfigError('step', 'must be one of ' + STEPS.join(', ') + ', got ' + String(c.step));
+  const step = c.step === undefined ? DEFAULT_STEP : c.step;
+  const steps = c.steps === undefined ? [step] : c.steps;
+  if (!steps || typeof steps.length !== 'number' || steps.length < 1) throw new ConfigError('steps', 'must list at least one step');
+  for (let i = 0; i < steps.length; i++) {
+    if (STEPS.indexOf(steps[i]) < 0) throw new ConfigError('steps[' + i + ']', 'must be one of ' + STEPS.join(', ') + ', got ' + String(steps[i]));
+    if (steps.indexOf(steps[i]) !== i) throw new ConfigError('steps[' + i + ']', steps[i] + ' is listed twice');
+  }
+  if (steps.indexOf(step) < 0) throw new ConfigError('steps', 'must include the starting step ' + step);
   if (badge.block % 4 === 3) throw new ConfigError('badge.block', 'block ' + badge.block + ' is a sector trailer');
   return {
     deviceId: c.deviceId,
@@ -90,7 +105,8 @@ export function resolveConfig(c: ScannerConfig): ResolvedConfig {
     checkpointEvery: whole(c.checkpointEvery, 50, 'checkpointEvery', 1, 1000000),
     badge: badge,
     readRetries: whole(c.readRetries, 2, 'readRetries', 0, 10),
-    step: c.step === undefined ? DEFAULT_STEP : c.step,
+    step: step,
+    steps: steps.slice(),
   };
 }
 

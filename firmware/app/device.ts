@@ -89,6 +89,7 @@ export class Device {
       feedback: { led: board.led, buzzer: board.buzzer, display: display },
       config: options.config,
       armed: useTrigger && trigger ? () => trigger.held() : undefined,
+      stepPressed: board.stepButton ? () => board.stepButton!.pressed() : undefined,
     });
     this.sync = new SyncWorker(
       Object.assign(Object.assign({}, options.sync || {}), {

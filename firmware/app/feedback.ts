@@ -5,7 +5,7 @@ import type { Verdict } from '../records/kinds.js';
  * Every distinct thing the inspector can be told. Each has its own colour, sound and words. A repeat tap has no signal
  * of its own: it gives its verdict's, so a counterfeit sounds like one however often it is tapped.
  */
-export type Signal = Verdict | 'genuine-expired' | 'full' | 'login' | 'logout' | 'login-required' | 'badge-unreadable' | 'ready' | 'error';
+export type Signal = Verdict | 'genuine-expired' | 'full' | 'login' | 'logout' | 'step' | 'login-required' | 'badge-unreadable' | 'ready' | 'error';
 
 interface Look {
   led: LedColor;
@@ -24,6 +24,7 @@ const LOOKS: { [s: string]: Look } = {
   unreadable: { led: 'amber', beep: [60, 60, 60, 60, 60] },
   full: { led: 'blue', beep: [900] },
   login: { led: 'blue', beep: [80, 60, 80] },
+  step: { led: 'blue', beep: [80, 60, 80, 60, 80] },
   logout: { led: 'off', beep: [80] },
   'login-required': { led: 'amber', beep: [250] },
   'badge-unreadable': { led: 'amber', beep: [60, 60, 60] },

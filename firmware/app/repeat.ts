@@ -43,6 +43,11 @@ export class RepeatWindow {
     return l.verdict === j.verdict && l.inspector === inspector && sameList(l.reasons, j.reasons) && bytesEqual(l.digest, digest);
   }
 
+  /** Closes the window: the next tap is recorded whatever it repeats (the step changed, so it is a new event). */
+  forget(): void {
+    this.last = null;
+  }
+
   /** A scan was recorded at `at` (Clock.now): the window starts again from it. */
   recorded(digest: Uint8Array, j: Judgement, inspector: string, at: number): void {
     this.last = j.verdict === 'unreadable' ? null : { digest: digest, verdict: j.verdict, reasons: j.reasons.slice(), inspector: inspector, at: at };

@@ -6,12 +6,12 @@ import type { RadioError } from '../../hal/radio.js';
 import { toHexUpper } from '../../hal/hex.js';
 import type { Queue, QueueStatus } from '../queue/queue.js';
 import type { RecoveryReport } from '../queue/report.js';
-import type { CommissionEvidence, DiscardedSpan, RecordBody, ResetReason } from '../records/kinds.js';
+import type { CommissionEvidence, DiscardedSpan, RecordBody, ResetReason, Step } from '../records/kinds.js';
 import { RecordChain, type ChainRecord, type FaultReport } from '../records/chain.js';
 import { zeroHash } from '../records/links.js';
 import { judge, type Judgement } from '../seals/verdict.js';
 import { isType2, readType2, readingDigest, type TagReading, type Type2Reading } from '../scan/read-tag.js';
-import { readBadge } from './badge.js';
+import { readBadge, stepOfBadge } from './badge.js';
 import { resolveConfig, type ResolvedConfig, type ScannerConfig } from './config.js';
 import { Feedback, type FeedbackParts, type Shown, type Signal } from './feedback.js';
 import { RepeatWindow } from './repeat.js';
@@ -31,12 +31,15 @@ export interface ScannerDeps {
   config: ScannerConfig;
   /** Polls only while this says so (trigger mode: the trigger is held). Default: always. */
   armed?: () => boolean;
+  /** True once per press of the board's step button (read before each poll): switches to the next step. */
+  stepPressed?: () => boolean;
 }
 
 /** The outcome of one tap, as the console and tests see it. */
 export interface TapEvent {
   /** no-read: a tag answers but cannot be selected (see {@link NO_READ_POLLS}); nothing is recorded. */
-  kind: 'scan' | 'login' | 'logout' | 'refused' | 'repeat' | 'badge-error' | 'no-read';
+  /** step: a step badge or the step button switched the step scans record; nothing is recorded. */
+  kind: 'scan' | 'login' | 'logout' | 'refused' | 'repeat' | 'badge-error' | 'no-read' | 'step';
   /** Hex; empty for a no-read (the UID never arrived whole). */
   uid: string;
   shown: Shown;
@@ -53,6 +56,9 @@ export interface ScannerStatus {
   lastTap: TapEvent | null;
   queue: QueueStatus;
   running: boolean;
+  /** The step scans record now, and the steps this scanner may switch to. */
+  step: Step;
+  steps: Step[];
 }
 
 /**
@@ -78,6 +84,8 @@ export class Scanner {
   readonly feedback: Feedback;
   private readonly chain: RecordChain;
   private inspector: string | null = null;
+  /** The step scans record: the configured one after each boot, switched by a step badge or the step button. */
+  private step: Step;
   private sinceCheckpoint = 0;
   private scans = 0;
   private lastTap: TapEvent | null = null;
@@ -95,6 +103,7 @@ export class Scanner {
     this.config = resolveConfig(deps.config);
     this.feedback = new Feedback(deps.feedback);
     this.repeats = new RepeatWindow(this.config.dedupeWindowMs);
+    this.step = this.config.step;
     const prev = deps.queue.prevHash();
     this.chain = new RecordChain(deps.signer, deps.crypto, {
       device: this.config.deviceId,
@@ -226,6 +235,8 @@ export class Scanner {
   private async handleBadge(a: Activation): Promise<TapEvent> {
     const badge = await readBadge(this.deps.reader, a, this.config.badge.block, this.config.badge.key);
     if (!badge.ok) return this.tap('badge-error', a.uid, this.feedback.give('badge-unreadable', 'BADGE NOT READ', 'Tap the badge again'));
+    const wanted = stepOfBadge(badge.inspector);
+    if (wanted !== null) return this.switchStep(wanted, a.uid);
     if (this.inspector === badge.inspector) {
       const rec = this.record({ kind: 'logout', inspector: badge.inspector }, 'system');
       this.inspector = null;
@@ -279,7 +290,7 @@ export class Scanner {
       reasons: j.reasons,
       inspector: this.inspector,
       site: this.config.site,
-      step: this.config.step,
+      step: this.step,
     };
     if (j.seal) body.seal = j.seal;
     if (j.digitalLink !== undefined) body.digitalLink = j.digitalLink;
@@ -303,13 +314,32 @@ export class Scanner {
     return rec ? rec.seq : null;
   }
 
+  /**
+   * Switches the step scans record: to `to`, or to the next of the configured steps (the step button). A step this
+   * scanner is not configured for is refused on the display, and the step stays. Nothing is recorded: every scan
+   * carries its step.
+   */
+  switchStep(to?: Step, uid?: Uint8Array): TapEvent {
+    const steps = this.config.steps;
+    const next = to === undefined ? steps[(steps.indexOf(this.step) + 1) % steps.length] : to;
+    if (steps.indexOf(next) < 0) {
+      return this.tap('refused', uid || new Uint8Array(0), this.feedback.give('badge-unreadable', 'STEP NOT USED HERE', next + ' is not a step of this scanner (' + steps.join(', ') + ')'));
+    }
+    // A tap after the switch is an event at the new step: it is recorded even inside the repeat window.
+    if (next !== this.step) this.repeats.forget();
+    this.step = next;
+    return this.tap('step', uid || new Uint8Array(0), this.feedback.give('step', 'STEP: ' + next.toUpperCase(), 'Scans now record ' + next));
+  }
+
   /** Polls until {@link stop}. */
   run(): Promise<void> {
     if (this.loop) return this.loop;
     this.running = true;
     const go = async (): Promise<void> => {
       const armed = this.deps.armed;
+      const stepPressed = this.deps.stepPressed;
       while (this.running) {
+        if (stepPressed && stepPressed()) this.switchStep();
         if (!armed || armed()) await this.pollOnce();
         await this.deps.clock.sleep(this.config.pollIntervalMs);
       }
@@ -334,6 +364,8 @@ export class Scanner {
       lastTap: this.lastTap,
       queue: this.deps.queue.status(),
       running: this.running,
+      step: this.step,
+      steps: this.config.steps.slice(),
     };
   }
 }

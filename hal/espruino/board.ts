@@ -4,7 +4,7 @@
  * crypto library (or in JavaScript), random bytes from `E.hwRand`, and the uplink over `require("http")`. The
  * interpreter's globals come in as an EspruinoRuntime, so that this file is plain code that Node tests with fakes.
  */
-import type { Board, Trigger } from '../board.js';
+import type { Board, StepButton, Trigger } from '../board.js';
 import type { Clock } from '../clock.js';
 import type { Crypto } from '../crypto.js';
 import type { RecordSigner } from '../keys.js';
@@ -26,6 +26,8 @@ export interface EspruinoPins {
   buzzer?: EspruinoPin;
   /** A button to GND (the pin's pull-up on); held = low. */
   trigger?: EspruinoPin;
+  /** A button to GND that switches the scanner to its next step, once per press. */
+  step?: EspruinoPin;
 }
 
 export interface EspruinoBoardOptions {
@@ -154,6 +156,25 @@ export function espruinoTrigger(rt: EspruinoRuntime, pin: EspruinoPin): Trigger 
   };
 }
 
+/** The step button: each falling edge (a press, debounced 20 ms by `setWatch`) counts once. */
+export function espruinoStepButton(rt: EspruinoRuntime, pin: EspruinoPin): StepButton {
+  let presses = 0;
+  rt.setWatch(
+    function (e) {
+      if (!e.state) presses++;
+    },
+    pin,
+    { repeat: true, edge: 'both', debounce: 20 },
+  );
+  return {
+    pressed: function () {
+      if (!presses) return false;
+      presses--;
+      return true;
+    },
+  };
+}
+
 /** Pulses the reset line (low 1 ms, then 50 ms for the oscillator), opens the chip, and wires the rest. */
 export function createEspruinoBoard(o: EspruinoBoardOptions): Promise<Board> {
   const rt = o.runtime;
@@ -172,6 +193,7 @@ export function createEspruinoBoard(o: EspruinoBoardOptions): Promise<Board> {
         led: espruinoLed(rt, pins.led),
         buzzer: espruinoBuzzer(rt, pins.buzzer),
         trigger: pins.trigger === undefined ? undefined : espruinoTrigger(rt, pins.trigger),
+        stepButton: pins.step === undefined ? undefined : espruinoStepButton(rt, pins.step),
         describe: function () {
           return {
             target: o.describe ? o.describe.target : 'Espruino',

@@ -4,7 +4,7 @@ import type { Board } from '../board.js';
 import { openMfrc522 } from '../mfrc522/open.js';
 import { nodeBoardParts, type NodeBoardOptions } from '../node/board-parts.js';
 import { createPiFeedback, usesGpio, type GpioPins, type PiFeedback } from './feedback.js';
-import { PiGpio, pulseReset, triggerOn, type OnoffModule } from './gpio.js';
+import { PiGpio, pulseReset, stepButtonOn, triggerOn, type OnoffModule, type TriggerPin } from './gpio.js';
 import { SpidevSpiDevice, type SpidevOptions } from './spidev.js';
 
 export interface PiBoardOptions extends NodeBoardOptions {
@@ -32,6 +32,7 @@ export async function createPiBoard(o: PiBoardOptions): Promise<Board> {
     const opened = await openMfrc522(spi, parts.clock);
     feedback = createPiFeedback(pins, gpio, o.log);
     const trigger = gpio && pins.trigger ? triggerOn(gpio, pins.trigger, parts.clock) : undefined;
+    const stepButton = gpio && pins.step ? stepButtonOn(gpio, pins.step, parts.clock) : undefined;
     const chipName = gpio ? `${gpio.chip.name}, ${gpio.chip.label}` : '';
     const f = feedback;
     const g = gpio;
@@ -42,6 +43,7 @@ export async function createPiBoard(o: PiBoardOptions): Promise<Board> {
       buzzer: f.buzzer,
       display: f.display,
       trigger,
+      stepButton,
       describe: () => ({
         target: `Raspberry Pi (${spi.path} at ${spi.speedHz / 1e6} MHz${chipName ? `; GPIO ${chipName}` : ''})`,
         chip: opened.chip,
@@ -50,7 +52,8 @@ export async function createPiBoard(o: PiBoardOptions): Promise<Board> {
           uplink: o.ingest,
           feedback: f.gpio ? 'GPIO LED and buzzer' : 'console',
           reset: pins.reset !== undefined ? `BCM ${pins.reset}, pulsed at start` : 'not wired (soft reset only)',
-          trigger: pins.trigger ? `BCM ${pins.trigger.pin}, ${pins.trigger.activeLow === false ? 'active high' : 'active low'}, ${pins.trigger.debounceMs ?? 20} ms debounce` : 'none',
+          trigger: pins.trigger ? buttonText(pins.trigger) : 'none',
+          'step button': pins.step ? buttonText(pins.step) : 'none',
         },
       }),
       close: () => {
@@ -66,3 +69,5 @@ export async function createPiBoard(o: PiBoardOptions): Promise<Board> {
     throw e;
   }
 }
+
+const buttonText = (b: TriggerPin) => `BCM ${b.pin}, ${b.activeLow === false ? 'active high' : 'active low'}, ${b.debounceMs ?? 20} ms debounce`;

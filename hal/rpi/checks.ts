@@ -28,6 +28,7 @@ function pinList(g: GpioPins): Array<[string, number]> {
   if (g.led) out.push(['led.red', g.led.red], ['led.green', g.led.green], ['led.blue', g.led.blue]);
   if (g.buzzer !== undefined) out.push(['buzzer', g.buzzer]);
   if (g.trigger) out.push(['trigger', g.trigger.pin]);
+  if (g.step) out.push(['step', g.step.pin]);
   return out;
 }
 
@@ -50,9 +51,9 @@ export async function piChecks(o: PiCheckOptions): Promise<PiCheck[]> {
       const c = gpio.chip;
       // Opening each pin (and releasing it at the end) is the only proof that the kernel and this user allow it.
       const opened = pinList(pins).map(([field, bcm]) => {
-        if (field === 'trigger') {
-          const line = gpio!.input(bcm, 'gpio.trigger', pins.trigger!.activeLow ?? true);
-          return `trigger BCM ${bcm} → ${c.base + bcm} (${line.readSync() ? 'held now' : 'released'})`;
+        if (field === 'trigger' || field === 'step') {
+          const line = gpio!.input(bcm, `gpio.${field}`, pins[field]!.activeLow ?? true);
+          return `${field} BCM ${bcm} → ${c.base + bcm} (${line.readSync() ? 'held now' : 'released'})`;
         }
         const line = gpio!.output(bcm, `gpio.${field}`, field === 'reset' ? 1 : 0);
         if (field === 'reset') reset = line;

@@ -14,10 +14,12 @@ export interface GpioPins {
   buzzer?: number;
   /** A button that arms reading in trigger mode. */
   trigger?: TriggerPin;
+  /** A button that switches the scanner to its next step (ScannerConfig.steps), once per press. */
+  step?: TriggerPin;
 }
 
 /** True when `pins` names any pin at all (and the board needs GPIO). */
-export const usesGpio = (pins: GpioPins): boolean => pins.reset !== undefined || pins.led !== undefined || pins.buzzer !== undefined || pins.trigger !== undefined;
+export const usesGpio = (pins: GpioPins): boolean => pins.reset !== undefined || pins.led !== undefined || pins.buzzer !== undefined || pins.trigger !== undefined || pins.step !== undefined;
 
 const RGB: { [c in LedColor]: [number, number, number] } = {
   off: [0, 0, 0],

@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { HalError } from '../errors.js';
 import type { Clock } from '../clock.js';
-import type { Trigger } from '../board.js';
+import type { StepButton, Trigger } from '../board.js';
 import { findHeaderChip, sysfsNumber, type HeaderChip } from './gpio-map.js';
 
 /** The part of the `onoff` package used here (tests pass a fake). */
@@ -124,8 +124,30 @@ export async function pulseReset(line: OnoffGpio, clock: Clock): Promise<void> {
  * bouncing contact gives one press, not several.
  */
 export function triggerOn(gpio: PiGpio, t: TriggerPin, clock: Clock): Trigger {
+  return { held: debouncedInput(gpio, t, 'gpio.trigger', clock) };
+}
+
+/**
+ * The step button on an input pin: `pressed()` (read once before each poll) is true once for each debounced press,
+ * that is each change of the debounced state to pressed, however long the button is then held.
+ */
+export function stepButtonOn(gpio: PiGpio, t: TriggerPin, clock: Clock): StepButton {
+  const held = debouncedInput(gpio, t, 'gpio.step', clock);
+  let was = held();
+  return {
+    pressed() {
+      const now = held();
+      const press = now && !was;
+      was = now;
+      return press;
+    },
+  };
+}
+
+/** The debounced state of a button on an input pin (see {@link triggerOn}): true while pressed. */
+function debouncedInput(gpio: PiGpio, t: TriggerPin, field: string, clock: Clock): () => boolean {
   const debounce = t.debounceMs ?? DEFAULT_DEBOUNCE_MS;
-  const line = gpio.input(t.pin, 'gpio.trigger', t.activeLow ?? true);
+  const line = gpio.input(t.pin, field, t.activeLow ?? true);
   let raw = line.readSync();
   let changedAt = clock.now();
   let steady = raw;
@@ -138,11 +160,9 @@ export function triggerOn(gpio: PiGpio, t: TriggerPin, clock: Clock): Trigger {
   line.watch((err, v) => {
     if (!err) note(v);
   });
-  return {
-    held() {
-      note(line.readSync());
-      if (clock.now() - changedAt >= debounce) steady = raw;
-      return steady === 1;
-    },
+  return () => {
+    note(line.readSync());
+    if (clock.now() - changedAt >= debounce) steady = raw;
+    return steady === 1;
   };
 }

@@ -27,6 +27,8 @@ export interface DeviceFile {
   checkpointEvery?: number;
   /** The site's step, written into every scan: receiving, shipping, dispensing, inspecting (default), exporting, destroying. */
   step?: Step;
+  /** Steps a step badge or the step button may switch to (must include `step`, where each boot starts). */
+  steps?: Step[];
   /** Queue segments on disk (default 64 × 1 MiB). */
   queue?: { segmentCount?: number; segmentSize?: number };
   /** BCM pin numbers of the reset line, LED, buzzer and trigger (Pi only). */
@@ -74,8 +76,8 @@ const SPI0_PINS: { [bcm: number]: string } = { 9: 'SPI0 MISO', 10: 'SPI0 MOSI', 
 
 function checkGpio(file: string, gpio: unknown, chipSelect: number): void {
   if (gpio === undefined) return;
-  if (!isObject(gpio)) throw new DeviceFileError(file, 'gpio', 'must be an object like {"reset": 25, "led": {"red": 5, "green": 6, "blue": 13}, "buzzer": 19, "trigger": {"pin": 17}}');
-  const known = ['reset', 'led', 'buzzer', 'trigger'];
+  if (!isObject(gpio)) throw new DeviceFileError(file, 'gpio', 'must be an object like {"reset": 25, "led": {"red": 5, "green": 6, "blue": 13}, "buzzer": 19, "trigger": {"pin": 17}, "step": {"pin": 27}}');
+  const known = ['reset', 'led', 'buzzer', 'trigger', 'step'];
   for (const k of Object.keys(gpio)) if (!known.includes(k)) throw new DeviceFileError(file, `gpio.${k}`, `is not a setting (known: ${known.join(', ')})`);
   const taken: { [bcm: number]: string } = { ...SPI0_PINS, [chipSelect ? 7 : 8]: `SPI0 CE${chipSelect}` };
   const pin = (field: string, v: unknown) => {
@@ -90,12 +92,13 @@ function checkGpio(file: string, gpio: unknown, chipSelect: number): void {
     for (const leg of ['red', 'green', 'blue']) pin(`gpio.led.${leg}`, gpio.led[leg]);
   }
   if (gpio.buzzer !== undefined) pin('gpio.buzzer', gpio.buzzer);
-  if (gpio.trigger !== undefined) {
-    if (!isObject(gpio.trigger)) throw new DeviceFileError(file, 'gpio.trigger', 'must be {"pin": <BCM>, "activeLow": true, "debounceMs": 20}');
-    pin('gpio.trigger.pin', gpio.trigger.pin);
-    const t = gpio.trigger;
-    if (t.activeLow !== undefined && typeof t.activeLow !== 'boolean') throw new DeviceFileError(file, 'gpio.trigger.activeLow', 'must be true (pressed reads low: a button to GND with a pull-up) or false');
-    if (t.debounceMs !== undefined && (typeof t.debounceMs !== 'number' || !(t.debounceMs >= 0 && t.debounceMs <= 1000))) throw new DeviceFileError(file, 'gpio.trigger.debounceMs', `${JSON.stringify(t.debounceMs)} must be from 0 to 1000 ms`);
+  for (const name of ['trigger', 'step']) {
+    const t = gpio[name];
+    if (t === undefined) continue;
+    if (!isObject(t)) throw new DeviceFileError(file, `gpio.${name}`, 'must be {"pin": <BCM>, "activeLow": true, "debounceMs": 20}');
+    pin(`gpio.${name}.pin`, t.pin);
+    if (t.activeLow !== undefined && typeof t.activeLow !== 'boolean') throw new DeviceFileError(file, `gpio.${name}.activeLow`, 'must be true (pressed reads low: a button to GND with a pull-up) or false');
+    if (t.debounceMs !== undefined && (typeof t.debounceMs !== 'number' || !(t.debounceMs >= 0 && t.debounceMs <= 1000))) throw new DeviceFileError(file, `gpio.${name}.debounceMs`, `${JSON.stringify(t.debounceMs)} must be from 0 to 1000 ms`);
   }
 }
 
@@ -148,6 +151,16 @@ export function loadDeviceFile(file: string, firmware: string): LoadedDevice {
     if (!STEPS.includes(raw.step)) throw new DeviceFileError(file, 'step', `${JSON.stringify(raw.step)} must be one of ${STEPS.join(', ')}`);
     scanner.step = raw.step;
   }
+  if (raw.steps !== undefined) {
+    if (!Array.isArray(raw.steps) || !raw.steps.length) throw new DeviceFileError(file, 'steps', `must be a list of steps from ${STEPS.join(', ')}`);
+    raw.steps.forEach((s, i) => {
+      if (!STEPS.includes(s)) throw new DeviceFileError(file, `steps[${i}]`, `${JSON.stringify(s)} must be one of ${STEPS.join(', ')}`);
+      if (raw.steps!.indexOf(s) !== i) throw new DeviceFileError(file, `steps[${i}]`, `${s} is listed twice`);
+    });
+    if (!raw.steps.includes(scanner.step ?? 'inspecting')) throw new DeviceFileError(file, 'steps', `must include the starting step "${scanner.step ?? 'inspecting'}" (set "step" to one of them)`);
+    scanner.steps = raw.steps.slice();
+  }
+  if (raw.gpio?.step && !raw.steps) throw new DeviceFileError(file, 'gpio.step', 'a step button needs "steps": the steps it switches between');
   if (raw.badge) scanner.badge = { block: raw.badge.block, key: hexBytes(file, 'badge.key', raw.badge.key, 6) };
   return { file, raw, dataDir: at(raw.dataDir), scanner };
 }

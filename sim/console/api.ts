@@ -105,6 +105,15 @@ async function ingestExport(c: ApiCall): Promise<unknown> {
   return { contentType: CONTENT_TYPES[format], bytes: await collectExport(c.session.ingest.store, format, id) };
 }
 
+/** The step button on the scanner's case: pressed once; answers with what the scanner showed (within 2 s). */
+async function stepButton(c: ApiCall): Promise<unknown> {
+  const d = c.session.device;
+  if (!d.powered) throw new ApiError(409, 'off', 'the scanner is off: power it on first');
+  const next = d.world.nextTap(2000);
+  d.pressStepButton();
+  return { tap: await next, status: d.status() };
+}
+
 /** A package's story from the in-process ingest, by Digital Link or tag UID (the console's face of GET /v1/packages). */
 async function packageView(c: ApiCall): Promise<unknown> {
   const id = c.params[0];
@@ -140,6 +149,7 @@ export const ROUTES: Array<{ method: string; path: RegExp; handle: Handler }> = 
   { method: 'DELETE', path: /^\/api\/tags\/([^/]+)$/, handle: (c) => (tags.remove(c.session, c.params[0]), { deleted: c.params[0] }) },
   { method: 'POST', path: /^\/api\/reader\/(place|lift|tap|pull-away)$/, handle: (c) => tags.reader(c.session, c.params[0], c.body) },
   { method: 'POST', path: /^\/api\/faults$/, handle: faults },
+  { method: 'POST', path: /^\/api\/step-button$/, handle: stepButton },
   { method: 'POST', path: /^\/api\/network$/, handle: network },
   { method: 'POST', path: /^\/api\/power$/, handle: power },
   { method: 'POST', path: /^\/api\/sync$/, handle: (c) => (c.session.device.syncNow(), c.session.device.status()) },

@@ -16,6 +16,7 @@ import { SimDevice, type DeviceEvent, type SimDeviceStatus } from '../device.js'
 import { registerDevice, startIngestHost, type IngestHost } from '../ingest-host.js';
 import { SIM_ORIGINALITY_PUBLIC_KEY } from '../tags/index.js';
 import { eventLine } from '../scenarios/transcript.js';
+import { STEPS } from '../../firmware/records/kinds.js';
 import { TagShelf, tagView, type TagView } from './shelf.js';
 
 export interface ConsoleOptions {
@@ -101,6 +102,8 @@ export class ConsoleSession {
         trust,
         dataDir: join(o.dataDir, 'device'),
         site: 'sim-site-1',
+        // The console's scanner may do every step: its step button (and STEP:<step> badges) switch between them.
+        config: { steps: STEPS.slice() },
         crypto,
       });
       station = SimDevice.create({

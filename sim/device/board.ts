@@ -1,7 +1,7 @@
 // The simulator's device as a board (DESIGN.md "Boards"): a register-level MFRC522 over the shared RF field, the NOR
 // flash, the simulated network and the front panel, all behind one power gate. When the gate closes (a power cut),
 // the chip goes deaf, nothing leaves for the network and the LED, buzzer and display stay as they were.
-import type { Board } from '../../hal/board.js';
+import type { Board, StepButton } from '../../hal/board.js';
 import type { Crypto } from '../../hal/crypto.js';
 import type { RecordSigner } from '../../hal/keys.js';
 import type { Uplink } from '../../hal/uplink.js';
@@ -22,6 +22,8 @@ export interface SimBoardParts {
   signer: RecordSigner;
   uplink: Uplink;
   feedback: { led: StatusLed; buzzer: Buzzer; display: TextDisplay };
+  /** The step button on the device's case (it outlives boots; a press while off is lost, as on the hardware). */
+  stepButton?: StepButton;
 }
 
 /** A board for one boot, and the gate that ends it. */
@@ -49,6 +51,7 @@ export async function createSimBoard(p: SimBoardParts): Promise<SimBoard> {
     led: { set: gate.guard((c) => f.led.set(c)) },
     buzzer: { play: gate.guard((b) => f.buzzer.play(b)) },
     display: { show: gate.guard((h, d) => f.display.show(h, d)) },
+    stepButton: p.stepButton ? { pressed: () => !gate.closed && p.stepButton!.pressed() } : undefined,
     describe: () => ({
       target: 'simulator',
       chip: opened.chip,

@@ -4,6 +4,7 @@
 import type { Crypto } from '../../hal/crypto.js';
 import type { RecordSigner } from '../../hal/keys.js';
 import type { Uplink } from '../../hal/uplink.js';
+import type { StepButton } from '../../hal/board.js';
 import type { FeedbackParts } from '../../firmware/app/feedback.js';
 import type { ScannerConfig, ResetReason } from '../../firmware/app/config.js';
 import type { CommissionEvidence } from '../../firmware/records/kinds.js';
@@ -35,6 +36,7 @@ export interface BootInputs {
   uplink: Uplink;
   sync: SyncTuning;
   feedback: FeedbackParts;
+  stepButton?: StepButton;
   onTap: (e: TapEvent) => void;
   /** Called once recovery is done and the boot number known, just before the boot record is written. */
   onStart: (boot: DeviceBoot) => void;

@@ -19,6 +19,9 @@ export interface SimDeviceStatus {
   recovery: RecoverySummary | null;
   ui: PanelState;
   inspector: string | null;
+  /** The step scans record now (null while off), and the steps the step button cycles through. */
+  step: string | null;
+  steps: string[];
   scans: number;
   /** Null while off. `oldestUnackedAgeMs`: how long the oldest unsynced record has waited, in device time. */
   queue: (QueueStatus & { oldestUnackedAgeMs: number | null }) | null;
@@ -49,6 +52,8 @@ export function deviceStatus(d: StatusHost, boot: DeviceBoot | undefined, flash:
     recovery: boot ? recoverySummary(boot.report) : null,
     ui: d.ui,
     inspector: null,
+    step: null,
+    steps: [],
     scans: 0,
     queue: null,
     sync: null,
@@ -60,6 +65,8 @@ export function deviceStatus(d: StatusHost, boot: DeviceBoot | undefined, flash:
   if (boot) {
     const sc = boot.scanner.status();
     s.inspector = sc.inspector;
+    s.step = sc.step;
+    s.steps = sc.steps;
     s.scans = sc.scans;
     const q = sc.queue;
     s.queue = { ...q, oldestUnackedAgeMs: q.oldestUnackedTime === undefined ? null : Math.max(0, now - q.oldestUnackedTime) };

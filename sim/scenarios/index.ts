@@ -6,6 +6,7 @@ import { flakyIngest, networkDownHour } from './network.js';
 import { powerCutDuringScan, powerCutDuringSync } from './power.js';
 import { storageFull } from './storage.js';
 import { fleetDay } from './fleet.js';
+import { switchStep } from './steps.js';
 
 export type { Scenario, ScenarioResult, TranscriptLine, CheckResult } from './types.js';
 export { runScenario } from './runner.js';
@@ -22,6 +23,7 @@ export const SCENARIOS: readonly Scenario[] = [
   powerCutDuringScan,
   powerCutDuringSync,
   storageFull,
+  switchStep,
   fleetDay,
 ];
 

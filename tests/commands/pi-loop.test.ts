@@ -115,7 +115,12 @@ test('the device file: Pi settings refused by name (doctor prints the configurat
     [{ gpio: { buzzer: 7 }, spi: { chipSelect: 1 } }, /gpio\.buzzer: BCM 7 is already used by SPI0 CE1/],
     [{ gpio: { trigger: 17 } }, /gpio\.trigger: must be \{"pin": <BCM>/],
     [{ gpio: { trigger: { pin: 17, debounceMs: -1 } } }, /gpio\.trigger\.debounceMs: -1 must be from 0 to 1000 ms/],
-    [{ gpio: { leds: 1 } }, /gpio\.leds: is not a setting \(known: reset, led, buzzer, trigger\)/],
+    [{ gpio: { leds: 1 } }, /gpio\.leds: is not a setting \(known: reset, led, buzzer, trigger, step\)/],
+    [{ gpio: { step: { pin: 27 } } }, /gpio\.step: a step button needs "steps": the steps it switches between/],
+    [{ gpio: { trigger: { pin: 17 }, step: { pin: 17 } }, steps: ['inspecting'] }, /gpio\.step\.pin: BCM 17 is already used by gpio\.trigger\.pin/],
+    [{ steps: ['receiving', 'shelving'] }, /steps\[1\]: "shelving" must be one of receiving, shipping/],
+    [{ steps: ['receiving', 'receiving'] }, /steps\[1\]: receiving is listed twice/],
+    [{ step: 'shipping', steps: ['receiving'] }, /steps: must include the starting step "shipping"/],
     [{ mode: 'burst' }, /mode: "burst" must be "continuous" or "trigger"/],
     [{ mode: 'trigger' }, /mode: trigger mode needs a trigger button: add "gpio": \{"trigger": \{"pin": <BCM>\}\}/],
     [{ spi: { speedHz: 20_000_000 } }, /spi\.speedHz: 20000000 must be a whole number from 100000 to 10000000/],
@@ -128,7 +133,7 @@ test('the device file: Pi settings refused by name (doctor prints the configurat
     assert.match(d.out, /^FAIL configuration: bad\.json: /, d.out);
     assert.match(d.out, rx, `${JSON.stringify(extra)}: ${d.out}`);
   }
-  writeFileSync(join(dir, 'good.json'), JSON.stringify({ ...base, gpio: { reset: 25, trigger: { pin: 17 } }, mode: 'trigger' }));
+  writeFileSync(join(dir, 'good.json'), JSON.stringify({ ...base, gpio: { reset: 25, trigger: { pin: 17 }, step: { pin: 27 } }, mode: 'trigger', step: 'receiving', steps: ['receiving', 'dispensing'] }));
   assert.match(sealscan('doctor', '--config', 'good.json', '--reader', 'sim').out, /^ok {3}configuration: device pi-8/, 'a valid Pi file passes the configuration');
 });
 

@@ -70,6 +70,24 @@ test('the scanner writes its configured step, inspecting by default; a bad step 
   }
 });
 
+test('steps a scanner may switch to: default only its step; each checked by name, none twice, the starting step included', () => {
+  const base = { deviceId: 'd', site: 's', firmware: 'f', trust: { issuers: [] } };
+  assert.equal(resolveConfig({ ...base, step: 'shipping' }).steps, ['shipping']);
+  assert.equal(resolveConfig({ ...base, step: 'receiving', steps: ['receiving', 'dispensing'] }).steps, ['receiving', 'dispensing']);
+  const field = (c: object) => {
+    try {
+      resolveConfig({ ...base, ...c });
+    } catch (e) {
+      return e instanceof ConfigError ? `${e.field}: ${e.message}` : String(e);
+    }
+    return 'accepted';
+  };
+  assert.match(field({ steps: [] }), /^steps: steps: must list at least one step/);
+  assert.match(field({ steps: ['inspecting', 'selling'] }), /^steps\[1\]: .*must be one of receiving/);
+  assert.match(field({ steps: ['inspecting', 'inspecting'] }), /^steps\[1\]: .*inspecting is listed twice/);
+  assert.match(field({ step: 'shipping', steps: ['receiving'] }), /^steps: .*must include the starting step shipping/);
+});
+
 test('EPCIS: each step has its CBV 2.0 bizStep and disposition; a bad verdict is non_conformant except when destroyed', () => {
   assert.equal(scanCbv(undefined, 'genuine'), { bizStep: 'inspecting', disposition: 'conformant' });
   assert.equal(scanCbv('receiving', 'genuine'), { bizStep: 'receiving', disposition: 'in_progress' });

@@ -23,6 +23,8 @@ export interface EspruinoPinNames {
   led?: { red: string; green: string; blue: string };
   buzzer?: string;
   trigger?: string;
+  /** A step button to GND (needs `steps`). */
+  step?: string;
 }
 
 export interface EspruinoDeviceFile {
@@ -38,6 +40,8 @@ export interface EspruinoDeviceFile {
   checkpointEvery?: number;
   /** The site's step written into every scan (default inspecting). */
   step?: Step;
+  /** Steps a step badge (STEP:<step>) may switch to; must include `step`. */
+  steps?: Step[];
   mode?: 'continuous' | 'trigger';
   pins: EspruinoPinNames;
   /** SPI clock, Hz (default 4 MHz, at most 10 MHz). */
@@ -112,6 +116,8 @@ export function readEspruinoDevice(json: unknown, firmware: string): EspruinoDev
   if (p.reset !== undefined) pinName('pins.reset', p.reset);
   if (p.buzzer !== undefined) pinName('pins.buzzer', p.buzzer);
   if (p.trigger !== undefined) pinName('pins.trigger', p.trigger);
+  if (p.step !== undefined) pinName('pins.step', p.step);
+  if (p.step !== undefined && f.steps === undefined) fail('pins.step', 'a step button needs steps: the steps it switches between');
   if (p.led !== undefined) {
     pinName('pins.led.red', p.led.red);
     pinName('pins.led.green', p.led.green);
@@ -132,6 +138,11 @@ export function readEspruinoDevice(json: unknown, firmware: string): EspruinoDev
   if (f.step !== undefined) {
     if (STEPS.indexOf(f.step) < 0) fail('step', 'must be one of ' + STEPS.join(', '));
     scanner.step = f.step;
+  }
+  if (f.steps !== undefined) {
+    if (!f.steps || typeof f.steps.length !== 'number' || f.steps.length < 1) fail('steps', 'must list the steps this scanner may switch to');
+    for (let i = 0; i < f.steps.length; i++) if (STEPS.indexOf(f.steps[i]) < 0) fail('steps[' + i + ']', 'must be one of ' + STEPS.join(', '));
+    scanner.steps = f.steps.slice();
   }
   if (f.badge) scanner.badge = { block: whole('badge.block', f.badge.block, 1, 63, 4), key: bytes('badge.key', f.badge.key, 6) };
   return {

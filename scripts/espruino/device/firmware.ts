@@ -35,7 +35,7 @@ function start(): void {
   createEspruinoBoard({
     runtime: rt,
     spi: SPI1,
-    pins: { cs: pin(p.cs), reset: pin(p.reset), led: led, buzzer: pin(p.buzzer), trigger: pin(p.trigger) },
+    pins: { cs: pin(p.cs), reset: pin(p.reset), led: led, buzzer: pin(p.buzzer), trigger: pin(p.trigger), step: pin(p.step) },
     storage: { prefix: 'q', segmentCount: d.segmentCount, segmentSize: d.segmentSize },
     ingest: d.file.ingest,
     signer: hmacSigner(espruinoCrypto(rt), key),

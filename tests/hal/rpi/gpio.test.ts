@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPiBoard, type PiBoardOptions } from '../../../hal/rpi/board.js';
-import { PiGpio, triggerOn } from '../../../hal/rpi/gpio.js';
+import { PiGpio, stepButtonOn, triggerOn } from '../../../hal/rpi/gpio.js';
 import { piChecks } from '../../../hal/rpi/checks.js';
 import { isSealscanError } from '../../../hal/errors.js';
 import { keyStoreOf } from '../../../hal/node/board-parts.js';
@@ -138,6 +138,51 @@ test('the trigger is debounced: a bounce shorter than debounceMs is no press, a 
   assert.is(t.held(), false);
   gpio.close();
   assert.equal(onoff.exported(), []);
+});
+
+test('the step button: one press per debounced press however it bounces or how long it is held; a scan records the step it switched to', async () => {
+  const onoff = new FakeOnoff();
+  const clock = new VirtualClock();
+  const gpio = new PiGpio({ sysfs: trees.pi4, onoff: onoff.module });
+  const b = stepButtonOn(gpio, { pin: 27, debounceMs: 20 }, clock);
+  const pin = onoff.pins.get(539)!;
+  assert.equal([pin.direction, pin.activeLow], ['in', true]);
+  clock.advance(100);
+  assert.is(b.pressed(), false);
+  onoff.set(539, 1);
+  clock.advance(2);
+  onoff.set(539, 0);
+  clock.advance(2);
+  onoff.set(539, 1);
+  clock.advance(10);
+  assert.is(b.pressed(), false, 'bouncing: not yet');
+  clock.advance(10);
+  assert.is(b.pressed(), true, 'steady 20 ms: one press');
+  clock.advance(500);
+  assert.is(b.pressed(), false, 'held: still the same press');
+  onoff.set(539, 0);
+  clock.advance(30);
+  assert.is(b.pressed(), false, 'released');
+  onoff.set(539, 1);
+  clock.advance(30);
+  assert.is(b.pressed(), true, 'a second press');
+  gpio.close();
+  assert.equal(onoff.exported(), []);
+
+  // On the board: the button switches the scanner's step before the next poll.
+  const onoff2 = new FakeOnoff();
+  const { board } = await piBoard(onoff2, { gpio: { step: { pin: 27, debounceMs: 5 } } });
+  assert.match(board.describe().parts['step button'], /BCM 27, active low, 5 ms debounce/);
+  const device = new Device(board, { config: config({ deviceId: 'pi-gpio-2', pollIntervalMs: 20, step: 'receiving', steps: ['receiving', 'dispensing'] }) });
+  const taps: string[] = [];
+  device.onTap((e) => taps.push(`${e.kind} ${e.shown.headline}`));
+  device.start();
+  const n = [...onoff2.pins.keys()].find((k) => onoff2.pins.get(k)!.direction === 'in')!;
+  onoff2.set(n, 1);
+  for (let i = 0; i < 50 && device.scanner.status().step !== 'dispensing'; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.is(device.scanner.status().step, 'dispensing');
+  assert.equal(taps, ['step STEP: DISPENSING']);
+  await device.stop();
 });
 
 test('trigger mode: a tag in the field is read only while the trigger is held', async () => {

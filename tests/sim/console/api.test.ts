@@ -203,6 +203,19 @@ test('closed loop: a seal is a commission record of the station; the package sto
   assert.is((await call(base, 'POST', `/api/alerts/${encodeURIComponent(copied!.id)}/ack`, { by: '' })).status, 400);
 });
 
+test('the step button: the console scanner goes through every step, shown on the display and in the status', async () => {
+  const before = (await call(base, 'GET', '/api/status')).json.device;
+  assert.is(before.step, 'inspecting');
+  assert.equal(before.steps, ['receiving', 'shipping', 'dispensing', 'inspecting', 'exporting', 'destroying']);
+  const r = await call(base, 'POST', '/api/step-button');
+  assert.is(r.status, 200, JSON.stringify(r.json));
+  assert.is(r.json.tap.kind, 'step');
+  assert.is(r.json.tap.headline, 'STEP: EXPORTING');
+  assert.is(r.json.status.step, 'exporting');
+  for (let i = 0; i < 5; i++) await call(base, 'POST', '/api/step-button');
+  assert.is((await call(base, 'GET', '/api/status')).json.device.step, 'inspecting', 'six presses: all the way round to where it started');
+});
+
 test('scenarios run from the console, isolated from the live scanner', async () => {
   const list = (await call(base, 'GET', '/api/scenarios')).json.scenarios;
   assert.ok(list.some((s: { name: string }) => s.name === 'tap-sealed'));

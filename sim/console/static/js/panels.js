@@ -41,6 +41,7 @@ export function renderPanels(status) {
 }
 
 export function setupPanels() {
+  $('#step-btn').addEventListener('click', () => act(() => api('POST', '/step-button')));
   for (const b of document.querySelectorAll('#net button')) {
     b.addEventListener('click', () => act(() => api('POST', '/network', { mode: b.dataset.net, latencyMs: Number($('#latency').value) || 0, retryAfterS: Number($('#retry-after').value) || 0 })));
   }

@@ -51,6 +51,8 @@ export function renderScanner(status, onLift) {
   $('#detail').textContent = on ? d.ui.detail : '';
   $('#boot').textContent = on ? `boot ${d.boot}` : 'no power';
   $('#who').textContent = on ? (d.inspector ? `inspector ${d.inspector}` : 'nobody logged in') : d.off ? d.off.message.split('\n')[0] : '';
+  $('#step-now').textContent = on ? d.step : '–';
+  $('#step-btn').disabled = !on;
   if (d.ui.beepAt && d.ui.beepAt !== lastBeepAt) {
     const fresh = lastBeepAt !== 0;
     lastBeepAt = d.ui.beepAt;
