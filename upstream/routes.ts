@@ -285,8 +285,9 @@ const listAlerts: Route = {
     if (state !== 'open' && state !== 'acked' && state !== 'all') throw new ApiError(400, 'bad-parameter', 'state must be open, acked or all');
     const limit = intParam(url.searchParams, 'limit', 100, 1000) || 100;
     const pkg = url.searchParams.get('package');
-    const by = pkg === null ? undefined : parsePackageId(pkg);
-    if (pkg !== null && (!by || !('package' in by))) throw new ApiError(400, 'bad-parameter', 'package must be a GS1 Digital Link or a package key');
+    // A device's chain alerts are filed under `device:<id>` (rules.ts deviceSubject).
+    const by = pkg === null ? undefined : pkg.startsWith('device:') ? { package: pkg } : parsePackageId(pkg);
+    if (pkg !== null && (!by || !('package' in by))) throw new ApiError(400, 'bad-parameter', 'package must be a GS1 Digital Link, a package key or device:<id>');
     const alerts = await ctx.store.alerts({ state, limit, package: by && 'package' in by ? by.package : undefined });
     sendJson(res, 200, { alerts: alerts.map(alertJson) });
   },

@@ -140,6 +140,10 @@ storeTest('live: the honest package has no alert, each case raises exactly its o
     assert.is(byUid.json.packages[0].package, link('HONEST'));
     assert.is((await read(ing.url, '/v1/packages/' + encodeURIComponent(link('NOBODY')))).status, 404);
     assert.is((await call(ing.url, 'GET', '/v1/alerts')).status, 401, 'auditor role');
+    const byDevice = await read(ing.url, '/v1/alerts?state=all&package=device:cl-pharm1');
+    assert.is(byDevice.status, 200, JSON.stringify(byDevice.json));
+    assert.equal(byDevice.json.alerts, [], 'an honest device has no chain alert');
+    assert.is((await read(ing.url, '/v1/alerts?package=nonsense')).status, 400);
 
     // Acknowledged: no longer open, and a rescan keeps the acknowledgement.
     const ack = await call(ing.url, 'POST', `/v1/alerts/${encodeURIComponent(copied.id)}/ack`, JSON.stringify({ by: 'auditor-7' }), { authorization: `Bearer ${AUDITOR}`, 'content-type': 'application/json' });
