@@ -17,12 +17,30 @@ import { registrationBody, siteFor } from '../../upstream/registration.js';
 import { FakeStorage } from '../helpers/espruino-fakes.js';
 import { espruinoContext } from '../helpers/espruino-vm.js';
 import { tempDir } from '../helpers/tmp.js';
+import { SimDevice } from '../../sim/device.js';
+import { PacedClock } from '../../sim/paced-clock.js';
+import { HttpUplink } from '../../hal/node/http-uplink.js';
+import { Ntag213 } from '../../sim/tags/ntag21x.js';
+import { MifareClassic1K } from '../../sim/tags/classic1k.js';
 
 const root = new URL('../../..', import.meta.url).pathname;
 const dir = tempDir('espruino-selftest');
 const TOKEN = 'tok-espruino-selftest-1';
 const sealscan = sealscanIn(dir);
 let ingest: ChildProcess | undefined;
+/** What the first test leaves for the second: the ingest's URL and the build's data file. */
+const shared: { url?: string; data?: SelftestFile } = {};
+
+interface SelftestFile {
+  deviceId: string;
+  site: string;
+  hmacKey: string;
+  issuer: { name: string; publicKey: string };
+  originalityKey: string;
+  badge: { uid: string; block4: string };
+  tags: Array<{ uid: string; memory: string; signature: string }>;
+  taps: number;
+}
 
 test.after(() => {
   ingest?.kill('SIGTERM');
@@ -32,7 +50,8 @@ test('selftest.js passes in an Espruino-shaped context, and its records are acce
   const built = spawnSync(process.execPath, [join(root, 'dist/scripts/espruino/build.js'), '--out', join(dir, 'image')], { encoding: 'utf8', timeout: 300000 });
   assert.is(built.status, 0, built.stdout + built.stderr);
   assert.match(built.stdout, /selftest\.js {2}[\d.]+ KB minified/);
-  const data = JSON.parse(readFileSync(join(dir, 'image', 'selftest.json'), 'utf8'));
+  const data = JSON.parse(readFileSync(join(dir, 'image', 'selftest.json'), 'utf8')) as SelftestFile;
+  shared.data = data;
 
   const storage = new FakeStorage();
   const log: string[] = [];
@@ -55,6 +74,7 @@ test('selftest.js passes in an Espruino-shaped context, and its records are acce
   const started = await ingestProcess(dir, join(dir, 'ingest.db'), TOKEN, ['--issuer', 'issuer.json', '--simulator'], { SEALSCAN_AUDITOR_TOKEN: 'auditor-token-selftest-1' });
   ingest = started.child;
   const url = started.url;
+  shared.url = url;
   const reg = await fetch(`${url}/v1/devices`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
@@ -83,6 +103,58 @@ test('selftest.js passes in an Espruino-shaped context, and its records are acce
   const scans = JSON.stringify(records).match(/"upstream":\{"verdict":"[a-z-]+"/g) ?? [];
   assert.is(scans.length, 50, 'each scan carries the ingest\'s verdict');
   assert.ok(scans.every((s) => s.endsWith('"genuine"')), scans.slice(0, 3).join(' '));
+});
+
+test('the simulator\'s scanner, given the same taps, makes the same scans: same tags, links, seals and (re-judged) verdicts; both chains verify', async () => {
+  const { url, data } = shared;
+  assert.ok(url && data, 'the first test ran');
+  const hex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
+  const clock = new PacedClock();
+  const trust = { issuers: [{ name: data!.issuer.name, publicKey: hex(data!.issuer.publicKey) }], originalityKeys: [{ name: 'simulator', publicKey: hex(data!.originalityKey) }] };
+  const sim = SimDevice.create({ clock, uplink: new HttpUplink(url!), trust, deviceId: 'sim-same-taps', site: data!.site, config: { dedupeWindowMs: 0 } });
+  try {
+    const reg = sim.identity.registration();
+    const r = await fetch(`${url}/v1/devices`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(registrationBody(reg, siteFor(data!.site))) });
+    assert.is(r.status, 201, await r.text());
+    await sim.powerOn('power-on');
+    // The self-test's script (scripts/espruino/device/selftest.ts): the badge, then the sealed tags in turn.
+    const badge = new MifareClassic1K({ uid: hex(data!.badge.uid), blocks: { 4: hex(data!.badge.block4) } });
+    const tags = data!.tags.map((t) => new Ntag213({ uid: hex(t.uid), memory: hex(t.memory), signature: hex(t.signature) }));
+    assert.is((await sim.world.tap(badge, 5000))?.kind, 'login');
+    for (let tap = 1; tap <= data!.taps; tap++) assert.is((await sim.world.tap(tags[(tap - 1) % tags.length], 5000))?.kind, 'scan', `tap ${tap}`);
+    for (let i = 0; i < 200 && sim.status().queue!.unacked > 0; i++) await new Promise((ok) => setTimeout(ok, 50));
+    assert.is(sim.status().queue!.unacked, 0, 'the simulator\'s scanner synced everything');
+  } finally {
+    await sim.close();
+    clock.dispose();
+  }
+
+  const keys = JSON.parse(readFileSync(join(dir, 'keys.json'), 'utf8'));
+  const reg = sim.identity.registration();
+  keys.devices['sim-same-taps'] = { alg: 'ed25519', publicKey: Buffer.from(reg.alg === 'ed25519' ? reg.publicKey : new Uint8Array(0)).toString('hex') };
+  writeFileSync(join(dir, 'keys-both.json'), JSON.stringify(keys));
+  assert.is(sealscan('export', '--db', 'ingest.db', '--format', 'cose', '--out', 'both.cose').code, 0);
+  const v = sealscan('verify', 'both.cose', '--keys', 'keys-both.json');
+  assert.is(v.code, 0, v.out + v.err);
+  assert.match(v.out, /esp-selftest {2}HMAC-SHA256 {2}OK {2}records 53/);
+  assert.match(v.out, /sim-same-taps {2}Ed25519 {2}OK {2}records 53, verified 53, seq 0\.\.52, chain intact/);
+
+  assert.is(sealscan('export', '--db', 'ingest.db', '--format', 'json', '--out', 'both.json').code, 0);
+  type Rec = { device: string; kind: string; payload: { [k: string]: unknown }; upstream?: { verdict: string } };
+  const all = JSON.parse(readFileSync(join(dir, 'both.json'), 'utf8')) as Rec[] | { records: Rec[] };
+  const list = Array.isArray(all) ? all : all.records;
+  const scansOf = (device: string) => list.filter((x) => x.device === device && x.kind === 'scan').map((x) => ({
+    uid: x.payload.uid, tagType: x.payload.tagType, link: x.payload.digitalLink, seal: x.payload.seal, step: x.payload.step ?? 'inspecting',
+    verdict: x.upstream ? x.upstream.verdict : x.payload.verdict,
+  }));
+  const esp = scansOf('esp-selftest');
+  const node = scansOf('sim-same-taps');
+  assert.is(esp.length, 50);
+  assert.equal(node, esp, 'scan for scan, the same facts; the verdict is the scanner\'s own on Node and the ingest\'s for the scans Espruino could not check');
+  assert.ok(node.every((s) => s.verdict === 'genuine'));
+  const espDevice = list.filter((x) => x.device === 'esp-selftest' && x.kind === 'scan');
+  assert.ok(espDevice.every((x) => x.upstream !== undefined), 'every Espruino scan was re-judged upstream');
+  assert.ok(list.filter((x) => x.device === 'sim-same-taps' && x.kind === 'scan').every((x) => x.upstream === undefined && x.payload.verdict === 'genuine'), 'the simulator\'s scanner checked its seals itself');
 });
 
 test.run();
