@@ -17,7 +17,7 @@ import { toHex } from '../../hal/hex.js';
 import { badgeBlock } from '../../firmware/app/badge.js';
 import { sealVirtualTag } from '../../sim/station.js';
 import { Ntag213, SIM_ORIGINALITY_PUBLIC_KEY } from '../../sim/tags/index.js';
-import type { SelftestData } from './device/selftest.js';
+import type { SelftestData } from '../../sim/selftest-data.js';
 
 const root = new URL('../../..', import.meta.url).pathname;
 

@@ -18,6 +18,7 @@ import { FakeStorage } from '../helpers/espruino-fakes.js';
 import { espruinoContext } from '../helpers/espruino-vm.js';
 import { tempDir } from '../helpers/tmp.js';
 import { SimDevice } from '../../sim/device.js';
+import type { SelftestData } from '../../sim/selftest-data.js';
 import { PacedClock } from '../../sim/paced-clock.js';
 import { HttpUplink } from '../../hal/node/http-uplink.js';
 import { Ntag213 } from '../../sim/tags/ntag21x.js';
@@ -29,18 +30,7 @@ const TOKEN = 'tok-espruino-selftest-1';
 const sealscan = sealscanIn(dir);
 let ingest: ChildProcess | undefined;
 /** What the first test leaves for the second: the ingest's URL and the build's data file. */
-const shared: { url?: string; data?: SelftestFile } = {};
-
-interface SelftestFile {
-  deviceId: string;
-  site: string;
-  hmacKey: string;
-  issuer: { name: string; publicKey: string };
-  originalityKey: string;
-  badge: { uid: string; block4: string };
-  tags: Array<{ uid: string; memory: string; signature: string }>;
-  taps: number;
-}
+const shared: { url?: string; data?: SelftestData } = {};
 
 test.after(() => {
   ingest?.kill('SIGTERM');
@@ -50,7 +40,7 @@ test('selftest.js passes in an Espruino-shaped context, and its records are acce
   const built = spawnSync(process.execPath, [join(root, 'dist/scripts/espruino/build.js'), '--out', join(dir, 'image')], { encoding: 'utf8', timeout: 300000 });
   assert.is(built.status, 0, built.stdout + built.stderr);
   assert.match(built.stdout, /selftest\.js {2}[\d.]+ KB minified/);
-  const data = JSON.parse(readFileSync(join(dir, 'image', 'selftest.json'), 'utf8')) as SelftestFile;
+  const data = JSON.parse(readFileSync(join(dir, 'image', 'selftest.json'), 'utf8')) as SelftestData;
   shared.data = data;
 
   const storage = new FakeStorage();

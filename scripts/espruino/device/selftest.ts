@@ -23,18 +23,8 @@ import { Ntag213 } from '../../../sim/tags/ntag21x.js';
 import { MifareClassic1K } from '../../../sim/tags/classic1k.js';
 import type { Picc } from '../../../sim/rf/air.js';
 import { espruinoRuntime } from './globals.js';
+import type { SelftestData } from '../../../sim/selftest-data.js';
 
-/** Made at build time (scripts/espruino/build.ts): the device, the issuer it trusts, and the tags. */
-export interface SelftestData {
-  deviceId: string;
-  site: string;
-  hmacKey: string;
-  issuer: { name: string; publicKey: string };
-  originalityKey: string;
-  badge: { uid: string; block4: string };
-  tags: Array<{ uid: string; memory: string; signature: string }>;
-  taps: number;
-}
 
 declare const SELFTEST: SelftestData;
 
