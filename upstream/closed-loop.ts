@@ -29,10 +29,17 @@ export async function evaluatePackages(store: IngestStore, packages: string[] | 
   const sites = await store.siteCoordinates();
   const options: RuleOptions = { ...settings, site: (id) => sites.get(id) };
   const alerts: Alert[] = [];
-  for (const pkg of packages ?? all) alerts.push(...evaluatePackage(await store.packageEvents({ package: pkg }), options));
+  // The events of many packages per lookup: one round trip to a server database instead of one per package.
+  const list = packages ?? all;
+  for (let i = 0; i < list.length; i += EVENTS_PER_LOOKUP) {
+    for (const events of (await store.eventsOfPackages(list.slice(i, i + EVENTS_PER_LOOKUP))).values()) alerts.push(...evaluatePackage(events, options));
+  }
   await store.setAlerts(packages, alerts, at);
   return alerts;
 }
+
+/** Packages whose events one lookup reads (a rescan goes through every package in steps of this). */
+const EVENTS_PER_LOOKUP = 1000;
 
 /**
  * Rebuilds the package index from every accepted record and runs every rule over every package: what

@@ -274,6 +274,12 @@ export class SqliteStore implements IngestStore {
     return (rows as PackageEventDb[]).map(packageEvent);
   }
 
+  async eventsOfPackages(packages: string[]): Promise<Map<string, PackageEvent[]>> {
+    const out = new Map<string, PackageEvent[]>();
+    for (const p of packages) out.set(p, await this.packageEvents({ package: p }));
+    return out;
+  }
+
   async siteCoordinates(): Promise<Map<string, Geo>> {
     return siteCoordinatesOf((this.q.sites.all() as Array<{ site: string }>).map((r) => r.site));
   }

@@ -214,6 +214,8 @@ export interface IngestStore {
   exportPage(after: ExportCursor, limit: number, device?: string): Promise<StoredRecord[]>;
   /** Package events of `package`, or of every package a tag with `uid` (hex) was seen as. */
   packageEvents(by: { package: string } | { uid: string }): Promise<PackageEvent[]>;
+  /** Package events of each of `packages` (an empty list for one without any), in one lookup. */
+  eventsOfPackages(packages: string[]): Promise<Map<string, PackageEvent[]>>;
   /** Coordinates of the registered sites, by site id and by GLN. */
   siteCoordinates(): Promise<Map<string, Geo>>;
   /**
