@@ -13,16 +13,34 @@ type Q = pg.Pool | pg.PoolClient;
 const RECORD_KEYS = COLS.split(', ') as Array<keyof ReturnType<typeof recordParams>>;
 /** PostgreSQL types of the record columns, in COLS order (pg-schema.ts RECORD_COLUMNS and V3). */
 const RECORD_TYPES = ['text', 'bigint', 'text', 'text', 'bigint', 'text', 'bigint', 'text', 'text', 'bytea', 'bigint', 'text', 'text'];
-const arrays = (from: number) => RECORD_TYPES.map((t, i) => `$${from + i}::${t}[]`).join(', ');
+const BYTES = RECORD_KEYS.indexOf('bytes');
 
-/** The records as one array per column, in COLS order: the parameters of `unnest(arrays(n))`. */
-function columns(records: StoredRecord[]): unknown[][] {
-  const out: unknown[][] = RECORD_KEYS.map(() => []);
+/**
+ * Records as rows for an INSERT: `SELECT ... FROM unnest(...)` over one array per column, parameters from `$from`
+ * on (RECORD_PARAMS of them, recordValues). The records' bytes travel as one binary parameter, cut apart by offset
+ * and length: a bytea[] would go as hex text, twice the bytes to write, escape and parse.
+ */
+function recordRows(from: number): string {
+  const n = RECORD_KEYS.length;
+  const cols = RECORD_KEYS.map((k, i) => (i === BYTES ? `substring($${from + n + 1}::bytea FROM r.o FOR r.n)` : `r.${k}`));
+  const arrays = RECORD_KEYS.map((_k, i) => (i === BYTES ? `$${from + i}::int[], $${from + n}::int[]` : `$${from + i}::${RECORD_TYPES[i]}[]`));
+  const names = RECORD_KEYS.map((k, i) => (i === BYTES ? 'o, n' : k));
+  return `SELECT ${cols.join(', ')} FROM unnest(${arrays.join(', ')}) AS r(${names.join(', ')})`;
+}
+const RECORD_PARAMS = RECORD_KEYS.length + 2;
+
+/** recordRows' parameters: one array per column (the bytes' 1-based offsets in place of the bytes), the lengths, the bytes. */
+function recordValues(records: StoredRecord[]): unknown[] {
+  const columns: unknown[][] = RECORD_KEYS.map(() => []);
+  const lengths: number[] = [];
+  let at = 1;
   for (const r of records) {
     const p = recordParams(r);
-    RECORD_KEYS.forEach((k, i) => out[i].push(p[k]));
+    RECORD_KEYS.forEach((k, i) => columns[i].push(i === BYTES ? at : p[k]));
+    lengths.push(r.bytes.length);
+    at += r.bytes.length;
   }
-  return out;
+  return [...columns, lengths, Buffer.concat(records.map((r) => r.bytes))];
 }
 
 const PACKAGE_COLS = 'device, seq, package, uid, seal_hash, kind, step, site, time, verdict';
@@ -85,9 +103,9 @@ export async function readSnapshot(c: Q, id: string, seqs: number[]): Promise<Ch
 const COMMIT = `WITH moved AS (
   UPDATE devices SET acked_through = $1, acked_hash = $2, acked_boot = $3, last_seen_at = $4 WHERE id = $5 AND acked_through = $6 RETURNING id
 ), accepted AS (
-  INSERT INTO records (${COLS}) SELECT * FROM unnest(${arrays(7)}) WHERE EXISTS (SELECT 1 FROM moved)
+  INSERT INTO records (${COLS}) ${recordRows(7)} WHERE EXISTS (SELECT 1 FROM moved)
 ), events AS (
-  INSERT INTO package_events (${PACKAGE_COLS}) SELECT * FROM unnest(${PACKAGE_ARRAYS(7 + RECORD_TYPES.length)}) WHERE EXISTS (SELECT 1 FROM moved) ON CONFLICT DO NOTHING
+  INSERT INTO package_events (${PACKAGE_COLS}) SELECT * FROM unnest(${PACKAGE_ARRAYS(7 + RECORD_PARAMS)}) WHERE EXISTS (SELECT 1 FROM moved) ON CONFLICT DO NOTHING
 )
 SELECT COUNT(*) AS n FROM moved`;
 
@@ -96,12 +114,12 @@ const setAll = RECORD_KEYS.filter((x) => x !== 'device' && x !== 'seq').map((x) 
 /** One device's commit inside a transaction that holds its row locked; false when its frontier moved meanwhile. */
 export async function applyCommit(c: pg.PoolClient, k: ChainCommit): Promise<boolean> {
   const head = [k.ackedThrough, k.ackedHash, k.ackedBoot, k.seenAt, k.device, k.expectAckedThrough];
-  const moved = await c.query<{ n: number }>({ name: 'sealscan-commit', text: COMMIT, values: [...head, ...columns(k.accepted), ...packageColumns(k.packages ?? [])] });
+  const moved = await c.query<{ n: number }>({ name: 'sealscan-commit', text: COMMIT, values: [...head, ...recordValues(k.accepted), ...packageColumns(k.packages ?? [])] });
   if (moved.rows[0].n !== 1) return false;
   // Gaps, forks and fault declarations: rare, a statement each when there are any.
   if (k.release.length) await c.query({ name: 'sealscan-release', text: 'DELETE FROM held WHERE device = $1 AND seq = ANY($2)', values: [k.device, k.release] });
-  if (k.hold.length) await c.query({ name: 'sealscan-hold', text: `INSERT INTO held (${COLS}) SELECT * FROM unnest(${arrays(1)}) ON CONFLICT (device, seq) DO UPDATE SET ${setAll}`, values: columns(k.hold) });
-  if (k.forks.length) await c.query({ name: 'sealscan-forks', text: `INSERT INTO forks (${COLS}) SELECT * FROM unnest(${arrays(1)}) ON CONFLICT DO NOTHING`, values: columns(k.forks) });
+  if (k.hold.length) await c.query({ name: 'sealscan-hold', text: `INSERT INTO held (${COLS}) ${recordRows(1)} ON CONFLICT (device, seq) DO UPDATE SET ${setAll}`, values: recordValues(k.hold) });
+  if (k.forks.length) await c.query({ name: 'sealscan-forks', text: `INSERT INTO forks (${COLS}) ${recordRows(1)} ON CONFLICT DO NOTHING`, values: recordValues(k.forks) });
   if (k.declared.length) {
     const d = k.declared;
     await c.query({
