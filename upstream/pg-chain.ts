@@ -101,7 +101,7 @@ export async function readSnapshot(c: Q, id: string, seqs: number[]): Promise<Ch
  * frontier was where the snapshot saw it (the UPDATE's row count says so; under the row lock it always is).
  */
 const COMMIT = `WITH moved AS (
-  UPDATE devices SET acked_through = $1, acked_hash = $2, acked_boot = $3, last_seen_at = $4 WHERE id = $5 AND acked_through = $6 RETURNING id
+  UPDATE devices SET acked_through = $1, acked_hash = $2, acked_boot = $3, last_seen_at = $4, records_stored = records_stored + cardinality($${7 + RECORD_KEYS.indexOf('seq')}::bigint[]) WHERE id = $5 AND acked_through = $6 RETURNING id
 ), accepted AS (
   INSERT INTO records (${COLS}) ${recordRows(7)} WHERE EXISTS (SELECT 1 FROM moved)
 ), events AS (

@@ -289,8 +289,8 @@ export class PgStore implements IngestStore {
   }
 
   async health(): Promise<{ ok: boolean; records: number; devices: number }> {
-    // COUNT(*) reads the whole table; cheap enough below tens of millions of records (see docs/deployment.md).
-    const t = (await this.pool.query<{ records: number; devices: number }>('SELECT (SELECT COUNT(*) FROM records) AS records, (SELECT COUNT(*) FROM devices) AS devices')).rows[0];
+    // A sum over the devices' counters (schema v5), not COUNT(*) over every record.
+    const t = (await this.pool.query<{ records: number; devices: number }>('SELECT coalesce(SUM(records_stored), 0)::bigint AS records, COUNT(*) AS devices FROM devices')).rows[0];
     return { ok: true, records: t.records, devices: t.devices };
   }
 

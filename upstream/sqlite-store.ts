@@ -51,7 +51,7 @@ export class SqliteStore implements IngestStore {
       forkCount: p('SELECT COUNT(*) AS n FROM forks WHERE device = ?'),
       held: p(`SELECT ${COLS} FROM held WHERE device = ? ORDER BY seq`),
       declared: p('SELECT first, last, fault_seq AS faultSeq, reason FROM declared WHERE device = ? ORDER BY first'),
-      moveAck: p('UPDATE devices SET acked_through = ?, acked_hash = ?, acked_boot = ?, last_seen_at = ? WHERE id = ? AND acked_through = ?'),
+      moveAck: p('UPDATE devices SET acked_through = ?, acked_hash = ?, acked_boot = ?, last_seen_at = ?, records_stored = records_stored + ? WHERE id = ? AND acked_through = ?'),
       insertRecord: p(`INSERT INTO records (${COLS}) VALUES (${VALS})`),
       insertHeld: p(`INSERT OR REPLACE INTO held (${COLS}) VALUES (${VALS})`),
       release: p('DELETE FROM held WHERE device = ? AND seq = ?'),
@@ -90,7 +90,7 @@ export class SqliteStore implements IngestStore {
       alertById: p('SELECT * FROM alerts WHERE id = ?'),
       ackAlert: p('UPDATE alerts SET acked_at = ?, acked_by = ? WHERE id = ? AND acked_at IS NULL'),
       // Accepted records are never deleted, so the largest rowid is their count: O(1), where COUNT(*) scans.
-      totals: p('SELECT coalesce((SELECT MAX(rowid) FROM records), 0) AS records, (SELECT COUNT(*) FROM devices) AS devices'),
+      totals: p('SELECT coalesce(SUM(records_stored), 0) AS records, COUNT(*) AS devices FROM devices'),
     };
   }
 
@@ -178,7 +178,7 @@ export class SqliteStore implements IngestStore {
   async commitAll(commits: ChainCommit[]): Promise<boolean[]> {
     return this.db.transaction((): boolean[] =>
       commits.map((c) => {
-        const moved = this.q.moveAck.run(c.ackedThrough, c.ackedHash, c.ackedBoot, c.seenAt, c.device, c.expectAckedThrough);
+        const moved = this.q.moveAck.run(c.ackedThrough, c.ackedHash, c.ackedBoot, c.seenAt, c.accepted.length, c.device, c.expectAckedThrough);
         if (moved.changes !== 1) return false;
         for (const s of c.release) this.q.release.run(c.device, s);
         for (const r of c.accepted) this.q.insertRecord.run(recordParams(r));
