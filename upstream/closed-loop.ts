@@ -28,13 +28,14 @@ export function packageEventsOf(records: StoredRecord[], sha256: Sha256, payload
 export async function evaluatePackages(store: IngestStore, packages: string[] | null, all: string[], settings: RuleSettings, at: number): Promise<Alert[]> {
   const sites = await store.siteCoordinates();
   const options: RuleOptions = { ...settings, site: (id) => sites.get(id) };
+  const rules = (events: Map<string, PackageEvent[]>) => [...events.values()].flatMap((e) => evaluatePackage(e, options));
+  // Live: read, evaluated and stored while the store holds the packages, so that uploads of the same packages at
+  // once (in other processes too) never store alerts from events older than the other's.
+  if (packages !== null) return store.evaluateAlerts(packages, rules, at);
+  // A rescan: the events of many packages per lookup (one round trip to a server database instead of one per package).
   const alerts: Alert[] = [];
-  // The events of many packages per lookup: one round trip to a server database instead of one per package.
-  const list = packages ?? all;
-  for (let i = 0; i < list.length; i += EVENTS_PER_LOOKUP) {
-    for (const events of (await store.eventsOfPackages(list.slice(i, i + EVENTS_PER_LOOKUP))).values()) alerts.push(...evaluatePackage(events, options));
-  }
-  await store.setAlerts(packages, alerts, at);
+  for (let i = 0; i < all.length; i += EVENTS_PER_LOOKUP) alerts.push(...rules(await store.eventsOfPackages(all.slice(i, i + EVENTS_PER_LOOKUP))));
+  await store.setAlerts(null, alerts, at);
   return alerts;
 }
 

@@ -115,12 +115,8 @@ export class PgStore implements IngestStore {
     return rows.rows.map(packageEvent);
   }
 
-  async eventsOfPackages(packages: string[]): Promise<Map<string, PackageEvent[]>> {
-    const out = new Map<string, PackageEvent[]>(packages.map((p) => [p, []]));
-    if (!packages.length) return out;
-    const rows = await this.pool.query<PackageEventDb>({ name: 'sealscan-events-of', text: 'SELECT * FROM package_events WHERE package = ANY($1)', values: [packages] });
-    for (const r of rows.rows) out.get(r.package)?.push(packageEvent(r));
-    return out;
+  eventsOfPackages(packages: string[]): Promise<Map<string, PackageEvent[]>> {
+    return eventsOf(this.pool, packages);
   }
 
   async siteCoordinates(): Promise<Map<string, Geo>> {
@@ -129,23 +125,18 @@ export class PgStore implements IngestStore {
 
   async setAlerts(packages: string[] | null, alerts: Alert[], at: number): Promise<void> {
     await this.tx(async (c) => {
-      // Two ingest processes may evaluate the same package at once (its scans arrived at both): one at a time per
-      // package, in one order, so that their deletes and inserts of its alerts never deadlock. One statement takes
-      // the locks one after another in the array's order. The writes are a statement of their own, after it, so
-      // that they see every alert committed before the locks were granted.
-      const keys = packages === null ? ['*'] : [...new Set(packages)].sort();
-      await c.query({ name: 'sealscan-alert-locks', text: "SELECT count(pg_advisory_xact_lock(hashtext('sealscan-alerts:' || k))) FROM unnest($1::text[]) AS k", values: [keys] });
-      // Alerts no longer found go, new ones come with `at`, ones found before keep their time and acknowledgement.
-      // The ids deleted and the ids inserted are disjoint, so the two parts of the statement never touch one row.
-      const a = alerts;
-      await c.query({
-        name: 'sealscan-alerts-set',
-        text: `WITH gone AS (DELETE FROM alerts WHERE ($1::boolean OR package = ANY($2)) AND NOT (id = ANY($3)))
-          INSERT INTO alerts (id, rule, severity, package, message, evidence, raised_at)
-          SELECT id, rule, severity, package, message, evidence, $9 FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS n(id, rule, severity, package, message, evidence)
-          ON CONFLICT (id) DO NOTHING`,
-        values: [packages === null, packages ?? [], a.map((x) => x.id), a.map((x) => x.rule), a.map((x) => x.severity), a.map((x) => x.package), a.map((x) => x.message), a.map((x) => JSON.stringify(x.evidence)), at],
-      });
+      await lockAlerts(c, packages);
+      await writeAlerts(c, packages, alerts, at);
+    });
+  }
+
+  async evaluateAlerts(packages: string[], evaluate: (events: Map<string, PackageEvent[]>) => Alert[], at: number): Promise<Alert[]> {
+    return this.tx(async (c) => {
+      await lockAlerts(c, packages);
+      // A statement after the locks: it sees the events of every upload whose evaluation held them before.
+      const alerts = evaluate(await eventsOf(c, packages));
+      await writeAlerts(c, packages, alerts, at);
+      return alerts;
     });
   }
 
@@ -297,6 +288,40 @@ export class PgStore implements IngestStore {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+async function eventsOf(c: Q, packages: string[]): Promise<Map<string, PackageEvent[]>> {
+  const out = new Map<string, PackageEvent[]>(packages.map((p) => [p, []]));
+  if (!packages.length) return out;
+  const rows = await c.query<PackageEventDb>({ name: 'sealscan-events-of', text: 'SELECT * FROM package_events WHERE package = ANY($1)', values: [packages] });
+  for (const r of rows.rows) out.get(r.package)?.push(packageEvent(r));
+  return out;
+}
+
+/**
+ * Two ingest processes may evaluate the same package at once (its scans arrived at both): one at a time per package
+ * (null: the whole store, a rescan), in one order, so that their deletes and inserts of its alerts never deadlock.
+ * One statement takes the locks one after another in the array's order; they are held to COMMIT.
+ */
+async function lockAlerts(c: pg.PoolClient, packages: string[] | null): Promise<void> {
+  const keys = packages === null ? ['*'] : [...new Set(packages)].sort();
+  await c.query({ name: 'sealscan-alert-locks', text: "SELECT count(pg_advisory_xact_lock(hashtext('sealscan-alerts:' || k))) FROM unnest($1::text[]) AS k", values: [keys] });
+}
+
+/**
+ * Makes `alerts` the alerts of `packages` (null: of the whole store) in one statement: alerts no longer found go,
+ * new ones come with `at`, ones found before keep their time and acknowledgement. The ids deleted and the ids
+ * inserted are disjoint, so the two parts of the statement never touch one row.
+ */
+async function writeAlerts(c: pg.PoolClient, packages: string[] | null, a: Alert[], at: number): Promise<void> {
+  await c.query({
+    name: 'sealscan-alerts-set',
+    text: `WITH gone AS (DELETE FROM alerts WHERE ($1::boolean OR package = ANY($2)) AND NOT (id = ANY($3)))
+      INSERT INTO alerts (id, rule, severity, package, message, evidence, raised_at)
+      SELECT id, rule, severity, package, message, evidence, $9 FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS n(id, rule, severity, package, message, evidence)
+      ON CONFLICT (id) DO NOTHING`,
+    values: [packages === null, packages ?? [], a.map((x) => x.id), a.map((x) => x.rule), a.map((x) => x.severity), a.map((x) => x.package), a.map((x) => x.message), a.map((x) => JSON.stringify(x.evidence)), at],
+  });
 }
 
 /** The version of the schema in the database (0: none yet). */

@@ -284,13 +284,26 @@ export class SqliteStore implements IngestStore {
     return siteCoordinatesOf((this.q.sites.all() as Array<{ site: string }>).map((r) => r.site));
   }
 
-  async setAlerts(packages: string[] | null, alerts: Alert[], at: number): Promise<void> {
-    this.db.transaction(() => {
-      const keep = new Set(alerts.map((a) => a.id));
-      const old = packages === null ? (this.q.allAlertIds.all() as Array<{ id: string }>) : packages.flatMap((pkg) => this.q.alertIdsOf.all(pkg) as Array<{ id: string }>);
-      for (const { id } of old) if (!keep.has(id)) this.q.deleteAlert.run(id);
-      for (const a of alerts) this.q.insertAlert.run(a.id, a.rule, a.severity, a.package, a.message, JSON.stringify(a.evidence), at);
+  async evaluateAlerts(packages: string[], evaluate: (events: Map<string, PackageEvent[]>) => Alert[], at: number): Promise<Alert[]> {
+    // One synchronous transaction: no other request's commit can come between the read and the write.
+    return this.db.transaction(() => {
+      const events = new Map<string, PackageEvent[]>();
+      for (const p of packages) events.set(p, (this.q.eventsByPackage.all(p) as PackageEventDb[]).map(packageEvent));
+      const alerts = evaluate(events);
+      this.writeAlerts(packages, alerts, at);
+      return alerts;
     }).immediate();
+  }
+
+  async setAlerts(packages: string[] | null, alerts: Alert[], at: number): Promise<void> {
+    this.db.transaction(() => this.writeAlerts(packages, alerts, at)).immediate();
+  }
+
+  private writeAlerts(packages: string[] | null, alerts: Alert[], at: number): void {
+    const keep = new Set(alerts.map((a) => a.id));
+    const old = packages === null ? (this.q.allAlertIds.all() as Array<{ id: string }>) : packages.flatMap((pkg) => this.q.alertIdsOf.all(pkg) as Array<{ id: string }>);
+    for (const { id } of old) if (!keep.has(id)) this.q.deleteAlert.run(id);
+    for (const a of alerts) this.q.insertAlert.run(a.id, a.rule, a.severity, a.package, a.message, JSON.stringify(a.evidence), at);
   }
 
   async alerts(f: { state: 'open' | 'acked' | 'all'; package?: string; limit: number }): Promise<StoredAlert[]> {

@@ -223,6 +223,13 @@ export interface IngestStore {
    * before keep their time and acknowledgement, ones no longer found are removed. One transaction.
    */
   setAlerts(packages: string[] | null, alerts: Alert[], at: number): Promise<void>;
+  /**
+   * Runs `evaluate` over the events of `packages` as stored when it holds them, and stores what it finds as
+   * setAlerts does, in one transaction. A store shared by several processes holds the packages (locks, in one
+   * order) before it reads their events and to COMMIT, so an evaluation never replaces alerts with ones found in
+   * events older than what another evaluation already saw. Returns the alerts found.
+   */
+  evaluateAlerts(packages: string[], evaluate: (events: Map<string, PackageEvent[]>) => Alert[], at: number): Promise<Alert[]>;
   /** Alerts, newest first: open (not acknowledged), acked or all; of one package when given. */
   alerts(filter: { state: 'open' | 'acked' | 'all'; package?: string; limit: number }): Promise<StoredAlert[]>;
   /** Acknowledges an alert; false when there is none with that id. */
