@@ -66,8 +66,11 @@ export async function lockDevices(c: pg.PoolClient, ids: string[]): Promise<void
   if (distinct.length) await c.query({ name: 'sealscan-lock-devices', text: 'SELECT id FROM devices WHERE id = ANY($1) ORDER BY id FOR UPDATE', values: [distinct] });
 }
 
-/** The device row with what the chain rules ask of its chain, in one statement; held records (rare) in a second. */
-const SNAPSHOT = `SELECT d.*,
+/**
+ * The device row with what the chain rules ask of its chain, in one statement; held records (rare) in a second.
+ * Columns named, not d.*: a prepared statement whose result columns changed under it (a migration) would fail.
+ */
+const SNAPSHOT = `SELECT d.id, d.alg, d.key, d.site, d.registered_at, d.acked_through, d.acked_hash, d.acked_boot, d.last_seen_at,
   (SELECT COUNT(*) FROM forks WHERE device = $1) AS fork_count,
   EXISTS (SELECT 1 FROM held WHERE device = $1) AS has_held,
   (SELECT json_agg(json_build_array(seq, hash, boot)) FROM records WHERE device = $1 AND seq = ANY($2)) AS stored_at,

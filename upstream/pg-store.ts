@@ -293,7 +293,7 @@ export class PgStore implements IngestStore {
 async function eventsOf(c: Q, packages: string[]): Promise<Map<string, PackageEvent[]>> {
   const out = new Map<string, PackageEvent[]>(packages.map((p) => [p, []]));
   if (!packages.length) return out;
-  const rows = await c.query<PackageEventDb>({ name: 'sealscan-events-of', text: 'SELECT * FROM package_events WHERE package = ANY($1)', values: [packages] });
+  const rows = await c.query<PackageEventDb>({ name: 'sealscan-events-of', text: 'SELECT device, seq, package, uid, seal_hash, kind, step, site, time, verdict FROM package_events WHERE package = ANY($1)', values: [packages] });
   for (const r of rows.rows) out.get(r.package)?.push(packageEvent(r));
   return out;
 }
