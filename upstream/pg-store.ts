@@ -46,6 +46,9 @@ export class PgStore implements IngestStore {
     private readonly ring: { device: number; anonymous: number },
   ) {}
 
+  /** The sites' coordinates as last read, and the site_epoch they were read at. */
+  private sites: { epoch: number; coordinates: Map<string, Geo> } | undefined;
+
   /** Connects, creates a fresh schema, checks an existing one's version and migrates an older one when asked. */
   static async open(url: string, options: PgStoreOptions = {}): Promise<PgStore> {
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: TYPES });
@@ -119,8 +122,16 @@ export class PgStore implements IngestStore {
     return eventsOf(this.pool, packages);
   }
 
-  async siteCoordinates(): Promise<Map<string, Geo>> {
-    return siteCoordinatesOf((await this.pool.query<{ site: string }>('SELECT site FROM devices WHERE site IS NOT NULL')).rows.map((r) => r.site));
+  async siteCoordinates(): Promise<ReadonlyMap<string, Geo>> {
+    // Every device's site only when one changed since the last read (site_epoch, schema v5): at 50,000 devices a
+    // read of them all on every upload would cost more than the upload. The epoch is read before the sites, so a
+    // change that commits between the two reads is read again next time.
+    const epoch = (await this.pool.query<{ n: number }>({ name: 'sealscan-site-epoch', text: 'SELECT n FROM site_epoch' })).rows[0].n;
+    if (this.sites?.epoch !== epoch) {
+      const rows = (await this.pool.query<{ site: string }>('SELECT site FROM devices WHERE site IS NOT NULL ORDER BY id')).rows;
+      this.sites = { epoch, coordinates: siteCoordinatesOf(rows.map((r) => r.site)) };
+    }
+    return this.sites.coordinates;
   }
 
   async setAlerts(packages: string[] | null, alerts: Alert[], at: number): Promise<void> {

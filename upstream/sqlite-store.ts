@@ -26,6 +26,8 @@ export class SqliteStore implements IngestStore {
   private readonly db: Database.Database;
   private readonly q;
   private readonly ring: { device: number; anonymous: number };
+  /** The sites' coordinates as last read, and the site_epoch they were read at. */
+  private sites: { epoch: number; coordinates: Map<string, Geo> } | undefined;
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
     this.ring = options.sampleRing ?? DEFAULT_SAMPLE_RING;
@@ -82,7 +84,8 @@ export class SqliteStore implements IngestStore {
       eventsByUid: p('SELECT * FROM package_events WHERE package IN (SELECT package FROM package_events WHERE uid = ?)'),
       clearPackages: p('DELETE FROM package_events'),
       distinctPackages: p('SELECT DISTINCT package FROM package_events ORDER BY package'),
-      sites: p('SELECT site FROM devices WHERE site IS NOT NULL'),
+      sites: p('SELECT site FROM devices WHERE site IS NOT NULL ORDER BY id'),
+      siteEpoch: p('SELECT n FROM site_epoch'),
       alertIdsOf: p('SELECT id FROM alerts WHERE package = ?'),
       allAlertIds: p('SELECT id FROM alerts'),
       insertAlert: p('INSERT OR IGNORE INTO alerts (id, rule, severity, package, message, evidence, raised_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
@@ -280,8 +283,11 @@ export class SqliteStore implements IngestStore {
     return out;
   }
 
-  async siteCoordinates(): Promise<Map<string, Geo>> {
-    return siteCoordinatesOf((this.q.sites.all() as Array<{ site: string }>).map((r) => r.site));
+  async siteCoordinates(): Promise<ReadonlyMap<string, Geo>> {
+    // Every device's site only when one changed since the last read (site_epoch, schema v5), as on PostgreSQL.
+    const epoch = (this.q.siteEpoch.get() as { n: number }).n;
+    if (this.sites?.epoch !== epoch) this.sites = { epoch, coordinates: siteCoordinatesOf((this.q.sites.all() as Array<{ site: string }>).map((r) => r.site)) };
+    return this.sites.coordinates;
   }
 
   async evaluateAlerts(packages: string[], evaluate: (events: Map<string, PackageEvent[]>) => Alert[], at: number): Promise<Alert[]> {

@@ -217,7 +217,7 @@ export interface IngestStore {
   /** Package events of each of `packages` (an empty list for one without any), in one lookup. */
   eventsOfPackages(packages: string[]): Promise<Map<string, PackageEvent[]>>;
   /** Coordinates of the registered sites, by site id and by GLN. */
-  siteCoordinates(): Promise<Map<string, Geo>>;
+  siteCoordinates(): Promise<ReadonlyMap<string, Geo>>;
   /**
    * Makes `alerts` the alerts of `packages` (null: of the whole store): new ones are raised at `at`, ones found
    * before keep their time and acknowledgement, ones no longer found are removed. One transaction.
