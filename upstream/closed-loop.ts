@@ -26,12 +26,29 @@ export function packageEventsOf(records: StoredRecord[], sha256: Sha256, payload
   return out;
 }
 
-/** The package rules over each of `packages` as stored now. */
-async function packageAlerts(store: IngestStore, packages: string[], settings: RuleSettings): Promise<Alert[]> {
+/** The package rules as a function of packages' events, with the sites' coordinates as the store has them now. */
+async function packageRules(store: IngestStore, settings: RuleSettings): Promise<(events: Map<string, PackageEvent[]>) => Alert[]> {
   const sites = await store.siteCoordinates();
   const options: RuleOptions = { ...settings, site: (id) => sites.get(id) };
+  return (events) => [...events.values()].flatMap((e) => evaluatePackage(e, options));
+}
+
+/**
+ * Live: the package rules over `packages`, read, evaluated and stored while the store holds the packages, so that
+ * uploads of the same packages at once (in other processes too) never store alerts from events older than the other's.
+ */
+export async function evaluatePackages(store: IngestStore, packages: string[], settings: RuleSettings, at: number): Promise<Alert[]> {
+  return store.evaluateAlerts(packages, await packageRules(store, settings), at);
+}
+
+/** Packages whose events one lookup reads (a rescan goes through every package in steps of this). */
+const EVENTS_PER_LOOKUP = 1000;
+
+/** A rescan's package alerts: the events of many packages per lookup (one round trip, not one per package). */
+async function allPackageAlerts(store: IngestStore, all: string[], settings: RuleSettings): Promise<Alert[]> {
+  const rules = await packageRules(store, settings);
   const alerts: Alert[] = [];
-  for (const pkg of packages) alerts.push(...evaluatePackage(await store.packageEvents({ package: pkg }), options));
+  for (let i = 0; i < all.length; i += EVENTS_PER_LOOKUP) alerts.push(...rules(await store.eventsOfPackages(all.slice(i, i + EVENTS_PER_LOOKUP))));
   return alerts;
 }
 
@@ -42,13 +59,6 @@ async function deviceAlerts(store: IngestStore, ids: string[]): Promise<Alert[]>
     const d = await store.device(id);
     if (d) alerts.push(...evaluateDevice(deviceStatus(d, await store.counts(id))));
   }
-  return alerts;
-}
-
-/** Runs the package rules over each of `packages` as stored now and makes the result their alerts. */
-export async function evaluatePackages(store: IngestStore, packages: string[], settings: RuleSettings, at: number): Promise<Alert[]> {
-  const alerts = await packageAlerts(store, packages, settings);
-  await store.setAlerts(packages, alerts, at);
   return alerts;
 }
 
@@ -78,7 +88,7 @@ export async function rescan(store: IngestStore, sha256: Sha256, settings: RuleS
   const packages = await store.rebuildPackages(events);
   const ids: string[] = [];
   for (let page = await store.devices(); page.length; page = await store.devices(page[page.length - 1].id)) ids.push(...page.map((d) => d.id));
-  const alerts = [...(await packageAlerts(store, packages, settings)), ...(await deviceAlerts(store, ids))];
+  const alerts = [...(await allPackageAlerts(store, packages, settings)), ...(await deviceAlerts(store, ids))];
   await store.setAlerts(null, alerts, at);
   return { records, packages: packages.length, alerts };
 }

@@ -6,7 +6,8 @@
 import pg from 'pg';
 import { FLAGGED_LISTED, FLAGGED_VERDICTS, type ChainCommit, type ChainSnapshot, type DeclaredRange, type DeviceCounts, type DeviceRegistration, type DeviceRow, type ExportCursor, type IngestStore, type RefusalBatch, type RefusalSample, type RegisterOutcome, type SnapshotReader, type StoredRecord } from './store.js';
 import { PG_SCHEMA_LOCK, PG_SCHEMA_VERSION, PG_STEPS, PG_VERSION_TABLE } from './pg-schema.js';
-import { COLS, device, packageEvent, record, recordParams, siteCoordinatesOf, storedAlert, u8, type AlertDb, type DeviceDb, type PackageEventDb, type RecordDb } from './sqlite-rows.js';
+import { COLS, device, packageEvent, record, siteCoordinatesOf, storedAlert, u8, type AlertDb, type DeviceDb, type PackageEventDb, type RecordDb } from './sqlite-rows.js';
+import { applyCommit, insertPackageEvents, lockDevices, readSnapshot } from './pg-chain.js';
 import { DEFAULT_SAMPLE_RING } from './sqlite-store.js';
 import { SchemaError } from './schema-error.js';
 import type { PackageEvent } from './packages.js';
@@ -32,12 +33,6 @@ const TYPES = {
   getTypeParser: ((oid: number, format?: string) => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
 };
 
-const RECORD_KEYS = COLS.split(', ') as Array<keyof ReturnType<typeof recordParams>>;
-const PLACES = RECORD_KEYS.map((_k, i) => `$${i + 1}`).join(', ');
-const values = (r: StoredRecord) => {
-  const p = recordParams(r);
-  return RECORD_KEYS.map((k) => p[k]);
-};
 const FLAGGED = FLAGGED_VERDICTS.map((v) => `'${v}'`).join(', ');
 /** The URL without its password, for messages. */
 const shown = (url: string) => url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
@@ -50,6 +45,9 @@ export class PgStore implements IngestStore {
     private readonly pool: pg.Pool,
     private readonly ring: { device: number; anonymous: number },
   ) {}
+
+  /** The sites' coordinates as last read, and the site_epoch they were read at. */
+  private sites: { epoch: number; coordinates: Map<string, Geo> } | undefined;
 
   /** Connects, creates a fresh schema, checks an existing one's version and migrates an older one when asked. */
   static async open(url: string, options: PgStoreOptions = {}): Promise<PgStore> {
@@ -120,25 +118,36 @@ export class PgStore implements IngestStore {
     return rows.rows.map(packageEvent);
   }
 
-  async siteCoordinates(): Promise<Map<string, Geo>> {
-    return siteCoordinatesOf((await this.pool.query<{ site: string }>('SELECT site FROM devices WHERE site IS NOT NULL')).rows.map((r) => r.site));
+  eventsOfPackages(packages: string[]): Promise<Map<string, PackageEvent[]>> {
+    return eventsOf(this.pool, packages);
+  }
+
+  async siteCoordinates(): Promise<ReadonlyMap<string, Geo>> {
+    // Every device's site only when one changed since the last read (site_epoch, schema v5): at 50,000 devices a
+    // read of them all on every upload would cost more than the upload. The epoch is read before the sites, so a
+    // change that commits between the two reads is read again next time.
+    const epoch = (await this.pool.query<{ n: number }>({ name: 'sealscan-site-epoch', text: 'SELECT n FROM site_epoch' })).rows[0].n;
+    if (this.sites?.epoch !== epoch) {
+      const rows = (await this.pool.query<{ site: string }>('SELECT site FROM devices WHERE site IS NOT NULL ORDER BY id')).rows;
+      this.sites = { epoch, coordinates: siteCoordinatesOf(rows.map((r) => r.site)) };
+    }
+    return this.sites.coordinates;
   }
 
   async setAlerts(packages: string[] | null, alerts: Alert[], at: number): Promise<void> {
     await this.tx(async (c) => {
-      // Two ingest processes may evaluate the same package at once (its scans arrived at both): one at a time per
-      // package, in one order, so that their deletes and inserts of its alerts never deadlock.
-      const keys = packages === null ? ['*'] : [...new Set(packages)].sort();
-      for (const k of keys) await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['sealscan-alerts:' + k]);
-      const keep = new Set(alerts.map((a) => a.id));
-      const old = packages === null
-        ? (await c.query<{ id: string }>('SELECT id FROM alerts')).rows
-        : (await c.query<{ id: string }>('SELECT id FROM alerts WHERE package = ANY($1)', [packages])).rows;
-      const gone = old.map((r) => r.id).filter((id) => !keep.has(id));
-      if (gone.length) await c.query('DELETE FROM alerts WHERE id = ANY($1)', [gone]);
-      for (const a of alerts) {
-        await c.query('INSERT INTO alerts (id, rule, severity, package, message, evidence, raised_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING', [a.id, a.rule, a.severity, a.package, a.message, JSON.stringify(a.evidence), at]);
-      }
+      await lockAlerts(c, packages);
+      await writeAlerts(c, packages, alerts, at);
+    });
+  }
+
+  async evaluateAlerts(packages: string[], evaluate: (events: Map<string, PackageEvent[]>) => Alert[], at: number): Promise<Alert[]> {
+    return this.tx(async (c) => {
+      await lockAlerts(c, packages);
+      // A statement after the locks: it sees the events of every upload whose evaluation held them before.
+      const alerts = evaluate(await eventsOf(c, packages));
+      await writeAlerts(c, packages, alerts, at);
+      return alerts;
     });
   }
 
@@ -165,7 +174,7 @@ export class PgStore implements IngestStore {
   async rebuildPackages(events: PackageEvent[]): Promise<string[]> {
     return this.tx(async (c) => {
       await c.query('DELETE FROM package_events');
-      for (const e of events) await insertPackageEvent(c, e);
+      for (let i = 0; i < events.length; i += 5000) await insertPackageEvents(c, events.slice(i, i + 5000));
       return (await c.query<{ package: string }>('SELECT DISTINCT package FROM package_events ORDER BY package')).rows.map((r) => r.package);
     });
   }
@@ -282,8 +291,8 @@ export class PgStore implements IngestStore {
   }
 
   async health(): Promise<{ ok: boolean; records: number; devices: number }> {
-    // COUNT(*) reads the whole table; cheap enough below tens of millions of records (see docs/deployment.md).
-    const t = (await this.pool.query<{ records: number; devices: number }>('SELECT (SELECT COUNT(*) FROM records) AS records, (SELECT COUNT(*) FROM devices) AS devices')).rows[0];
+    // A sum over the devices' counters (schema v5), not COUNT(*) over every record.
+    const t = (await this.pool.query<{ records: number; devices: number }>('SELECT coalesce(SUM(records_stored), 0)::bigint AS records, COUNT(*) AS devices FROM devices')).rows[0];
     return { ok: true, records: t.records, devices: t.devices };
   }
 
@@ -292,61 +301,38 @@ export class PgStore implements IngestStore {
   }
 }
 
-/** Locks the devices' rows, the chain frontiers, in id order (so two uploads naming the same devices cannot deadlock). */
-async function lockDevices(c: pg.PoolClient, ids: string[]): Promise<void> {
-  const distinct = [...new Set(ids)];
-  if (distinct.length) await c.query('SELECT id FROM devices WHERE id = ANY($1) ORDER BY id FOR UPDATE', [distinct]);
+async function eventsOf(c: Q, packages: string[]): Promise<Map<string, PackageEvent[]>> {
+  const out = new Map<string, PackageEvent[]>(packages.map((p) => [p, []]));
+  if (!packages.length) return out;
+  const rows = await c.query<PackageEventDb>({ name: 'sealscan-events-of', text: 'SELECT device, seq, package, uid, seal_hash, kind, step, site, time, verdict FROM package_events WHERE package = ANY($1)', values: [packages] });
+  for (const r of rows.rows) out.get(r.package)?.push(packageEvent(r));
+  return out;
 }
 
-/** One device's commit inside a transaction that holds its row locked; false when its frontier moved meanwhile. */
-async function applyCommit(c: pg.PoolClient, k: ChainCommit): Promise<boolean> {
-  const moved = await c.query('UPDATE devices SET acked_through = $1, acked_hash = $2, acked_boot = $3, last_seen_at = $4 WHERE id = $5 AND acked_through = $6', [k.ackedThrough, k.ackedHash, k.ackedBoot, k.seenAt, k.device, k.expectAckedThrough]);
-  if (moved.rowCount !== 1) return false;
-  if (k.release.length) await c.query('DELETE FROM held WHERE device = $1 AND seq = ANY($2)', [k.device, k.release]);
-  // Accepted records in multi-row INSERTs: one round trip per chunk instead of one per record.
-  for (let i = 0; i < k.accepted.length; i += INSERT_CHUNK) {
-    const chunk = k.accepted.slice(i, i + INSERT_CHUNK);
-    const rows = chunk.map((_r, j) => '(' + RECORD_KEYS.map((_k, m) => `$${j * RECORD_KEYS.length + m + 1}`).join(', ') + ')');
-    await c.query(`INSERT INTO records (${COLS}) VALUES ${rows.join(', ')}`, chunk.flatMap(values));
-  }
-  const setAll = RECORD_KEYS.filter((x) => x !== 'device' && x !== 'seq').map((x) => `${x} = excluded.${x}`).join(', ');
-  for (const r of k.hold) await c.query(`INSERT INTO held (${COLS}) VALUES (${PLACES}) ON CONFLICT (device, seq) DO UPDATE SET ${setAll}`, values(r));
-  for (const r of k.forks) await c.query(`INSERT INTO forks (${COLS}) VALUES (${PLACES}) ON CONFLICT DO NOTHING`, values(r));
-  for (const d of k.declared) await c.query('INSERT INTO declared (device, first, last, fault_seq, reason) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [k.device, d.first, d.last, d.faultSeq, d.reason]);
-  const events = k.packages ?? [];
-  for (let i = 0; i < events.length; i += INSERT_CHUNK) {
-    const chunk = events.slice(i, i + INSERT_CHUNK);
-    const rows = chunk.map((_e, j) => '(' + Array.from({ length: 10 }, (_x, m) => `$${j * 10 + m + 1}`).join(', ') + ')');
-    await c.query(`INSERT INTO package_events (device, seq, package, uid, seal_hash, kind, step, site, time, verdict) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING`, chunk.flatMap((e) => [e.device, e.seq, e.package, e.uid, e.sealHash, e.kind, e.step, e.site, e.time, e.verdict]));
-  }
-  return true;
+/**
+ * Two ingest processes may evaluate the same package at once (its scans arrived at both): one at a time per package
+ * (null: the whole store, a rescan), in one order, so that their deletes and inserts of its alerts never deadlock.
+ * One statement takes the locks one after another in the array's order; they are held to COMMIT.
+ */
+async function lockAlerts(c: pg.PoolClient, packages: string[] | null): Promise<void> {
+  const keys = packages === null ? ['*'] : [...new Set(packages)].sort();
+  await c.query({ name: 'sealscan-alert-locks', text: "SELECT count(pg_advisory_xact_lock(hashtext('sealscan-alerts:' || k))) FROM unnest($1::text[]) AS k", values: [keys] });
 }
 
-/** Rows per multi-row INSERT (PostgreSQL takes at most 65,535 parameters per statement). */
-const INSERT_CHUNK = 200;
-
-async function insertPackageEvent(c: Q, e: PackageEvent): Promise<void> {
-  await c.query('INSERT INTO package_events (device, seq, package, uid, seal_hash, kind, step, site, time, verdict) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING', [e.device, e.seq, e.package, e.uid, e.sealHash, e.kind, e.step, e.site, e.time, e.verdict]);
-}
-
-async function readSnapshot(c: Q, id: string, seqs: number[]): Promise<ChainSnapshot | undefined> {
-  const d = (await c.query<DeviceDb>('SELECT * FROM devices WHERE id = $1', [id])).rows[0];
-  if (!d) return undefined;
-  const stored: ChainSnapshot['stored'] = {};
-  const forks: ChainSnapshot['forks'] = {};
-  const wanted = [...new Set(seqs.filter((s) => s >= 0))];
-  if (wanted.length) {
-    for (const r of (await c.query<{ seq: number; hash: string; boot: number }>('SELECT seq, hash, boot FROM records WHERE device = $1 AND seq = ANY($2)', [id, wanted])).rows) stored[r.seq] = { hash: r.hash, boot: r.boot };
-    for (const f of (await c.query<{ seq: number; hash: string }>('SELECT seq, hash FROM forks WHERE device = $1 AND seq = ANY($2) ORDER BY seq, hash', [id, wanted])).rows) (forks[f.seq] ??= []).push(f.hash);
-  }
-  return {
-    device: device(d),
-    stored,
-    forks,
-    held: (await c.query<RecordDb>(`SELECT ${COLS} FROM held WHERE device = $1 ORDER BY seq`, [id])).rows.map(record),
-    declared: (await c.query<DeclaredRange>('SELECT first, last, fault_seq AS "faultSeq", reason FROM declared WHERE device = $1 ORDER BY first', [id])).rows,
-    forkCount: (await c.query<{ n: number }>('SELECT COUNT(*) AS n FROM forks WHERE device = $1', [id])).rows[0].n,
-  };
+/**
+ * Makes `alerts` the alerts of `packages` (null: of the whole store) in one statement: alerts no longer found go,
+ * new ones come with `at`, ones found before keep their time and acknowledgement. The ids deleted and the ids
+ * inserted are disjoint, so the two parts of the statement never touch one row.
+ */
+async function writeAlerts(c: pg.PoolClient, packages: string[] | null, a: Alert[], at: number): Promise<void> {
+  await c.query({
+    name: 'sealscan-alerts-set',
+    text: `WITH gone AS (DELETE FROM alerts WHERE ($1::boolean OR package = ANY($2)) AND NOT (id = ANY($3)))
+      INSERT INTO alerts (id, rule, severity, package, message, evidence, raised_at)
+      SELECT id, rule, severity, package, message, evidence, $9 FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS n(id, rule, severity, package, message, evidence)
+      ON CONFLICT (id) DO NOTHING`,
+    values: [packages === null, packages ?? [], a.map((x) => x.id), a.map((x) => x.rule), a.map((x) => x.severity), a.map((x) => x.package), a.map((x) => x.message), a.map((x) => JSON.stringify(x.evidence)), at],
+  });
 }
 
 /** The version of the schema in the database (0: none yet). */

@@ -126,8 +126,25 @@ CREATE TABLE alerts (
 CREATE INDEX alerts_package ON alerts (package);
 `;
 
+/**
+ * Version 5: each device's count of accepted records, kept by the commit that stores them, so that the totals of
+ * /v1/health are a sum over the devices instead of a count over every record (the PostgreSQL store's reason; here
+ * it keeps the two stores one schema); the migration counts the records stored before it once. And `site_epoch`,
+ * moved on by triggers whenever a device's site is added, changed or removed, so that the rules read every
+ * device's site again only when one changed, not on every upload.
+ */
+const V5 = `
+ALTER TABLE devices ADD COLUMN records_stored INTEGER NOT NULL DEFAULT 0;
+UPDATE devices SET records_stored = (SELECT COUNT(*) FROM records WHERE records.device = devices.id);
+CREATE TABLE site_epoch (n INTEGER NOT NULL);
+INSERT INTO site_epoch (n) VALUES (0);
+CREATE TRIGGER devices_site_added AFTER INSERT ON devices WHEN NEW.site IS NOT NULL BEGIN UPDATE site_epoch SET n = n + 1; END;
+CREATE TRIGGER devices_site_changed AFTER UPDATE OF site ON devices WHEN OLD.site IS NOT NEW.site BEGIN UPDATE site_epoch SET n = n + 1; END;
+CREATE TRIGGER devices_site_removed AFTER DELETE ON devices WHEN OLD.site IS NOT NULL BEGIN UPDATE site_epoch SET n = n + 1; END;
+`;
+
 /** Migrations in order; MIGRATIONS[i] takes a database from version i + 1 to i + 2. */
-export const MIGRATIONS: string[] = [V2, V3, V4];
+export const MIGRATIONS: string[] = [V2, V3, V4, V5];
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = 1 + MIGRATIONS.length;

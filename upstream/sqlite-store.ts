@@ -26,6 +26,8 @@ export class SqliteStore implements IngestStore {
   private readonly db: Database.Database;
   private readonly q;
   private readonly ring: { device: number; anonymous: number };
+  /** The sites' coordinates as last read, and the site_epoch they were read at. */
+  private sites: { epoch: number; coordinates: Map<string, Geo> } | undefined;
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
     this.ring = options.sampleRing ?? DEFAULT_SAMPLE_RING;
@@ -51,7 +53,7 @@ export class SqliteStore implements IngestStore {
       forkCount: p('SELECT COUNT(*) AS n FROM forks WHERE device = ?'),
       held: p(`SELECT ${COLS} FROM held WHERE device = ? ORDER BY seq`),
       declared: p('SELECT first, last, fault_seq AS faultSeq, reason FROM declared WHERE device = ? ORDER BY first'),
-      moveAck: p('UPDATE devices SET acked_through = ?, acked_hash = ?, acked_boot = ?, last_seen_at = ? WHERE id = ? AND acked_through = ?'),
+      moveAck: p('UPDATE devices SET acked_through = ?, acked_hash = ?, acked_boot = ?, last_seen_at = ?, records_stored = records_stored + ? WHERE id = ? AND acked_through = ?'),
       insertRecord: p(`INSERT INTO records (${COLS}) VALUES (${VALS})`),
       insertHeld: p(`INSERT OR REPLACE INTO held (${COLS}) VALUES (${VALS})`),
       release: p('DELETE FROM held WHERE device = ? AND seq = ?'),
@@ -82,7 +84,8 @@ export class SqliteStore implements IngestStore {
       eventsByUid: p('SELECT * FROM package_events WHERE package IN (SELECT package FROM package_events WHERE uid = ?)'),
       clearPackages: p('DELETE FROM package_events'),
       distinctPackages: p('SELECT DISTINCT package FROM package_events ORDER BY package'),
-      sites: p('SELECT site FROM devices WHERE site IS NOT NULL'),
+      sites: p('SELECT site FROM devices WHERE site IS NOT NULL ORDER BY id'),
+      siteEpoch: p('SELECT n FROM site_epoch'),
       alertIdsOf: p('SELECT id FROM alerts WHERE package = ?'),
       allAlertIds: p('SELECT id FROM alerts'),
       insertAlert: p('INSERT OR IGNORE INTO alerts (id, rule, severity, package, message, evidence, raised_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
@@ -90,7 +93,7 @@ export class SqliteStore implements IngestStore {
       alertById: p('SELECT * FROM alerts WHERE id = ?'),
       ackAlert: p('UPDATE alerts SET acked_at = ?, acked_by = ? WHERE id = ? AND acked_at IS NULL'),
       // Accepted records are never deleted, so the largest rowid is their count: O(1), where COUNT(*) scans.
-      totals: p('SELECT coalesce((SELECT MAX(rowid) FROM records), 0) AS records, (SELECT COUNT(*) FROM devices) AS devices'),
+      totals: p('SELECT coalesce(SUM(records_stored), 0) AS records, COUNT(*) AS devices FROM devices'),
     };
   }
 
@@ -178,7 +181,7 @@ export class SqliteStore implements IngestStore {
   async commitAll(commits: ChainCommit[]): Promise<boolean[]> {
     return this.db.transaction((): boolean[] =>
       commits.map((c) => {
-        const moved = this.q.moveAck.run(c.ackedThrough, c.ackedHash, c.ackedBoot, c.seenAt, c.device, c.expectAckedThrough);
+        const moved = this.q.moveAck.run(c.ackedThrough, c.ackedHash, c.ackedBoot, c.seenAt, c.accepted.length, c.device, c.expectAckedThrough);
         if (moved.changes !== 1) return false;
         for (const s of c.release) this.q.release.run(c.device, s);
         for (const r of c.accepted) this.q.insertRecord.run(recordParams(r));
@@ -274,17 +277,39 @@ export class SqliteStore implements IngestStore {
     return (rows as PackageEventDb[]).map(packageEvent);
   }
 
-  async siteCoordinates(): Promise<Map<string, Geo>> {
-    return siteCoordinatesOf((this.q.sites.all() as Array<{ site: string }>).map((r) => r.site));
+  async eventsOfPackages(packages: string[]): Promise<Map<string, PackageEvent[]>> {
+    const out = new Map<string, PackageEvent[]>();
+    for (const p of packages) out.set(p, await this.packageEvents({ package: p }));
+    return out;
+  }
+
+  async siteCoordinates(): Promise<ReadonlyMap<string, Geo>> {
+    // Every device's site only when one changed since the last read (site_epoch, schema v5), as on PostgreSQL.
+    const epoch = (this.q.siteEpoch.get() as { n: number }).n;
+    if (this.sites?.epoch !== epoch) this.sites = { epoch, coordinates: siteCoordinatesOf((this.q.sites.all() as Array<{ site: string }>).map((r) => r.site)) };
+    return this.sites.coordinates;
+  }
+
+  async evaluateAlerts(packages: string[], evaluate: (events: Map<string, PackageEvent[]>) => Alert[], at: number): Promise<Alert[]> {
+    // One synchronous transaction: no other request's commit can come between the read and the write.
+    return this.db.transaction(() => {
+      const events = new Map<string, PackageEvent[]>();
+      for (const p of packages) events.set(p, (this.q.eventsByPackage.all(p) as PackageEventDb[]).map(packageEvent));
+      const alerts = evaluate(events);
+      this.writeAlerts(packages, alerts, at);
+      return alerts;
+    }).immediate();
   }
 
   async setAlerts(packages: string[] | null, alerts: Alert[], at: number): Promise<void> {
-    this.db.transaction(() => {
-      const keep = new Set(alerts.map((a) => a.id));
-      const old = packages === null ? (this.q.allAlertIds.all() as Array<{ id: string }>) : packages.flatMap((pkg) => this.q.alertIdsOf.all(pkg) as Array<{ id: string }>);
-      for (const { id } of old) if (!keep.has(id)) this.q.deleteAlert.run(id);
-      for (const a of alerts) this.q.insertAlert.run(a.id, a.rule, a.severity, a.package, a.message, JSON.stringify(a.evidence), at);
-    }).immediate();
+    this.db.transaction(() => this.writeAlerts(packages, alerts, at)).immediate();
+  }
+
+  private writeAlerts(packages: string[] | null, alerts: Alert[], at: number): void {
+    const keep = new Set(alerts.map((a) => a.id));
+    const old = packages === null ? (this.q.allAlertIds.all() as Array<{ id: string }>) : packages.flatMap((pkg) => this.q.alertIdsOf.all(pkg) as Array<{ id: string }>);
+    for (const { id } of old) if (!keep.has(id)) this.q.deleteAlert.run(id);
+    for (const a of alerts) this.q.insertAlert.run(a.id, a.rule, a.severity, a.package, a.message, JSON.stringify(a.evidence), at);
   }
 
   async alerts(f: { state: 'open' | 'acked' | 'all'; package?: string; limit: number }): Promise<StoredAlert[]> {

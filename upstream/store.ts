@@ -214,13 +214,22 @@ export interface IngestStore {
   exportPage(after: ExportCursor, limit: number, device?: string): Promise<StoredRecord[]>;
   /** Package events of `package`, or of every package a tag with `uid` (hex) was seen as. */
   packageEvents(by: { package: string } | { uid: string }): Promise<PackageEvent[]>;
+  /** Package events of each of `packages` (an empty list for one without any), in one lookup. */
+  eventsOfPackages(packages: string[]): Promise<Map<string, PackageEvent[]>>;
   /** Coordinates of the registered sites, by site id and by GLN. */
-  siteCoordinates(): Promise<Map<string, Geo>>;
+  siteCoordinates(): Promise<ReadonlyMap<string, Geo>>;
   /**
    * Makes `alerts` the alerts of `packages` (null: of the whole store): new ones are raised at `at`, ones found
    * before keep their time and acknowledgement, ones no longer found are removed. One transaction.
    */
   setAlerts(packages: string[] | null, alerts: Alert[], at: number): Promise<void>;
+  /**
+   * Runs `evaluate` over the events of `packages` as stored when it holds them, and stores what it finds as
+   * setAlerts does, in one transaction. A store shared by several processes holds the packages (locks, in one
+   * order) before it reads their events and to COMMIT, so an evaluation never replaces alerts with ones found in
+   * events older than what another evaluation already saw. Returns the alerts found.
+   */
+  evaluateAlerts(packages: string[], evaluate: (events: Map<string, PackageEvent[]>) => Alert[], at: number): Promise<Alert[]>;
   /** Alerts, newest first: open (not acknowledged), acked or all; of one package when given. */
   alerts(filter: { state: 'open' | 'acked' | 'all'; package?: string; limit: number }): Promise<StoredAlert[]>;
   /** Acknowledges an alert; false when there is none with that id. */

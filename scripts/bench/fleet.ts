@@ -31,6 +31,19 @@ async function freshDatabase(url: string, name: string): Promise<string> {
   return u.toString();
 }
 
+/** The server's settings that decide what a COMMIT costs, for the table's notes (a fair comparison names them). */
+async function durability(url: string): Promise<string> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const names = ['fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method', 'shared_buffers'];
+    const rows = (await c.query<{ name: string; setting: string; unit: string | null }>('SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1)', [names])).rows;
+    return names.map((n) => rows.find((r) => r.name === n)).filter((r) => r !== undefined).map((r) => `${r.name}=${r.setting}${r.unit && r.unit !== 's' ? ' × ' + r.unit : ''}`).join(', ');
+  } finally {
+    await c.end();
+  }
+}
+
 /**
  * Every device posts its batches in order, one request in flight per device, batch k to urls[k % urls.length]; a 503
  * is sent again after 50 ms, as a device does after its Retry-After (counted in `retried`).
@@ -91,6 +104,7 @@ export async function bench(args: string[] = []): Promise<BenchSection[]> {
         rates.pg2.push(await run([db, db], makeDevices(deviceCount, perDevice), batch));
       }
     }
+    const pgSettings = pgUrl ? await durability(pgUrl) : undefined;
     const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const d0 = makeDevices(1, 1)[0];
     const verify = await opsPerSecond(() => checkOne({ msg: parseCose(d0.records[0]), key: { alg: -8, publicKey: d0.publicKey } }, crypto), 700, 50);
@@ -114,6 +128,7 @@ export async function bench(args: string[] = []): Promise<BenchSection[]> {
         notes: [
           `${deviceCount} devices × ${perDevice} Ed25519 scan records, batches of ${batch}, one request in flight per device, over loopback; sealscan ingest --workers 0 (signatures on the request thread); ${rounds} round(s), rows in turn; load average ${load} at the start; ${cores} cores for the client, the ingest processes and PostgreSQL together.`,
           'PostgreSQL: a fresh database per row on the given server; acks after COMMIT, the device rows locked in the upload\'s transaction (docs/deployment.md).',
+          `What a commit waits for: SQLite WAL with synchronous=FULL (an fsync per commit) on ${tmpdir()}; PostgreSQL ${pgSettings ?? 'not measured'}. With fsync or synchronous_commit off the PostgreSQL rows are not durable and the comparison favours PostgreSQL.`,
           `Requests answered 503 and sent again (as a device does after Retry-After): ${retried.n}.`,
         ],
         targets,

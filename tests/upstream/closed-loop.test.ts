@@ -10,6 +10,7 @@ import type { RecordBody, Step } from '../../firmware/records/kinds.js';
 import { crypto, ed25519Device, T0, type TestDevice } from '../../sim/sweeps/fixtures.js';
 import { Ingest } from '../../upstream/ingest.js';
 import { SqliteStore } from '../../upstream/sqlite-store.js';
+import { PgStore } from '../../upstream/pg-store.js';
 import { rescan } from '../../upstream/closed-loop.js';
 import { nodeSha256 } from '../../hal/node/crypto.js';
 import type { Site } from '../../upstream/store.js';
@@ -227,6 +228,28 @@ test('the speed limit is a setting: at 2000 km/h the hour from Zurich to Lisbon 
   assert.not.ok(r.alerts.some((a) => a.rule === 'impossible-travel'));
   await s.ingest.close();
   await s.store.close();
+});
+
+storeTest('a site registered through another process after the rules read the sites is in the next upload\'s rules', async () => {
+  const ing = await startIngest({ now: () => T0 + 100 * H });
+  const other = ing.kind === 'postgres' ? await PgStore.open(ing.db) : new SqliteStore(ing.db);
+  try {
+    // Zurich is known; the Lisbon scanner is registered without its site at first.
+    assert.is((await register(ing.url, DEVICES.pharm1, SITES.pharm1)).status, 201);
+    assert.is((await register(ing.url, DEVICES.pharm2)).status, 201);
+    const scan = (where: string, t: number) => ({ kind: 'scan', uid: uid(5), tagType: 'ntag213', seal: sealBytes(5), digitalLink: link('LATE'), originality: 'valid', tamper: 'no-loop', verdict: 'genuine', reasons: [], inspector: 'badge-1', site: SITES[where].id, step: 'inspecting' }) as RecordBody;
+    const zurich = RecordChain.start(DEVICES.pharm1.signer, crypto, DEVICES.pharm1.id, 1);
+    const lisbon = RecordChain.start(DEVICES.pharm2.signer, crypto, DEVICES.pharm2.id, 1);
+    assert.is((await upload(ing.url, [zurich.append(scan('pharm1', T0 + 2 * H), T0 + 2 * H).bytes])).status, 200);
+    // Another process (another store on the same database) gives the Lisbon scanner its site.
+    assert.is(await other.register({ id: DEVICES.pharm2.id, alg: 'ed25519', key: (DEVICES.pharm2.key as { publicKey: Uint8Array }).publicKey, site: SITES.pharm2 }, T0), 'updated');
+    assert.is((await upload(ing.url, [lisbon.append(scan('pharm2', T0 + 3 * H), T0 + 3 * H).bytes])).status, 200);
+    const alerts = (await read(ing.url, '/v1/alerts?state=all')).json.alerts as Alert[];
+    assert.equal(alerts.filter((a) => a.rule === 'impossible-travel').map((a) => a.package), [link('LATE')], 'Zurich to Lisbon in an hour, with the site registered in between');
+  } finally {
+    await other.close();
+    await ing.close();
+  }
 });
 
 test.run();

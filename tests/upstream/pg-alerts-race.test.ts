@@ -47,6 +47,35 @@ if (missing === undefined) {
       for (const p of procs) await p.stop();
     }
   });
+
+  test('eight scanners find the same packages tampered, two processes: every alert names all eight scans (none was written from events read before another upload committed)', async () => {
+    const db = await (await sharedPostgres()).database();
+    const procs: IngestProcess[] = [await spawnIngest(db, ['--workers', '0']), await spawnIngest(db, ['--workers', '0'])];
+    try {
+      const scanners = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => {
+        const dev = ed25519Device(`scanner-stale-${i}`);
+        const chain = RecordChain.start(dev.signer, crypto, dev.id, 1);
+        const records: Uint8Array[] = [];
+        for (let p = 0; p < PACKAGES; p++) records.push(chain.append({ kind: 'scan', ...genuineScan(), verdict: 'tampered', digitalLink: `https://id.gs1.org/01/09506000134352/21/T${p}` }, T0 + p * 1000).bytes);
+        return { dev, records };
+      });
+      for (const s of scanners) assert.is((await register(procs[0].url, s.dev)).status, 201);
+      await Promise.all(scanners.map(async (s, n) => {
+        for (let p = 0; p < PACKAGES; p += 2) {
+          const r = await fetch(`${procs[(n + p / 2) % 2].url}/v1/records`, { method: 'POST', headers: { 'content-type': 'application/cbor' }, body: encodeBatch(s.records.slice(p, p + 2)).body });
+          assert.is(r.status, 200);
+          await r.arrayBuffer();
+        }
+      }));
+      const alerts = (await read(procs[1].url, '/v1/alerts?state=all&limit=1000')).json.alerts as Array<{ rule: string; package: string; evidence: unknown[] }>;
+      const tampered = alerts.filter((a) => a.rule === 'bad-verdict');
+      assert.is(new Set(tampered.map((a) => a.package)).size, PACKAGES, 'one tampered alert per package');
+      assert.equal(tampered.filter((a) => a.evidence.length !== scanners.length).map((a) => `${a.package}: ${a.evidence.length} scans`), []);
+      assert.is(tampered.length, PACKAGES, 'and no other');
+    } finally {
+      for (const p of procs) await p.stop();
+    }
+  });
 }
 
 test.run();

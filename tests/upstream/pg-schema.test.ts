@@ -76,6 +76,7 @@ if (needs(missing === undefined, 'PostgreSQL schema versions', missing ?? '')) {
       const r = await upload(ing.url, h);
       assert.equal([r.json.devices[dev.id].ackedThrough, r.json.devices[dev.id].duplicates, r.json.devices[dev.id].accepted], [2, 1, 2]);
       assert.is((await read(ing.url, `/v1/devices/${dev.id}`)).json.records, 3);
+      assert.is((await read(ing.url, '/v1/health')).json.records, 3, 'health totals: the record stored before version 5 counted by the migration, the new ones by their commit');
     } finally {
       assert.is(await ing.stop(), 0);
     }

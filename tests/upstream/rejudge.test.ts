@@ -237,6 +237,7 @@ test('a database from before re-judging: refused until migrated, then its scans 
     const list = await listing(ing.url);
     assert.is(list.get(0).upstream, undefined, 'stored before version 3: no verdict is made up for it');
     assert.is(list.get(1).upstream.verdict, 'genuine');
+    assert.is((await read(ing.url, '/v1/health')).json.records, 2, 'health totals: the record stored before version 5 counted by the migration');
   } finally {
     await ing.close();
   }

@@ -51,6 +51,7 @@ storeTest('status of a device: empty, then intact with a checkpoint, then a trun
     assert.is(s.json.held, 1);
     assert.equal(s.json.checkpoint, { seq: 10, attests: 10, holds: 8, truncationSuspected: true });
     assert.equal(s.json.gaps.undeclared, [{ first: 8, last: 9 }]);
+    assert.equal((await read(ing.url, '/v1/health')).json.records, 8, 'the health totals count stored records, not held ones');
 
     const bad = recs[8].slice();
     bad[bad.length - 3] ^= 0x40;
@@ -62,6 +63,11 @@ storeTest('status of a device: empty, then intact with a checkpoint, then a trun
     assert.is(refusals.json.sample.length, 1, 'the same bad bytes are sampled once');
     assert.is(refusals.json.sample[0].reason, 'bad-signature');
     assert.equal(Buffer.from(refusals.json.sample[0].bytes, 'base64'), Buffer.from(bad));
+
+    // The missing records at last, with the stored ones again: duplicates add nothing, the held one is released.
+    assert.is((await upload(ing.url, recs.slice(0, 10))).json.devices['scanner-0001'].ackedThrough, 10);
+    const h = await read(ing.url, '/v1/health');
+    assert.equal([h.json.records, h.json.devices, (await read(ing.url, '/v1/devices/scanner-0001')).json.records], [11, 1, 11]);
 
     const all = await read(ing.url, '/v1/devices');
     assert.is(all.json.devices.length, 1);
