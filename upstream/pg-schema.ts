@@ -113,8 +113,57 @@ CREATE TRIGGER devices_site_changed AFTER UPDATE OF site ON devices FOR EACH ROW
 CREATE TRIGGER devices_site_removed AFTER DELETE ON devices FOR EACH ROW WHEN (OLD.site IS NOT NULL) EXECUTE FUNCTION sealscan_site_changed();
 `;
 
+/**
+ * Version 6: `records` partitioned by month of `received_at` (the ingest's clock, which only moves on; a device's
+ * clock may be anywhere), so that a month is a table of its own: old months are never written again and can be
+ * detached, archived or dropped whole, and reads by device and seq prune nothing but stay one index probe per month.
+ * A partitioned table's keys must include the partition column, so the primary key is (device, seq, received_at):
+ * one record per (device, seq) is kept by the chain commit itself (it inserts only seqs past the frontier it moves,
+ * on the device row it holds locked), as before; the key stays what stops a bug from writing one row twice at once.
+ * `sealscan_records_month(ms)` makes the month holding `ms` (the ingest calls it for this month and the next on
+ * start and daily); a row whose month has no table yet lands in records_default. The migration makes the months the
+ * stored records cover, then moves them in: one pass over the table (minutes at a billion rows; back up first).
+ * SQLite has no partitions: its version 6 changes nothing but the number.
+ */
+const V6 = `
+ALTER TABLE records RENAME TO records_v5;
+ALTER TABLE records_v5 RENAME CONSTRAINT records_pkey TO records_v5_pkey;
+ALTER INDEX records_checkpoints RENAME TO records_v5_checkpoints;
+ALTER INDEX records_upstream RENAME TO records_v5_upstream;
+CREATE TABLE records (${RECORD_COLUMNS}, upstream_verdict TEXT, upstream_reasons TEXT,
+  PRIMARY KEY (device, seq, received_at)
+) PARTITION BY RANGE (received_at);
+CREATE TABLE records_default PARTITION OF records DEFAULT;
+CREATE INDEX records_checkpoints ON records (device, seq) WHERE kind = 'checkpoint';
+CREATE INDEX records_upstream ON records (device, upstream_verdict, seq) WHERE upstream_verdict IS NOT NULL;
+CREATE FUNCTION sealscan_records_month(at BIGINT) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  m timestamp := date_trunc('month', to_timestamp(at / 1000.0) AT TIME ZONE 'UTC');
+  name text := 'records_' || to_char(m, 'YYYYMM');
+BEGIN
+  IF to_regclass(name) IS NULL THEN
+    EXECUTE format('CREATE TABLE %I PARTITION OF records FOR VALUES FROM (%s) TO (%s)', name,
+      (extract(epoch FROM m AT TIME ZONE 'UTC') * 1000)::bigint, (extract(epoch FROM (m + interval '1 month') AT TIME ZONE 'UTC') * 1000)::bigint);
+  END IF;
+  RETURN name;
+END $$;
+DO $$
+DECLARE t BIGINT; hi BIGINT;
+BEGIN
+  SELECT MIN(received_at), MAX(received_at) INTO t, hi FROM records_v5;
+  WHILE t IS NOT NULL AND t <= hi LOOP
+    PERFORM sealscan_records_month(t);
+    t := t + 28::bigint * 86400000;
+  END LOOP;
+  IF hi IS NOT NULL THEN PERFORM sealscan_records_month(hi); END IF;
+END $$;
+INSERT INTO records (device, seq, hash, prev, boot, kind, time, lost, fault_reason, bytes, received_at, upstream_verdict, upstream_reasons)
+  SELECT device, seq, hash, prev, boot, kind, time, lost, fault_reason, bytes, received_at, upstream_verdict, upstream_reasons FROM records_v5;
+DROP TABLE records_v5;
+`;
+
 /** PG_STEPS[i] takes a database from version i to i + 1 (PG_STEPS[0] creates version 1 from nothing). */
-export const PG_STEPS: string[] = [V1, V2, V3, V4, V5];
+export const PG_STEPS: string[] = [V1, V2, V3, V4, V5, V6];
 
 /** The schema version this code writes; the same number as the SQLite store's (a test holds them together). */
 export const PG_SCHEMA_VERSION = PG_STEPS.length;

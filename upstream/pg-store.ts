@@ -46,6 +46,9 @@ export class PgStore implements IngestStore {
     private readonly ring: { device: number; anonymous: number },
   ) {}
 
+  /** When (Date.now) to make sure again that this month's and next month's record tables exist. */
+  private monthsCheckedUntil = 0;
+
   /** The sites' coordinates as last read, and the site_epoch they were read at. */
   private sites: { epoch: number; coordinates: Map<string, Geo> } | undefined;
 
@@ -60,7 +63,34 @@ export class PgStore implements IngestStore {
       await pool.end();
       throw e;
     }
-    return new PgStore(pool, options.sampleRing ?? DEFAULT_SAMPLE_RING);
+    const store = new PgStore(pool, options.sampleRing ?? DEFAULT_SAMPLE_RING);
+    await store.ensureMonths();
+    return store;
+  }
+
+  /**
+   * Makes sure the record tables of this month and the next exist (schema version 6), at most once a day per
+   * process: a month's table is made well before its first record, by whichever process looks first (under the
+   * schema lock, so two never race to make one). A month that got records before its table (the server's clock
+   * jumped) keeps them in records_default, where they are read like any other; its table is then not made.
+   */
+  private async ensureMonths(): Promise<void> {
+    const now = Date.now();
+    if (now < this.monthsCheckedUntil) return;
+    await this.tx(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [PG_SCHEMA_LOCK]);
+      const d = new Date(now);
+      for (const at of [now, Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)]) {
+        await c.query('SAVEPOINT month');
+        try {
+          await c.query('SELECT sealscan_records_month($1)', [at]);
+          await c.query('RELEASE SAVEPOINT month');
+        } catch {
+          await c.query('ROLLBACK TO SAVEPOINT month');
+        }
+      }
+    });
+    this.monthsCheckedUntil = now + 86_400_000;
   }
 
   /** Runs `fn` in one transaction on one connection: COMMIT when it returns, ROLLBACK when it throws. */
@@ -193,6 +223,7 @@ export class PgStore implements IngestStore {
   }
 
   async chainTransaction(devices: string[], judge: (read: SnapshotReader) => Promise<ChainCommit[]>): Promise<boolean[]> {
+    await this.ensureMonths();
     return this.tx(async (c) => {
       await lockDevices(c, devices);
       // READ COMMITTED: each read after the lock sees every chain change committed before it was granted.

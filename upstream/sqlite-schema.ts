@@ -143,8 +143,14 @@ CREATE TRIGGER devices_site_changed AFTER UPDATE OF site ON devices WHEN OLD.sit
 CREATE TRIGGER devices_site_removed AFTER DELETE ON devices WHEN OLD.site IS NOT NULL BEGIN UPDATE site_epoch SET n = n + 1; END;
 `;
 
+/**
+ * Version 6: the PostgreSQL store's records partitioned by month (pg-schema.ts V6). SQLite has no partitions and one
+ * file per ingest; nothing changes here but the number, which keeps one number naming one schema on both stores.
+ */
+const V6 = `SELECT 1;`;
+
 /** Migrations in order; MIGRATIONS[i] takes a database from version i + 1 to i + 2. */
-export const MIGRATIONS: string[] = [V2, V3, V4, V5];
+export const MIGRATIONS: string[] = [V2, V3, V4, V5, V6];
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = 1 + MIGRATIONS.length;
