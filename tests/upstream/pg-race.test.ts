@@ -1,7 +1,7 @@
 // Several ingest processes on one PostgreSQL: the same device's next batch reaches two `sealscan ingest` processes at
 // the same instant, round after round. One commits it, the other waits on the device's lock, finds the records
 // stored and answers the same ack with them as duplicates; nothing is stored twice, no fork appears. Rounds:
-// SEALSCAN_RACE_ROUNDS (default 200; issue 11 asks 1,000).
+// SEALSCAN_RACE_ROUNDS (default 1,000, as issue 11 asks; about 15 s here).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RecordChain } from '../../firmware/records/chain.js';
@@ -12,7 +12,7 @@ import { postgresMissing, sharedPostgres } from '../helpers/postgres.js';
 import { read, register, spawnIngest, upload, type IngestProcess } from './helpers.js';
 import pg from 'pg';
 
-const ROUNDS = Number(process.env.SEALSCAN_RACE_ROUNDS) || 200;
+const ROUNDS = Number(process.env.SEALSCAN_RACE_ROUNDS) || 1000;
 const BATCH = 3;
 const missing = postgresMissing();
 
