@@ -20,6 +20,7 @@ import { claimedSeq } from './records-body.js';
 import { storedKeyProblem } from './key-check.js';
 import { localChecker, type CheckResult, type SignatureChecker } from './signature-check.js';
 import { evaluateDevices, evaluatePackages, packageEventsOf, type RuleSettings } from './closed-loop.js';
+import { packageEvent } from './packages.js';
 import type { ChainCommit, DeclaredRange, DeviceRow, IngestStore, RejectRow, StoredRecord } from './store.js';
 
 /** A refused record, as the answer lists it. */
@@ -286,7 +287,20 @@ export class Ingest {
         }
         return commits;
       });
-      await this.runRules(commits.filter((_c, k) => applied[k]), at);
+      // Records sent again are what a device does when its ack never came, also when this (or another) process
+      // died between a commit and its rules: their packages are evaluated again, so no alert is lost to a crash.
+      const resent: string[] = [];
+      pending.forEach((p, k) => {
+        if (!applied[k]) return;
+        const g = groups[p.i];
+        for (const o of p.outcomes) {
+          if (o.result !== 'duplicate') continue;
+          const a = g.authentic.find((x) => x.index === o.index);
+          const e = a && (a.payload.kind === 'scan' || a.payload.kind === 'commission') ? packageEvent(a.payload, undefined, this.sha256) : undefined;
+          if (e) resent.push(e.package);
+        }
+      });
+      await this.runRules(commits.filter((_c, k) => applied[k]), at, resent);
       const again: number[] = [];
       pending.forEach((p, k) => {
         if (!applied[k]) return void again.push(p.i);
@@ -316,9 +330,9 @@ export class Ingest {
   }
 
   /** The rules over every package the applied commits added events to, after they are stored. */
-  private async runRules(applied: ChainCommit[], at: number): Promise<void> {
+  private async runRules(applied: ChainCommit[], at: number, resent: string[]): Promise<void> {
     if (this.rules === false) return;
-    const touched = [...new Set(applied.flatMap((c) => (c.packages ?? []).map((e) => e.package)))].sort();
+    const touched = [...new Set([...applied.flatMap((c) => (c.packages ?? []).map((e) => e.package)), ...resent])].sort();
     if (touched.length) await evaluatePackages(this.store, touched, this.rules, at);
     // A device's chain changes shape only where records were held, released or forked: only then is its status read.
     const shaken = applied.filter((c) => c.hold.length || c.release.length || c.forks.length).map((c) => c.device);

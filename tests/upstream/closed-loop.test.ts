@@ -221,6 +221,27 @@ test('device-chain: undeclared gaps and forks raise a device alert, withdrawn wh
   await s.store.close();
 });
 
+test('a crash between a commit and its rules loses no alert: the device sends the records again and their packages are judged then', async () => {
+  const s = await direct(true);
+  // pharm1's first record: DIVERTED received in Zurich, with nothing of it at the ingest before.
+  const ghost = records().filter((r) => r.device === 'pharm1')[0];
+  const evaluate = s.store.evaluateAlerts.bind(s.store);
+  s.store.evaluateAlerts = async () => {
+    throw new Error('the process died here');
+  };
+  let failed = false;
+  await s.ingest.ingest([ghost.bytes]).catch(() => (failed = true));
+  assert.ok(failed, 'the upload failed after its commit');
+  assert.is((await s.store.counts(DEVICES.pharm1.id)).records, 1, 'the record was committed');
+  assert.equal(await s.store.alerts({ state: 'all', limit: 10 }), []);
+  s.store.evaluateAlerts = evaluate;
+  const again = (await s.ingest.ingest([ghost.bytes])).devices.get(DEVICES.pharm1.id)!;
+  assert.is(again.duplicates, 1);
+  assert.equal((await s.store.alerts({ state: 'all', limit: 10 })).map((a) => `${a.rule} ${a.package}`), [`never-commissioned ${link('DIVERTED')}`]);
+  await s.ingest.close();
+  await s.store.close();
+});
+
 test('the speed limit is a setting: at 2000 km/h the hour from Zurich to Lisbon is possible', async () => {
   const s = await direct(false);
   await s.ingest.ingest(records().map((r) => r.bytes));
