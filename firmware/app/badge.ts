@@ -31,11 +31,11 @@ export function badgeIdOf(block: Uint8Array): string | null {
  * An inspector badge: a MIFARE Classic 1K card whose `block` holds the badge id in ASCII, padded with 00h,
  * readable with key A (see {@link isBadgeId}).
  */
-export async function readBadge(pcd: Pcd, activation: Activation, block: number, key: Uint8Array): Promise<BadgeResult> {
+export function readBadge(pcd: Pcd, activation: Activation, block: number, key: Uint8Array): BadgeResult {
   const card = new MifareClassic1K(pcd, activation);
-  const auth = await card.authenticate(block, 'A', key);
+  const auth = card.authenticate(block, 'A', key);
   if (!auth.ok) return { ok: false, message: 'badge: ' + auth.message };
-  const data = await card.readBlock(block);
+  const data = card.readBlock(block);
   // Crypto1 stays on: the card must be halted inside the encrypted session (a plaintext HLTA is garbage to it and
   // leaves it IDLE, so it would answer the next poll). The caller halts, then stops Crypto1.
   if (!data.ok) return { ok: false, message: 'badge: ' + data.message };

@@ -54,14 +54,14 @@ export class MifareClassic1K {
   }
 
   /** Three-pass authentication of `block`'s sector with key A or B (6 bytes). A wrong key gives 'auth'. */
-  authenticate(block: number, keyType: 'A' | 'B', key: Uint8Array): Promise<RadioResult<true>> {
+  authenticate(block: number, keyType: 'A' | 'B', key: Uint8Array): RadioResult<true> {
     checkBlock(block, 'AUTH');
     if (key.length !== 6) throw new HalError('BAD_ARGUMENT', 'AUTH: a MIFARE key has 6 bytes, got ' + key.length);
     return this.pcd.mifareAuthenticate(keyType, block, key, this.authUid());
   }
 
   /** READ (30h): 16 bytes, CRC_A checked by the PCD. Key A of a trailer reads as zeros. */
-  readBlock(block: number): Promise<RadioResult<Uint8Array>> {
+  readBlock(block: number): RadioResult<Uint8Array> {
     checkBlock(block, 'READ');
     return exchange(this.pcd, new Uint8Array([CLASSIC.READ, block]), 'READ block ' + block, { bytes: 16 }, TIMEOUT_US, classicNakMeaning);
   }
@@ -70,7 +70,7 @@ export class MifareClassic1K {
    * WRITE (A0h) in two phases, each acknowledged with a 4-bit Ah. A trailer (block 3 of a sector) is checked first
    * and refused with a CLASSIC_ACCESS_BITS finding when its access bits are malformed.
    */
-  async writeBlock(block: number, data: Uint8Array): Promise<TagResult<true>> {
+  writeBlock(block: number, data: Uint8Array): TagResult<true> {
     checkBlock(block, 'WRITE');
     if (data.length !== 16) throw new HalError('BAD_ARGUMENT', 'WRITE: a block has 16 bytes, got ' + data.length);
     if (isTrailer(block)) {
@@ -78,44 +78,44 @@ export class MifareClassic1K {
       if (!access.ok) return access;
     }
     const what = 'WRITE block ' + block;
-    const first = await exchange(this.pcd, new Uint8Array([CLASSIC.WRITE, block]), what + ' (command)', 'ack', TIMEOUT_US, classicNakMeaning);
+    const first = exchange(this.pcd, new Uint8Array([CLASSIC.WRITE, block]), what + ' (command)', 'ack', TIMEOUT_US, classicNakMeaning);
     if (!first.ok) return first;
-    const second = await exchange(this.pcd, data, what + ' (data)', 'ack', WRITE_TIMEOUT_US, classicNakMeaning);
+    const second = exchange(this.pcd, data, what + ' (data)', 'ack', WRITE_TIMEOUT_US, classicNakMeaning);
     return second.ok ? radioOk(true) : second;
   }
 
   /** READ and decode a value block; a block not in value format gives CLASSIC_VALUE_FORMAT. */
-  async readValue(block: number): Promise<TagResult<ValueBlock>> {
-    const r = await this.readBlock(block);
+  readValue(block: number): TagResult<ValueBlock> {
+    const r = this.readBlock(block);
     if (!r.ok) return r;
     return decodeValueBlock(r.value);
   }
 
   /** Writes `block` in value-block format (address byte defaults to the block number). Not for trailers. */
-  writeValue(block: number, value: number, address?: number): Promise<TagResult<true>> {
+  writeValue(block: number, value: number, address?: number): TagResult<true> {
     if (isTrailer(block)) throw new HalError('BAD_ARGUMENT', 'block ' + block + ' is a sector trailer, not a value block');
     return this.writeBlock(block, encodeValueBlock(value, address === undefined ? block : address));
   }
 
   /** INCREMENT (C1h): adds `delta` to the value in the card's transfer buffer; {@link transfer} stores it. */
-  increment(block: number, delta: number): Promise<RadioResult<true>> {
+  increment(block: number, delta: number): RadioResult<true> {
     return this.valueOp(CLASSIC.INCREMENT, 'INCREMENT', block, delta);
   }
 
   /** DECREMENT (C0h): subtracts `delta` into the transfer buffer. */
-  decrement(block: number, delta: number): Promise<RadioResult<true>> {
+  decrement(block: number, delta: number): RadioResult<true> {
     return this.valueOp(CLASSIC.DECREMENT, 'DECREMENT', block, delta);
   }
 
   /** RESTORE (C2h): copies the value of `block` into the transfer buffer (to move it with {@link transfer}). */
-  restore(block: number): Promise<RadioResult<true>> {
+  restore(block: number): RadioResult<true> {
     return this.valueOp(CLASSIC.RESTORE, 'RESTORE', block, 0);
   }
 
   /** TRANSFER (B0h): writes the transfer buffer to `block`. */
-  async transfer(block: number): Promise<RadioResult<true>> {
+  transfer(block: number): RadioResult<true> {
     checkBlock(block, 'TRANSFER');
-    const r = await exchange(this.pcd, new Uint8Array([CLASSIC.TRANSFER, block]), 'TRANSFER block ' + block, 'ack', WRITE_TIMEOUT_US, classicNakMeaning);
+    const r = exchange(this.pcd, new Uint8Array([CLASSIC.TRANSFER, block]), 'TRANSFER block ' + block, 'ack', WRITE_TIMEOUT_US, classicNakMeaning);
     return r.ok ? radioOk(true) : r;
   }
 
@@ -128,14 +128,14 @@ export class MifareClassic1K {
    * Two-phase value command: the command is ACKed, then the 4-byte operand (little-endian) gets no answer on
    * success — silence is the good outcome (reference §7); a NAK in that window is a failure.
    */
-  private async valueOp(code: number, name: string, block: number, operand: number): Promise<RadioResult<true>> {
+  private valueOp(code: number, name: string, block: number, operand: number): RadioResult<true> {
     checkBlock(block, name);
     if (!(operand >= 0 && operand <= 0x7fffffff && operand === Math.floor(operand))) throw new HalError('BAD_ARGUMENT', name + ': operand ' + operand + ' is not 0 to 2^31-1');
     const what = name + ' block ' + block;
-    const first = await exchange(this.pcd, new Uint8Array([code, block]), what + ' (command)', 'ack', TIMEOUT_US, classicNakMeaning);
+    const first = exchange(this.pcd, new Uint8Array([code, block]), what + ' (command)', 'ack', TIMEOUT_US, classicNakMeaning);
     if (!first.ok) return first;
     const op = new Uint8Array([operand & 0xff, (operand >> 8) & 0xff, (operand >> 16) & 0xff, (operand >> 24) & 0xff]);
-    const r = await this.pcd.transceive(op, { txCrc: true, rxCrc: false, timeoutUs: TIMEOUT_US });
+    const r = this.pcd.transceive(op, { txCrc: true, rxCrc: false, timeoutUs: TIMEOUT_US });
     if (!r.ok) return r.reason === 'timeout' ? radioOk(true) : radioError(r.reason, what + ' (operand): ' + r.message, r);
     if (r.value.bits === 4) {
       const nak = r.value.bytes[0] & 0x0f;

@@ -71,8 +71,8 @@ export class Type2Tag {
   }
 
   /** GET_VERSION (60h) and catalog lookup. Sets {@link spec} for 'known' and 'no-version' (MF0ICU1 assumed). */
-  async getVersion(): Promise<RadioResult<Type2Identity>> {
-    const r = await exchange(this.pcd, new Uint8Array([T2.GET_VERSION]), 'GET_VERSION', { bytes: 8 }, READ_TIMEOUT_US);
+  getVersion(): RadioResult<Type2Identity> {
+    const r = exchange(this.pcd, new Uint8Array([T2.GET_VERSION]), 'GET_VERSION', { bytes: 8 }, READ_TIMEOUT_US);
     if (!r.ok) {
       // MF0ICU1 does not know 60h: it stays silent (or NAKs 0h) and drops to IDLE (reference §5.1). Other NAKs
       // (1h: our frame arrived damaged) say nothing about the type.
@@ -88,7 +88,7 @@ export class Type2Tag {
   }
 
   /** READ (30h): 16 bytes = pages `page`..`page`+3, rolling over to page 0 past the end of memory. */
-  read(page: number): Promise<RadioResult<Uint8Array>> {
+  read(page: number): RadioResult<Uint8Array> {
     checkPage(page, 'READ');
     return exchange(this.pcd, new Uint8Array([T2.READ, page]), pageName('READ', page), { bytes: 16 }, READ_TIMEOUT_US);
   }
@@ -97,7 +97,7 @@ export class Type2Tag {
    * FAST_READ (3Ah) of pages `start`..`end` inclusive, split into requests of at most {@link FAST_READ_MAX_PAGES}
    * pages. Returns (end − start + 1) · 4 bytes, or the first error (earlier chunks are discarded).
    */
-  async fastRead(start: number, end: number): Promise<RadioResult<Uint8Array>> {
+  fastRead(start: number, end: number): RadioResult<Uint8Array> {
     checkPage(start, 'FAST_READ');
     checkPage(end, 'FAST_READ');
     if (end < start) throw new HalError('BAD_ARGUMENT', 'FAST_READ: end page ' + end + ' before start page ' + start);
@@ -106,7 +106,7 @@ export class Type2Tag {
       const to = Math.min(end, from + FAST_READ_MAX_PAGES - 1);
       const n = to - from + 1;
       const what = 'FAST_READ pages ' + hexH(from) + '–' + hexH(to);
-      const r = await exchange(this.pcd, new Uint8Array([T2.FAST_READ, from, to]), what, { bytes: n * 4 }, READ_TIMEOUT_US);
+      const r = exchange(this.pcd, new Uint8Array([T2.FAST_READ, from, to]), what, { bytes: n * 4 }, READ_TIMEOUT_US);
       if (!r.ok) return r;
       out.set(r.value, (from - start) * 4);
     }
@@ -118,9 +118,9 @@ export class Type2Tag {
    * protection and no PWD_AUTH the tag NAKs the protected pages). Identifies the tag first if needed; an unknown
    * type gives 'unexpected'.
    */
-  async readAll(): Promise<RadioResult<Uint8Array>> {
+  readAll(): RadioResult<Uint8Array> {
     if (!this.spec) {
-      const id = await this.getVersion();
+      const id = this.getVersion();
       if (!id.ok) return id;
       if (id.value.kind === 'no-version') return radioError('timeout', 'readAll: no answer to GET_VERSION; if this is a MIFARE Ultralight, re-activate it and call readAll again');
     }
@@ -129,7 +129,7 @@ export class Type2Tag {
     if (spec.capabilities.fastRead) return this.fastRead(0, spec.pages - 1);
     const out = new Uint8Array(spec.pages * 4);
     for (let page = 0; page < spec.pages; page += 4) {
-      const r = await this.read(page);
+      const r = this.read(page);
       if (!r.ok) return r;
       out.set(r.value.subarray(0, Math.min(16, out.length - page * 4)), page * 4);
     }
@@ -137,14 +137,14 @@ export class Type2Tag {
   }
 
   /** WRITE (A2h) of one page: 4 bytes, ACK within 10 ms. */
-  async write(page: number, data: Uint8Array): Promise<RadioResult<true>> {
+  write(page: number, data: Uint8Array): RadioResult<true> {
     checkPage(page, 'WRITE');
     checkLength(data, 4, 'WRITE');
     const frame = new Uint8Array(6);
     frame[0] = T2.WRITE;
     frame[1] = page;
     frame.set(data, 2);
-    const r = await exchange(this.pcd, frame, pageName('WRITE', page), 'ack', WRITE_TIMEOUT_US);
+    const r = exchange(this.pcd, frame, pageName('WRITE', page), 'ack', WRITE_TIMEOUT_US);
     return r.ok ? radioOk(true) : r;
   }
 
@@ -152,15 +152,15 @@ export class Type2Tag {
    * COMPATIBILITY_WRITE (A0h): the MIFARE Classic-style two-phase write; only the 4 bytes given are written, the
    * 12 padding bytes are zeros (reference §5.4). Each phase needs an ACK.
    */
-  async compatibilityWrite(page: number, data: Uint8Array): Promise<RadioResult<true>> {
+  compatibilityWrite(page: number, data: Uint8Array): RadioResult<true> {
     checkPage(page, 'COMPATIBILITY_WRITE');
     checkLength(data, 4, 'COMPATIBILITY_WRITE');
     const what = pageName('COMPATIBILITY_WRITE', page);
-    const first = await exchange(this.pcd, new Uint8Array([T2.COMPATIBILITY_WRITE, page]), what + ' (part 1)', 'ack', READ_TIMEOUT_US);
+    const first = exchange(this.pcd, new Uint8Array([T2.COMPATIBILITY_WRITE, page]), what + ' (part 1)', 'ack', READ_TIMEOUT_US);
     if (!first.ok) return first;
     const block = new Uint8Array(16);
     block.set(data, 0);
-    const second = await exchange(this.pcd, block, what + ' (part 2)', 'ack', WRITE_TIMEOUT_US);
+    const second = exchange(this.pcd, block, what + ' (part 2)', 'ack', WRITE_TIMEOUT_US);
     return second.ok ? radioOk(true) : second;
   }
 
@@ -169,13 +169,13 @@ export class Type2Tag {
    * gives `reason: 'auth'`: the tag accepted the password but is not the tag we configured (a clone that accepts
    * any password answers some PACK). A wrong password gives a NAK (code 0h or 4h; some tags stay silent).
    */
-  async pwdAuth(pwd: Uint8Array, expectedPack?: Uint8Array): Promise<RadioResult<Uint8Array>> {
+  pwdAuth(pwd: Uint8Array, expectedPack?: Uint8Array): RadioResult<Uint8Array> {
     checkLength(pwd, 4, 'PWD_AUTH');
     if (expectedPack !== undefined) checkLength(expectedPack, 2, 'PWD_AUTH expected PACK');
     const frame = new Uint8Array(5);
     frame[0] = T2.PWD_AUTH;
     frame.set(pwd, 1);
-    const r = await exchange(this.pcd, frame, 'PWD_AUTH', { bytes: 2 }, READ_TIMEOUT_US);
+    const r = exchange(this.pcd, frame, 'PWD_AUTH', { bytes: 2 }, READ_TIMEOUT_US);
     if (!r.ok) return r;
     if (expectedPack && (r.value[0] !== expectedPack[0] || r.value[1] !== expectedPack[1])) {
       return radioError('auth', 'PWD_AUTH: PACK ' + hexBytes(r.value) + ' differs from the expected ' + hexBytes(expectedPack));
@@ -184,22 +184,22 @@ export class Type2Tag {
   }
 
   /** READ_CNT (39h): the 24-bit counter (NTAG: the NFC counter, number 2; EV1: counters 0–2). */
-  async readCounter(counter?: number): Promise<RadioResult<number>> {
+  readCounter(counter?: number): RadioResult<number> {
     const n = counter === undefined ? 2 : counter;
     if (!(n >= 0 && n <= 2)) throw new HalError('BAD_ARGUMENT', 'READ_CNT: counter ' + n + ' is not 0 to 2');
-    const r = await exchange(this.pcd, new Uint8Array([T2.READ_CNT, n]), 'READ_CNT ' + n, { bytes: 3 }, READ_TIMEOUT_US);
+    const r = exchange(this.pcd, new Uint8Array([T2.READ_CNT, n]), 'READ_CNT ' + n, { bytes: 3 }, READ_TIMEOUT_US);
     if (!r.ok) return r;
     return radioOk(r.value[0] | (r.value[1] << 8) | (r.value[2] << 16));
   }
 
   /** READ_SIG (3Ch 00h): the 32-byte originality signature r ‖ s (reference §6). Verification is elsewhere. */
-  readSignature(): Promise<RadioResult<Uint8Array>> {
+  readSignature(): RadioResult<Uint8Array> {
     return exchange(this.pcd, new Uint8Array([T2.READ_SIG, 0x00]), 'READ_SIG', { bytes: 32 }, READ_TIMEOUT_US);
   }
 
   /** READ_TT_STATUS (A4h 00h), NTAG213 TT: the tamper message and loop status. */
-  async readTamperStatus(): Promise<RadioResult<TamperReading>> {
-    const r = await exchange(this.pcd, new Uint8Array([T2.READ_TT_STATUS, 0x00]), 'READ_TT_STATUS', { bytes: 5 }, READ_TIMEOUT_US);
+  readTamperStatus(): RadioResult<TamperReading> {
+    const r = exchange(this.pcd, new Uint8Array([T2.READ_TT_STATUS, 0x00]), 'READ_TT_STATUS', { bytes: 5 }, READ_TIMEOUT_US);
     if (!r.ok) return r;
     const s = r.value[4];
     const status: TamperStatus | null = s === 0x43 ? 'closed' : s === 0x4f ? 'open' : s === 0x49 ? 'invalid' : null;
