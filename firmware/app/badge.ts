@@ -1,6 +1,6 @@
 import type { Pcd } from '../../hal/radio.js';
 import type { Activation } from '../../hal/reader.js';
-import { MifareClassic1K } from '../tags/classic.js';
+import { classicAuthenticate, classicReadBlock } from '../tags/classic-read.js';
 import { isIdChar } from '../../hal/keys.js';
 import { allChars } from '../../hal/text.js';
 
@@ -32,10 +32,9 @@ export function badgeIdOf(block: Uint8Array): string | null {
  * readable with key A (see {@link isBadgeId}).
  */
 export function readBadge(pcd: Pcd, activation: Activation, block: number, key: Uint8Array): BadgeResult {
-  const card = new MifareClassic1K(pcd, activation);
-  const auth = card.authenticate(block, 'A', key);
+  const auth = classicAuthenticate(pcd, activation, block, 'A', key);
   if (!auth.ok) return { ok: false, message: 'badge: ' + auth.message };
-  const data = card.readBlock(block);
+  const data = classicReadBlock(pcd, block);
   // Crypto1 stays on: the card must be halted inside the encrypted session (a plaintext HLTA is garbage to it and
   // leaves it IDLE, so it would answer the next poll). The caller halts, then stops Crypto1.
   if (!data.ok) return { ok: false, message: 'badge: ' + data.message };

@@ -8,62 +8,39 @@
  * - A sector trailer is never written with access bits whose inverted copies disagree: that write would brick the
  *   sector on a real card, so it is refused as a CLASSIC_ACCESS_BITS finding before anything is sent.
  * - Commands after {@link authenticate} travel Crypto1-encrypted (done by the PCD); {@link stop} ends the session.
+ *
+ * Authentication and READ live in classic-read.ts, so that a reader that only reads (the badge) carries no more.
  */
 import type { Pcd, RadioResult } from '../../hal/radio.js';
 import type { Activation } from '../../hal/reader.js';
 import { radioError, radioOk } from '../../hal/radio.js';
 import { HalError } from '../../hal/errors.js';
 import { ACK, exchange } from './frames.js';
+import { CLASSIC, CLASSIC_1K_BLOCKS, CLASSIC_TIMEOUT_US, checkBlock, classicAuthenticate, classicAuthUid, classicNakMeaning, classicReadBlock } from './classic-read.js';
 import type { TagResult } from './findings.js';
 import { decodeAccessBits, decodeValueBlock, encodeValueBlock, isTrailer, type ValueBlock } from './classic-blocks.js';
 
-/** Command codes (reference §7). */
-export const CLASSIC = {
-  AUTH_A: 0x60,
-  AUTH_B: 0x61,
-  READ: 0x30,
-  WRITE: 0xa0,
-  DECREMENT: 0xc0,
-  INCREMENT: 0xc1,
-  RESTORE: 0xc2,
-  TRANSFER: 0xb0,
-};
+export { CLASSIC, CLASSIC_1K_BLOCKS, classicNakMeaning };
 
-export const CLASSIC_1K_BLOCKS = 64;
-const TIMEOUT_US = 5000;
+const TIMEOUT_US = CLASSIC_TIMEOUT_US;
 const WRITE_TIMEOUT_US = 10000;
-
-/** What a MIFARE Classic NAK code means (MF1S50; the card then leaves its session). */
-export function classicNakMeaning(code: number): string {
-  if (code === 0x0 || code === 0x4) return 'operation not allowed: access conditions, or a block outside the authenticated sector';
-  if (code === 0x1 || code === 0x5) return 'parity or CRC error';
-  return 'unknown NAK code';
-}
-
-function checkBlock(block: number, what: string): void {
-  if (!(block >= 0 && block < CLASSIC_1K_BLOCKS && block === Math.floor(block))) throw new HalError('BAD_ARGUMENT', what + ': block ' + block + ' is not 0 to 63');
-}
 
 export class MifareClassic1K {
   constructor(readonly pcd: Pcd, readonly activation: Activation) {}
 
   /** The 4 UID bytes the card authenticates with: a 4-byte UID as it is, the last four of a 7- or 10-byte UID. */
   authUid(): Uint8Array {
-    const uid = this.activation.uid;
-    return uid.length <= 4 ? uid : uid.subarray(uid.length - 4);
+    return classicAuthUid(this.activation);
   }
 
   /** Three-pass authentication of `block`'s sector with key A or B (6 bytes). A wrong key gives 'auth'. */
   authenticate(block: number, keyType: 'A' | 'B', key: Uint8Array): RadioResult<true> {
-    checkBlock(block, 'AUTH');
-    if (key.length !== 6) throw new HalError('BAD_ARGUMENT', 'AUTH: a MIFARE key has 6 bytes, got ' + key.length);
-    return this.pcd.mifareAuthenticate(keyType, block, key, this.authUid());
+    return classicAuthenticate(this.pcd, this.activation, block, keyType, key);
   }
 
   /** READ (30h): 16 bytes, CRC_A checked by the PCD. Key A of a trailer reads as zeros. */
   readBlock(block: number): RadioResult<Uint8Array> {
-    checkBlock(block, 'READ');
-    return exchange(this.pcd, new Uint8Array([CLASSIC.READ, block]), 'READ block ' + block, { bytes: 16 }, TIMEOUT_US, classicNakMeaning);
+    return classicReadBlock(this.pcd, block);
   }
 
   /**
