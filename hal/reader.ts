@@ -50,13 +50,14 @@ export interface SelfTestResult {
 /** Receiver gain in dB as the MFRC522 knows it (RFCfgReg.RxGain). */
 export type AntennaGain = 18 | 23 | 33 | 38 | 43 | 48;
 
-/** Chip-level functions the firmware's self-test (`doctor`) and power management use. */
+/**
+ * Chip-level functions power management and `doctor` use. The chip's own self-test is a function of its driver
+ * (the MFRC522's: mfrc522SelfTest), so that a device image that never runs it does not carry it.
+ */
 export interface ReaderChip {
   /** Reset and configure the chip; switches the field on. Throws HalError NO_CHIP when nothing answers. */
   init(): Promise<ChipVersion>;
   version(): ChipVersion;
-  /** The datasheet's digital self-test (section 16.1.1). Leaves the chip re-initialised. */
-  selfTest(): Promise<SelfTestResult>;
   setAntennaGain(db: AntennaGain): void;
   antennaGain(): AntennaGain;
   /** Soft power-down (CommandReg.PowerDown); registers keep their values, the field is off. */

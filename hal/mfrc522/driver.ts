@@ -1,7 +1,7 @@
 import type { SpiDevice } from '../spi.js';
 import type { Clock } from '../clock.js';
 import type { Frame, Pcd, RadioResult, TransceiveOptions } from '../radio.js';
-import type { AntennaGain, ChipVersion, ReaderChip, SelfTestResult } from '../reader.js';
+import type { AntennaGain, ChipVersion, ReaderChip } from '../reader.js';
 import { radioError, radioOk } from '../radio.js';
 import { HalError } from '../errors.js';
 import { hexBytes } from '../hex.js';
@@ -10,7 +10,8 @@ import {
   BitFraming, Cmd, CommandBits, ComIrq, Coll, Control, DivIrq, ErrorBits, FIFOLevel, FIFO_SIZE, Reg, Status2, TMode,
   TxControl, TxRxMode,
 } from './registers.js';
-import { describeVersion, selfTestTable } from './selftest.js';
+import { describeVersion } from './selftest.js';
+import { waitUntil } from './wait.js';
 import { gainCode, gainFromCode } from './gain.js';
 import { TimerConfig } from './timer.js';
 import { copyBytes } from '../bytes.js';
@@ -40,7 +41,8 @@ const MIN_POLL_US = 1.6;
  * a tap does not pay Espruino's cost per pending async call. The chip's own timer (TAuto, TReload) ends an exchange
  * nobody answers and times the field-off of {@link resetField}; the clock is only read, as a guard in case the
  * chip never raises an IRQ. Only the oscillator waits of init, self-test and wake-up, outside the tap path, sleep
- * on the injected clock.
+ * on the injected clock. The data sheet's self-test is {@link mfrc522SelfTest} (selftest.ts), outside the class so
+ * that an image that never runs it does not carry it.
  *
  * The driver keeps a shadow of the registers it owns (command, Tx/RxModeReg, TReload, FIFO state) so that an
  * exchange costs five or six SPI transfers: clear IRQs, fill the FIFO in one burst, StartSend, one combined status
@@ -63,7 +65,7 @@ export class Mfrc522 implements Pcd, ReaderChip {
   private fifoDirty = true;
   private crypto1 = false;
 
-  constructor(spi: SpiDevice, private readonly clock: Clock, options: Mfrc522Options = {}) {
+  constructor(spi: SpiDevice, readonly clock: Clock, options: Mfrc522Options = {}) {
     this.io = new RegisterIo(spi);
     this.defaultTimeoutUs = options.defaultTimeoutUs === undefined ? 5000 : options.defaultTimeoutUs;
     this.gain = options.antennaGain === undefined ? 33 : options.antennaGain;
@@ -96,10 +98,13 @@ export class Mfrc522 implements Pcd, ReaderChip {
     return this.chip;
   }
 
-  /** SoftReset, then wait until the chip has left it (CommandReg.PowerDown clears once the oscillator runs). */
-  private async softReset(): Promise<void> {
+  /**
+   * SoftReset, then wait until the chip has left it (CommandReg.PowerDown clears once the oscillator runs). The chip
+   * then has its reset values: {@link init} configures it again.
+   */
+  async softReset(): Promise<void> {
     this.io.write(Reg.CommandReg, Cmd.SoftReset);
-    await this.waitFor(50, 'soft reset', () => (this.io.read(Reg.CommandReg) & (CommandBits.PowerDown | CommandBits.Command)) === Cmd.Idle);
+    await waitUntil(this.clock, 50, 'soft reset', () => (this.io.read(Reg.CommandReg) & (CommandBits.PowerDown | CommandBits.Command)) === Cmd.Idle);
     this.command = Cmd.Idle;
     this.txMode = 0;
     this.rxMode = 0;
@@ -107,14 +112,6 @@ export class Mfrc522 implements Pcd, ReaderChip {
     this.fifoDirty = false;
     this.crypto1 = false;
     this.timer.reset();
-  }
-
-  private async waitFor(ms: number, what: string, done: () => boolean): Promise<void> {
-    const start = this.clock.now();
-    while (!done()) {
-      if (this.clock.now() - start > ms) throw new HalError('CHIP_TIMEOUT', what + ' did not finish within ' + ms + ' ms');
-      await this.clock.sleep(1);
-    }
   }
 
   private setCommand(cmd: number): void {
@@ -312,29 +309,6 @@ export class Mfrc522 implements Pcd, ReaderChip {
     return copyBytes(r, 0, 2);
   }
 
-  async selfTest(): Promise<SelfTestResult> {
-    // Data sheet 16.1.1: reset, 25 zero bytes into the internal buffer, enable the self-test, start CalcCRC with
-    // one 00h byte; the chip then fills the FIFO with 64 bytes that depend only on its revision.
-    await this.softReset();
-    const io = this.io;
-    io.write(Reg.FIFOLevelReg, FIFOLevel.FlushBuffer);
-    io.writeFifo(new Uint8Array(25));
-    io.write(Reg.CommandReg, Cmd.Mem);
-    io.write(Reg.AutoTestReg, 0x09);
-    io.writeFifo(new Uint8Array(1));
-    io.write(Reg.CommandReg, Cmd.CalcCRC);
-    // Some chips never raise CRCIRq during the self-test (Arduino MFRC522 library); watch the FIFO level instead.
-    await this.waitFor(100, 'self-test', () => (io.read(Reg.FIFOLevelReg) & FIFOLevel.Level) >= FIFO_SIZE);
-    io.write(Reg.CommandReg, Cmd.Idle);
-    const bytes = io.readFifo(FIFO_SIZE);
-    io.write(Reg.AutoTestReg, 0x00);
-    const version = await this.init(); // the chip does not work normally after the test until re-initialised
-    const expected = selfTestTable(version.raw);
-    let pass = expected !== null;
-    for (let i = 0; pass && expected && i < FIFO_SIZE; i++) if (bytes[i] !== expected[i]) pass = false;
-    return { pass: pass, version: version, bytes: bytes, expected: expected };
-  }
-
   setAntennaGain(db: AntennaGain): void {
     const code = gainCode(db);
     this.io.write(Reg.RFCfgReg, (code << 4) | 0x08);
@@ -354,7 +328,7 @@ export class Mfrc522 implements Pcd, ReaderChip {
   async powerUp(): Promise<void> {
     this.io.write(Reg.CommandReg, Cmd.Idle);
     // PowerDown reads 1 until the oscillator has started again (data sheet 8.6.2); the Arduino library allows 500 ms.
-    await this.waitFor(500, 'wake-up from soft power-down', () => (this.io.read(Reg.CommandReg) & CommandBits.PowerDown) === 0);
+    await waitUntil(this.clock, 500, 'wake-up from soft power-down', () => (this.io.read(Reg.CommandReg) & CommandBits.PowerDown) === 0);
     this.fifoDirty = true;
   }
 }
