@@ -1,7 +1,7 @@
 import type { Sha256 } from '../../hal/crypto.js';
 import type { Pcd, RadioError } from '../../hal/radio.js';
 import type { Activation } from '../../hal/reader.js';
-import { Type2Tag, type TamperReading } from '../tags/type2.js';
+import { Type2Reader, type TamperReading } from '../tags/type2-read.js';
 import type { Type2Spec } from '../tags/type2-catalog.js';
 import { decodeConfig } from '../tags/type2-config.js';
 import { concatBytes } from '../records/bytes.js';
@@ -47,7 +47,7 @@ export function isType2(activation: Activation): boolean {
  * and the NFC counter last and only when enabled (a NAK resets the tag). Stops at the first failed exchange.
  */
 export function readType2(pcd: Pcd, activation: Activation): Type2Reading {
-  const tag = new Type2Tag(pcd, activation);
+  const tag = new Type2Reader(pcd, activation);
   const out: Type2Reading = { kind: 'type2', activation: activation, version: null, spec: null };
   const fail = (step: string, error: RadioError): Type2Reading => {
     out.error = error;
