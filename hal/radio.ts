@@ -74,19 +74,25 @@ export interface TransceiveOptions {
 
 /**
  * A proximity coupling device: sends frames to whatever tags are in the field and returns what came back.
- * Frames are at most 64 bytes each way (the MFRC522 FIFO). A busy device serialises calls; callers must not
- * overlap them.
+ * Frames are at most 64 bytes each way (the MFRC522 FIFO).
+ *
+ * Synchronous, like the SPI under it: an exchange completes (or its timeout, measured by the chip, runs out) within
+ * milliseconds, and the driver waits for it by polling the chip. So a tap is one synchronous run on every board
+ * (on Espruino each pending async call would cost about 126 variables), and calls cannot overlap.
  */
 export interface Pcd {
-  transceive(frame: Uint8Array, options?: TransceiveOptions): Promise<RadioResult<Frame>>;
+  transceive(frame: Uint8Array, options?: TransceiveOptions): RadioResult<Frame>;
   /**
    * MIFARE Classic three-pass authentication of `block`'s sector with key A or B. `uid` is the 4 bytes the card
    * authenticates with (for 7-byte UIDs, the last four). On success every later frame is Crypto1-encrypted until
    * {@link stopCrypto1}. A wrong key gives `auth`.
    */
-  mifareAuthenticate(keyType: 'A' | 'B', block: number, key: Uint8Array, uid: Uint8Array): Promise<RadioResult<true>>;
+  mifareAuthenticate(keyType: 'A' | 'B', block: number, key: Uint8Array, uid: Uint8Array): RadioResult<true>;
   /** Leave the encrypted session (Status2Reg.MFCrypto1On = 0). Needed before talking to another card. */
   stopCrypto1(): void;
-  /** Switch the field off for `offMs` and on again: every tag loses power and restarts in IDLE. */
-  resetField(offMs?: number): Promise<void>;
+  /**
+   * Switch the field off for `offMs` (default 5) and on again: every tag loses power and restarts in IDLE. Returns
+   * when the field is back on; the PCD times the pause itself (the MFRC522 with its timer).
+   */
+  resetField(offMs?: number): void;
 }

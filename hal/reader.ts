@@ -12,20 +12,20 @@ export interface Activation {
 
 /**
  * ISO/IEC 14443-3A on top of a {@link Pcd}: request, anticollision over cascade levels 1 to 3, select, halt.
- * Only one tag is active at a time; the frames sent through `transceive` go to it.
+ * Only one tag is active at a time; the frames sent through `transceive` go to it. Synchronous, as the Pcd is.
  */
 export interface PiccReader extends Pcd {
   /** REQA (or WUPA with `wakeup`), then anticollision and select of one tag. `timeout` when no tag answers. */
-  activate(options?: { wakeup?: boolean }): Promise<RadioResult<Activation>>;
+  activate(options?: { wakeup?: boolean }): RadioResult<Activation>;
   /**
    * Every tag in the field, each found by anticollision, selected, and halted in turn; the list is in the order
    * found. Tags already halted before the call are found too (WUPA). At most `max` (default 16).
    */
-  inventory(options?: { max?: number }): Promise<RadioResult<Activation[]>>;
+  inventory(options?: { max?: number }): RadioResult<Activation[]>;
   /** Wake halted tags (WUPA) and select the one with this UID. */
-  select(uid: Uint8Array): Promise<RadioResult<Activation>>;
+  select(uid: Uint8Array): RadioResult<Activation>;
   /** HLTA: the active tag goes to HALT. */
-  halt(): Promise<RadioResult<true>>;
+  halt(): RadioResult<true>;
 }
 
 /** What a reader chip reports about itself. */
@@ -50,13 +50,14 @@ export interface SelfTestResult {
 /** Receiver gain in dB as the MFRC522 knows it (RFCfgReg.RxGain). */
 export type AntennaGain = 18 | 23 | 33 | 38 | 43 | 48;
 
-/** Chip-level functions the firmware's self-test (`doctor`) and power management use. */
+/**
+ * Chip-level functions power management and `doctor` use. The chip's own self-test is a function of its driver
+ * (the MFRC522's: mfrc522SelfTest), so that a device image that never runs it does not carry it.
+ */
 export interface ReaderChip {
   /** Reset and configure the chip; switches the field on. Throws HalError NO_CHIP when nothing answers. */
   init(): Promise<ChipVersion>;
   version(): ChipVersion;
-  /** The datasheet's digital self-test (section 16.1.1). Leaves the chip re-initialised. */
-  selfTest(): Promise<SelfTestResult>;
   setAntennaGain(db: AntennaGain): void;
   antennaGain(): AntennaGain;
   /** Soft power-down (CommandReg.PowerDown); registers keep their values, the field is off. */

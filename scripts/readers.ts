@@ -21,7 +21,7 @@ export function notAPiHint(e: unknown, options: string): string {
  * Runs `fn` with a tag selected on the reader named by `--tag FILE` (simulator; the tag file is saved afterwards
  * when `save`) or `--reader pi` (waits up to `waitMs` for a tag on the real reader).
  */
-export async function withTag<T>(where: { tag?: string; reader?: string }, save: boolean, waitMs: number, fn: (reader: Iso14443aReader, a: Activation) => Promise<T>): Promise<T> {
+export async function withTag<T>(where: { tag?: string; reader?: string }, save: boolean, waitMs: number, fn: (reader: Iso14443aReader, a: Activation) => T): Promise<T> {
   if (where.tag) return onSimReader(where.tag, save, (r, a) => fn(r, a));
   if (where.reader !== 'pi') throw new ReaderUseError('say where the tag is: --tag FILE (simulator) or --reader pi');
   const clock = new SystemClock();
@@ -39,8 +39,8 @@ export async function withTag<T>(where: { tag?: string; reader?: string }, save:
     const reader = new Iso14443aReader(driver);
     const until = clock.now() + waitMs;
     for (;;) {
-      const a = await reader.activate({ wakeup: true });
-      if (a.ok) return await fn(reader, a.value);
+      const a = reader.activate({ wakeup: true });
+      if (a.ok) return fn(reader, a.value);
       if (clock.now() > until) throw new ReaderUseError(`no tag on the reader within ${Math.round(waitMs / 1000)} s`);
       await clock.sleep(100);
     }

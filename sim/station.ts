@@ -17,7 +17,7 @@ import { MifareClassic1K, Ntag21x, UltralightEV1 } from './tags/index.js';
 import { kindOf, randomUid } from './tag-file.js';
 
 /** Puts `tag` alone on a fresh station reader, selects it and runs `fn`; the tag leaves the field afterwards. */
-export async function onStationReader<T>(tag: Picc, fn: (reader: Iso14443aReader, a: Activation) => Promise<T>): Promise<T> {
+export async function onStationReader<T>(tag: Picc, fn: (reader: Iso14443aReader, a: Activation) => T): Promise<T> {
   const clock = new VirtualClock({ epochMs: Date.now() });
   const field = new RfField();
   const driver = new Mfrc522(new SimMfrc522({ clock, field }), clock);
@@ -25,9 +25,9 @@ export async function onStationReader<T>(tag: Picc, fn: (reader: Iso14443aReader
   field.place(tag);
   try {
     const reader = new Iso14443aReader(driver);
-    const a = await reader.activate();
+    const a = reader.activate();
     if (!a.ok) throw new Error(`${tag.label} does not answer on the station reader: ${a.message}`);
-    return await fn(reader, a.value);
+    return fn(reader, a.value);
   } finally {
     field.remove(tag);
   }

@@ -46,7 +46,7 @@ export function readTagFile(file: string): { tag: Picc; label?: string } {
 }
 
 /** Puts the tag of `file` on the simulated station reader, activates it and runs `fn`; saves the tag afterwards when `save`. */
-export async function onSimReader<T>(file: string, save: boolean, fn: (reader: Iso14443aReader, a: Activation, tag: Picc) => Promise<T>): Promise<T> {
+export async function onSimReader<T>(file: string, save: boolean, fn: (reader: Iso14443aReader, a: Activation, tag: Picc) => T): Promise<T> {
   const { tag, label } = readTagFile(file);
   let result: T;
   let answered = false;

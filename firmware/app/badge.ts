@@ -1,6 +1,6 @@
 import type { Pcd } from '../../hal/radio.js';
 import type { Activation } from '../../hal/reader.js';
-import { MifareClassic1K } from '../tags/classic.js';
+import { classicAuthenticate, classicReadBlock } from '../tags/classic-read.js';
 import { isIdChar } from '../../hal/keys.js';
 import { allChars } from '../../hal/text.js';
 import type { Step } from '../records/kinds.js';
@@ -32,11 +32,10 @@ export function badgeIdOf(block: Uint8Array): string | null {
  * An inspector badge: a MIFARE Classic 1K card whose `block` holds the badge id in ASCII, padded with 00h,
  * readable with key A (see {@link isBadgeId}).
  */
-export async function readBadge(pcd: Pcd, activation: Activation, block: number, key: Uint8Array): Promise<BadgeResult> {
-  const card = new MifareClassic1K(pcd, activation);
-  const auth = await card.authenticate(block, 'A', key);
+export function readBadge(pcd: Pcd, activation: Activation, block: number, key: Uint8Array): BadgeResult {
+  const auth = classicAuthenticate(pcd, activation, block, 'A', key);
   if (!auth.ok) return { ok: false, message: 'badge: ' + auth.message };
-  const data = await card.readBlock(block);
+  const data = classicReadBlock(pcd, block);
   // Crypto1 stays on: the card must be halted inside the encrypted session (a plaintext HLTA is garbage to it and
   // leaves it IDLE, so it would answer the next poll). The caller halts, then stops Crypto1.
   if (!data.ok) return { ok: false, message: 'badge: ' + data.message };

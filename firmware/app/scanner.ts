@@ -205,18 +205,19 @@ export class Scanner {
 
   /**
    * One poll: REQA; a tag that answers is handled and halted (so it is not read again while it stays on the
-   * reader). Returns what happened, or null when no tag was there.
+   * reader). Returns what happened, or null when no tag was there. Synchronous from REQA to the durable record and
+   * the feedback: the radio is (hal/radio.ts) and so is the queue's append.
    */
-  async pollOnce(): Promise<TapEvent | null> {
+  pollOnce(): TapEvent | null {
     const reader = this.deps.reader;
-    const a = await reader.activate();
+    const a = reader.activate();
     if (!a.ok) {
       if (a.reason === 'timeout') {
         this.unselected = 0;
         return null;
       }
       // A tag half-way through anticollision stays READY and ignores the next REQA: reset it.
-      await reader.resetField();
+      reader.resetField();
       this.unselected++;
       // Said once per stay on the reader: the count only starts again after an empty field or a read.
       if (this.unselected !== NO_READ_POLLS) return null;
@@ -224,16 +225,16 @@ export class Scanner {
     }
     this.unselected = 0;
     let event: TapEvent;
-    if ((a.value.sak & 0x7f) === 0x08) event = await this.handleBadge(a.value);
-    else event = await this.handlePackage(a.value);
+    if ((a.value.sak & 0x7f) === 0x08) event = this.handleBadge(a.value);
+    else event = this.handlePackage(a.value);
     // HLTA first, Crypto1 off after: a MIFARE Classic halts only inside its encrypted session.
-    await reader.halt();
+    reader.halt();
     reader.stopCrypto1();
     return event;
   }
 
-  private async handleBadge(a: Activation): Promise<TapEvent> {
-    const badge = await readBadge(this.deps.reader, a, this.config.badge.block, this.config.badge.key);
+  private handleBadge(a: Activation): TapEvent {
+    const badge = readBadge(this.deps.reader, a, this.config.badge.block, this.config.badge.key);
     if (!badge.ok) return this.tap('badge-error', a.uid, this.feedback.give('badge-unreadable', 'BADGE NOT READ', 'Tap the badge again'));
     const wanted = stepOfBadge(badge.inspector);
     if (wanted !== null) return this.switchStep(wanted, a.uid);
@@ -249,14 +250,14 @@ export class Scanner {
     return this.tap('login', a.uid, this.feedback.give('login', 'LOGGED IN', badge.inspector), { seq: rec.seq });
   }
 
-  private async readWithRetries(a: Activation): Promise<Type2Reading> {
-    let reading = await readType2(this.deps.reader, a);
+  private readWithRetries(a: Activation): Type2Reading {
+    let reading = readType2(this.deps.reader, a);
     for (let i = 0; i < this.config.readRetries && reading.error && transient(reading.error); i++) {
       // The tag may have moved: power it afresh and select it again by its UID.
-      await this.deps.reader.resetField();
-      const again = await this.deps.reader.select(a.uid);
+      this.deps.reader.resetField();
+      const again = this.deps.reader.select(a.uid);
       if (!again.ok) continue;
-      reading = await readType2(this.deps.reader, again.value);
+      reading = readType2(this.deps.reader, again.value);
     }
     return reading;
   }
@@ -266,10 +267,10 @@ export class Scanner {
    * and only the bytes behind the UID tell them apart. Only then may the repeat window spare a second record (see
    * {@link RepeatWindow}); a repeat gets its verdict's own feedback, marked as already scanned.
    */
-  private async handlePackage(a: Activation): Promise<TapEvent> {
+  private handlePackage(a: Activation): TapEvent {
     const now = this.deps.clock.wallTime();
     if (!this.inspector) return this.tap('refused', a.uid, this.feedback.give('login-required', 'LOG IN FIRST', 'Tap your badge'));
-    const reading: TagReading = isType2(a) ? await this.readWithRetries(a) : { kind: 'other', activation: a };
+    const reading: TagReading = isType2(a) ? this.readWithRetries(a) : { kind: 'other', activation: a };
     const j = judge(reading, this.config.trust, this.deps.crypto, now);
     const digest = readingDigest(reading, this.deps.crypto);
     const signal: Signal = j.verdict === 'genuine' && j.expired ? 'genuine-expired' : j.verdict;
@@ -340,7 +341,7 @@ export class Scanner {
       const stepPressed = this.deps.stepPressed;
       while (this.running) {
         if (stepPressed && stepPressed()) this.switchStep();
-        if (!armed || armed()) await this.pollOnce();
+        if (!armed || armed()) this.pollOnce();
         await this.deps.clock.sleep(this.config.pollIntervalMs);
       }
     };

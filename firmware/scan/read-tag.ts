@@ -1,7 +1,7 @@
 import type { Sha256 } from '../../hal/crypto.js';
 import type { Pcd, RadioError } from '../../hal/radio.js';
 import type { Activation } from '../../hal/reader.js';
-import { Type2Tag, type TamperReading } from '../tags/type2.js';
+import { Type2Reader, type TamperReading } from '../tags/type2-read.js';
 import type { Type2Spec } from '../tags/type2-catalog.js';
 import { decodeConfig } from '../tags/type2-config.js';
 import { concatBytes } from '../records/bytes.js';
@@ -46,15 +46,15 @@ export function isType2(activation: Activation): boolean {
  * first (it also sends other READY tags back to IDLE), then READ_SIG and READ_TT_STATUS, the memory with FAST_READ,
  * and the NFC counter last and only when enabled (a NAK resets the tag). Stops at the first failed exchange.
  */
-export async function readType2(pcd: Pcd, activation: Activation): Promise<Type2Reading> {
-  const tag = new Type2Tag(pcd, activation);
+export function readType2(pcd: Pcd, activation: Activation): Type2Reading {
+  const tag = new Type2Reader(pcd, activation);
   const out: Type2Reading = { kind: 'type2', activation: activation, version: null, spec: null };
   const fail = (step: string, error: RadioError): Type2Reading => {
     out.error = error;
     out.failedStep = step;
     return out;
   };
-  const id = await tag.getVersion();
+  const id = tag.getVersion();
   if (!id.ok) return fail('version', id);
   out.version = id.value.version;
   out.spec = id.value.spec;
@@ -62,23 +62,23 @@ export async function readType2(pcd: Pcd, activation: Activation): Promise<Type2
   if (id.value.kind === 'unknown' || !spec) return out;
   if (id.value.kind === 'no-version') return out; // an MF0ICU1 dropped to IDLE: nothing more without re-activation
   if (spec.capabilities.readSig) {
-    const sig = await tag.readSignature();
+    const sig = tag.readSignature();
     if (!sig.ok) return fail('signature', sig);
     out.signature = sig.value;
   }
   if (spec.capabilities.tamper) {
-    const tt = await tag.readTamperStatus();
+    const tt = tag.readTamperStatus();
     if (!tt.ok) return fail('tamper', tt);
     out.tamper = tt.value;
   }
-  const mem = await tag.readAll();
+  const mem = tag.readAll();
   if (!mem.ok) return fail('memory', mem);
   out.memory = mem.value;
   if (spec.capabilities.counter === 'nfc' && spec.cfg0Page >= 0) {
     const m = mem.value;
     const cfg = decodeConfig(m.subarray(spec.cfg0Page * 4, spec.cfg0Page * 4 + 4), m.subarray(spec.cfg1Page * 4, spec.cfg1Page * 4 + 4));
     if (cfg.nfcCounterEnabled && !cfg.nfcCounterPasswordProtected) {
-      const c = await tag.readCounter(2);
+      const c = tag.readCounter(2);
       if (!c.ok) return fail('counter', c);
       out.counter = c.value;
     }

@@ -68,7 +68,7 @@ function notType2(sak: number): string {
  * issuer's key, write the NDEF message (URI record, then seal record), optionally write-protect it. Refuses a tag
  * type without an originality signature (the seal would be trivially cloned onto a blank tag of another kind).
  */
-export async function sealTag(pcd: Pcd, activation: Activation, request: SealRequest, crypto: Crypto): Promise<SealResult> {
+export function sealTag(pcd: Pcd, activation: Activation, request: SealRequest, crypto: Crypto): SealResult {
   const link = parseDigitalLink(request.link);
   if (!link.ok) return { ok: false, stage: 'link', finding: link.finding };
   if (!crypto.ed25519) return { ok: false, stage: 'tag', message: 'this platform cannot make Ed25519 signatures; seal on a Pi or PC' };
@@ -76,17 +76,17 @@ export async function sealTag(pcd: Pcd, activation: Activation, request: SealReq
   // overflow": tell it by its SAK before asking.
   if (!isType2(activation)) return { ok: false, stage: 'tag', message: notType2(activation.sak) };
   const tag = new Type2Tag(pcd, activation);
-  const id = await tag.getVersion();
+  const id = tag.getVersion();
   if (!id.ok) return { ok: false, stage: 'radio', error: id };
   const spec = id.value.spec;
   if (id.value.kind !== 'known' || !spec) return { ok: false, stage: 'tag', message: 'not a tag type this station seals (NTAG213/215/216, NTAG213 TT, Ultralight EV1)' };
   if (!spec.capabilities.readSig) return { ok: false, stage: 'tag', message: spec.model + ' has no originality signature; seals need one' };
   if (request.currentPassword) {
-    const auth = await tag.pwdAuth(request.currentPassword);
+    const auth = tag.pwdAuth(request.currentPassword);
     if (!auth.ok) return { ok: false, stage: 'radio', error: auth };
   }
   if (!request.replace) {
-    const existing = await readNdef(tag);
+    const existing = readNdef(tag);
     if (existing.ok && findSealParts(existing.value.records).sealPayload !== undefined) {
       return { ok: false, stage: 'sealed', message: 'the tag already carries a seal' };
     }
@@ -97,16 +97,16 @@ export async function sealTag(pcd: Pcd, activation: Activation, request: SealReq
   const seal: Seal = { keyId: keyId, sealedAt: request.sealedAt, signature: signature };
   const records = sealNdefRecords(request.link, seal);
   if (!records.ok) return { ok: false, stage: 'memory', error: records };
-  const written = await writeNdef(tag, records.value, { format: true });
+  const written = writeNdef(tag, records.value, { format: true });
   if (!written.ok) return 'reason' in written ? { ok: false, stage: 'radio', error: written } : { ok: false, stage: 'memory', error: written };
   if (spec.capabilities.tamper && spec.tamperMessagePage >= 0) {
     // NTAG213 TT answers 00 00 00 00 as its tamper message until it has seen the loop open, then this message: a
     // non-zero message with the loop closed again proves an earlier opening (reference section 5.4).
-    const tt = await tag.write(spec.tamperMessagePage, TAMPER_MESSAGE);
+    const tt = tag.write(spec.tamperMessagePage, TAMPER_MESSAGE);
     if (!tt.ok) return { ok: false, stage: 'radio', error: tt };
   }
   if (request.protect) {
-    const p = await protect(tag, request.protect.password, request.protect.pack, { auth0: spec.userStart, protectReads: false });
+    const p = protect(tag, request.protect.password, request.protect.pack, { auth0: spec.userStart, protectReads: false });
     if (!p.ok) return { ok: false, stage: 'radio', error: p };
   }
   return { ok: true, uid: activation.uid, model: spec.model, seal: seal, pagesWritten: written.value.pages.length, protected: !!request.protect };

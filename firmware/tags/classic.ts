@@ -8,69 +8,46 @@
  * - A sector trailer is never written with access bits whose inverted copies disagree: that write would brick the
  *   sector on a real card, so it is refused as a CLASSIC_ACCESS_BITS finding before anything is sent.
  * - Commands after {@link authenticate} travel Crypto1-encrypted (done by the PCD); {@link stop} ends the session.
+ *
+ * Authentication and READ live in classic-read.ts, so that a reader that only reads (the badge) carries no more.
  */
 import type { Pcd, RadioResult } from '../../hal/radio.js';
 import type { Activation } from '../../hal/reader.js';
 import { radioError, radioOk } from '../../hal/radio.js';
 import { HalError } from '../../hal/errors.js';
 import { ACK, exchange } from './frames.js';
+import { CLASSIC, CLASSIC_1K_BLOCKS, CLASSIC_TIMEOUT_US, checkBlock, classicAuthenticate, classicAuthUid, classicNakMeaning, classicReadBlock } from './classic-read.js';
 import type { TagResult } from './findings.js';
 import { decodeAccessBits, decodeValueBlock, encodeValueBlock, isTrailer, type ValueBlock } from './classic-blocks.js';
 
-/** Command codes (reference §7). */
-export const CLASSIC = {
-  AUTH_A: 0x60,
-  AUTH_B: 0x61,
-  READ: 0x30,
-  WRITE: 0xa0,
-  DECREMENT: 0xc0,
-  INCREMENT: 0xc1,
-  RESTORE: 0xc2,
-  TRANSFER: 0xb0,
-};
+export { CLASSIC, CLASSIC_1K_BLOCKS, classicNakMeaning };
 
-export const CLASSIC_1K_BLOCKS = 64;
-const TIMEOUT_US = 5000;
+const TIMEOUT_US = CLASSIC_TIMEOUT_US;
 const WRITE_TIMEOUT_US = 10000;
-
-/** What a MIFARE Classic NAK code means (MF1S50; the card then leaves its session). */
-export function classicNakMeaning(code: number): string {
-  if (code === 0x0 || code === 0x4) return 'operation not allowed: access conditions, or a block outside the authenticated sector';
-  if (code === 0x1 || code === 0x5) return 'parity or CRC error';
-  return 'unknown NAK code';
-}
-
-function checkBlock(block: number, what: string): void {
-  if (!(block >= 0 && block < CLASSIC_1K_BLOCKS && block === Math.floor(block))) throw new HalError('BAD_ARGUMENT', what + ': block ' + block + ' is not 0 to 63');
-}
 
 export class MifareClassic1K {
   constructor(readonly pcd: Pcd, readonly activation: Activation) {}
 
   /** The 4 UID bytes the card authenticates with: a 4-byte UID as it is, the last four of a 7- or 10-byte UID. */
   authUid(): Uint8Array {
-    const uid = this.activation.uid;
-    return uid.length <= 4 ? uid : uid.subarray(uid.length - 4);
+    return classicAuthUid(this.activation);
   }
 
   /** Three-pass authentication of `block`'s sector with key A or B (6 bytes). A wrong key gives 'auth'. */
-  authenticate(block: number, keyType: 'A' | 'B', key: Uint8Array): Promise<RadioResult<true>> {
-    checkBlock(block, 'AUTH');
-    if (key.length !== 6) throw new HalError('BAD_ARGUMENT', 'AUTH: a MIFARE key has 6 bytes, got ' + key.length);
-    return this.pcd.mifareAuthenticate(keyType, block, key, this.authUid());
+  authenticate(block: number, keyType: 'A' | 'B', key: Uint8Array): RadioResult<true> {
+    return classicAuthenticate(this.pcd, this.activation, block, keyType, key);
   }
 
   /** READ (30h): 16 bytes, CRC_A checked by the PCD. Key A of a trailer reads as zeros. */
-  readBlock(block: number): Promise<RadioResult<Uint8Array>> {
-    checkBlock(block, 'READ');
-    return exchange(this.pcd, new Uint8Array([CLASSIC.READ, block]), 'READ block ' + block, { bytes: 16 }, TIMEOUT_US, classicNakMeaning);
+  readBlock(block: number): RadioResult<Uint8Array> {
+    return classicReadBlock(this.pcd, block);
   }
 
   /**
    * WRITE (A0h) in two phases, each acknowledged with a 4-bit Ah. A trailer (block 3 of a sector) is checked first
    * and refused with a CLASSIC_ACCESS_BITS finding when its access bits are malformed.
    */
-  async writeBlock(block: number, data: Uint8Array): Promise<TagResult<true>> {
+  writeBlock(block: number, data: Uint8Array): TagResult<true> {
     checkBlock(block, 'WRITE');
     if (data.length !== 16) throw new HalError('BAD_ARGUMENT', 'WRITE: a block has 16 bytes, got ' + data.length);
     if (isTrailer(block)) {
@@ -78,44 +55,44 @@ export class MifareClassic1K {
       if (!access.ok) return access;
     }
     const what = 'WRITE block ' + block;
-    const first = await exchange(this.pcd, new Uint8Array([CLASSIC.WRITE, block]), what + ' (command)', 'ack', TIMEOUT_US, classicNakMeaning);
+    const first = exchange(this.pcd, new Uint8Array([CLASSIC.WRITE, block]), what + ' (command)', 'ack', TIMEOUT_US, classicNakMeaning);
     if (!first.ok) return first;
-    const second = await exchange(this.pcd, data, what + ' (data)', 'ack', WRITE_TIMEOUT_US, classicNakMeaning);
+    const second = exchange(this.pcd, data, what + ' (data)', 'ack', WRITE_TIMEOUT_US, classicNakMeaning);
     return second.ok ? radioOk(true) : second;
   }
 
   /** READ and decode a value block; a block not in value format gives CLASSIC_VALUE_FORMAT. */
-  async readValue(block: number): Promise<TagResult<ValueBlock>> {
-    const r = await this.readBlock(block);
+  readValue(block: number): TagResult<ValueBlock> {
+    const r = this.readBlock(block);
     if (!r.ok) return r;
     return decodeValueBlock(r.value);
   }
 
   /** Writes `block` in value-block format (address byte defaults to the block number). Not for trailers. */
-  writeValue(block: number, value: number, address?: number): Promise<TagResult<true>> {
+  writeValue(block: number, value: number, address?: number): TagResult<true> {
     if (isTrailer(block)) throw new HalError('BAD_ARGUMENT', 'block ' + block + ' is a sector trailer, not a value block');
     return this.writeBlock(block, encodeValueBlock(value, address === undefined ? block : address));
   }
 
   /** INCREMENT (C1h): adds `delta` to the value in the card's transfer buffer; {@link transfer} stores it. */
-  increment(block: number, delta: number): Promise<RadioResult<true>> {
+  increment(block: number, delta: number): RadioResult<true> {
     return this.valueOp(CLASSIC.INCREMENT, 'INCREMENT', block, delta);
   }
 
   /** DECREMENT (C0h): subtracts `delta` into the transfer buffer. */
-  decrement(block: number, delta: number): Promise<RadioResult<true>> {
+  decrement(block: number, delta: number): RadioResult<true> {
     return this.valueOp(CLASSIC.DECREMENT, 'DECREMENT', block, delta);
   }
 
   /** RESTORE (C2h): copies the value of `block` into the transfer buffer (to move it with {@link transfer}). */
-  restore(block: number): Promise<RadioResult<true>> {
+  restore(block: number): RadioResult<true> {
     return this.valueOp(CLASSIC.RESTORE, 'RESTORE', block, 0);
   }
 
   /** TRANSFER (B0h): writes the transfer buffer to `block`. */
-  async transfer(block: number): Promise<RadioResult<true>> {
+  transfer(block: number): RadioResult<true> {
     checkBlock(block, 'TRANSFER');
-    const r = await exchange(this.pcd, new Uint8Array([CLASSIC.TRANSFER, block]), 'TRANSFER block ' + block, 'ack', WRITE_TIMEOUT_US, classicNakMeaning);
+    const r = exchange(this.pcd, new Uint8Array([CLASSIC.TRANSFER, block]), 'TRANSFER block ' + block, 'ack', WRITE_TIMEOUT_US, classicNakMeaning);
     return r.ok ? radioOk(true) : r;
   }
 
@@ -128,14 +105,14 @@ export class MifareClassic1K {
    * Two-phase value command: the command is ACKed, then the 4-byte operand (little-endian) gets no answer on
    * success — silence is the good outcome (reference §7); a NAK in that window is a failure.
    */
-  private async valueOp(code: number, name: string, block: number, operand: number): Promise<RadioResult<true>> {
+  private valueOp(code: number, name: string, block: number, operand: number): RadioResult<true> {
     checkBlock(block, name);
     if (!(operand >= 0 && operand <= 0x7fffffff && operand === Math.floor(operand))) throw new HalError('BAD_ARGUMENT', name + ': operand ' + operand + ' is not 0 to 2^31-1');
     const what = name + ' block ' + block;
-    const first = await exchange(this.pcd, new Uint8Array([code, block]), what + ' (command)', 'ack', TIMEOUT_US, classicNakMeaning);
+    const first = exchange(this.pcd, new Uint8Array([code, block]), what + ' (command)', 'ack', TIMEOUT_US, classicNakMeaning);
     if (!first.ok) return first;
     const op = new Uint8Array([operand & 0xff, (operand >> 8) & 0xff, (operand >> 16) & 0xff, (operand >> 24) & 0xff]);
-    const r = await this.pcd.transceive(op, { txCrc: true, rxCrc: false, timeoutUs: TIMEOUT_US });
+    const r = this.pcd.transceive(op, { txCrc: true, rxCrc: false, timeoutUs: TIMEOUT_US });
     if (!r.ok) return r.reason === 'timeout' ? radioOk(true) : radioError(r.reason, what + ' (operand): ' + r.message, r);
     if (r.value.bits === 4) {
       const nak = r.value.bytes[0] & 0x0f;

@@ -37,8 +37,8 @@ export type Expect = { bytes: number } | 'ack';
  * answers again. Any other length or an ACK where data was due is 'unexpected'. Other radio errors keep their
  * reason, with `what` in front of the message.
  */
-export async function exchange(pcd: Pcd, frame: Uint8Array, what: string, expect: Expect, timeoutUs: number, meaning?: (code: number) => string): Promise<RadioResult<Uint8Array>> {
-  const r = await pcd.transceive(frame, { txCrc: true, rxCrc: expect !== 'ack', timeoutUs: timeoutUs });
+export function exchange(pcd: Pcd, frame: Uint8Array, what: string, expect: Expect, timeoutUs: number, meaning?: (code: number) => string): RadioResult<Uint8Array> {
+  const r = pcd.transceive(frame, { txCrc: true, rxCrc: expect !== 'ack', timeoutUs: timeoutUs });
   if (!r.ok) return radioError(r.reason, what + ': ' + r.message, r);
   const f = r.value;
   if (f.bits === 4) {

@@ -56,9 +56,9 @@ export interface ProtectionOptions {
   authLimit?: number;
 }
 
-async function configPages(tag: Type2Tag): Promise<RadioResult<Type2Spec>> {
+function configPages(tag: Type2Tag): RadioResult<Type2Spec> {
   if (!tag.spec) {
-    const id = await tag.getVersion();
+    const id = tag.getVersion();
     if (!id.ok) return id;
   }
   const spec = tag.spec;
@@ -67,20 +67,20 @@ async function configPages(tag: Type2Tag): Promise<RadioResult<Type2Spec>> {
 }
 
 /** Reads and decodes CFG0/CFG1 (one READ from CFG0 covers both). */
-export async function readConfig(tag: Type2Tag): Promise<RadioResult<Type2Config>> {
-  const s = await configPages(tag);
+export function readConfig(tag: Type2Tag): RadioResult<Type2Config> {
+  const s = configPages(tag);
   if (!s.ok) return s;
-  const r = await tag.read(s.value.cfg0Page);
+  const r = tag.read(s.value.cfg0Page);
   if (!r.ok) return r;
   return radioOk(decodeConfig(r.value.subarray(0, 4), r.value.subarray(4, 8)));
 }
 
 /** Writes PWD (4 bytes, LSByte first as given) and PACK (2 bytes; the 2 RFUI bytes are written as 00h). */
-export async function setPassword(tag: Type2Tag, pwd: Uint8Array, pack: Uint8Array): Promise<RadioResult<true>> {
+export function setPassword(tag: Type2Tag, pwd: Uint8Array, pack: Uint8Array): RadioResult<true> {
   if (pwd.length !== 4 || pack.length !== 2) throw new HalError('BAD_ARGUMENT', 'setPassword: PWD has 4 bytes and PACK 2');
-  const s = await configPages(tag);
+  const s = configPages(tag);
   if (!s.ok) return s;
-  const w = await tag.write(s.value.pwdPage, pwd);
+  const w = tag.write(s.value.pwdPage, pwd);
   if (!w.ok) return w;
   return tag.write(s.value.packPage, new Uint8Array([pack[0], pack[1], 0, 0]));
 }
@@ -89,12 +89,12 @@ export async function setPassword(tag: Type2Tag, pwd: Uint8Array, pack: Uint8Arr
  * Sets ACCESS (PROT, AUTHLIM; other bits kept) and then AUTH0, each only if it changes. Reads CFG0/CFG1 first,
  * so with protection already on the caller must have passed PWD_AUTH in this session.
  */
-export async function setProtection(tag: Type2Tag, options: ProtectionOptions): Promise<RadioResult<true>> {
+export function setProtection(tag: Type2Tag, options: ProtectionOptions): RadioResult<true> {
   if (!(options.auth0 >= 0 && options.auth0 <= 0xff)) throw new HalError('BAD_ARGUMENT', 'AUTH0 ' + options.auth0 + ' is not 0 to FFh');
   if (options.authLimit !== undefined && !(options.authLimit >= 0 && options.authLimit <= 7)) throw new HalError('BAD_ARGUMENT', 'AUTHLIM ' + options.authLimit + ' is not 0 to 7');
-  const s = await configPages(tag);
+  const s = configPages(tag);
   if (!s.ok) return s;
-  const r = await tag.read(s.value.cfg0Page);
+  const r = tag.read(s.value.cfg0Page);
   if (!r.ok) return r;
   const cfg0 = copyBytes(r.value, 0, 4);
   const cfg1 = copyBytes(r.value, 4, 8);
@@ -102,30 +102,30 @@ export async function setProtection(tag: Type2Tag, options: ProtectionOptions): 
   if (options.authLimit !== undefined) access = (access & ~ACCESS_AUTHLIM) | options.authLimit;
   if (access !== cfg1[0]) {
     cfg1[0] = access;
-    const w = await tag.write(s.value.cfg1Page, cfg1);
+    const w = tag.write(s.value.cfg1Page, cfg1);
     if (!w.ok) return w;
   }
   if (cfg0[3] !== options.auth0) {
     cfg0[3] = options.auth0;
-    const w = await tag.write(s.value.cfg0Page, cfg0);
+    const w = tag.write(s.value.cfg0Page, cfg0);
     if (!w.ok) return w;
   }
   return radioOk(true);
 }
 
 /** PWD, PACK, then ACCESS and AUTH0: a tag protected from page `auth0` on with this password. */
-export async function protect(tag: Type2Tag, pwd: Uint8Array, pack: Uint8Array, options: ProtectionOptions): Promise<RadioResult<true>> {
-  const p = await setPassword(tag, pwd, pack);
+export function protect(tag: Type2Tag, pwd: Uint8Array, pack: Uint8Array, options: ProtectionOptions): RadioResult<true> {
+  const p = setPassword(tag, pwd, pack);
   if (!p.ok) return p;
   return setProtection(tag, options);
 }
 
 /** NFC_CNT_EN (and NFC_CNT_PWD_PROT) in ACCESS, so that READ_CNT answers (NTAG21x). */
-export async function enableNfcCounter(tag: Type2Tag, passwordProtected: boolean): Promise<RadioResult<true>> {
-  const s = await configPages(tag);
+export function enableNfcCounter(tag: Type2Tag, passwordProtected: boolean): RadioResult<true> {
+  const s = configPages(tag);
   if (!s.ok) return s;
   if (s.value.capabilities.counter !== 'nfc') return radioError('unexpected', s.value.model + ' has no NFC counter');
-  const r = await tag.read(s.value.cfg0Page);
+  const r = tag.read(s.value.cfg0Page);
   if (!r.ok) return r;
   const cfg1 = copyBytes(r.value, 4, 8);
   cfg1[0] = (cfg1[0] & ~ACCESS_NFC_CNT_PWD_PROT) | ACCESS_NFC_CNT_EN | (passwordProtected ? ACCESS_NFC_CNT_PWD_PROT : 0);

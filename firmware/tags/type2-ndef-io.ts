@@ -20,15 +20,15 @@ function dataLimit(tag: Type2Tag): number {
 }
 
 /** Reads pages `from`..`to` into `image` with FAST_READ if the type is known to support it, else READ. */
-async function fetchPages(tag: Type2Tag, image: Uint8Array, from: number, to: number): Promise<RadioResult<true>> {
+function fetchPages(tag: Type2Tag, image: Uint8Array, from: number, to: number): RadioResult<true> {
   if (tag.spec && tag.spec.capabilities.fastRead) {
-    const r = await tag.fastRead(from, to);
+    const r = tag.fastRead(from, to);
     if (!r.ok) return r;
     image.set(r.value, from * 4);
     return radioOk(true);
   }
   for (let page = from; page <= to; page += 4) {
-    const r = await tag.read(page);
+    const r = tag.read(page);
     if (!r.ok) return r;
     // READ returns 4 pages and rolls over at the end of memory: keep only the pages asked for.
     image.set(r.value.subarray(0, Math.min(4, to - page + 1) * 4), page * 4);
@@ -37,7 +37,7 @@ async function fetchPages(tag: Type2Tag, image: Uint8Array, from: number, to: nu
 }
 
 /** Pages 0–3 (UID, lock bytes, CC) with one READ. */
-async function readHeader(tag: Type2Tag): Promise<RadioResult<Uint8Array>> {
+function readHeader(tag: Type2Tag): RadioResult<Uint8Array> {
   return tag.read(0);
 }
 
@@ -50,15 +50,15 @@ function withSize(cc: CapabilityContainer, size: number): CapabilityContainer {
  * and stops as soon as the NDEF TLV is complete, so a short message on a large tag costs few exchanges. If the tag
  * type is unknown it uses READ only and trusts the CC's size (a CC larger than the tag makes the tag NAK).
  */
-export async function readNdef(tag: Type2Tag): Promise<TagResult<Type2Ndef>> {
-  const header = await readHeader(tag);
+export function readNdef(tag: Type2Tag): TagResult<Type2Ndef> {
+  const header = readHeader(tag);
   if (!header.ok) return header;
   const cc = parseCcBytes(header.value.subarray(12, 16), dataLimit(tag));
   if (!cc.ok) return cc;
   return readDataArea(tag, header.value, cc.value);
 }
 
-async function readDataArea(tag: Type2Tag, header: Uint8Array, cc: CapabilityContainer): Promise<TagResult<Type2Ndef>> {
+function readDataArea(tag: Type2Tag, header: Uint8Array, cc: CapabilityContainer): TagResult<Type2Ndef> {
   const end = DATA_AREA_START + cc.dataAreaSize;
   const image = new Uint8Array(end);
   image.set(header.subarray(0, DATA_AREA_START));
@@ -67,7 +67,7 @@ async function readDataArea(tag: Type2Tag, header: Uint8Array, cc: CapabilityCon
   for (;;) {
     const from = readEnd >> 2;
     const to = Math.min((end >> 2) - 1, from + step - 1);
-    const got = await fetchPages(tag, image, from, to);
+    const got = fetchPages(tag, image, from, to);
     if (!got.ok) return got;
     readEnd = (to + 1) * 4;
     if (readEnd >= end) break;
@@ -108,7 +108,7 @@ export interface WriteNdefReport {
  * order the tag then holds no message (or, after the last write, the new one), and the caller re-activates and
  * retries.
  */
-export async function writeNdef(tag: Type2Tag, message: Uint8Array | NdefRecord[], options?: WriteNdefOptions): Promise<TagResult<WriteNdefReport>> {
+export function writeNdef(tag: Type2Tag, message: Uint8Array | NdefRecord[], options?: WriteNdefOptions): TagResult<WriteNdefReport> {
   let bytes: Uint8Array;
   if (message instanceof Uint8Array) bytes = message;
   else {
@@ -116,7 +116,7 @@ export async function writeNdef(tag: Type2Tag, message: Uint8Array | NdefRecord[
     if (!e.ok) return e;
     bytes = e.value;
   }
-  const header = await readHeader(tag);
+  const header = readHeader(tag);
   if (!header.ok) return header;
   const h = header.value;
   const blank = (h[12] | h[13] | h[14] | h[15]) === 0;
@@ -124,7 +124,7 @@ export async function writeNdef(tag: Type2Tag, message: Uint8Array | NdefRecord[
   let ccBytes = h.subarray(12, 16);
   if (format) {
     if (!tag.spec) {
-      const id = await tag.getVersion();
+      const id = tag.getVersion();
       if (!id.ok) return id;
       if (id.value.kind === 'no-version') return radioError('timeout', 'writeNdef: no answer to GET_VERSION; re-activate the tag (taken as MIFARE Ultralight now) and call again');
     }
@@ -136,14 +136,14 @@ export async function writeNdef(tag: Type2Tag, message: Uint8Array | NdefRecord[
   const end = DATA_AREA_START + cc.value.dataAreaSize;
   const image = new Uint8Array(end);
   image.set(h.subarray(0, DATA_AREA_START));
-  const got = await fetchPages(tag, image, DATA_AREA_START >> 2, (end >> 2) - 1);
+  const got = fetchPages(tag, image, DATA_AREA_START >> 2, (end >> 2) - 1);
   if (!got.ok) return got;
   const plan = planNdefWrite(image, bytes, format ? { formatCc: ccBytes } : undefined);
   if (!plan.ok) return plan;
   const pages: number[] = [];
   const writes = plan.value.writes;
   for (let i = 0; i < writes.length; i++) {
-    const w = await tag.write(writes[i].page, writes[i].data);
+    const w = tag.write(writes[i].page, writes[i].data);
     if (!w.ok) return w;
     pages.push(writes[i].page);
   }

@@ -28,7 +28,7 @@ function setBit(bytes: Uint8Array, i: number, v: number): void {
  * byte. On a collision at bit p of the UID the bits before p are valid; we choose 1 for bit p (the standard's
  * choice), so k becomes p + 1, and ask again. Each round fixes at least one bit, so at most 32 rounds.
  */
-export async function anticollisionLevel(pcd: Pcd, sel: number, known: Uint8Array | null, timeoutUs: number): Promise<RadioResult<LevelResult>> {
+export function anticollisionLevel(pcd: Pcd, sel: number, known: Uint8Array | null, timeoutUs: number): RadioResult<LevelResult> {
   const uidCl = new Uint8Array(5); // 4 UID-CLn bytes + BCC
   const name = 'CL' + (sel === 0x93 ? 1 : sel === 0x95 ? 2 : 3);
   if (known) {
@@ -43,7 +43,7 @@ export async function anticollisionLevel(pcd: Pcd, sel: number, known: Uint8Arra
       frame[1] = ((2 + whole) << 4) | extra;
       for (let i = 0; i < frame.length - 2; i++) frame[2 + i] = uidCl[i];
       if (extra) frame[frame.length - 1] &= (1 << extra) - 1;
-      const r = await pcd.transceive(frame, { txLastBits: extra || 8, rxAlign: extra, timeoutUs: timeoutUs });
+      const r = pcd.transceive(frame, { txLastBits: extra || 8, rxAlign: extra, timeoutUs: timeoutUs });
       if (r.ok) {
         if (k + r.value.bits !== 40) {
           return radioError('unexpected', name + ' anticollision: answer of ' + r.value.bits + ' bits after ' + k + ' known bits; expected ' + (40 - k));
@@ -76,7 +76,7 @@ export async function anticollisionLevel(pcd: Pcd, sel: number, known: Uint8Arra
   select[0] = sel;
   select[1] = 0x70;
   select.set(uidCl, 2);
-  const s = await pcd.transceive(select, { txCrc: true, rxCrc: true, timeoutUs: timeoutUs });
+  const s = pcd.transceive(select, { txCrc: true, rxCrc: true, timeoutUs: timeoutUs });
   if (!s.ok) return s;
   if (s.value.bits !== 8) return radioError('unexpected', name + ' SELECT: SAK of ' + s.value.bits + ' bits, expected 8');
   return radioOk({ uidCl: copyBytes(uidCl, 0, 4), sak: s.value.bytes[0] });

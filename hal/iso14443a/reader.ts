@@ -32,11 +32,11 @@ export class Iso14443aReader implements PiccReader {
     this.timeoutUs = options.activationTimeoutUs === undefined ? 1000 : options.activationTimeoutUs;
   }
 
-  transceive(frame: Uint8Array, options?: TransceiveOptions): Promise<RadioResult<Frame>> {
+  transceive(frame: Uint8Array, options?: TransceiveOptions): RadioResult<Frame> {
     return this.pcd.transceive(frame, options);
   }
 
-  mifareAuthenticate(keyType: 'A' | 'B', block: number, key: Uint8Array, uid: Uint8Array): Promise<RadioResult<true>> {
+  mifareAuthenticate(keyType: 'A' | 'B', block: number, key: Uint8Array, uid: Uint8Array): RadioResult<true> {
     return this.pcd.mifareAuthenticate(keyType, block, key, uid);
   }
 
@@ -44,8 +44,8 @@ export class Iso14443aReader implements PiccReader {
     this.pcd.stopCrypto1();
   }
 
-  resetField(offMs?: number): Promise<void> {
-    return this.pcd.resetField(offMs);
+  resetField(offMs?: number): void {
+    this.pcd.resetField(offMs);
   }
 
   /**
@@ -53,8 +53,8 @@ export class Iso14443aReader implements PiccReader {
    * still means tags are present, so a collision here counts as an answer (as in ISO/IEC 14443-3 and the NXP
    * reader library).
    */
-  async request(wakeup: boolean): Promise<RadioResult<Uint8Array>> {
-    const r = await this.pcd.transceive(new Uint8Array([wakeup ? WUPA : REQA]), { txLastBits: 7, timeoutUs: this.timeoutUs });
+  request(wakeup: boolean): RadioResult<Uint8Array> {
+    const r = this.pcd.transceive(new Uint8Array([wakeup ? WUPA : REQA]), { txLastBits: 7, timeoutUs: this.timeoutUs });
     if (r.ok) {
       if (r.value.bits !== 16) return radioError('unexpected', (wakeup ? 'WUPA' : 'REQA') + ': ATQA of ' + r.value.bits + ' bits, expected 16');
       return radioOk(r.value.bytes);
@@ -67,27 +67,27 @@ export class Iso14443aReader implements PiccReader {
     return r;
   }
 
-  async activate(options: { wakeup?: boolean } = {}): Promise<RadioResult<Activation>> {
-    const atqa = await this.request(!!options.wakeup);
+  activate(options: { wakeup?: boolean } = {}): RadioResult<Activation> {
+    const atqa = this.request(!!options.wakeup);
     if (!atqa.ok) return atqa;
     return this.selectCascade(atqa.value, null);
   }
 
-  async select(uid: Uint8Array): Promise<RadioResult<Activation>> {
+  select(uid: Uint8Array): RadioResult<Activation> {
     if (uid.length !== 4 && uid.length !== 7 && uid.length !== 10) {
       return radioError('unexpected', 'select: a UID has 4, 7 or 10 bytes, not ' + uid.length);
     }
-    const atqa = await this.request(true);
+    const atqa = this.request(true);
     if (!atqa.ok) return atqa;
     return this.selectCascade(atqa.value, uid);
   }
 
   /** Runs the cascade levels. With `uid` known each level is a direct SELECT; otherwise anticollision finds one. */
-  private async selectCascade(atqa: Uint8Array, uid: Uint8Array | null): Promise<RadioResult<Activation>> {
+  private selectCascade(atqa: Uint8Array, uid: Uint8Array | null): RadioResult<Activation> {
     const parts: number[] = [];
     for (let level = 0; level < 3; level++) {
       const known = uid ? levelBytes(uid, level) : null;
-      const r: RadioResult<LevelResult> = await anticollisionLevel(this.pcd, SEL[level], known, this.timeoutUs);
+      const r: RadioResult<LevelResult> = anticollisionLevel(this.pcd, SEL[level], known, this.timeoutUs);
       if (!r.ok) return r;
       const cl = r.value.uidCl;
       const cascade = (r.value.sak & 0x04) !== 0;
@@ -102,28 +102,28 @@ export class Iso14443aReader implements PiccReader {
     return radioError('unexpected', 'the tag asked for a fourth cascade level');
   }
 
-  async halt(): Promise<RadioResult<true>> {
+  halt(): RadioResult<true> {
     // ISO/IEC 14443-3 6.4.3: any modulation within 1 ms after HLTA is a NAK; silence is success.
-    const r = await this.pcd.transceive(new Uint8Array([HLTA, 0x00]), { txCrc: true, timeoutUs: 1000 });
+    const r = this.pcd.transceive(new Uint8Array([HLTA, 0x00]), { txCrc: true, timeoutUs: 1000 });
     if (r.ok) return radioError('unexpected', 'HLTA was answered (' + r.value.bits + ' bits); the tag did not halt');
     if (r.reason === 'timeout') return radioOk(true);
     return r;
   }
 
-  async inventory(options: { max?: number; onTag?: (tag: Activation) => Promise<void> } = {}): Promise<RadioResult<Activation[]>> {
+  inventory(options: { max?: number; onTag?: (tag: Activation) => void } = {}): RadioResult<Activation[]> {
     const max = options.max === undefined ? 16 : options.max;
     const found: Activation[] = [];
     let failures = 0;
     // WUPA first so that tags halted earlier are found too; after that REQA, which halted tags ignore.
     let wakeup = true;
     while (found.length < max) {
-      let a = await this.activate({ wakeup: wakeup });
+      let a = this.activate({ wakeup: wakeup });
       // A tag left READY by an interrupted exchange drops to IDLE on the first request and answers only the next.
-      if (wakeup && !a.ok && a.reason === 'timeout') a = await this.activate({ wakeup: true });
+      if (wakeup && !a.ok && a.reason === 'timeout') a = this.activate({ wakeup: true });
       wakeup = false;
       if (a.ok) {
-        if (this.addNew(found, a.value) && options.onTag) await options.onTag(a.value);
-        await this.halt();
+        if (this.addNew(found, a.value) && options.onTag) options.onTag(a.value);
+        this.halt();
         continue;
       }
       // Silence: every tag still in the field is halted, so all have been found.
@@ -131,7 +131,7 @@ export class Iso14443aReader implements PiccReader {
       // A failed anticollision leaves tags in READY, where the next REQA only sends them back to IDLE. Reset the
       // field (all tags restart in IDLE) and start over; tags found already are recognised by UID and halted again.
       if (++failures > 3) return a;
-      await this.pcd.resetField();
+      this.pcd.resetField();
       wakeup = true;
     }
     return radioOk(found);

@@ -1,7 +1,7 @@
 import type { SpiDevice } from '../spi.js';
 import type { Clock } from '../clock.js';
 import type { Frame, Pcd, RadioResult, TransceiveOptions } from '../radio.js';
-import type { AntennaGain, ChipVersion, ReaderChip, SelfTestResult } from '../reader.js';
+import type { AntennaGain, ChipVersion, ReaderChip } from '../reader.js';
 import { radioError, radioOk } from '../radio.js';
 import { HalError } from '../errors.js';
 import { hexBytes } from '../hex.js';
@@ -10,14 +10,13 @@ import {
   BitFraming, Cmd, CommandBits, ComIrq, Coll, Control, DivIrq, ErrorBits, FIFOLevel, FIFO_SIZE, Reg, Status2, TMode,
   TxControl, TxRxMode,
 } from './registers.js';
-import { describeVersion, selfTestTable } from './selftest.js';
+import { describeVersion } from './selftest.js';
+import { waitUntil } from './wait.js';
 import { gainCode, gainFromCode } from './gain.js';
 import { TimerConfig } from './timer.js';
 import { copyBytes } from '../bytes.js';
 
 export interface Mfrc522Options {
-  /** Host-side pause between two polls of ComIrqReg while an exchange runs, ms. Default 0.25. */
-  pollIntervalMs?: number;
   /** Receiver gain applied at every init. Default 33 dB (the chip's reset value). */
   antennaGain?: AntennaGain;
   /** How long the tag may take to answer when the caller does not say, µs. Default 5000. */
@@ -27,19 +26,31 @@ export interface Mfrc522Options {
 const ALL_IRQ_CLEAR = 0x7f;
 /** MFAuthent takes four frames on air; real cards finish well under 10 ms. */
 const AUTH_TIMEOUT_US = 10000;
+/**
+ * The shortest time one poll can take: a 2-byte transfer at the chip's fastest SPI clock (10 MHz, data sheet 8.1.2)
+ * is 1.6 µs. Bounding the polls by guard / this never ends a wait before the clock guard would on a real bus; it
+ * only ends the loop on a clock that does not move.
+ */
+const MIN_POLL_US = 1.6;
 
 /**
  * NXP MFRC522 driver over a chip-select-framed SPI device.
  *
- * Register I/O is synchronous; every wait goes through the injected clock. The driver keeps a shadow of the
- * registers it owns (command, Tx/RxModeReg, TReload, FIFO state) so that an exchange costs five or six SPI
- * transfers: clear IRQs, fill the FIFO in one burst, StartSend, one combined status read, drain the FIFO in one
- * burst. Timeouts come from the chip's own timer (TAuto), with a host-side guard in case the chip never raises an
- * IRQ. Radio outcomes are {@link RadioResult}s; broken hardware throws {@link HalError}.
+ * The radio path ({@link Pcd}) is synchronous, like the SPI under it: an exchange completes in milliseconds, so the
+ * driver polls ComIrqReg in a bounded loop until the command ends, as mfrc522-rpi and the Arduino library do, and
+ * a tap does not pay Espruino's cost per pending async call. The chip's own timer (TAuto, TReload) ends an exchange
+ * nobody answers and times the field-off of {@link resetField}; the clock is only read, as a guard in case the
+ * chip never raises an IRQ. Only the oscillator waits of init, self-test and wake-up, outside the tap path, sleep
+ * on the injected clock. The data sheet's self-test is {@link mfrc522SelfTest} (selftest.ts), outside the class so
+ * that an image that never runs it does not carry it.
+ *
+ * The driver keeps a shadow of the registers it owns (command, Tx/RxModeReg, TReload, FIFO state) so that an
+ * exchange costs five or six SPI transfers: clear IRQs, fill the FIFO in one burst, StartSend, one combined status
+ * read, drain the FIFO in one burst. Radio outcomes are {@link RadioResult}s; broken hardware throws
+ * {@link HalError}.
  */
 export class Mfrc522 implements Pcd, ReaderChip {
   readonly io: RegisterIo;
-  private readonly pollMs: number;
   private readonly defaultTimeoutUs: number;
   private gain: AntennaGain;
   private chip: ChipVersion | null = null;
@@ -54,9 +65,8 @@ export class Mfrc522 implements Pcd, ReaderChip {
   private fifoDirty = true;
   private crypto1 = false;
 
-  constructor(spi: SpiDevice, private readonly clock: Clock, options: Mfrc522Options = {}) {
+  constructor(spi: SpiDevice, readonly clock: Clock, options: Mfrc522Options = {}) {
     this.io = new RegisterIo(spi);
-    this.pollMs = options.pollIntervalMs === undefined ? 0.25 : options.pollIntervalMs;
     this.defaultTimeoutUs = options.defaultTimeoutUs === undefined ? 5000 : options.defaultTimeoutUs;
     this.gain = options.antennaGain === undefined ? 33 : options.antennaGain;
     gainCode(this.gain); // validates
@@ -88,10 +98,13 @@ export class Mfrc522 implements Pcd, ReaderChip {
     return this.chip;
   }
 
-  /** SoftReset, then wait until the chip has left it (CommandReg.PowerDown clears once the oscillator runs). */
-  private async softReset(): Promise<void> {
+  /**
+   * SoftReset, then wait until the chip has left it (CommandReg.PowerDown clears once the oscillator runs). The chip
+   * then has its reset values: {@link init} configures it again.
+   */
+  async softReset(): Promise<void> {
     this.io.write(Reg.CommandReg, Cmd.SoftReset);
-    await this.waitFor(50, 'soft reset', () => (this.io.read(Reg.CommandReg) & (CommandBits.PowerDown | CommandBits.Command)) === Cmd.Idle);
+    await waitUntil(this.clock, 50, 'soft reset', () => (this.io.read(Reg.CommandReg) & (CommandBits.PowerDown | CommandBits.Command)) === Cmd.Idle);
     this.command = Cmd.Idle;
     this.txMode = 0;
     this.rxMode = 0;
@@ -99,14 +112,6 @@ export class Mfrc522 implements Pcd, ReaderChip {
     this.fifoDirty = false;
     this.crypto1 = false;
     this.timer.reset();
-  }
-
-  private async waitFor(ms: number, what: string, done: () => boolean): Promise<void> {
-    const start = this.clock.now();
-    while (!done()) {
-      if (this.clock.now() - start > ms) throw new HalError('CHIP_TIMEOUT', what + ' did not finish within ' + ms + ' ms');
-      await this.clock.sleep(1);
-    }
   }
 
   private setCommand(cmd: number): void {
@@ -146,7 +151,7 @@ export class Mfrc522 implements Pcd, ReaderChip {
     }
   }
 
-  async transceive(frame: Uint8Array, options: TransceiveOptions = {}): Promise<RadioResult<Frame>> {
+  transceive(frame: Uint8Array, options: TransceiveOptions = {}): RadioResult<Frame> {
     const txLastBits = options.txLastBits === undefined ? 8 : options.txLastBits;
     const rxAlign = options.rxAlign === undefined ? 0 : options.rxAlign;
     const timeoutUs = options.timeoutUs === undefined ? this.defaultTimeoutUs : options.timeoutUs;
@@ -162,9 +167,9 @@ export class Mfrc522 implements Pcd, ReaderChip {
     this.io.write(Reg.BitFramingReg, BitFraming.StartSend | (rxAlign << BitFraming.RxAlignShift) | (txLastBits & BitFraming.TxLastBits));
 
     const what = 'frame ' + hexBytes(frame, 8);
-    const s = await this.poll([Reg.ComIrqReg, Reg.ErrorReg, Reg.FIFOLevelReg, Reg.ControlReg], ComIrq.RxIRq | ComIrq.TimerIRq, timeoutUs);
+    const s = this.poll([Reg.ComIrqReg, Reg.ErrorReg, Reg.FIFOLevelReg, Reg.ControlReg], ComIrq.RxIRq | ComIrq.TimerIRq, timeoutUs);
     if (!s) {
-      this.receiving = true;
+      this.abort();
       return radioError('timeout', what + ': the chip raised no interrupt within ' + timeoutUs + ' µs');
     }
     const irq = s[0];
@@ -213,24 +218,29 @@ export class Mfrc522 implements Pcd, ReaderChip {
 
   /**
    * Polls the registers in `regs` (ComIrqReg first) in one transfer each time until one of the `done` IRQ bits is
-   * set. Returns the register values, or null when the host-side guard expired.
+   * set, without yielding: the chip's timer, set to `timeoutUs`, raises TimerIRq when nothing else ends the command.
+   * Returns the register values, or null when the host-side guard (1.5 times the timeout plus 5 ms of the clock, or
+   * as many polls as could fit in that time on the fastest bus) ran out first: a chip that never raises its IRQ.
    */
-  private async poll(regs: number[], done: number, timeoutUs: number): Promise<Uint8Array | null> {
+  private poll(regs: number[], done: number, timeoutUs: number): Uint8Array | null {
     const guardMs = (timeoutUs * 1.5) / 1000 + 5;
+    const maxPolls = Math.ceil((guardMs * 1000) / MIN_POLL_US);
     const start = this.clock.now();
-    for (;;) {
+    for (let n = 0; n < maxPolls; n++) {
       const s = this.io.readMany(regs);
       if (s[0] & done) return s;
-      if (this.clock.now() - start > guardMs) {
-        this.setCommand(Cmd.Idle);
-        this.fifoDirty = true;
-        return null;
-      }
-      await this.clock.sleep(this.pollMs);
+      if (this.clock.now() - start > guardMs) break;
     }
+    return null;
   }
 
-  async mifareAuthenticate(keyType: 'A' | 'B', block: number, key: Uint8Array, uid: Uint8Array): Promise<RadioResult<true>> {
+  /** The host gave up on a command: stop it, and forget what the FIFO holds. */
+  private abort(): void {
+    this.setCommand(Cmd.Idle);
+    this.fifoDirty = true;
+  }
+
+  mifareAuthenticate(keyType: 'A' | 'B', block: number, key: Uint8Array, uid: Uint8Array): RadioResult<true> {
     if (key.length !== 6) throw new HalError('BAD_ARGUMENT', 'MIFARE key of ' + key.length + ' bytes: must be 6');
     if (uid.length !== 4) throw new HalError('BAD_ARGUMENT', 'MIFARE authentication takes 4 UID bytes, got ' + uid.length);
     if (!(block >= 0 && block <= 255)) throw new HalError('BAD_ARGUMENT', 'block ' + block + ': must be 0 to 255');
@@ -243,7 +253,7 @@ export class Mfrc522 implements Pcd, ReaderChip {
     fifo.set(uid, 8);
     this.io.writeFifo(fifo);
     this.setCommand(Cmd.MFAuthent);
-    const s = await this.poll([Reg.ComIrqReg, Reg.ErrorReg, Reg.Status2Reg], ComIrq.IdleIRq | ComIrq.TimerIRq | ComIrq.ErrIRq, AUTH_TIMEOUT_US);
+    const s = this.poll([Reg.ComIrqReg, Reg.ErrorReg, Reg.Status2Reg], ComIrq.IdleIRq | ComIrq.TimerIRq | ComIrq.ErrIRq, AUTH_TIMEOUT_US);
     const what = 'authentication of block ' + block + ' with key ' + keyType;
     if (s && s[0] & ComIrq.IdleIRq && s[2] & Status2.MFCrypto1On) {
       this.command = Cmd.Idle; // MFAuthent terminates itself on success
@@ -267,51 +277,36 @@ export class Mfrc522 implements Pcd, ReaderChip {
     return this.crypto1;
   }
 
-  async resetField(offMs?: number): Promise<void> {
+  /**
+   * Field off for `offMs` (default 5: ISO/IEC 14443-3 6.2.1 asks for 5 to 10 ms), timed by the chip's timer
+   * (ControlReg.TStartNow, then TimerIRq), so that it needs no event-loop turn on any board and takes its real length
+   * in the simulator's virtual time. Should the timer never fire, the clock guard has kept the field off longer.
+   */
+  resetField(offMs?: number): void {
+    const us = (offMs === undefined ? 5 : offMs) * 1000;
     if (this.crypto1) this.stopCrypto1();
     this.io.write(Reg.TxControlReg, 0x80);
-    // ISO/IEC 14443-3 6.2.1: a field reset lasts between 5 and 10 ms.
-    await this.clock.sleep(offMs === undefined ? 5 : offMs);
+    this.ensureTimeout(us);
+    this.prepare(false);
+    this.io.write(Reg.ControlReg, Control.TStartNow);
+    if (!this.poll([Reg.ComIrqReg], ComIrq.TimerIRq, us)) this.abort();
     this.io.write(Reg.TxControlReg, 0x80 | TxControl.Tx1RFEn | TxControl.Tx2RFEn);
   }
 
   /** CRC with the coprocessor (CalcCRC, preset from ModeReg: 6363h = CRC_A after init). Low byte first. */
-  async calcCrc(data: Uint8Array): Promise<Uint8Array> {
+  calcCrc(data: Uint8Array): Uint8Array {
     this.prepare(false);
     this.io.write(Reg.DivIrqReg, DivIrq.CRCIRq); // Set2 = 0: clears CRCIRq
     this.io.writeFifo(data);
     this.setCommand(Cmd.CalcCRC);
-    const start = this.clock.now();
-    while (!(this.io.read(Reg.DivIrqReg) & DivIrq.CRCIRq)) {
-      if (this.clock.now() - start > 90) throw new HalError('CHIP_TIMEOUT', 'CalcCRC did not finish within 90 ms');
-      await this.clock.sleep(this.pollMs);
+    // The coprocessor takes microseconds per byte; the guard (95 ms of the clock) only catches a dead chip.
+    if (!this.poll([Reg.DivIrqReg], DivIrq.CRCIRq, 60000)) {
+      this.abort();
+      throw new HalError('CHIP_TIMEOUT', 'CalcCRC did not finish: DivIrqReg.CRCIRq never rose');
     }
     this.setCommand(Cmd.Idle); // CalcCRC never stops by itself
     const r = this.io.readMany([Reg.CRCResultRegL, Reg.CRCResultRegH]);
     return copyBytes(r, 0, 2);
-  }
-
-  async selfTest(): Promise<SelfTestResult> {
-    // Data sheet 16.1.1: reset, 25 zero bytes into the internal buffer, enable the self-test, start CalcCRC with
-    // one 00h byte; the chip then fills the FIFO with 64 bytes that depend only on its revision.
-    await this.softReset();
-    const io = this.io;
-    io.write(Reg.FIFOLevelReg, FIFOLevel.FlushBuffer);
-    io.writeFifo(new Uint8Array(25));
-    io.write(Reg.CommandReg, Cmd.Mem);
-    io.write(Reg.AutoTestReg, 0x09);
-    io.writeFifo(new Uint8Array(1));
-    io.write(Reg.CommandReg, Cmd.CalcCRC);
-    // Some chips never raise CRCIRq during the self-test (Arduino MFRC522 library); watch the FIFO level instead.
-    await this.waitFor(100, 'self-test', () => (io.read(Reg.FIFOLevelReg) & FIFOLevel.Level) >= FIFO_SIZE);
-    io.write(Reg.CommandReg, Cmd.Idle);
-    const bytes = io.readFifo(FIFO_SIZE);
-    io.write(Reg.AutoTestReg, 0x00);
-    const version = await this.init(); // the chip does not work normally after the test until re-initialised
-    const expected = selfTestTable(version.raw);
-    let pass = expected !== null;
-    for (let i = 0; pass && expected && i < FIFO_SIZE; i++) if (bytes[i] !== expected[i]) pass = false;
-    return { pass: pass, version: version, bytes: bytes, expected: expected };
   }
 
   setAntennaGain(db: AntennaGain): void {
@@ -333,7 +328,7 @@ export class Mfrc522 implements Pcd, ReaderChip {
   async powerUp(): Promise<void> {
     this.io.write(Reg.CommandReg, Cmd.Idle);
     // PowerDown reads 1 until the oscillator has started again (data sheet 8.6.2); the Arduino library allows 500 ms.
-    await this.waitFor(500, 'wake-up from soft power-down', () => (this.io.read(Reg.CommandReg) & CommandBits.PowerDown) === 0);
+    await waitUntil(this.clock, 500, 'wake-up from soft power-down', () => (this.io.read(Reg.CommandReg) & CommandBits.PowerDown) === 0);
     this.fifoDirty = true;
   }
 }

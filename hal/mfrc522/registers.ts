@@ -81,7 +81,7 @@ export const Status2 = { MFCrypto1On: 0x08 } as const;
 
 /** FIFOLevelReg, ControlReg, BitFramingReg, CollReg, TxModeReg/RxModeReg, TModeReg and TxControlReg bits. */
 export const FIFOLevel = { FlushBuffer: 0x80, Level: 0x7f } as const;
-export const Control = { RxLastBits: 0x07 } as const;
+export const Control = { TStartNow: 0x40, RxLastBits: 0x07 } as const;
 export const BitFraming = { StartSend: 0x80, RxAlignShift: 4, TxLastBits: 0x07 } as const;
 export const Coll = { CollPosNotValid: 0x20, CollPos: 0x1f } as const;
 export const TxRxMode = { CRCEn: 0x80 } as const;

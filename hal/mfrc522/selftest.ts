@@ -1,5 +1,8 @@
-import type { ChipVersion } from '../reader.js';
+import type { ChipVersion, SelfTestResult } from '../reader.js';
 import { hexH, hexLiteral } from '../hex.js';
+import type { Mfrc522 } from './driver.js';
+import { Cmd, FIFOLevel, FIFO_SIZE, Reg } from './registers.js';
+import { waitUntil } from './wait.js';
 
 // Expected digital self-test output per VersionReg value, data sheet 16.1.1 (v1.0, v2.0); v0.0 from Philips'
 // preliminary specification Rev 2.0 (2005) and the Fudan FM17522 clone as collected by the Arduino MFRC522 library.
@@ -38,4 +41,31 @@ export function describeVersion(raw: number): ChipVersion {
   if (raw === 0x12) return { raw: raw, name: 'counterfeit MFRC522 (12h)', selfTestKnown: false };
   if (raw >> 4 === 0x9) return { raw: raw, name: 'MFRC522, unknown revision (' + hexH(raw) + ')', selfTestKnown: false };
   return { raw: raw, name: 'unknown chip (' + hexH(raw) + ')', selfTestKnown: false };
+}
+
+/**
+ * The data sheet's digital self-test (section 16.1.1) on `driver`'s chip, compared with the table for its version.
+ * Leaves the chip re-initialised (the driver's {@link Mfrc522.init}).
+ */
+export async function mfrc522SelfTest(driver: Mfrc522): Promise<SelfTestResult> {
+  // Reset, 25 zero bytes into the internal buffer, enable the self-test, start CalcCRC with one 00h byte; the chip
+  // then fills the FIFO with 64 bytes that depend only on its revision.
+  await driver.softReset();
+  const io = driver.io;
+  io.write(Reg.FIFOLevelReg, FIFOLevel.FlushBuffer);
+  io.writeFifo(new Uint8Array(25));
+  io.write(Reg.CommandReg, Cmd.Mem);
+  io.write(Reg.AutoTestReg, 0x09);
+  io.writeFifo(new Uint8Array(1));
+  io.write(Reg.CommandReg, Cmd.CalcCRC);
+  // Some chips never raise CRCIRq during the self-test (Arduino MFRC522 library); watch the FIFO level instead.
+  await waitUntil(driver.clock, 100, 'self-test', () => (io.read(Reg.FIFOLevelReg) & FIFOLevel.Level) >= FIFO_SIZE);
+  io.write(Reg.CommandReg, Cmd.Idle);
+  const bytes = io.readFifo(FIFO_SIZE);
+  io.write(Reg.AutoTestReg, 0x00);
+  const version = await driver.init(); // the chip does not work normally after the test until re-initialised
+  const expected = selfTestTable(version.raw);
+  let pass = expected !== null;
+  for (let i = 0; pass && expected && i < FIFO_SIZE; i++) if (bytes[i] !== expected[i]) pass = false;
+  return { pass: pass, version: version, bytes: bytes, expected: expected };
 }

@@ -56,10 +56,10 @@ async function ntag215FullRead(): Promise<BenchSection> {
 
   r.chip.resetStats();
   const t0 = r.clock.now();
-  const a = await reader.activate();
+  const a = reader.activate();
   if (!a.ok) throw new Error('activation failed: ' + a.message);
   const t2 = new Type2Tag(reader, a.value);
-  const mem = await t2.readAll();
+  const mem = t2.readAll();
   if (!mem.ok) throw new Error('readAll failed: ' + mem.message);
   const modelledUs = (r.clock.now() - t0) * 1000;
   const expected = tag.dump();
@@ -120,12 +120,12 @@ async function classicComparison(): Promise<BenchSection> {
   const reader = new Iso14443aReader(driver);
   ours.chip.resetStats();
   const o0 = ours.clock.now();
-  const a = await reader.activate();
+  const a = reader.activate();
   if (!a.ok) throw new Error(a.message);
   const classic = new ClassicProtocol(reader, a.value);
-  const auth = await classic.authenticate(BLOCK, 'A', Uint8Array.from(KEY));
+  const auth = classic.authenticate(BLOCK, 'A', Uint8Array.from(KEY));
   if (!auth.ok) throw new Error(auth.message);
-  const data = await classic.readBlock(BLOCK);
+  const data = classic.readBlock(BLOCK);
   if (!data.ok) throw new Error(data.message);
   classic.stop();
   const oursTransfers = ours.chip.stats.transfers;

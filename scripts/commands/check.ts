@@ -25,8 +25,8 @@ export async function run(args: string[]): Promise<number> {
     const trust = { issuers, originalityKeys: values.tag ? [{ name: 'simulator', publicKey: SIM_ORIGINALITY_PUBLIC_KEY }] : [] };
     const crypto = createNodeCrypto();
     // Saved afterwards: reading powers the tag, and a real tag keeps what it measured (NTAG213 TT tamper history, NFC counter).
-    const j = await withTag({ tag: values.tag, reader: values.reader }, true, 30000, async (reader, a) =>
-      judge(isType2(a) ? await readType2(reader, a) : { kind: 'other', activation: a }, trust, crypto, Date.now()),
+    const j = await withTag({ tag: values.tag, reader: values.reader }, true, 30000, (reader, a) =>
+      judge(isType2(a) ? readType2(reader, a) : { kind: 'other', activation: a }, trust, crypto, Date.now()),
     );
     if (values.json) console.log(JSON.stringify({ verdict: j.verdict, headline: j.headline, findings: j.findings, tagType: j.tagType, originality: j.originality, tamper: j.tamper, link: j.digitalLink, issuer: j.issuer, sealedAt: j.sealedAt }, null, 2));
     else {

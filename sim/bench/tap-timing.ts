@@ -178,17 +178,17 @@ export async function measureTaps(o: TapBenchOptions): Promise<TapRun> {
     device.start();
     if (uplink.requests !== 1 || device.sync.status().state !== 'sending') throw new Error(`the sync worker is not parked on its first request: ${device.sync.status().state}, ${uplink.requests} requests`);
     const t0 = clock.now();
-    if ((await device.scanner.pollOnce()) !== null) throw new Error('a tag answered on an empty reader');
+    if (device.scanner.pollOnce() !== null) throw new Error('a tag answered on an empty reader');
     const emptyPollMs = clock.now() - t0;
-    const tap = async (t: Picc) => {
+    const tap = (t: Picc) => {
       field.place(t);
       try {
-        return await device.scanner.pollOnce();
+        return device.scanner.pollOnce();
       } finally {
         field.remove(t);
       }
     };
-    const login = await tap(makeBadge('BENCH-1'));
+    const login = tap(makeBadge('BENCH-1'));
     if (login?.kind !== 'login') throw new Error(`the bench inspector did not log in: ${login?.kind ?? 'nothing'}`);
     const requestsBefore = uplink.requests;
     const nextSeq = device.queue.status().nextSeq;
@@ -202,7 +202,7 @@ export async function measureTaps(o: TapBenchOptions): Promise<TapRun> {
       tapping = true;
       const w0 = performance.now();
       const v0 = clock.now();
-      const e = await tap(o.tag);
+      const e = tap(o.tag);
       tapping = false;
       const lit = ledMark();
       if (e?.kind !== 'scan' || e.seq === undefined || !lit) throw new Error(`tap ${i}: ${e?.kind ?? 'nothing'} instead of a recorded scan with feedback`);

@@ -84,10 +84,10 @@ export async function runPass(tags: WorkloadTags, o: PassOptions): Promise<PassR
   };
 
   /** Places `tag`, polls once, takes it away. Null when the power failed before feedback. */
-  const tap = async (b: Boot, tag: Picc): Promise<TapEvent | null> => {
+  const tap = (b: Boot, tag: Picc): TapEvent | null => {
     sys.field.place(tag);
     try {
-      return await b.scanner.pollOnce();
+      return b.scanner.pollOnce();
     } catch (e) {
       if (!isPowerLoss(e)) throw e;
       return null;
@@ -110,12 +110,12 @@ export async function runPass(tags: WorkloadTags, o: PassOptions): Promise<PassR
       const p = plan[next];
       if (p.kind !== 'badge' && b.scanner.status().inspector !== inspector) {
         // The scanner rebooted: the inspector logs in again before going on (a told login record of its own).
-        const e = await tap(b, tags.badges.get(inspector)!);
+        const e = tap(b, tags.badges.get(inspector)!);
         if (e?.kind === 'refused' && e.shown.signal === 'full') await waitFull();
         else if (e && e.kind !== 'login') assert.unreachable(`re-login gave ${e.kind}`);
         continue;
       }
-      const e = await tap(b, p.tag);
+      const e = tap(b, p.tag);
       if (e?.seq !== undefined) {
         if (p.kind === 'badge') inspector = p.inspector!;
         else assert.is(e.judgement?.verdict, VERDICT[p.kind], `tap ${next}`);

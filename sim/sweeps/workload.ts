@@ -28,10 +28,10 @@ const uid7 = (n: number) => [0x04, 0x5e, 0xa1, 0x00, 0x00, (n >> 8) & 0xff, n & 
 
 async function sealed<T extends Picc>(tag: T, serial: number): Promise<T> {
   const w = await world([tag]);
-  const a = await w.reader.activate();
+  const a = w.reader.activate();
   if (!a.ok) throw new Error('sealing: ' + a.message);
   const link = 'https://id.gs1.org/01/09506000134352/21/' + serial;
-  const s = await sealTag(w.reader, a.value, { link, issuer, sealedAt: 1767225600 }, crypto);
+  const s = sealTag(w.reader, a.value, { link, issuer, sealedAt: 1767225600 }, crypto);
   if (!s.ok) throw new Error('sealing: ' + JSON.stringify(s));
   w.field.remove(tag);
   return tag;

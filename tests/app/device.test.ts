@@ -113,7 +113,7 @@ test('a poll loop that dies: onFailure once, and stop still stops the sync worke
   const inner = uplink.request.bind(uplink);
   const counted = { request: (r: UplinkRequest) => (calls++, inner(r)) };
   const broken = Object.create(board.reader) as typeof board.reader;
-  broken.activate = async () => {
+  broken.activate = () => {
     throw new Error('the reader fell off the bus');
   };
   const failures: unknown[] = [];

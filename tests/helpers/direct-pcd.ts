@@ -35,7 +35,7 @@ export class DirectPcd implements Pcd {
 
   constructor(readonly field: RfField) {}
 
-  async transceive(frame: Uint8Array, options: TransceiveOptions = {}): Promise<RadioResult<Frame>> {
+  transceive(frame: Uint8Array, options: TransceiveOptions = {}): RadioResult<Frame> {
     const r = this.exchange(frame, options);
     this.log.push({ frame: [...frame], options: { ...options }, outcome: r.ok ? r.value.bits : r.reason });
     return r;
@@ -76,7 +76,7 @@ export class DirectPcd implements Pcd {
     return radioOk(received);
   }
 
-  async mifareAuthenticate(keyType: 'A' | 'B', block: number, key: Uint8Array, uid: Uint8Array): Promise<RadioResult<true>> {
+  mifareAuthenticate(keyType: 'A' | 'B', block: number, key: Uint8Array, uid: Uint8Array): RadioResult<true> {
     if (key.length !== 6) throw new HalError('BAD_ARGUMENT', `MIFARE key of ${key.length} bytes: must be 6`);
     if (uid.length !== 4) throw new HalError('BAD_ARGUMENT', `MIFARE authentication takes 4 UID bytes, got ${uid.length}`);
     const outcome = this.field.authenticate(keyType === 'A' ? 0x60 : 0x61, block, key, uid);
@@ -91,7 +91,7 @@ export class DirectPcd implements Pcd {
     this.crypto1 = false;
   }
 
-  async resetField(): Promise<void> {
+  resetField(): void {
     this.crypto1 = false;
     this.field.setField(false);
     this.field.setField(true);

@@ -119,10 +119,10 @@ export const PI_TREES: { [name: string]: Array<[number, string, number]> } = {
 };
 
 /** A tap on a board's reader: `tag` placed on `field`, one poll of `scanner`, the tag lifted; the tap's event. */
-export function tapper(field: RfField, scanner: { pollOnce(): Promise<TapEvent | null> }): (tag: Picc) => Promise<TapEvent | null> {
-  return async (tag) => {
+export function tapper(field: RfField, scanner: { pollOnce(): TapEvent | null }): (tag: Picc) => TapEvent | null {
+  return (tag) => {
     field.place(tag);
-    const e = await scanner.pollOnce();
+    const e = scanner.pollOnce();
     field.remove(tag);
     return e;
   };

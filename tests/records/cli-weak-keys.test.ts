@@ -68,7 +68,7 @@ test('sealscan check --trust: an issuer file with a small-order key fails naming
   assert.not.match(r.out, 'GENUINE');
   assert.match(r.err, 'sealscan check: weak.issuer.json: publicKey: is a small-order Ed25519 point (no private key can sign for it)');
   // Below the file check: the weak key handed to the verdict directly still does not verify the forged seal.
-  const j = await onSimReader(tagFile, false, async (reader, a) => judge(await readType2(reader, a), { issuers: [{ name: 'mallory', publicKey: IDENTITY }], originalityKeys: [{ name: 'simulator', publicKey: SIM_ORIGINALITY_PUBLIC_KEY }] }, createNodeCrypto(), T0));
+  const j = await onSimReader(tagFile, false, (reader, a) => judge(readType2(reader, a), { issuers: [{ name: 'mallory', publicKey: IDENTITY }], originalityKeys: [{ name: 'simulator', publicKey: SIM_ORIGINALITY_PUBLIC_KEY }] }, createNodeCrypto(), T0));
   assert.is(j.verdict, 'invalid-seal', j.headline);
   assert.ok(j.reasons.includes('seal-signature-bad'), j.reasons.join(', '));
 });

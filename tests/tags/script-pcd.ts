@@ -18,12 +18,12 @@ export class ScriptPcd implements Pcd {
 
   constructor(public handler: Handler) {}
 
-  async transceive(frame: Uint8Array, options: TransceiveOptions = {}): Promise<RadioResult<Frame>> {
+  transceive(frame: Uint8Array, options: TransceiveOptions = {}): RadioResult<Frame> {
     this.calls.push({ frame: [...frame], options: { ...options } });
     return this.handler(frame, options);
   }
 
-  async mifareAuthenticate(keyType: 'A' | 'B', block: number, key: Uint8Array, uid: Uint8Array): Promise<RadioResult<true>> {
+  mifareAuthenticate(keyType: 'A' | 'B', block: number, key: Uint8Array, uid: Uint8Array): RadioResult<true> {
     this.auths.push({ keyType, block, key: [...key], uid: [...uid] });
     if (this.authResult.ok) this.crypto1 = true;
     return this.authResult;
@@ -33,7 +33,7 @@ export class ScriptPcd implements Pcd {
     this.crypto1 = false;
   }
 
-  async resetField(): Promise<void> {}
+  resetField(): void {}
 
   frames(): number[][] {
     return this.calls.map((c) => c.frame);

@@ -229,21 +229,13 @@ test('misuse throws HalError BAD_ARGUMENT before anything is sent', async () => 
     }
     return 'none';
   };
-  const rejected = async (p: () => Promise<unknown>) => {
-    try {
-      await p();
-    } catch (e) {
-      return e instanceof HalError ? e.code : 'other';
-    }
-    return 'none';
-  };
   assert.is(code(() => t.read(256)), 'BAD_ARGUMENT');
   assert.is(code(() => t.read(-1)), 'BAD_ARGUMENT');
   assert.is(code(() => t.read(1.5)), 'BAD_ARGUMENT');
-  assert.is(await rejected(() => t.write(4, Uint8Array.of(1, 2, 3))), 'BAD_ARGUMENT');
-  assert.is(await rejected(() => t.fastRead(5, 4)), 'BAD_ARGUMENT');
-  assert.is(await rejected(() => t.pwdAuth(Uint8Array.of(1, 2, 3))), 'BAD_ARGUMENT');
-  assert.is(await rejected(() => t.readCounter(3)), 'BAD_ARGUMENT');
+  assert.is(code(() => t.write(4, Uint8Array.of(1, 2, 3))), 'BAD_ARGUMENT');
+  assert.is(code(() => t.fastRead(5, 4)), 'BAD_ARGUMENT');
+  assert.is(code(() => t.pwdAuth(Uint8Array.of(1, 2, 3))), 'BAD_ARGUMENT');
+  assert.is(code(() => t.readCounter(3)), 'BAD_ARGUMENT');
   assert.is(pcd.calls.length, 0);
 });
 
