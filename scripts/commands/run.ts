@@ -97,15 +97,20 @@ export async function run(args: string[]): Promise<number> {
   device.onTap((e) => console.log(line(e)));
   const unwatch = watchSync(() => device.sync.status(), ingest, (l) => console.log(l));
   let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
+  let stopped: Promise<void> | undefined;
+  // One stop, however many ask for it (a signal, and the tap loop ending because of it): each caller waits for the
+  // same one, so nobody exits before its last line is out.
+  const stop = (): Promise<void> => {
     stopping = true;
-    // Polling stops first (a tap being handled finishes, its record included); an upload in flight is not waited
-    // for beyond the grace: its records are durable in the queue and go again at the next start. systemd's stop
-    // timeout is never reached.
-    await Promise.race([device.stop(), new Promise((res) => setTimeout(res, STOP_GRACE_MS).unref())]);
-    unwatch();
-    console.log(syncAtExit(device.sync.status(), ingest));
+    stopped ??= (async () => {
+      // Polling stops first (a tap being handled finishes, its record included); an upload in flight is not waited
+      // for beyond the grace: its records are durable in the queue and go again at the next start. systemd's stop
+      // timeout is never reached.
+      await Promise.race([device.stop(), new Promise((res) => setTimeout(res, STOP_GRACE_MS).unref())]);
+      unwatch();
+      console.log(syncAtExit(device.sync.status(), ingest));
+    })();
+    return stopped;
   };
   // stdout to a pipe (journald, a supervisor, a test) is written asynchronously: exit once the last line is out, or
   // process.exit would drop it.
@@ -125,9 +130,12 @@ export async function run(args: string[]): Promise<number> {
       field.remove(tag);
       await new Promise((res) => setTimeout(res, every));
     }
-    // Let sync finish what it can (one more try now, even out of a backoff wait), then stop.
-    device.sync.syncNow();
-    for (let i = 0; i < 50 && device.queue.status().unacked > 0; i++) await new Promise((res) => setTimeout(res, 100));
+    // The taps are done: let sync finish what it can (one more try now, even out of a backoff wait), then stop. After
+    // a signal the stop is under way already: wait for it, not for sync.
+    if (!stopping) {
+      device.sync.syncNow();
+      for (let i = 0; i < 50 && device.queue.status().unacked > 0; i++) await new Promise((res) => setTimeout(res, 100));
+    }
     await stop();
     const q = device.queue.status();
     console.log(`done: ${q.unacked} unsynced, acked through ${q.ackedThrough}`);
