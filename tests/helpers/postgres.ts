@@ -169,3 +169,14 @@ export function sharedPostgres(): Promise<PostgresServer> {
   shared ??= startPostgres();
   return shared;
 }
+
+/** One query on its own connection to `url`: the rows (tests that look at the database behind the store). */
+export async function pgRows(url: string, text: string, params: unknown[] = []): Promise<Array<Record<string, unknown>>> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(text, params)).rows;
+  } finally {
+    await c.end();
+  }
+}

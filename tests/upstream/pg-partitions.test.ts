@@ -4,9 +4,8 @@
 // database is migrated with its records moved into the months they arrived in.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import pg from 'pg';
 import { needs } from '../helpers/skip.js';
-import { postgresMissing, sharedPostgres } from '../helpers/postgres.js';
+import { pgRows, postgresMissing, sharedPostgres } from '../helpers/postgres.js';
 import { createPgSchemaAt, PgStore } from '../../upstream/pg-store.js';
 import { Ingest } from '../../upstream/ingest.js';
 import { nodeSha256 } from '../../hal/node/crypto.js';
@@ -14,15 +13,7 @@ import { ed25519Device, history } from '../../sim/sweeps/fixtures.js';
 
 const missing = postgresMissing();
 
-async function sql(url: string, text: string, params: unknown[] = []): Promise<Array<Record<string, unknown>>> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(text, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const sql = pgRows;
 
 const month = (ms: number) => `records_${new Date(ms).toISOString().slice(0, 7).replace('-', '')}`;
 const partitions = async (url: string) =>

@@ -5,9 +5,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import pg from 'pg';
 import { needs } from '../helpers/skip.js';
-import { postgresMissing, sharedPostgres } from '../helpers/postgres.js';
+import { pgRows, postgresMissing, sharedPostgres } from '../helpers/postgres.js';
 import { createPgSchemaAt, PgStore } from '../../upstream/pg-store.js';
 import { PG_SCHEMA_VERSION } from '../../upstream/pg-schema.js';
 import { SCHEMA_VERSION } from '../../upstream/sqlite-schema.js';
@@ -19,15 +18,7 @@ import { read, register, spawnIngest, upload } from './helpers.js';
 const root = new URL('../../..', import.meta.url).pathname;
 const missing = postgresMissing();
 
-async function sql(url: string, text: string, params: unknown[] = []): Promise<Array<Record<string, unknown>>> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(text, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const sql = pgRows;
 
 const version = async (url: string) => Number((await sql(url, 'SELECT version FROM sealscan_schema'))[0].version);
 
