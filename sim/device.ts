@@ -142,7 +142,13 @@ export class SimDevice {
       clock: this.clock, field: this.field, flash: this.flash, crypto: this.crypto, signer: this.identity,
       reset, config: this.config, uplink: this.network, sync: this.o.sync ?? {},
       feedback: this.panel.parts,
-      stepButton: { pressed: () => (this.stepPresses > 0 ? (this.stepPresses--, true) : false) },
+      stepButton: {
+        pressed: () => {
+          if (this.stepPresses === 0) return false;
+          this.stepPresses--;
+          return true;
+        },
+      },
       onTap: (e) => this.emit({ type: 'tap', at: e.time, tap: tapSummary(e) }),
       onStart: (b) => {
         this.current = b;
@@ -156,7 +162,6 @@ export class SimDevice {
 
   private died(cause: DeathCause, error: unknown): void {
     this.armed = false;
-    this.stepPresses = 0;
     const message = cause === 'cut-now' ? 'power cut' : cause === 'cut-during-write' ? 'power cut during a flash write' : cause === 'switched-off' ? 'switched off' : 'firmware crashed: ' + (error instanceof Error ? error.stack ?? error.message : String(error));
     this.lastDeath = { cause, message };
     this.panel.dark();

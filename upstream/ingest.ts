@@ -20,7 +20,7 @@ import { claimedSeq } from './records-body.js';
 import { storedKeyProblem } from './key-check.js';
 import { localChecker, type CheckResult, type SignatureChecker } from './signature-check.js';
 import { evaluateDevices, evaluatePackages, packageEventsOf, type RuleSettings } from './closed-loop.js';
-import { packageEvent } from './packages.js';
+import { packageKey } from './packages.js';
 import type { ChainCommit, DeclaredRange, DeviceRow, IngestStore, RejectRow, StoredRecord } from './store.js';
 
 /** A refused record, as the answer lists it. */
@@ -123,6 +123,21 @@ interface Authentic extends Parsed {
 
 function verifyKey(d: DeviceRow): VerifyKey {
   return d.alg === 'ed25519' ? { alg: -8, publicKey: d.key } : { alg: 5, hmacKey: d.key };
+}
+
+/**
+ * The packages of the scan and commission records a device sent again. A device resends what was never acked, also
+ * when a process died between a commit and its rules: judging these packages again loses no alert to a crash.
+ */
+function resentPackages(g: Group, outcomes: Outcome[]): string[] {
+  const dup = new Set<number>();
+  for (const o of outcomes) if (o.result === 'duplicate') dup.add(o.index);
+  const out: string[] = [];
+  for (const a of g.authentic) {
+    const p = a.payload;
+    if (dup.has(a.index) && (p.kind === 'scan' || p.kind === 'commission')) out.push(packageKey(p.digitalLink, toHex(p.uid)));
+  }
+  return out;
 }
 
 /** Per device of one request: its records so far and what was refused before the chain rules. */
@@ -287,19 +302,7 @@ export class Ingest {
         }
         return commits;
       });
-      // Records sent again are what a device does when its ack never came, also when this (or another) process
-      // died between a commit and its rules: their packages are evaluated again, so no alert is lost to a crash.
-      const resent: string[] = [];
-      pending.forEach((p, k) => {
-        if (!applied[k]) return;
-        const g = groups[p.i];
-        for (const o of p.outcomes) {
-          if (o.result !== 'duplicate') continue;
-          const a = g.authentic.find((x) => x.index === o.index);
-          const e = a && (a.payload.kind === 'scan' || a.payload.kind === 'commission') ? packageEvent(a.payload, undefined, this.sha256) : undefined;
-          if (e) resent.push(e.package);
-        }
-      });
+      const resent = pending.flatMap((p, k) => (applied[k] ? resentPackages(groups[p.i], p.outcomes) : []));
       await this.runRules(commits.filter((_c, k) => applied[k]), at, resent);
       const again: number[] = [];
       pending.forEach((p, k) => {

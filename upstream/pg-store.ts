@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { FLAGGED_LISTED, FLAGGED_VERDICTS, type ChainCommit, type ChainSnapshot, type DeclaredRange, type DeviceCounts, type DeviceRegistration, type DeviceRow, type ExportCursor, type IngestStore, type RefusalBatch, type RefusalSample, type RegisterOutcome, type SnapshotReader, type StoredRecord } from './store.js';
 import { PG_SCHEMA_LOCK, PG_SCHEMA_VERSION, PG_STEPS, PG_VERSION_TABLE } from './pg-schema.js';
-import { COLS, device, packageEvent, record, siteCoordinatesOf, storedAlert, u8, type AlertDb, type DeviceDb, type PackageEventDb, type RecordDb } from './sqlite-rows.js';
+import { alertsQuery, COLS, device, packageEvent, record, siteCoordinatesOf, storedAlert, u8, type AlertDb, type AlertFilter, type DeviceDb, type PackageEventDb, type RecordDb } from './sqlite-rows.js';
 import { applyCommit, insertPackageEvents, lockDevices, readSnapshot } from './pg-chain.js';
 import { DEFAULT_SAMPLE_RING } from './sqlite-store.js';
 import { SchemaError } from './schema-error.js';
@@ -181,17 +181,8 @@ export class PgStore implements IngestStore {
     });
   }
 
-  async alerts(f: { state: 'open' | 'acked' | 'all'; package?: string; limit: number }): Promise<StoredAlert[]> {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (f.state === 'open') where.push('acked_at IS NULL');
-    if (f.state === 'acked') where.push('acked_at IS NOT NULL');
-    if (f.package !== undefined) {
-      args.push(f.package);
-      where.push(`package = $${args.length}`);
-    }
-    args.push(f.limit);
-    const sql = `SELECT * FROM alerts ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY raised_at DESC, id LIMIT $${args.length}`;
+  async alerts(f: AlertFilter): Promise<StoredAlert[]> {
+    const { sql, args } = alertsQuery(f, (n) => '$' + n);
     return (await this.pool.query<AlertDb>(sql, args)).rows.map(storedAlert);
   }
 

@@ -256,6 +256,13 @@ export async function packageAnswer(store: IngestStore, id: string): Promise<{ q
   return { query: id, packages };
 }
 
+/** Who acknowledges an alert: `by` from the body (1..64 characters), or `dflt` when it says nothing. */
+export function ackedBy(by: unknown, dflt: string): string {
+  if (by === undefined) return dflt;
+  if (typeof by !== 'string' || by.length < 1 || by.length > 64) throw new ApiError(400, 'bad-body', '"by" must name who acknowledges, 1..64 characters');
+  return by;
+}
+
 export type AlertJson = ReturnType<typeof alertJson>;
 
 export function alertJson(a: StoredAlert) {
@@ -300,9 +307,7 @@ const ackAlert: Route = {
   async handle({ req, res, params: [id] }, ctx) {
     const body = await readBody(req, 4096);
     const o = body.length ? jsonObject(body) : {};
-    const by = o.by === undefined ? 'auditor' : o.by;
-    if (typeof by !== 'string' || by.length < 1 || by.length > 64) throw new ApiError(400, 'bad-body', '"by" must name who acknowledges, 1..64 characters');
-    const a = await ctx.store.ackAlert(id, by, ctx.now());
+    const a = await ctx.store.ackAlert(id, ackedBy(o.by, 'auditor'), ctx.now());
     if (!a) throw new ApiError(404, 'unknown-alert', `no alert ${JSON.stringify(id.slice(0, 200))}`);
     sendJson(res, 200, alertJson(a));
   },

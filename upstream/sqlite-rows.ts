@@ -94,3 +94,23 @@ export function siteCoordinatesOf(sites: string[]): Map<string, Geo> {
   }
   return out;
 }
+
+/** Which alerts IngestStore.alerts lists. */
+export type AlertFilter = { state: 'open' | 'acked' | 'all'; package?: string; limit: number };
+
+/**
+ * The alerts listing for both stores, newest first: the statement with its parameters written by `param` (the
+ * n-th, from 1: `?` in SQLite, `$n` in PostgreSQL) and their values.
+ */
+export function alertsQuery(f: AlertFilter, param: (n: number) => string): { sql: string; args: unknown[] } {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (f.state === 'open') where.push('acked_at IS NULL');
+  if (f.state === 'acked') where.push('acked_at IS NOT NULL');
+  if (f.package !== undefined) {
+    args.push(f.package);
+    where.push(`package = ${param(args.length)}`);
+  }
+  args.push(f.limit);
+  return { sql: `SELECT * FROM alerts ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY raised_at DESC, id LIMIT ${param(args.length)}`, args };
+}

@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { FLAGGED_LISTED, FLAGGED_VERDICTS, type ChainCommit, type ChainSnapshot, type DeclaredRange, type DeviceCounts, type DeviceRegistration, type DeviceRow, type ExportCursor, type IngestStore, type RefusalBatch, type RefusalSample, type RegisterOutcome, type SnapshotReader, type StoredRecord } from './store.js';
 import { FRESH, MIGRATIONS, SCHEMA_VERSION } from './sqlite-schema.js';
-import { COLS, device, packageEvent, record, recordParams, siteCoordinatesOf, storedAlert, u8, VALS, type AlertDb, type DeviceDb, type PackageEventDb, type RecordDb } from './sqlite-rows.js';
+import { alertsQuery, COLS, device, packageEvent, record, recordParams, siteCoordinatesOf, storedAlert, u8, VALS, type AlertDb, type AlertFilter, type DeviceDb, type PackageEventDb, type RecordDb } from './sqlite-rows.js';
 import { SchemaError } from './schema-error.js';
 import type { PackageEvent } from './packages.js';
 import type { Alert, Geo } from './rules.js';
@@ -312,17 +312,9 @@ export class SqliteStore implements IngestStore {
     for (const a of alerts) this.q.insertAlert.run(a.id, a.rule, a.severity, a.package, a.message, JSON.stringify(a.evidence), at);
   }
 
-  async alerts(f: { state: 'open' | 'acked' | 'all'; package?: string; limit: number }): Promise<StoredAlert[]> {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (f.state === 'open') where.push('acked_at IS NULL');
-    if (f.state === 'acked') where.push('acked_at IS NOT NULL');
-    if (f.package !== undefined) {
-      where.push('package = ?');
-      args.push(f.package);
-    }
-    const sql = `SELECT * FROM alerts ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY raised_at DESC, id LIMIT ?`;
-    return (this.db.prepare(sql).all(...args, f.limit) as AlertDb[]).map(storedAlert);
+  async alerts(f: AlertFilter): Promise<StoredAlert[]> {
+    const { sql, args } = alertsQuery(f, () => '?');
+    return (this.db.prepare(sql).all(...args) as AlertDb[]).map(storedAlert);
   }
 
   async ackAlert(id: string, by: string, at: number): Promise<StoredAlert | undefined> {

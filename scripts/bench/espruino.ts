@@ -28,6 +28,14 @@ function espruino(bin: string, cwd: string, code: string): string[] {
   return after.replace(/\r/g, '').replace(/\u001b\[J/g, '').split('\n').map((l) => l.replace(/^>+/, '')).filter((l) => l.trim() && !/Donate/.test(l));
 }
 
+/** The self-test's last line, its PASS figures (records, scans, peak, ms per tap) and its time split, when there. */
+function selftestResult(out: string[]): { line: string; m: RegExpExecArray | null; split: string | undefined } {
+  const line = out.find((l) => l.startsWith('SELFTEST ')) ?? out.find((l) => /MEMORY|Error/.test(l)) ?? '(nothing printed)';
+  const m = /^SELFTEST PASS (\d+) records, (\d+) scans; peak (\d+) variables; ([\d.]+) ms/.exec(line);
+  const split = /of it (SHA-256 [\d.]+ ms in [\d.]+ calls, Storage [\d.]+ ms in [\d.]+ calls)/.exec(line);
+  return { line, m, split: split ? split[1] : undefined };
+}
+
 /** Writes `files` to the interpreter's Storage in `dir` in pieces, as the espruino tool sends them line by line. */
 function upload(bin: string, dir: string, files: Array<{ name: string; text: string }>): void {
   const lines = uploadCode(files).split('\n');
@@ -77,21 +85,16 @@ export async function bench(args: string[] = []): Promise<BenchSection[]> {
       mkdirSync(st);
       upload(bin, st, [{ name: 'selftest', text: selftest }]);
       const out = espruino(bin, st, 'eval(require("Storage").read("selftest"));\n');
-      const line = out.find((l) => l.startsWith('SELFTEST ')) ?? out.find((l) => /MEMORY|Error/.test(l)) ?? '(nothing printed)';
-      const m = /^SELFTEST PASS (\d+) records, (\d+) scans; peak (\d+) variables; ([\d.]+) ms/.exec(line);
+      const { line, m, split } = selftestResult(out);
       rows.push([`selftest from Storage (${label})`, m ? `peak ${m[3]} variables, ${m[4]} ms/tap` : 'did not pass', line.slice(0, 110)]);
-      const split = /of it (SHA-256 [\d.]+ ms in [\d.]+ calls, Storage [\d.]+ ms in [\d.]+ calls)/.exec(line);
-      if (split) notes.push(`Self-test from Storage (${label}), per tap: ${split[1]}.`);
+      if (split) notes.push(`Self-test from Storage (${label}), per tap: ${split}.`);
       if (label === 'full pool') {
         // The same self-test loaded into RAM: what running the code from Storage costs on this build.
         const ram = join(dir, 'ram-selftest');
         mkdirSync(ram);
-        const inRam = espruino(bin, ram, selftest);
-        const rline = inRam.find((l) => l.startsWith('SELFTEST ')) ?? inRam.find((l) => /MEMORY|Error/.test(l)) ?? '(nothing printed)';
-        const rm = /^SELFTEST PASS (\d+) records, (\d+) scans; peak (\d+) variables; ([\d.]+) ms/.exec(rline);
-        rows.push(['selftest loaded into RAM (full pool)', rm ? `peak ${rm[3]} variables, ${rm[4]} ms/tap` : 'did not pass', rline.slice(0, 110)]);
-        const rsplit = /of it (SHA-256 [\d.]+ ms in [\d.]+ calls, Storage [\d.]+ ms in [\d.]+ calls)/.exec(rline);
-        if (rsplit) notes.push(`Self-test loaded into RAM, per tap: ${rsplit[1]}. The difference between this row and the one from Storage is what running the same code from Storage costs on this build; SHA-256 and the Storage calls are a few ms of either, the rest is the interpreter running our JavaScript.`);
+        const r = selftestResult(espruino(bin, ram, selftest));
+        rows.push(['selftest loaded into RAM (full pool)', r.m ? `peak ${r.m[3]} variables, ${r.m[4]} ms/tap` : 'did not pass', r.line.slice(0, 110)]);
+        if (r.split) notes.push(`Self-test loaded into RAM, per tap: ${r.split}. The difference between this row and the one from Storage is what running the same code from Storage costs on this build; SHA-256 and the Storage calls are a few ms of either, the rest is the interpreter running our JavaScript.`);
         targets.push({ name: 'self-test from Storage, 50 taps with sync: peak variables', measured: m ? m[3] : 'did not pass', target: `<= ${VARS_TARGET}`, met: !!m && Number(m[3]) <= VARS_TARGET });
         targets.push({ name: 'time per tap in the interpreter (wall time: read, judge, record, append, the driver\'s polls included; the simulated chip\'s own time excluded)', measured: m ? `${m[4]} ms` : 'did not pass', target: '<= 10 ms (on this x86 machine)', met: !!m && Number(m[4]) <= 10 });
       }

@@ -3,7 +3,7 @@
 import { ApiError, intParam } from '../../upstream/http-util.js';
 import { deviceStatus } from '../../upstream/status.js';
 import { recordJson } from '../../upstream/record-json.js';
-import { alertJson, packageAnswer } from '../../upstream/routes.js';
+import { ackedBy, alertJson, packageAnswer } from '../../upstream/routes.js';
 import { collectExport, CONTENT_TYPES, EXPORT_FORMATS, type ExportFormat } from '../../upstream/export.js';
 import { NETWORK_MODES, type NetworkMode, type NetworkSetting } from '../network.js';
 import { SCENARIOS, findScenario, runScenario } from '../scenarios/index.js';
@@ -129,9 +129,7 @@ async function alertList(c: ApiCall): Promise<unknown> {
 }
 
 async function alertAck(c: ApiCall): Promise<unknown> {
-  const by = c.body.by === undefined ? 'console' : c.body.by;
-  if (typeof by !== 'string' || by.length < 1 || by.length > 64) throw new ApiError(400, 'bad-field', 'by: who acknowledges, 1..64 characters');
-  const a = await c.session.ingest.store.ackAlert(c.params[0], by, c.session.clock.wallTime());
+  const a = await c.session.ingest.store.ackAlert(c.params[0], ackedBy(c.body.by, 'console'), c.session.clock.wallTime());
   if (!a) throw new ApiError(404, 'unknown-alert', `no alert ${JSON.stringify(c.params[0].slice(0, 200))}`);
   return alertJson(a);
 }
