@@ -73,12 +73,20 @@ export class VirtualClock implements SimClock {
   }
 
   sleep(ms: number): Promise<void> {
-    const at = this.t + Math.max(0, ms);
     return new Promise<void>((resolve) => {
-      this.sleepers.push({ at, seq: this.seq++, resolve });
-      this.sleepers.sort((a, b) => a.at - b.at || a.seq - b.seq);
-      if (this.auto) this.scheduleTick();
+      this.after(ms, resolve);
     });
+  }
+
+  after(ms: number, fn: () => void): () => void {
+    const s: Sleeper = { at: this.t + Math.max(0, ms), seq: this.seq++, resolve: fn };
+    this.sleepers.push(s);
+    this.sleepers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    if (this.auto) this.scheduleTick();
+    return () => {
+      const i = this.sleepers.indexOf(s);
+      if (i >= 0) this.sleepers.splice(i, 1);
+    };
   }
 
   /** Moves time forward by `ms` at once and wakes every sleeper that became due. Used by simulated hardware. */

@@ -57,10 +57,20 @@ export class PacedClock implements SimClock {
 
   sleep(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
-      const s: Sleeper = { at: this.now() + Math.max(0, ms), resolve, timer: undefined };
-      this.sleepers.push(s);
-      this.arm(s);
+      this.after(ms, resolve);
     });
+  }
+
+  after(ms: number, fn: () => void): () => void {
+    const s: Sleeper = { at: this.now() + Math.max(0, ms), resolve: fn, timer: undefined };
+    this.sleepers.push(s);
+    this.arm(s);
+    return () => {
+      const i = this.sleepers.indexOf(s);
+      if (i < 0) return;
+      this.sleepers.splice(i, 1);
+      clearTimeout(s.timer);
+    };
   }
 
   /** Cancels every real timer (pending sleeps never resolve), so a process can exit. */

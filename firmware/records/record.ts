@@ -154,25 +154,46 @@ export function decodePayload(bytes: Uint8Array, budget?: ItemBudget): RecordPay
   return p;
 }
 
+/** CBOR data items (heads) of a field value as the encoder writes it: what the parser counts against its cap. */
+function items(v: CborValue): number {
+  if (!Array.isArray(v)) return 1;
+  let n = 1;
+  for (let i = 0; i < v.length; i++) n += items(v[i]);
+  return n;
+}
+
 /**
  * The deterministic CBOR payload of `p`. Throws RecordError `BAD_INPUT` (with the parser's reason) when `p` breaks
- * a rule of {@link decodePayload}; what this returns, decodePayload accepts.
+ * a rule of {@link decodePayload}; what this returns, decodePayload accepts. It checks the values with the parser's
+ * own rules rather than parsing its output, so the device needs no CBOR decoding per record
+ * (tests/records/encode-check.test.ts holds it to the parser on random payloads).
  */
 export function encodePayload(p: RecordPayload): Uint8Array {
-  const fields = HEADER_FIELDS.concat(KIND_FIELDS[p.kind] || []);
   const source = p as unknown as { [name: string]: unknown };
-  const m = new CborMap();
-  let bytes: Uint8Array;
   try {
+    const kind = fromCbor(HEADER_FIELDS[3], p.kind === undefined ? null : (p.kind as CborValue)) as RecordKind;
+    const fields = HEADER_FIELDS.concat(KIND_FIELDS[kind]);
+    const m = new CborMap();
+    let count = 1;
+    let missing: FieldSpec | null = null;
     for (let i = 0; i < fields.length; i++) {
       const v = source[fields[i].name];
-      if (v !== undefined) m.set(fields[i].key, toCbor(fields[i], v));
+      if (v === undefined) {
+        if (!fields[i].optional && !missing) missing = fields[i];
+        continue;
+      }
+      const c = toCbor(fields[i], v);
+      fromCbor(fields[i], c);
+      count += 1 + items(c);
+      m.set(fields[i].key, c);
     }
-    bytes = encodeCbor(m);
-    decodePayload(bytes);
+    if (missing) throw bad(missing, 'is missing');
+    checkConsistency(p);
+    const bytes = encodeCbor(m);
+    if (count > PAYLOAD_MAX_ITEMS) throw new RecordError('CBOR', 'payload: more data items than the decoder may read here');
+    return bytes;
   } catch (e) {
     if (e instanceof RecordError || e instanceof CborError) throw new RecordError('BAD_INPUT', e.message);
     throw new RecordError('BAD_INPUT', 'record fields of the wrong shape: ' + (e instanceof Error ? e.message : String(e)));
   }
-  return bytes;
 }

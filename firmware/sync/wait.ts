@@ -1,6 +1,7 @@
 // Waiting for the sync worker, all through the injected Clock: a wait that a nudge can end early, and a request
-// that cannot outlive its timeout. Clock.sleep cannot be cancelled, so an ended wait leaves its sleep to run out
-// harmlessly (it settles a promise nobody awaits any more).
+// that cannot outlive its timeout. Either drops its timer when it ends early (Clock.after): a timer left to run out
+// would hold its closure (the request's answer among it) until its deadline, a minute for the idle poll, and on
+// Espruino a tap every few seconds piled those up by the hundreds of variables.
 import type { Clock } from '../../hal/clock.js';
 import type { UplinkResult } from '../../hal/uplink.js';
 
@@ -11,11 +12,12 @@ export function withTimeout(clock: Clock, p: Promise<UplinkResult>, ms: number):
     const settle = (r: UplinkResult) => {
       if (!done) {
         done = true;
+        cancel();
         resolve(r);
       }
     };
+    const cancel = clock.after(ms, () => settle({ ok: false, reason: 'timeout', message: 'no answer within ' + ms + ' ms' }));
     p.then(settle, (e: unknown) => settle({ ok: false, reason: 'reset', message: 'uplink failed: ' + String(e) }));
-    clock.sleep(ms).then(() => settle({ ok: false, reason: 'timeout', message: 'no answer within ' + ms + ' ms' }));
   });
 }
 
@@ -50,11 +52,12 @@ export class Waiter {
         if (!done) {
           done = true;
           if (this.waker === finish) this.waker = undefined;
+          cancel();
           resolve();
         }
       };
       this.waker = finish;
-      this.clock.sleep(ms).then(finish);
+      const cancel = this.clock.after(ms, finish);
     });
   }
 }

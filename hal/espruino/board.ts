@@ -71,6 +71,14 @@ export class EspruinoClock implements Clock {
       rt.setTimeout(resolve, ms > 0 ? ms : 0);
     });
   }
+
+  after(ms: number, fn: () => void): () => void {
+    const rt = this.rt;
+    const id = rt.setTimeout(fn, ms > 0 ? ms : 0);
+    return function () {
+      rt.clearTimeout(id);
+    };
+  }
 }
 
 /** SHA-256 (native when the firmware has crypto) and random bytes from the hardware's generator. */

@@ -49,6 +49,12 @@ const MIN_POLL_US = 1.6;
  * read, drain the FIFO in one burst. Radio outcomes are {@link RadioResult}s; broken hardware throws
  * {@link HalError}.
  */
+
+/** How messages name a frame: made only for an error, since hex text on every exchange costs Espruino dearly. */
+function frameText(frame: Uint8Array): string {
+  return 'frame ' + hexBytes(frame, 8);
+}
+
 export class Mfrc522 implements Pcd, ReaderChip {
   readonly io: RegisterIo;
   private readonly defaultTimeoutUs: number;
@@ -166,25 +172,24 @@ export class Mfrc522 implements Pcd, ReaderChip {
     if (this.command !== Cmd.Transceive) this.setCommand(Cmd.Transceive);
     this.io.write(Reg.BitFramingReg, BitFraming.StartSend | (rxAlign << BitFraming.RxAlignShift) | (txLastBits & BitFraming.TxLastBits));
 
-    const what = 'frame ' + hexBytes(frame, 8);
     const s = this.poll([Reg.ComIrqReg, Reg.ErrorReg, Reg.FIFOLevelReg, Reg.ControlReg], ComIrq.RxIRq | ComIrq.TimerIRq, timeoutUs);
     if (!s) {
       this.abort();
-      return radioError('timeout', what + ': the chip raised no interrupt within ' + timeoutUs + ' µs');
+      return radioError('timeout', frameText(frame) + ': the chip raised no interrupt within ' + timeoutUs + ' µs');
     }
     const irq = s[0];
     const errors = s[1];
     if (errors & ErrorBits.WrErr) {
       this.fifoDirty = true;
-      throw new HalError('WRITE_ERROR', 'ErrorReg.WrErr after ' + what + ': the FIFO was written while the chip forbade it');
+      throw new HalError('WRITE_ERROR', 'ErrorReg.WrErr after ' + frameText(frame) + ': the FIFO was written while the chip forbade it');
     }
     if (errors & ErrorBits.TempErr) {
       this.receiving = true;
-      return radioError('temperature', what + ': the chip overheated and switched its antenna drivers off (ErrorReg.TempErr)');
+      return radioError('temperature', frameText(frame) + ': the chip overheated and switched its antenna drivers off (ErrorReg.TempErr)');
     }
     if (!(irq & ComIrq.RxIRq)) {
       this.receiving = true;
-      return radioError('timeout', what + ': no answer within ' + timeoutUs + ' µs');
+      return radioError('timeout', frameText(frame) + ': no answer within ' + timeoutUs + ' µs');
     }
     const level = s[2] & FIFOLevel.Level;
     const lastBits = s[3] & Control.RxLastBits;
@@ -194,7 +199,7 @@ export class Mfrc522 implements Pcd, ReaderChip {
 
     if (errors & ErrorBits.BufferOvfl) {
       this.fifoDirty = true;
-      return radioError('overflow', what + ': the answer overflowed the 64-byte FIFO', { partial: received });
+      return radioError('overflow', frameText(frame) + ': the answer overflowed the 64-byte FIFO', { partial: received });
     }
     if (errors & ErrorBits.CollErr) {
       const coll = this.io.read(Reg.CollReg);
@@ -204,15 +209,15 @@ export class Mfrc522 implements Pcd, ReaderChip {
         const pos = coll & Coll.CollPos || 32;
         extra.collisionBit = pos - 1 - rxAlign;
       }
-      return radioError('collision', what + ': several tags answered' + (extra.collisionBit === undefined ? '' : ' (first collision at bit ' + extra.collisionBit + ')'), extra);
+      return radioError('collision', frameText(frame) + ': several tags answered' + (extra.collisionBit === undefined ? '' : ' (first collision at bit ' + extra.collisionBit + ')'), extra);
     }
-    if (errors & ErrorBits.ParityErr) return radioError('parity', what + ': parity error in the answer', { partial: received });
-    if (errors & ErrorBits.ProtocolErr) return radioError('protocol', what + ': protocol error (bad start of frame)', { partial: received });
+    if (errors & ErrorBits.ParityErr) return radioError('parity', frameText(frame) + ': parity error in the answer', { partial: received });
+    if (errors & ErrorBits.ProtocolErr) return radioError('protocol', frameText(frame) + ': protocol error (bad start of frame)', { partial: received });
     // A 4-bit ACK/NAK carries no CRC; the chip still flags CRCErr when RxCRCEn is on.
     if (errors & ErrorBits.CRCErr && !(bits === 4 && rxAlign === 0)) {
-      return radioError('crc', what + ': CRC_A of the answer is wrong (' + hexBytes(bytes, 8) + ')', { partial: received });
+      return radioError('crc', frameText(frame) + ': CRC_A of the answer is wrong (' + hexBytes(bytes, 8) + ')', { partial: received });
     }
-    if (bits === 0) return radioError('unexpected', what + ': the chip reported an empty answer');
+    if (bits === 0) return radioError('unexpected', frameText(frame) + ': the chip reported an empty answer');
     return radioOk(received);
   }
 

@@ -10,6 +10,11 @@ export class SystemClock implements Clock {
     return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
   }
 
+  after(ms: number, fn: () => void): () => void {
+    const t = setTimeout(fn, Math.max(0, ms));
+    return () => clearTimeout(t);
+  }
+
   wallTime(): number {
     return Date.now();
   }

@@ -12,4 +12,9 @@ export const unrefClock: Clock = {
       const t = setTimeout(r, ms);
       if (ms >= 1000) t.unref();
     }),
+  after: (ms: number, fn: () => void) => {
+    const t = setTimeout(fn, ms);
+    if (ms >= 1000) t.unref();
+    return () => clearTimeout(t);
+  },
 };

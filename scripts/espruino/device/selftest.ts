@@ -98,6 +98,8 @@ function fail(why: string): void {
 
 function run(): Promise<void> {
   const rt = espruinoRuntime();
+  // Where the variables go: the loaded code and globals, then the simulator's objects, then the device's.
+  const atStart = rt.memoryUsage();
   const d = SELFTEST;
   const clock = new EspruinoClock(rt);
   const crypto = espruinoCrypto(rt);
@@ -116,6 +118,7 @@ function run(): Promise<void> {
   const tags: Picc[] = [];
   for (let i = 0; i < d.tags.length; i++) tags.push(new Ntag213({ uid: bytes(d.tags[i].uid), memory: bytes(d.tags[i].memory), signature: bytes(d.tags[i].signature) }));
   let peak = rt.memoryUsage();
+  const simulator = peak - atStart;
   // Where a tap's time goes: SHA-256 (the HMAC, the chain and queue hashes) and the Storage calls, besides the chip.
   const hashing: Spent = { ms: 0, calls: 0 };
   const storing: Spent = { ms: 0, calls: 0 };
@@ -145,6 +148,7 @@ function run(): Promise<void> {
       polling: 'manual',
     });
     device.start();
+    const built = rt.memoryUsage();
     let tap = 0;
     let tapMs = 0;
     let scans = 0;
@@ -199,7 +203,7 @@ function run(): Promise<void> {
           if (q.unacked === 0 || waited > 20000) {
             device.stop().then(function () {
               if (q.unacked !== 0) fail(q.unacked + ' records not synced after 20 s');
-              else console.log('SELFTEST PASS ' + (q.nextSeq) + ' records, ' + scans + ' scans; peak ' + peak + ' variables; ' + (tapMs / d.taps).toFixed(1) + ' ms per tap (wall time in the interpreter, the simulated chip\'s own time excluded; of it SHA-256 ' + (tapHashMs / d.taps).toFixed(1) + ' ms in ' + (tapHashCalls / d.taps).toFixed(1) + ' calls, Storage ' + (tapStoreMs / d.taps).toFixed(1) + ' ms in ' + (tapStoreCalls / d.taps).toFixed(1) + ' calls)');
+              else console.log('SELFTEST PASS ' + (q.nextSeq) + ' records, ' + scans + ' scans; peak ' + peak + ' variables (code and globals ' + atStart + ', simulator ' + simulator + ', device built ' + (built - atStart - simulator) + '); ' + (tapMs / d.taps).toFixed(1) + ' ms per tap (wall time in the interpreter, the simulated chip\'s own time excluded; of it SHA-256 ' + (tapHashMs / d.taps).toFixed(1) + ' ms in ' + (tapHashCalls / d.taps).toFixed(1) + ' calls, Storage ' + (tapStoreMs / d.taps).toFixed(1) + ' ms in ' + (tapStoreCalls / d.taps).toFixed(1) + ' calls)');
               resolve();
             });
             return;
