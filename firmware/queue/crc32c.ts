@@ -1,18 +1,24 @@
 // CRC-32C (Castagnoli, reflected polynomial 0x82F63B78, init and final XOR 0xFFFFFFFF), the checksum of iSCSI
 // (RFC 3720 appendix B.4), ext4 metadata and Vector's disk buffer. Slicing-by-8 tables (8 KiB) so that boot recovery
-// can verify tens of megabytes in well under 100 ms on a Pi; plain ES5 so it also runs on Espruino.
+// can verify tens of megabytes in well under 100 ms on a Pi; plain ES5 so it also runs on Espruino. The Espruino
+// images define SEALSCAN_SMALL_TABLES (scripts/espruino/build.ts): there one 1 KiB table, a byte at a time, since
+// each KiB of table is some 70 of a few thousand variables and a queue there is a few segments of 8 KiB.
+
+declare const SEALSCAN_SMALL_TABLES: boolean | undefined;
+
+const SLICES = typeof SEALSCAN_SMALL_TABLES !== 'undefined' && SEALSCAN_SMALL_TABLES ? 1 : 8;
 
 const POLY = 0x82f63b78;
 
 function buildTables(): Int32Array {
-  const t = new Int32Array(256 * 8);
+  const t = new Int32Array(256 * SLICES);
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ POLY : c >>> 1;
     t[n] = c;
   }
   // Table s holds the CRC of a byte followed by s zero bytes, so eight input bytes fold in one step.
-  for (let n = 0; n < 256; n++) {
+  for (let n = 0; n < 256 && SLICES > 1; n++) {
     let c = t[n];
     for (let s = 1; s < 8; s++) {
       c = t[c & 0xff] ^ (c >>> 8);
@@ -31,7 +37,7 @@ const T = buildTables();
 export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length, crc = 0): number {
   let c = ~crc;
   let i = start;
-  const last8 = end - 8;
+  const last8 = SLICES > 1 ? end - 8 : start - 1;
   for (; i <= last8; i += 8) {
     c ^= bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
     c =

@@ -92,38 +92,63 @@ function ev1(model: Type2Model, description: string, storage: number, last: numb
   };
 }
 
-/** The catalog, in reference §5.1 order. */
-export const TYPE2_CATALOG: readonly Type2Spec[] = [
-  {
-    model: 'MF0ICU1',
-    description: 'MIFARE Ultralight (MF0ICU1)',
-    version: null,
-    subtypes: [],
-    pages: 16,
-    userStart: 4,
-    userEnd: 0x0f,
-    dynamicLockPage: -1,
-    cfg0Page: -1,
-    cfg1Page: -1,
-    pwdPage: -1,
-    packPage: -1,
-    tamperMessagePage: -1,
-    cc: [0xe1, 0x10, 0x06, 0x00],
-    capabilities: { getVersion: false, fastRead: false, pwdAuth: false, readSig: false, counter: null, tamper: false },
-  },
-  ev1('MF0UL11', 'MIFARE Ultralight EV1 (MF0UL11)', 0x0b, 0x13, 0x0f, -1, 0x06),
-  ev1('MF0UL21', 'MIFARE Ultralight EV1 (MF0UL21)', 0x0e, 0x28, 0x23, 0x24, 0x10),
-  ntag('NTAG213', 'NXP NTAG213', 0x0f, 0x01, 0x2c, 0x12, false),
-  ntag('NTAG215', 'NXP NTAG215', 0x11, 0x01, 0x86, 0x3e, false),
-  ntag('NTAG216', 'NXP NTAG216', 0x13, 0x01, 0xe6, 0x6d, false),
-  ntag('NTAG213 TT', 'NXP NTAG213 TT (NT2H1311TT)', 0x0f, 0x03, 0x2c, 0x12, true),
-];
+/**
+ * Catalog entry `i` (reference §5.1 order), made on each call, or null past the end. Made on demand rather than held:
+ * on Espruino the seven entries held for good would cost over 300 variables, and a tap needs one of them.
+ */
+function specAt(i: number): Type2Spec | null {
+  switch (i) {
+    case 0:
+      return {
+        model: 'MF0ICU1',
+        description: 'MIFARE Ultralight (MF0ICU1)',
+        version: null,
+        subtypes: [],
+        pages: 16,
+        userStart: 4,
+        userEnd: 0x0f,
+        dynamicLockPage: -1,
+        cfg0Page: -1,
+        cfg1Page: -1,
+        pwdPage: -1,
+        packPage: -1,
+        tamperMessagePage: -1,
+        cc: [0xe1, 0x10, 0x06, 0x00],
+        capabilities: { getVersion: false, fastRead: false, pwdAuth: false, readSig: false, counter: null, tamper: false },
+      };
+    case 1:
+      return ev1('MF0UL11', 'MIFARE Ultralight EV1 (MF0UL11)', 0x0b, 0x13, 0x0f, -1, 0x06);
+    case 2:
+      return ev1('MF0UL21', 'MIFARE Ultralight EV1 (MF0UL21)', 0x0e, 0x28, 0x23, 0x24, 0x10);
+    case 3:
+      return ntag('NTAG213', 'NXP NTAG213', 0x0f, 0x01, 0x2c, 0x12, false);
+    case 4:
+      return ntag('NTAG215', 'NXP NTAG215', 0x11, 0x01, 0x86, 0x3e, false);
+    case 5:
+      return ntag('NTAG216', 'NXP NTAG216', 0x13, 0x01, 0xe6, 0x6d, false);
+    case 6:
+      return ntag('NTAG213 TT', 'NXP NTAG213 TT (NT2H1311TT)', 0x0f, 0x03, 0x2c, 0x12, true);
+    default:
+      return null;
+  }
+}
+
+/** The whole catalog, in reference §5.1 order (fresh objects: the caller may keep them). */
+export function type2Catalog(): Type2Spec[] {
+  const out: Type2Spec[] = [];
+  for (let i = 0; ; i++) {
+    const spec = specAt(i);
+    if (!spec) return out;
+    out.push(spec);
+  }
+}
 
 /** The catalog entry whose GET_VERSION bytes match `version` (8 bytes), or null. */
 export function lookupVersion(version: Uint8Array): Type2Spec | null {
   if (version.length !== 8) return null;
-  for (let i = 0; i < TYPE2_CATALOG.length; i++) {
-    const spec = TYPE2_CATALOG[i];
+  for (let i = 0; ; i++) {
+    const spec = specAt(i);
+    if (!spec) return null;
     const v = spec.version;
     if (!v) continue;
     let match = true;
@@ -133,14 +158,16 @@ export function lookupVersion(version: Uint8Array): Type2Spec | null {
     }
     if (match) return spec;
   }
-  return null;
 }
 
 /** The catalog entry for `model`. */
 export function specFor(model: Type2Model): Type2Spec {
-  for (let i = 0; i < TYPE2_CATALOG.length; i++) if (TYPE2_CATALOG[i].model === model) return TYPE2_CATALOG[i];
-  // Unreachable for a Type2Model; keeps the return type honest for callers passing a cast string.
-  return TYPE2_CATALOG[0];
+  for (let i = 0; ; i++) {
+    const spec = specAt(i);
+    // Unreachable for a Type2Model; keeps the return type honest for callers passing a cast string.
+    if (!spec) return specAt(0) as Type2Spec;
+    if (spec.model === model) return spec;
+  }
 }
 
 /**

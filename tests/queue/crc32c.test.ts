@@ -5,6 +5,8 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { crc32c as oracle } from '@aws-crypto/crc32c';
 import { crc32c } from '../../firmware/queue/crc32c.js';
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
 
 const ascii = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
 
@@ -40,6 +42,24 @@ test('agrees with a bitwise reference and with @aws-crypto/crc32c on any input a
       assert.is(crc32c(bytes, s, bytes.length, crc32c(bytes, 0, s)), whole, 'running checksum');
     }),
     { numRuns: 2000 },
+  );
+});
+
+test('the Espruino build (SEALSCAN_SMALL_TABLES: one table, a byte at a time) agrees with the oracle', async () => {
+  const source = fileURLToPath(new URL('../../firmware/queue/crc32c.js', import.meta.url));
+  const out = await build({ entryPoints: [source], bundle: true, format: 'esm', write: false, define: { SEALSCAN_SMALL_TABLES: 'true' }, logLevel: 'silent' });
+  const text = out.outputFiles[0].text;
+  assert.match(text, /SLICES = true \? 1 : 8/, 'the define reaches the table size');
+  const small = (await import('data:text/javascript,' + encodeURIComponent(text))) as { crc32c: typeof crc32c };
+  assert.is(small.crc32c(ascii('123456789')), 0xe3069283);
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(), fc.nat(), (b, x, y) => {
+      const start = b.length ? x % b.length : 0;
+      const end = start + (b.length - start ? y % (b.length - start + 1) : 0);
+      assert.is(small.crc32c(b, start, end), oracle(b.subarray(start, end)) >>> 0);
+      assert.is(small.crc32c(b, start, end), crc32c(b, start, end));
+    }),
+    { numRuns: 500 },
   );
 });
 

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { HalError } from '../../hal/errors.js';
 import { FAST_READ_MAX_PAGES, Type2Tag } from '../../firmware/tags/type2.js';
-import { lookupVersion, specFor, TYPE2_CATALOG } from '../../firmware/tags/type2-catalog.js';
+import { lookupVersion, specFor, type2Catalog } from '../../firmware/tags/type2-catalog.js';
 import { radioError } from '../../hal/radio.js';
 import { ScriptPcd, ack, activation, data, nak, sequence, silence } from './script-pcd.js';
 import { memoryTag, NTAG213_VERSION } from './memory-tag.js';
@@ -64,7 +64,7 @@ test('catalog: page maps of reference §5.1 and no two entries share a version',
   assert.equal(specFor('NTAG215').cc, [0xe1, 0x10, 0x3e, 0x00]);
   const ul21 = specFor('MF0UL21');
   assert.equal([ul21.pages, ul21.userEnd, ul21.dynamicLockPage, ul21.cfg0Page, ul21.packPage], [41, 0x23, 0x24, 0x25, 0x28]);
-  for (const spec of TYPE2_CATALOG) {
+  for (const spec of type2Catalog()) {
     if (!spec.version) continue;
     const v = Uint8Array.from(spec.version);
     v[3] = spec.subtypes[0];
