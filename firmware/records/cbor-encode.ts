@@ -153,10 +153,15 @@ function encodeMap(w: Writer, m: CborMap, depth: number): void {
   const pairs = m.entries();
   const keys: SortKey[] = [];
   for (let i = 0; i < pairs.length; i++) keys.push(sortKey(pairs[i][0], i, w.len));
-  keys.sort(compareKeys);
-  for (let i = 1; i < keys.length; i++) {
-    if (compareKeys(keys[i - 1], keys[i]) === 0) {
-      throw new CborError('DUPLICATE_KEY', w.len, 'duplicate map key ' + JSON.stringify(pairs[keys[i].index][0]));
+  // Maps built in key order (every record payload) need no sort: strictly ascending also means no duplicates.
+  let ascending = true;
+  for (let i = 1; i < keys.length && ascending; i++) ascending = compareKeys(keys[i - 1], keys[i]) < 0;
+  if (!ascending) {
+    keys.sort(compareKeys);
+    for (let i = 1; i < keys.length; i++) {
+      if (compareKeys(keys[i - 1], keys[i]) === 0) {
+        throw new CborError('DUPLICATE_KEY', w.len, 'duplicate map key ' + JSON.stringify(pairs[keys[i].index][0]));
+      }
     }
   }
   w.head(5, keys.length);

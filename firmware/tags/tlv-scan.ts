@@ -65,22 +65,23 @@ export function scanTlvs(image: Uint8Array, cc: CapabilityContainer, options?: S
     if ((t === TLV_LOCK_CONTROL || t === TLV_MEMORY_CONTROL) && length !== 3) {
       return finding('TLV_CONTROL', tlvName(t) + ' at ' + at + ' has length ' + length + ', must be 3', at);
     }
-    // Gather the value (NDEF, control TLVs) or just step over it; either way stop at the end of the data area.
+    // Gather the value (NDEF, control TLVs) or just step over it, a run between reserved areas at a time; either
+    // way stop at the end of the data area.
     const keep = t === TLV_NDEF || t === TLV_LOCK_CONTROL || t === TLV_MEMORY_CONTROL;
     const value = keep ? new Uint8Array(length) : null;
-    const addresses: number[] = [];
-    for (let i = 0; i < length; i++) {
+    let got = 0;
+    while (got < length) {
       const a = cursor.next();
-      if (a < 0) return finding('TLV_LENGTH', tlvName(t) + ' at ' + at + ': value of ' + length + ' bytes runs past the end of the data area (' + i + ' available)', at);
-      if (value) {
-        value[i] = image[a];
-        addresses.push(a);
-      }
+      if (a < 0) return finding('TLV_LENGTH', tlvName(t) + ' at ' + at + ': value of ' + length + ' bytes runs past the end of the data area (' + got + ' available)', at);
+      const n = Math.min(length - got, cursor.runLength(a));
+      if (value) value.set(image.subarray(a, a + n), got);
+      cursor.pos = a + n;
+      got += n;
     }
     tlvs.push({ type: t, offset: at, length: length });
     afterLast = Math.min(cursor.skip(cursor.pos), dataEnd);
     if (t === TLV_NDEF && value) {
-      ndef = { offset: at, lengthBytes: lengthBytes, message: value, addresses: addresses };
+      ndef = { offset: at, lengthBytes: lengthBytes, message: value };
       insertAt = at;
       break;
     }
@@ -111,4 +112,13 @@ export function layoutCursor(layout: TlvLayout, start: number): DataCursor {
   const c = new DataCursor(layout.dataEnd, start);
   for (let i = 0; i < layout.reserved.length; i++) c.add(layout.reserved[i]);
   return c;
+}
+
+/** The address of each byte of `ndef`'s message in the tag image, around the reserved areas of `layout`. */
+export function ndefAddresses(layout: TlvLayout, ndef: NdefTlv): number[] {
+  const c = layoutCursor(layout, ndef.offset + 1);
+  for (let i = 0; i < ndef.lengthBytes; i++) c.next();
+  const out: number[] = [];
+  for (let i = 0; i < ndef.message.length; i++) out.push(c.next());
+  return out;
 }

@@ -109,6 +109,13 @@ export class DataCursor {
     return a;
   }
 
+  /** Usable bytes from the usable address `a` up to the next reserved area or the end: one run to copy at once. */
+  runLength(a: number): number {
+    let to = this.end;
+    for (let i = 0; i < this.areas.length; i++) if (this.areas[i].from > a && this.areas[i].from < to) to = this.areas[i].from;
+    return to - a;
+  }
+
   /** Address of the next usable byte, consumed; -1 at the end of the data area. */
   next(): number {
     const a = this.skip(this.pos);
@@ -141,9 +148,8 @@ export interface NdefTlv {
   offset: number;
   /** Size of the L field: 1, or 3 (FFh + 2 bytes big-endian). */
   lengthBytes: number;
-  /** The value, gathered around reserved bytes, and the address of each of its bytes. */
+  /** The value, gathered around reserved bytes ({@link ndefAddresses} gives the address of each byte). */
   message: Uint8Array;
-  addresses: number[];
 }
 
 export interface TlvLayout {

@@ -5,7 +5,7 @@
 import { finding, parsed, type Parsed } from './findings.js';
 import { decodeNdefMessage, type NdefRecord } from './ndef.js';
 import { CC_OFFSET, DATA_AREA_START, parseCapabilityContainer, TLV_NDEF, TLV_TERMINATOR, type CapabilityContainer, type TlvLayout } from './tlv.js';
-import { layoutCursor, scanTlvs } from './tlv-scan.js';
+import { layoutCursor, ndefAddresses, scanTlvs } from './tlv-scan.js';
 import { copyBytes } from '../../hal/bytes.js';
 
 export interface Type2Ndef {
@@ -41,7 +41,7 @@ export function parseNdefArea(image: Uint8Array, cc: CapabilityContainer): Parse
   if (!records.ok) {
     const f = records.finding;
     const o = f.offset;
-    const a = ndef.addresses;
+    const a = ndefAddresses(layout.value, ndef);
     const at = o >= 0 && o < a.length ? a[o] : a.length ? a[a.length - 1] + 1 : ndef.offset + 1 + ndef.lengthBytes;
     return finding(f.code, 'NDEF message at ' + ndef.offset + ': ' + f.message, at);
   }

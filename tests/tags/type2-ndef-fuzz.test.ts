@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { FINDING_CODES } from '../../firmware/tags/findings.js';
 import { encodeNdefMessage, type NdefRecord } from '../../firmware/tags/ndef.js';
 import { parseType2Ndef, planNdefWrite } from '../../firmware/tags/type2-ndef.js';
+import { ndefAddresses } from '../../firmware/tags/tlv-scan.js';
 
 const codes = new Set<string>(FINDING_CODES);
 const seen = new Map<string, number>();
@@ -27,7 +28,13 @@ function check(image: Uint8Array): void {
   }
   const { layout, message, records } = r.value;
   assert.ok(layout.dataEnd <= image.length);
-  for (const a of layout.ndef!.addresses) assert.ok(a >= 16 && a < layout.dataEnd);
+  // The message was copied a run between reserved areas at a time; the byte-by-byte walk must find the same bytes.
+  const addresses = ndefAddresses(layout, layout.ndef!);
+  assert.is(addresses.length, message.length);
+  addresses.forEach((a, i) => {
+    assert.ok(a >= 16 && a < layout.dataEnd);
+    assert.is(image[a], message[i], `message byte ${i} at ${a}`);
+  });
   // Re-encode: never longer than what was read (we always use the shortest forms), and it fits back in.
   const again = records.length ? encodeNdefMessage(records) : { ok: true as const, value: new Uint8Array(0) };
   assert.ok(again.ok);
@@ -108,7 +115,8 @@ function mutate({ image, edits, cut, lengthDelta }: { image: Uint8Array; edits: 
     if (r.ok && r.value.layout.ndef) {
       const n = r.value.layout.ndef;
       const at = n.lengthBytes === 1 ? n.offset + 1 : n.offset + 3;
-      const target = lengthDelta % 2 === 0 && n.addresses.length > 2 ? n.addresses[2] : at;
+      const addresses = ndefAddresses(r.value.layout, n);
+      const target = lengthDelta % 2 === 0 && addresses.length > 2 ? addresses[2] : at;
       m[target] = (m[target] + lengthDelta) & 0xff;
     }
   }

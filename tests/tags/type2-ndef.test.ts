@@ -5,6 +5,7 @@ import { encodeNdefMessage, ndefRecord } from '../../firmware/tags/ndef.js';
 import { uriRecord } from '../../firmware/tags/ndef-records.js';
 import { parseType2Ndef, planNdefWrite } from '../../firmware/tags/type2-ndef.js';
 import { controlArea, parseCapabilityContainer } from '../../firmware/tags/tlv.js';
+import { ndefAddresses } from '../../firmware/tags/tlv-scan.js';
 import { FINDING_CODES, type FindingCode } from '../../firmware/tags/findings.js';
 import { blankNtag213, formattedNtag213 } from './memory-tag.js';
 import { hexLiteral, toHex } from '../../hal/hex.js';
@@ -110,7 +111,7 @@ test('Lock and Memory Control TLVs: their bytes are skipped when reading and wri
   assert.equal([...plan.image.subarray(36, 40)], [0xcc, 0xcc, 0xcc, 0xcc]);
   const back = ok(parseType2Ndef(plan.image));
   assert.is(toHex(back.message, ' '), toHex(msg, ' '));
-  assert.ok(back.layout.ndef!.addresses.every((a) => a < 36 || a >= 40));
+  assert.ok(ndefAddresses(back.layout, back.layout.ndef!).every((a) => a < 36 || a >= 40));
   // bytes 28..63 minus the 4 reserved at 36..39 = 32 usable: 30 bytes of message after T and a 1-byte L
   assert.is(plan.capacity, 30);
   const tooBig = fail(planNdefWrite(m, ok(encodeNdefMessage([ndefRecord(2, 'a/b', new Uint8Array(26))]))));
