@@ -5,7 +5,7 @@
  */
 
 import { HalError } from './errors.js';
-import { allChars, isHexDigit, stripSpace } from './text.js';
+import { allIn, HEX_DIGITS, stripSpace } from './text.js';
 
 const DIGITS = '0123456789abcdef';
 
@@ -27,7 +27,7 @@ export function toHexUpper(bytes: ArrayLike<number>, sep?: string): string {
 
 /** Bytes of a hex string (either case, no separators); undefined when `hex` is not even-length hex. */
 export function fromHex(hex: string): Uint8Array | undefined {
-  if (hex.length % 2 !== 0 || !allChars(hex, isHexDigit, true)) return undefined;
+  if (hex.length % 2 !== 0 || !allIn(hex, HEX_DIGITS, true)) return undefined;
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(2 * i, 2), 16);
   return out;

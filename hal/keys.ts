@@ -5,20 +5,18 @@
  * platform-free rules that key stores, devices, verifiers and the ingest all apply: device ids (isDeviceId) and HMAC
  * keys (hmacKeyProblem).
  */
-import { allChars, isAlnum } from './text.js';
+import { ALNUM, allIn } from './text.js';
 
 /**
  * True for a valid device id: 1..64 characters of A-Z a-z 0-9 . _ : - (ASCII, so it survives Espruino strings; it
  * names key files and is the records' COSE kid; never `~`, which the ingest's export cursors use as a separator).
  */
 export function isDeviceId(s: unknown): s is string {
-  return typeof s === 'string' && s.length <= 64 && allChars(s, isIdChar);
+  return typeof s === 'string' && s.length <= 64 && allIn(s, ID_CHARS);
 }
 
-/** A character of a device or badge id: A-Z a-z 0-9 . _ : - */
-export function isIdChar(c: string): boolean {
-  return isAlnum(c) || c === '.' || c === '_' || c === ':' || c === '-';
-}
+/** The characters of a device or badge id: A-Z a-z 0-9 . _ : - */
+export const ID_CHARS = ALNUM + '._:-';
 
 /** COSE algorithm ids used for records (RFC 9053): -8 EdDSA (Ed25519), 5 HMAC 256/256. */
 export type CoseAlg = -8 | 5;

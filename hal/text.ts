@@ -24,6 +24,23 @@ export function isAlnum(c: string): boolean {
   return isLetter(c) || isDigit(c);
 }
 
+/** Character sets for {@link allIn}. */
+export const DIGITS = '0123456789';
+export const HEX_DIGITS = '0123456789abcdefABCDEF';
+export const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
+export const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * True when every character of `s` is one of `set` (and `s` is not empty unless `allowEmpty`). What the checks on
+ * a tap's path use: one native `indexOf` per character, where a predicate is a JavaScript call per character,
+ * which Espruino pays for by parsing the predicate's body again each time.
+ */
+export function allIn(s: string, set: string, allowEmpty?: boolean): boolean {
+  if (s.length === 0) return !!allowEmpty;
+  for (let i = 0; i < s.length; i++) if (set.indexOf(s.charAt(i)) < 0) return false;
+  return true;
+}
+
 /** True when every character of `s` passes `ok` (and `s` is not empty unless `allowEmpty`). */
 export function allChars(s: string, ok: (c: string) => boolean, allowEmpty?: boolean): boolean {
   if (s.length === 0) return !!allowEmpty;
@@ -33,7 +50,7 @@ export function allChars(s: string, ok: (c: string) => boolean, allowEmpty?: boo
 
 /** Only 0-9, at least one. */
 export function isDigits(s: string): boolean {
-  return allChars(s, isDigit);
+  return allIn(s, DIGITS);
 }
 
 /** `s` with every occurrence of `find` replaced (no patterns). */

@@ -1,8 +1,8 @@
 import type { Pcd } from '../../hal/radio.js';
 import type { Activation } from '../../hal/reader.js';
 import { classicAuthenticate, classicReadBlock } from '../tags/classic-read.js';
-import { isIdChar } from '../../hal/keys.js';
-import { allChars } from '../../hal/text.js';
+import { ID_CHARS } from '../../hal/keys.js';
+import { allIn } from '../../hal/text.js';
 import type { Step } from '../records/kinds.js';
 
 export type BadgeResult = { ok: true; inspector: string } | { ok: false; message: string };
@@ -18,7 +18,7 @@ export const BADGE_ID_RULE = '1 to 16 characters of A-Z a-z 0-9 . _ : -';
  * MIFARE Classic block, so 16 is what a badge can hold; the command line, the console and the scanner all use this.
  */
 export function isBadgeId(s: unknown): s is string {
-  return typeof s === 'string' && s.length <= 16 && allChars(s, isIdChar);
+  return typeof s === 'string' && s.length <= 16 && allIn(s, ID_CHARS);
 }
 
 /** The badge id a badge block holds (ASCII up to the first 00h), or null when it holds none. */

@@ -6,7 +6,7 @@ import { RecordError } from './errors.js';
 import { isDeviceId } from '../../hal/keys.js';
 import type { SeqPair } from './seq-ranges.js';
 import { HEADER_FIELDS, KIND_FIELDS, type FieldSpec, type FieldType, type RecordKind, type RecordPayload } from './kinds.js';
-import { allChars, isDigit } from '../../hal/text.js';
+import { allIn, LOWER_ALNUM } from '../../hal/text.js';
 
 const MAX_TEXT = 1024;
 const MAX_BYTES = 1024;
@@ -31,12 +31,8 @@ function isCode(v: CborValue): v is string {
 /** A code: lower-case words of a-z 0-9 joined by single hyphens (`seal-unchecked`). */
 function isCodeText(s: string): boolean {
   const words = s.split('-');
-  for (let i = 0; i < words.length; i++) if (!allChars(words[i], isLowerAlnum)) return false;
+  for (let i = 0; i < words.length; i++) if (!allIn(words[i], LOWER_ALNUM)) return false;
   return true;
-}
-
-function isLowerAlnum(c: string): boolean {
-  return isDigit(c) || (c >= 'a' && c <= 'z' && c.length === 1);
 }
 
 /** The JS value of field `f` from its CBOR value `v`, or a BAD_PAYLOAD error saying what is wrong. */

@@ -5,7 +5,7 @@
  *
  * Parsing never throws: a malformed link gives a finding naming what is wrong and where.
  */
-import { allChars, isAlnum, isDigits, isHexDigit } from '../../hal/text.js';
+import { ALNUM, allIn, HEX_DIGITS, isDigits } from '../../hal/text.js';
 import { daysInMonth, utcDay } from '../../hal/calendar.js';
 
 export interface DigitalLink {
@@ -79,7 +79,7 @@ function decodeValue(raw: string): string | null {
     let ch = raw.charAt(i);
     if (ch === '%') {
       const h = raw.substr(i + 1, 2);
-      if (h.length !== 2 || !allChars(h, isHexDigit)) return null;
+      if (h.length !== 2 || !allIn(h, HEX_DIGITS)) return null;
       ch = String.fromCharCode(parseInt(h, 16));
       i += 2;
     }
@@ -94,7 +94,7 @@ function encodeValue(v: string): string {
   let out = '';
   for (let i = 0; i < v.length; i++) {
     const ch = v.charAt(i);
-    if (isAlnum(ch) || "-._~!$'()*+,;:@".indexOf(ch) >= 0) out += ch;
+    if (VALUE_SAFE.indexOf(ch) >= 0) out += ch;
     else {
       const h = ch.charCodeAt(0).toString(16).toUpperCase();
       out += '%' + (h.length < 2 ? '0' : '') + h;
@@ -116,13 +116,14 @@ function validExpiry(v: string): boolean {
 function validHost(host: string): boolean {
   const colon = host.indexOf(':');
   const name = colon < 0 ? host : host.substr(0, colon);
-  if (!allChars(name, isHostChar)) return false;
+  if (!allIn(name, HOST_CHARS)) return false;
   return colon < 0 || isDigits(host.substr(colon + 1));
 }
 
-function isHostChar(c: string): boolean {
-  return isAlnum(c) || c === '.' || c === '-';
-}
+/** What a host name may hold: A-Z a-z 0-9 . - */
+const HOST_CHARS = ALNUM + '.-';
+/** What {@link encodeValue} leaves as it is: RFC 3986 unreserved characters and the sub-delimiters GS1 keeps. */
+const VALUE_SAFE = ALNUM + "-._~!$'()*+,;:@";
 
 export function parseDigitalLink(uri: string): DigitalLinkResult {
   if (uri.substr(0, 8) !== 'https://') return fail('DL_NOT_HTTPS', 'a seal link must start with https://', 0);

@@ -48,7 +48,9 @@ export function anticollisionLevel(pcd: Pcd, sel: number, known: Uint8Array | nu
         if (k + r.value.bits !== 40) {
           return radioError('unexpected', name + ' anticollision: answer of ' + r.value.bits + ' bits after ' + k + ' known bits; expected ' + (40 - k));
         }
-        for (let i = 0; i < r.value.bits; i++) setBit(uidCl, k + i, getBit(r.value.bytes, extra + i));
+        // Byte-aligned (always so without a collision): copy bytes; otherwise bit by bit from bit `extra`.
+        if (extra === 0) for (let i = 0; i < r.value.bits >> 3; i++) uidCl[(k >> 3) + i] = r.value.bytes[i];
+        else for (let i = 0; i < r.value.bits; i++) setBit(uidCl, k + i, getBit(r.value.bytes, extra + i));
         k = 40;
         break;
       }
