@@ -52,6 +52,17 @@ export function toBeSigned(alg: CoseAlg, protectedBytes: Uint8Array, payload: Ui
   return encodeCbor([alg === ALG_EDDSA ? 'Signature1' : 'MAC0', protectedBytes, EMPTY, payload]);
 }
 
+// A device signs every record with the same alg and kid: the last protected header is kept, not encoded again.
+let lastHeader: { alg: CoseAlg; kid: string; bytes: Uint8Array } | null = null;
+
+/** The protected header {1: alg, 4: kid}, encoded (the same bytes for the same alg and kid; callers only read it). */
+function protectedHeader(alg: CoseAlg, kid: string): Uint8Array {
+  if (!lastHeader || lastHeader.alg !== alg || lastHeader.kid !== kid) {
+    lastHeader = { alg: alg, kid: kid, bytes: encodeCbor(new CborMap([[LABEL_ALG, alg], [LABEL_KID, encodeUtf8(kid)]])) };
+  }
+  return lastHeader.bytes;
+}
+
 /**
  * The complete tagged COSE_Sign1 (alg -8) or COSE_Mac0 (alg 5) around `payload`, authenticated by `signer`, with
  * `kid` = UTF-8 of the device id. Deterministic: the same inputs give the same bytes.
@@ -59,7 +70,7 @@ export function toBeSigned(alg: CoseAlg, protectedBytes: Uint8Array, payload: Ui
 export function buildCose(signer: RecordSigner, kid: string, payload: Uint8Array): Uint8Array {
   const alg = signer.coseAlg;
   if (alg !== ALG_EDDSA && alg !== ALG_HMAC_256) throw new RecordError('ALG_NOT_ALLOWED', 'signer alg ' + alg + ' is not -8 or 5');
-  const protectedBytes = encodeCbor(new CborMap([[LABEL_ALG, alg], [LABEL_KID, encodeUtf8(kid)]]));
+  const protectedBytes = protectedHeader(alg, kid);
   const signature = signer.sign(toBeSigned(alg, protectedBytes, payload));
   if (signature.length !== sigLength(alg)) {
     throw new RecordError('BAD_SIGNATURE_LENGTH', 'signer returned ' + signature.length + ' bytes for alg ' + alg);

@@ -169,7 +169,8 @@ export function encodePayload(p: RecordPayload): Uint8Array {
   try {
     const kind = fromCbor(HEADER_FIELDS[3], p.kind === undefined ? null : (p.kind as CborValue)) as RecordKind;
     const fields = HEADER_FIELDS.concat(KIND_FIELDS[kind]);
-    const m = new CborMap();
+    // The fields' keys are distinct, so the pairs go straight into the map (no look-up per key).
+    const pairs: Array<[number, CborValue]> = [];
     let count = 1;
     let missing: FieldSpec | null = null;
     for (let i = 0; i < fields.length; i++) {
@@ -181,11 +182,11 @@ export function encodePayload(p: RecordPayload): Uint8Array {
       const c = toCbor(fields[i], v);
       fromCbor(fields[i], c);
       count += 1 + items(c);
-      m.set(fields[i].key, c);
+      pairs.push([fields[i].key, c]);
     }
     if (missing) throw bad(missing, 'is missing');
     checkConsistency(p);
-    const bytes = encodeCbor(m);
+    const bytes = encodeCbor(new CborMap(pairs));
     if (count > PAYLOAD_MAX_ITEMS) throw new RecordError('CBOR', 'payload: more data items than the decoder may read here');
     return bytes;
   } catch (e) {

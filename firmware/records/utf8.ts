@@ -48,6 +48,15 @@ export function writeUtf8(text: string, out: Uint8Array, at: number): number {
 
 /** UTF-8 of `text`. Throws CborError `BAD_TEXT` (naming the string index) for a lone surrogate. */
 export function encodeUtf8(text: string): Uint8Array {
+  // ASCII in one pass; anything else again with the UTF-8 length.
+  const ascii = new Uint8Array(text.length);
+  let i = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127) break;
+    ascii[i] = c;
+  }
+  if (i === text.length) return ascii;
   const out = new Uint8Array(utf8Length(text));
   writeUtf8(text, out, 0);
   return out;
