@@ -6,6 +6,10 @@ import { encodeUtf8, utf8Length, writeUtf8 } from './utf8.js';
 import { compareBytes } from './bytes.js';
 import { copyBytes } from '../../hal/bytes.js';
 
+// Shaped for Espruino, which lexes the whole text of a function on every call, taken branches or not: the common
+// cases (small heads, ASCII text, byte strings, integers) sit in short functions, and the rare ones (long heads,
+// other text, errors, containers) in functions of their own.
+
 // One growable output buffer reused across calls (encoding is synchronous and not re-entered), so an encode
 // allocates only its result. Buffers grown past KEEP are not kept, to spare Espruino's small heap.
 const KEEP = 2048;
@@ -33,11 +37,17 @@ class Writer {
 
   /** A head: major type in the top 3 bits, argument `n` (0 ≤ n ≤ 2^53 - 1) in its shortest form. */
   head(major: number, n: number): void {
+    if (n >= 24) return this.longHead(major, n);
+    this.room(1);
+    this.buf[this.len++] = (major << 5) | n;
+  }
+
+  /** {@link head} for an argument of 24 or more. */
+  private longHead(major: number, n: number): void {
     const m = major << 5;
     this.room(9);
     const b = this.buf;
-    if (n < 24) b[this.len++] = m | n;
-    else if (n < 0x100) {
+    if (n < 0x100) {
       b[this.len++] = m | 24;
       b[this.len++] = n;
     } else if (n < 0x10000) {
@@ -72,10 +82,12 @@ class Writer {
       if (c > 127) break;
       b[o + i] = c;
     }
-    if (i === n) {
-      this.len = o + n;
-      return;
-    }
+    if (i === n) this.len = o + n;
+    else this.utf8(s, at);
+  }
+
+  /** {@link text} for text beyond ASCII: its head and UTF-8 again from `at`. */
+  private utf8(s: string, at: number): void {
     this.len = at;
     const u = utf8Length(s);
     this.head(3, u);
@@ -104,8 +116,12 @@ export function encodeCbor(value: CborValue): Uint8Array {
 }
 
 function checkInteger(v: number, at: number): void {
+  if (!isFinite(v) || Math.floor(v) !== v || v > MAX_SAFE || v < -MAX_SAFE) notInteger(v, at);
+}
+
+function notInteger(v: number, at: number): never {
   if (!isFinite(v) || Math.floor(v) !== v) throw new CborError('UNSUPPORTED', at, 'not an integer: ' + v + ' (floats are outside the profile)');
-  if (v > MAX_SAFE || v < -MAX_SAFE) throw new CborError('INT_RANGE', at, 'integer ' + v + ' beyond ±(2^53 - 1)');
+  throw new CborError('INT_RANGE', at, 'integer ' + v + ' beyond ±(2^53 - 1)');
 }
 
 function integer(w: Writer, v: number): void {
@@ -115,15 +131,20 @@ function integer(w: Writer, v: number): void {
 }
 
 function encodeItem(w: Writer, v: CborValue, depth: number): void {
-  if (typeof v === 'number') integer(w, v);
-  else if (typeof v === 'string') w.text(v);
-  else if (v === true) w.head(7, 21);
-  else if (v === false) w.head(7, 20);
-  else if (v === null) w.head(7, 22);
+  if (typeof v === 'string') w.text(v);
+  else if (typeof v === 'number') integer(w, v);
   else if (v instanceof Uint8Array) {
     w.head(2, v.length);
     w.bytes(v);
-  } else if (depth >= MAX_DEPTH && (Array.isArray(v) || v instanceof CborMap || v instanceof CborTag)) {
+  } else encodeOther(w, v, depth);
+}
+
+/** {@link encodeItem} for the rest: true, false, null, arrays, maps, tags, and what has no CBOR form. */
+function encodeOther(w: Writer, v: CborValue, depth: number): void {
+  if (v === true) w.head(7, 21);
+  else if (v === false) w.head(7, 20);
+  else if (v === null) w.head(7, 22);
+  else if (depth >= MAX_DEPTH && (Array.isArray(v) || v instanceof CborMap || v instanceof CborTag)) {
     throw new CborError('TOO_DEEP', w.len, 'nesting deeper than ' + MAX_DEPTH);
   } else if (Array.isArray(v)) {
     w.head(4, v.length);
