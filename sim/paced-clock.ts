@@ -66,10 +66,7 @@ export class PacedClock implements SimClock {
     this.sleepers.push(s);
     this.arm(s);
     return () => {
-      const i = this.sleepers.indexOf(s);
-      if (i < 0) return;
-      this.sleepers.splice(i, 1);
-      clearTimeout(s.timer);
+      this.drop(s);
     };
   }
 
@@ -91,11 +88,16 @@ export class PacedClock implements SimClock {
   }
 
   private wake(s: Sleeper): void {
+    if (this.drop(s)) s.resolve();
+  }
+
+  /** Removes `s` and its real timer; false when it was gone already (woken or cancelled). */
+  private drop(s: Sleeper): boolean {
     const i = this.sleepers.indexOf(s);
-    if (i < 0) return;
+    if (i < 0) return false;
     this.sleepers.splice(i, 1);
     clearTimeout(s.timer);
-    s.resolve();
+    return true;
   }
 
   private wakeDue(): void {

@@ -2,7 +2,7 @@
 // map keys sorted by the bytewise order of their encodings, duplicate keys refused.
 import { CborError } from './errors.js';
 import { CborMap, CborTag, MAX_DEPTH, MAX_SAFE, type CborKey, type CborValue } from './cbor-value.js';
-import { encodeUtf8, utf8Length, writeUtf8 } from './utf8.js';
+import { encodeUtf8, utf8Length, writeAscii, writeUtf8 } from './utf8.js';
 import { compareBytes } from './bytes.js';
 import { copyBytes } from '../../hal/bytes.js';
 
@@ -67,22 +67,13 @@ class Writer {
 
   /**
    * A text string. ASCII (every text a record holds) takes one pass, written after a head sized by `s.length`;
-   * anything else starts again with the UTF-8 length. On Espruino each pass costs some 17 µs a character.
+   * anything else starts again with the UTF-8 length.
    */
   text(s: string): void {
     const at = this.len;
-    const n = s.length;
-    this.head(3, n);
-    this.room(n);
-    const b = this.buf;
-    const o = this.len;
-    let i = 0;
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c > 127) break;
-      b[o + i] = c;
-    }
-    if (i === n) this.len = o + n;
+    this.head(3, s.length);
+    this.room(s.length);
+    if (writeAscii(s, this.buf, this.len) === s.length) this.len += s.length;
     else this.utf8(s, at);
   }
 

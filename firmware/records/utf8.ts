@@ -46,17 +46,25 @@ export function writeUtf8(text: string, out: Uint8Array, at: number): number {
   return o;
 }
 
-/** UTF-8 of `text`. Throws CborError `BAD_TEXT` (naming the string index) for a lone surrogate. */
-export function encodeUtf8(text: string): Uint8Array {
-  // ASCII in one pass; anything else again with the UTF-8 length.
-  const ascii = new Uint8Array(text.length);
+/**
+ * Writes `text` into `out` at `at` while it is ASCII (`out` must have room for all of it); returns how many
+ * characters it wrote, `text.length` when all were ASCII. The one pass ASCII text needs: its UTF-8 length is its
+ * length, which spares the second loop (on Espruino some 17 µs a character).
+ */
+export function writeAscii(text: string, out: Uint8Array, at: number): number {
   let i = 0;
   for (; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c > 127) break;
-    ascii[i] = c;
+    out[at + i] = c;
   }
-  if (i === text.length) return ascii;
+  return i;
+}
+
+/** UTF-8 of `text`. Throws CborError `BAD_TEXT` (naming the string index) for a lone surrogate. */
+export function encodeUtf8(text: string): Uint8Array {
+  const ascii = new Uint8Array(text.length);
+  if (writeAscii(text, ascii, 0) === text.length) return ascii;
   const out = new Uint8Array(utf8Length(text));
   writeUtf8(text, out, 0);
   return out;

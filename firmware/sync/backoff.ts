@@ -1,6 +1,6 @@
 // Retry timing for sync: exponential backoff with full jitter, and the server's Retry-After. Pure functions, so
 // the arithmetic is tested on its own and the worker only decides when to call them.
-import { allChars, isDigits, isLetter } from '../../hal/text.js';
+import { allIn, isDigits, LETTERS } from '../../hal/text.js';
 import { utcMs } from '../../hal/calendar.js';
 
 /** Backoff settings, ms. DESIGN.md "Store and forward": base 1 s, cap 5 min. */
@@ -46,7 +46,7 @@ export function parseHttpDate(text: string): number | undefined {
   const comma = s.indexOf(',');
   if (s.length === 29 && comma === 3) {
     // Sun, 06 Nov 1994 08:49:37 GMT
-    if (!allChars(s.substr(0, 3), isLetter) || !fixed(s, 3, ', ') || !fixed(s, 7, ' ') || !fixed(s, 11, ' ') || !fixed(s, 16, ' ') || !fixed(s, 25, ' GMT')) return undefined;
+    if (!allIn(s.substr(0, 3), LETTERS) || !fixed(s, 3, ', ') || !fixed(s, 7, ' ') || !fixed(s, 11, ' ') || !fixed(s, 16, ' ') || !fixed(s, 25, ' GMT')) return undefined;
     day = s.substr(5, 2);
     mon = s.substr(8, 3);
     if (!isDigits(s.substr(12, 4))) return undefined;
@@ -55,7 +55,7 @@ export function parseHttpDate(text: string): number | undefined {
   } else if (comma > 0) {
     // Sunday, 06-Nov-94 08:49:37 GMT
     const r = s.substr(comma + 2);
-    if (!allChars(s.substr(0, comma), isLetter) || !fixed(s, comma, ', ') || r.length !== 22 || !fixed(r, 2, '-') || !fixed(r, 6, '-') || !fixed(r, 9, ' ') || !fixed(r, 18, ' GMT')) return undefined;
+    if (!allIn(s.substr(0, comma), LETTERS) || !fixed(s, comma, ', ') || r.length !== 22 || !fixed(r, 2, '-') || !fixed(r, 6, '-') || !fixed(r, 9, ' ') || !fixed(r, 18, ' GMT')) return undefined;
     day = r.substr(0, 2);
     mon = r.substr(3, 3);
     if (!isDigits(r.substr(7, 2))) return undefined;
@@ -65,14 +65,14 @@ export function parseHttpDate(text: string): number | undefined {
     time = r.substr(10, 8);
   } else if (s.length === 24 && comma < 0) {
     // Sun Nov  6 08:49:37 1994
-    if (!allChars(s.substr(0, 3), isLetter) || !fixed(s, 3, ' ') || !fixed(s, 7, ' ') || !fixed(s, 10, ' ') || !fixed(s, 19, ' ')) return undefined;
+    if (!allIn(s.substr(0, 3), LETTERS) || !fixed(s, 3, ' ') || !fixed(s, 7, ' ') || !fixed(s, 10, ' ') || !fixed(s, 19, ' ')) return undefined;
     mon = s.substr(4, 3);
     day = s.charAt(8) === ' ' ? '0' + s.charAt(9) : s.substr(8, 2);
     if (!isDigits(s.substr(20, 4))) return undefined;
     year = parseInt(s.substr(20, 4), 10);
     time = s.substr(11, 8);
   } else return undefined;
-  if (day.length !== 2 || !isDigits(day) || mon.length !== 3 || !allChars(mon, isLetter) || !fixed(time, 2, ':') || !fixed(time, 5, ':')) return undefined;
+  if (day.length !== 2 || !isDigits(day) || mon.length !== 3 || !allIn(mon, LETTERS) || !fixed(time, 2, ':') || !fixed(time, 5, ':')) return undefined;
   const hms = [time.substr(0, 2), time.substr(3, 2), time.substr(6, 2)];
   for (let i = 0; i < 3; i++) if (!isDigits(hms[i])) return undefined;
   const month = MONTHS.indexOf(mon.toLowerCase());

@@ -66,9 +66,9 @@ export class EspruinoClock implements Clock {
   }
 
   sleep(ms: number): Promise<void> {
-    const rt = this.rt;
+    const self = this;
     return new Promise<void>(function (resolve) {
-      rt.setTimeout(resolve, ms > 0 ? ms : 0);
+      self.after(ms, resolve);
     });
   }
 

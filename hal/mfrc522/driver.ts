@@ -33,6 +33,11 @@ const AUTH_TIMEOUT_US = 10000;
  */
 const MIN_POLL_US = 1.6;
 
+/** How messages name a frame: made only for an error, since hex text on every exchange costs Espruino dearly. */
+function frameText(frame: Uint8Array): string {
+  return 'frame ' + hexBytes(frame, 8);
+}
+
 /**
  * NXP MFRC522 driver over a chip-select-framed SPI device.
  *
@@ -49,12 +54,6 @@ const MIN_POLL_US = 1.6;
  * read, drain the FIFO in one burst. Radio outcomes are {@link RadioResult}s; broken hardware throws
  * {@link HalError}.
  */
-
-/** How messages name a frame: made only for an error, since hex text on every exchange costs Espruino dearly. */
-function frameText(frame: Uint8Array): string {
-  return 'frame ' + hexBytes(frame, 8);
-}
-
 export class Mfrc522 implements Pcd, ReaderChip {
   readonly io: RegisterIo;
   private readonly defaultTimeoutUs: number;

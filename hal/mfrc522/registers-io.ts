@@ -6,9 +6,7 @@ import { copyBytes } from '../bytes.js';
 /**
  * Register access over the MFRC522's SPI protocol (data sheet 8.1.2). Each method is exactly one SPI transfer:
  * a read transaction can name a different register in every byte, and a write transaction sends all its data bytes
- * to one register, which is how the FIFO is filled in one burst. The address bytes are written out here rather
- * than through readAddress/writeAddress: these run a hundred times a tap, and on Espruino a call costs more than
- * the arithmetic.
+ * to one register, which is how the FIFO is filled in one burst.
  */
 export class RegisterIo {
   /** Transfers and bytes since construction, for benchmarks and diagnostics. */
@@ -29,20 +27,20 @@ export class RegisterIo {
 
   read(reg: number): number {
     const tx = new Uint8Array(2);
-    tx[0] = ((reg << 1) & 0x7e) | 0x80;
+    tx[0] = readAddress(reg);
     return this.transfer(tx)[1];
   }
 
   /** Reads several registers in one transaction; the result is in the order asked. */
   readMany(regs: number[]): Uint8Array {
     const tx = new Uint8Array(regs.length + 1);
-    for (let i = 0; i < regs.length; i++) tx[i] = ((regs[i] << 1) & 0x7e) | 0x80;
+    for (let i = 0; i < regs.length; i++) tx[i] = readAddress(regs[i]);
     return this.transfer(tx).subarray(1);
   }
 
   write(reg: number, value: number): void {
     const tx = new Uint8Array(2);
-    tx[0] = (reg << 1) & 0x7e;
+    tx[0] = writeAddress(reg);
     tx[1] = value & 0xff;
     this.transfer(tx);
   }

@@ -7,7 +7,9 @@ export class SystemClock implements Clock {
   }
 
   sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+    return new Promise((resolve) => {
+      this.after(ms, resolve);
+    });
   }
 
   after(ms: number, fn: () => void): () => void {

@@ -98,7 +98,7 @@ export async function buildEspruino(out = join(root, 'dist', 'espruino')): Promi
   const report: { [name: string]: ImageReport } = {};
   const data = await selftestData();
   writeFileSync(join(out, 'selftest.json'), JSON.stringify(data, null, 2) + '\n');
-  for (const [name, entry] of Object.entries(IMAGES)) report[name] = await image(out, es5, name, entry, name === 'selftest' ? { SELFTEST: JSON.stringify(data), SEALSCAN_SMALL_TABLES: 'true' } : { SEALSCAN_SMALL_TABLES: 'true' });
+  for (const [name, entry] of Object.entries(IMAGES)) report[name] = await image(out, es5, name, entry, { SEALSCAN_SMALL_TABLES: 'true', ...(name === 'selftest' ? { SELFTEST: JSON.stringify(data) } : {}) });
   writeFileSync(join(out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
   return report;
 }

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { copyBytes } from '../../hal/bytes.js';
 import { daysInMonth, utcDay, utcMs } from '../../hal/calendar.js';
-import { ALNUM, allChars, allIn, DIGITS, HEX_DIGITS, isAlnum, isDigits, isHexDigit, LOWER_ALNUM, replaceEvery, stripSpace } from '../../hal/text.js';
+import { ALNUM, allIn, DIGITS, HEX_DIGITS, isDigits, LETTERS, LOWER_ALNUM, replaceEvery, stripSpace } from '../../hal/text.js';
 import { fromHex, parseHex } from '../../hal/hex.js';
 import { isDeviceId } from '../../hal/keys.js';
 import { isBadgeId } from '../../firmware/app/badge.js';
@@ -67,14 +67,14 @@ test('device and badge ids, hex and the character classes match the patterns the
       assert.is(parseHex(s) !== undefined, s.replace(/\s+/g, '').length % 2 === 0 && /^[0-9a-fA-F\s]*$/.test(s), JSON.stringify(s));
       assert.is(stripSpace(s), s.replace(/[ \t\n\r]/g, ''));
       assert.is(isDigits(s), /^\d+$/.test(s));
-      assert.is(allChars(s, isHexDigit), /^[0-9a-fA-F]+$/.test(s));
-      assert.is(allChars(s, isAlnum, true), /^[A-Za-z0-9]*$/.test(s));
+      assert.is(allIn(s, HEX_DIGITS), /^[0-9a-fA-F]+$/.test(s));
+      assert.is(allIn(s, ALNUM, true), /^[A-Za-z0-9]*$/.test(s));
       assert.is(replaceEvery(s, 'a', '-'), s.replace(/a/g, '-'));
     }),
     runs,
   );
   // The sets the tap's checks use, against the classes they stand for, on any text (multi-byte characters too).
-  const classes: Array<[string, RegExp]> = [[DIGITS, /^[0-9]+$/], [HEX_DIGITS, /^[0-9a-fA-F]+$/], [LOWER_ALNUM, /^[a-z0-9]+$/], [ALNUM, /^[A-Za-z0-9]+$/]];
+  const classes: Array<[string, RegExp]> = [[DIGITS, /^[0-9]+$/], [HEX_DIGITS, /^[0-9a-fA-F]+$/], [LOWER_ALNUM, /^[a-z0-9]+$/], [LETTERS, /^[A-Za-z]+$/], [ALNUM, /^[A-Za-z0-9]+$/]];
   fc.assert(
     fc.property(fc.oneof(hexish, idString, fc.string({ maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 6 })), (s) => {
       for (const [set, re] of classes) {
