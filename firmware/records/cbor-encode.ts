@@ -15,9 +15,15 @@ import { copyBytes } from '../../hal/bytes.js';
 const KEEP = 2048;
 let shared = new Uint8Array(256);
 
-class Writer {
+/** The output of an encoding: {@link encodeCbor}'s, or a caller's that writes a known shape directly (record.ts). */
+export class Writer {
   buf = shared;
   len = 0;
+
+  /** A copy of what was written. */
+  done(): Uint8Array {
+    return copyBytes(this.buf, 0, this.len);
+  }
 
   room(n: number): void {
     if (this.len + n <= this.buf.length) return;
@@ -103,7 +109,7 @@ class Writer {
 export function encodeCbor(value: CborValue): Uint8Array {
   const w = new Writer();
   encodeItem(w, value, 0);
-  return copyBytes(w.buf, 0, w.len);
+  return w.done();
 }
 
 function checkInteger(v: number, at: number): void {
@@ -121,7 +127,8 @@ function integer(w: Writer, v: number): void {
   else w.head(1, -1 - v);
 }
 
-function encodeItem(w: Writer, v: CborValue, depth: number): void {
+/** Writes `v` at nesting `depth` (what {@link encodeCbor} does for the top level). */
+export function encodeItem(w: Writer, v: CborValue, depth: number): void {
   if (typeof v === 'string') w.text(v);
   else if (typeof v === 'number') integer(w, v);
   else if (v instanceof Uint8Array) {

@@ -1,11 +1,12 @@
 // Record payloads: a deterministic CBOR map with the keys of kinds.ts. The parser is strict (unknown keys, missing
-// keys, wrong types and inconsistent fields are refused) and the builder runs the parser on what it built, so the
-// device can never emit a payload a verifier rejects.
-import { CborError, CborMap, decodeCbor, encodeCbor, MAX_SAFE, type CborValue, type ItemBudget } from './cbor.js';
+// keys, wrong types and inconsistent fields are refused), and the builder checks every value with the parser's own
+// rules as it writes it, so the device can never emit a payload a verifier rejects.
+import { CborError, CborMap, decodeCbor, MAX_SAFE, type CborValue, type ItemBudget } from './cbor.js';
+import { encodeItem, Writer } from './cbor-encode.js';
 import { RecordError } from './errors.js';
 import { isDeviceId } from '../../hal/keys.js';
 import type { SeqPair } from './seq-ranges.js';
-import { HEADER_FIELDS, KIND_FIELDS, type FieldSpec, type FieldType, type RecordKind, type RecordPayload } from './kinds.js';
+import { HEADER_FIELDS, KIND_FIELDS, type FieldSpec, type RecordKind, type RecordPayload } from './kinds.js';
 import { allIn, LOWER_ALNUM } from '../../hal/text.js';
 
 const MAX_TEXT = 1024;
@@ -35,56 +36,55 @@ function isCodeText(s: string): boolean {
   return true;
 }
 
-/** The JS value of field `f` from its CBOR value `v`, or a BAD_PAYLOAD error saying what is wrong. */
-function fromCbor(f: FieldSpec, v: CborValue): unknown {
-  const t: FieldType = f.type;
+function isBytes(v: CborValue, n: number): boolean {
+  return v instanceof Uint8Array && v.length === n;
+}
+
+// Each field type's rule and the reason given when a value breaks it. One small function per type rather than one
+// switch: Espruino reads a function's whole text on every call, and every field of every record passes here.
+const RULES: { [t: string]: (v: CborValue) => boolean } = {
+  'device-id': isDeviceId,
+  uint: isUint,
+  hash: (v) => isBytes(v, 32),
+  uid: (v) => isBytes(v, 4) || isBytes(v, 7) || isBytes(v, 10),
+  bytes: (v) => v instanceof Uint8Array && v.length <= MAX_BYTES,
+  'originality-sig': (v) => isBytes(v, 32),
+  'key-id': (v) => isBytes(v, 4),
+  text: (v) => typeof v === 'string' && v.length >= 1 && v.length <= MAX_TEXT,
+  code: isCode,
+  codes: (v) => Array.isArray(v) && v.length <= 32 && v.every(isCode),
+  ranges: (v) => Array.isArray(v) && v.every((r) => Array.isArray(r) && r.length === 2 && isUint(r[0]) && isUint(r[1]) && r[0] <= r[1]),
+  spans: (v) => Array.isArray(v) && v.every((s) => Array.isArray(s) && s.length === 3 && typeof s[0] === 'string' && s[0].length >= 1 && s[0].length <= 64 && isUint(s[1]) && isUint(s[2])),
+};
+
+const REASONS: { [t: string]: string } = {
+  'device-id': 'must be 1..64 characters of A-Z a-z 0-9 . _ : -',
+  uint: 'must be an unsigned integer',
+  hash: 'must be a 32-byte byte string',
+  uid: 'must be a 4, 7 or 10-byte byte string',
+  bytes: 'must be a byte string of at most ' + MAX_BYTES + ' bytes',
+  'originality-sig': 'must be a 32-byte byte string (r || s)',
+  'key-id': 'must be a 4-byte byte string',
+  text: 'must be text of 1..' + MAX_TEXT + ' characters',
+  code: 'must be a kebab-case code of at most 32 characters',
+  codes: 'must be an array of at most 32 codes',
+  ranges: 'must be an array of [first, last] seq pairs with first <= last',
+  spans: 'must be an array of [segment, offset, length]',
+};
+
+/** Throws BAD_PAYLOAD saying what is wrong when `v` is not a CBOR value of field `f`'s type. */
+function check(f: FieldSpec, v: CborValue): void {
+  const t = f.type;
   if (typeof t !== 'string') {
     if (typeof v !== 'string' || t.indexOf(v) < 0) throw bad(f, 'must be one of ' + t.join(', '));
-    return v;
-  }
-  switch (t) {
-    case 'device-id':
-      if (!isDeviceId(v)) throw bad(f, 'must be 1..64 characters of A-Z a-z 0-9 . _ : -');
-      return v;
-    case 'uint':
-      if (!isUint(v)) throw bad(f, 'must be an unsigned integer');
-      return v;
-    case 'hash':
-      if (!(v instanceof Uint8Array) || v.length !== 32) throw bad(f, 'must be a 32-byte byte string');
-      return v;
-    case 'uid':
-      if (!(v instanceof Uint8Array) || (v.length !== 4 && v.length !== 7 && v.length !== 10)) throw bad(f, 'must be a 4, 7 or 10-byte byte string');
-      return v;
-    case 'bytes':
-      if (!(v instanceof Uint8Array) || v.length > MAX_BYTES) throw bad(f, 'must be a byte string of at most ' + MAX_BYTES + ' bytes');
-      return v;
-    case 'originality-sig':
-      if (!(v instanceof Uint8Array) || v.length !== 32) throw bad(f, 'must be a 32-byte byte string (r || s)');
-      return v;
-    case 'key-id':
-      if (!(v instanceof Uint8Array) || v.length !== 4) throw bad(f, 'must be a 4-byte byte string');
-      return v;
-    case 'text':
-      if (typeof v !== 'string' || v.length < 1 || v.length > MAX_TEXT) throw bad(f, 'must be text of 1..' + MAX_TEXT + ' characters');
-      return v;
-    case 'code':
-      if (!isCode(v)) throw bad(f, 'must be a kebab-case code of at most 32 characters');
-      return v;
-    case 'codes':
-      if (!Array.isArray(v) || v.length > 32 || !v.every(isCode)) throw bad(f, 'must be an array of at most 32 codes');
-      return v;
-    case 'ranges':
-      if (!Array.isArray(v) || !v.every((r) => Array.isArray(r) && r.length === 2 && isUint(r[0]) && isUint(r[1]) && r[0] <= r[1])) {
-        throw bad(f, 'must be an array of [first, last] seq pairs with first <= last');
-      }
-      return v;
-    default: {
-      // 'spans'
-      const ok = Array.isArray(v) && v.every((s) => Array.isArray(s) && s.length === 3 && typeof s[0] === 'string' && s[0].length >= 1 && s[0].length <= 64 && isUint(s[1]) && isUint(s[2]));
-      if (!ok) throw bad(f, 'must be an array of [segment, offset, length]');
-      return (v as Array<[string, number, number]>).map((s) => ({ segment: s[0], offset: s[1], length: s[2] }));
-    }
-  }
+  } else if (!RULES[t](v)) throw bad(f, REASONS[t]);
+}
+
+/** The JS value of field `f` from its CBOR value `v`, or a BAD_PAYLOAD error saying what is wrong. */
+function fromCbor(f: FieldSpec, v: CborValue): unknown {
+  check(f, v);
+  if (f.type !== 'spans') return v;
+  return (v as Array<[string, number, number]>).map((s) => ({ segment: s[0], offset: s[1], length: s[2] }));
 }
 
 function toCbor(f: FieldSpec, v: unknown): CborValue {
@@ -95,7 +95,8 @@ function toCbor(f: FieldSpec, v: unknown): CborValue {
 
 /** Rules that tie fields together (beyond each field's own type). */
 function checkConsistency(p: RecordPayload): void {
-  const zero = p.prev.every((b) => b === 0);
+  let zero = true;
+  for (let i = 0; i < 32 && zero; i++) zero = p.prev[i] === 0;
   if (p.seq === 0 && !zero) throw new RecordError('BAD_PAYLOAD', 'seq 0 must have 32 zero bytes as prev');
   if (p.kind === 'checkpoint') {
     if (p.count !== p.seq) throw new RecordError('BAD_PAYLOAD', 'checkpoint count ' + p.count + ' is not its own seq ' + p.seq);
@@ -167,28 +168,35 @@ function items(v: CborValue): number {
 export function encodePayload(p: RecordPayload): Uint8Array {
   const source = p as unknown as { [name: string]: unknown };
   try {
-    const kind = fromCbor(HEADER_FIELDS[3], p.kind === undefined ? null : (p.kind as CborValue)) as RecordKind;
-    const fields = HEADER_FIELDS.concat(KIND_FIELDS[kind]);
-    // The fields' keys are distinct, so the pairs go straight into the map (no look-up per key).
-    const pairs: Array<[number, CborValue]> = [];
+    check(HEADER_FIELDS[3], p.kind === undefined ? null : (p.kind as CborValue));
+    const fields = HEADER_FIELDS.concat(KIND_FIELDS[p.kind]);
+    // Written straight into the output, with no map to build or sort: every kind's keys are below 24 and listed in
+    // ascending order (kinds.ts), so the pairs go in as they come and the map's head is one byte, filled in last.
+    const w = new Writer();
+    w.room(1);
+    w.len = 1;
+    let pairs = 0;
     let count = 1;
     let missing: FieldSpec | null = null;
     for (let i = 0; i < fields.length; i++) {
-      const v = source[fields[i].name];
+      const f = fields[i];
+      const v = source[f.name];
       if (v === undefined) {
-        if (!fields[i].optional && !missing) missing = fields[i];
+        if (!f.optional && !missing) missing = f;
         continue;
       }
-      const c = toCbor(fields[i], v);
-      fromCbor(fields[i], c);
-      count += 1 + items(c);
-      pairs.push([fields[i].key, c]);
+      const c = f.type === 'ranges' || f.type === 'spans' ? toCbor(f, v) : (v as CborValue);
+      check(f, c);
+      w.head(0, f.key);
+      encodeItem(w, c, 1);
+      count += Array.isArray(c) ? 1 + items(c) : 2;
+      pairs++;
     }
     if (missing) throw bad(missing, 'is missing');
     checkConsistency(p);
-    const bytes = encodeCbor(new CborMap(pairs));
     if (count > PAYLOAD_MAX_ITEMS) throw new RecordError('CBOR', 'payload: more data items than the decoder may read here');
-    return bytes;
+    w.buf[0] = 0xa0 | pairs;
+    return w.done();
   } catch (e) {
     if (e instanceof RecordError || e instanceof CborError) throw new RecordError('BAD_INPUT', e.message);
     throw new RecordError('BAD_INPUT', 'record fields of the wrong shape: ' + (e instanceof Error ? e.message : String(e)));
