@@ -61,6 +61,27 @@ export function fillTryHoles(code: string): string {
   return code.replace(/\.trys\.push\(\[([^\]]*)\]\)/g, (_m, inner: string) => '.trys.push([' + inner.split(',').map((s) => (s.trim() === '' ? 'void 0' : s.trim())).join(', ') + '])');
 }
 
+/**
+ * Built-ins the images read, handed to the bundle's function as its parameters. Espruino finds a name by walking
+ * each scope's list of names in order, and the bundle's scope holds a few hundred (every module's top level), so a
+ * built-in such as Uint8Array or Math was found only after failing that whole list; as parameters they are the
+ * first names of that scope. Each must exist on Espruino (an unknown name would stop the image at its first line).
+ */
+export const LOCAL_GLOBALS = ['Uint8Array', 'Math', 'Object', 'String', 'Array', 'Error', 'TypeError', 'JSON', 'Number', 'parseInt', 'isFinite', 'Promise', 'DataView', 'Int32Array', 'console'];
+
+/**
+ * The bundle (esbuild's `(function() { ... })();`) with our helpers inside it and the built-ins it reads among
+ * {@link LOCAL_GLOBALS} as its parameters.
+ */
+export function wrapBundle(bundle: string, helpers: string): string {
+  const open = /^(?:"use strict";\s*)?\(function\(\) \{\n/.exec(bundle);
+  const close = /\}\)\(\);\s*$/.exec(bundle);
+  if (!open || !close) throw new Error('esbuild did not write one function expression called once: ' + bundle.slice(0, 40));
+  const body = bundle.slice(open[0].length, close.index);
+  const names = LOCAL_GLOBALS.filter((g) => new RegExp('\\b' + g + '\\b').test(body));
+  return '(function(' + names.join(', ') + ') {\n' + helpers + body + '})(' + names.join(', ') + ');\n';
+}
+
 export interface ImageReport {
   bytes: number;
   modules: number;
@@ -68,7 +89,7 @@ export interface ImageReport {
 
 async function image(out: string, es5: string, name: string, entry: string, define: { [k: string]: string }): Promise<ImageReport> {
   const bundled = await build({ define, entryPoints: [join(es5, entry)], bundle: true, external: ['Storage', 'http', 'crypto', 'Wifi'], platform: 'neutral', format: 'iife', target: 'es5', write: false, metafile: true, logLevel: 'silent', legalComments: 'none' });
-  const code = ESPRUINO_HELPERS + fillTryHoles(bundled.outputFiles[0].text);
+  const code = wrapBundle(fillTryHoles(bundled.outputFiles[0].text), ESPRUINO_HELPERS);
   // Every TypeScript helper the code calls must be one of ours (tsc runs with noEmitHelpers).
   const missing = [...new Set([...bundled.outputFiles[0].text.matchAll(/\b(__[a-zA-Z]+)\(/g)].map((m) => m[1]))].filter((h) => !ESPRUINO_HELPERS.includes(`var ${h} = `) && !new RegExp(`\\b(var|function) ${h}\\b`).test(bundled.outputFiles[0].text));
   if (missing.length) throw new Error(`${name}.js calls TypeScript helpers scripts/espruino/helpers.ts does not define: ${missing.join(', ')}`);

@@ -18,6 +18,7 @@ import { readTagFile } from '../../sim/tag-reader.js';
 import type { Picc } from '../../sim/rf/air.js';
 import { FakeStorage } from '../helpers/espruino-fakes.js';
 import { espruinoContext } from '../helpers/espruino-vm.js';
+import { LOCAL_GLOBALS, wrapBundle } from '../../scripts/espruino/build.js';
 
 const root = new URL('../../..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'sealscan-espruino-image-'));
@@ -42,6 +43,24 @@ test('npm run build:espruino writes firmware.js, which passes the image check', 
   const c = spawnSync(process.execPath, [join(root, 'dist/scripts/espruino/check.js'), join(root, 'dist/espruino/firmware.js')], { encoding: 'utf8' });
   assert.is(c.status, 0, c.stdout);
   assert.is(c.stdout.trim(), 'ok');
+});
+
+test('the bundle gets our helpers inside it and the built-ins it reads as its parameters, and nothing but esbuild\'s shape is wrapped', () => {
+  const wrapped = wrapBundle('"use strict";\n(function() {\n  var a = new Uint8Array(Math.max(1, 2));\n  sink(a);\n})();\n', 'var __h = 1;\n');
+  assert.is(wrapped, '(function(Uint8Array, Math) {\nvar __h = 1;\n  var a = new Uint8Array(Math.max(1, 2));\n  sink(a);\n})(Uint8Array, Math);\n');
+  let seen: unknown = null;
+  vm.runInNewContext(wrapped, { Uint8Array, Math, sink: (a: unknown) => (seen = a) });
+  assert.instance(seen, Uint8Array);
+  assert.is((seen as Uint8Array).length, 2);
+  assert.throws(() => wrapBundle('var x = 1;\n', ''), /one function expression called once/);
+  // Every name passed in must be one the interpreter has: the Espruino-shaped context offers each.
+  const { ctx, stop } = espruinoContext({ storage: new FakeStorage(), chip: new SimMfrc522({ clock: new VirtualClock(), field: new RfField() }), log: [] });
+  try {
+    for (const g of LOCAL_GLOBALS) assert.is.not(vm.runInContext('typeof ' + g, ctx), 'undefined', g);
+    assert.is(vm.runInContext('typeof Map', ctx), 'undefined');
+  } finally {
+    stop();
+  }
 });
 
 test('the image check refuses a hole, a late function declaration and non-ES5', () => {
