@@ -6,6 +6,7 @@ import type { CoseAlg, RecordSigner } from '../../hal/keys.js';
 import { CborError, CborMap, CborTag, decodeCbor, encodeCbor, type CborValue } from './cbor.js';
 import { RecordError } from './errors.js';
 import { decodeUtf8, encodeUtf8 } from './utf8.js';
+import { Writer } from './cbor-encode.js';
 import { constantTimeEqual } from './bytes.js';
 import { hmacSha256 } from './hmac.js';
 import { hmacKeyProblem } from '../../hal/keys.js';
@@ -49,7 +50,19 @@ function sigLength(alg: CoseAlg): number {
 
 /** The bytes a signature or MAC covers: Sig_structure / MAC_structure with empty external AAD (RFC 9052 §4.4, §6.3). */
 export function toBeSigned(alg: CoseAlg, protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
-  return encodeCbor([alg === ALG_EDDSA ? 'Signature1' : 'MAC0', protectedBytes, EMPTY, payload]);
+  // [context, protected, external_aad, payload], written directly: the same bytes encodeCbor gives that array.
+  const w = new Writer();
+  w.head(4, 4);
+  w.text(alg === ALG_EDDSA ? 'Signature1' : 'MAC0');
+  byteString(w, protectedBytes);
+  w.head(2, 0);
+  byteString(w, payload);
+  return w.done();
+}
+
+function byteString(w: Writer, b: Uint8Array): void {
+  w.head(2, b.length);
+  w.bytes(b);
 }
 
 // A device signs every record with the same alg and kid: the last protected header is kept, not encoded again.
@@ -75,7 +88,15 @@ export function buildCose(signer: RecordSigner, kid: string, payload: Uint8Array
   if (signature.length !== sigLength(alg)) {
     throw new RecordError('BAD_SIGNATURE_LENGTH', 'signer returned ' + signature.length + ' bytes for alg ' + alg);
   }
-  return encodeCbor(new CborTag(tagFor(alg), [protectedBytes, new CborMap(), payload, signature]));
+  // tag([protected, {}, payload, signature]), written directly: the same bytes encodeCbor gives that value.
+  const w = new Writer();
+  w.head(6, tagFor(alg));
+  w.head(4, 4);
+  byteString(w, protectedBytes);
+  w.head(5, 0);
+  byteString(w, payload);
+  byteString(w, signature);
+  return w.done();
 }
 
 // An envelope is a tag, an array and four items; a protected header a map of two pairs. A few more are allowed so

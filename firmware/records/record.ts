@@ -40,8 +40,8 @@ function isBytes(v: CborValue, n: number): boolean {
   return v instanceof Uint8Array && v.length === n;
 }
 
-// Each field type's rule and the reason given when a value breaks it. One small function per type rather than one
-// switch: Espruino reads a function's whole text on every call, and every field of every record passes here.
+// Each field type's rule: one small function per type rather than one switch, since Espruino reads a function's
+// whole text on every call, and every field of every record passes here.
 const RULES: { [t: string]: (v: CborValue) => boolean } = {
   'device-id': isDeviceId,
   uint: isUint,
@@ -57,27 +57,42 @@ const RULES: { [t: string]: (v: CborValue) => boolean } = {
   spans: (v) => Array.isArray(v) && v.every((s) => Array.isArray(s) && s.length === 3 && typeof s[0] === 'string' && s[0].length >= 1 && s[0].length <= 64 && isUint(s[1]) && isUint(s[2])),
 };
 
-const REASONS: { [t: string]: string } = {
-  'device-id': 'must be 1..64 characters of A-Z a-z 0-9 . _ : -',
-  uint: 'must be an unsigned integer',
-  hash: 'must be a 32-byte byte string',
-  uid: 'must be a 4, 7 or 10-byte byte string',
-  bytes: 'must be a byte string of at most ' + MAX_BYTES + ' bytes',
-  'originality-sig': 'must be a 32-byte byte string (r || s)',
-  'key-id': 'must be a 4-byte byte string',
-  text: 'must be text of 1..' + MAX_TEXT + ' characters',
-  code: 'must be a kebab-case code of at most 32 characters',
-  codes: 'must be an array of at most 32 codes',
-  ranges: 'must be an array of [first, last] seq pairs with first <= last',
-  spans: 'must be an array of [segment, offset, length]',
-};
+/** What a value of type `t` must be: said only when one is not (a function, so the texts take no memory until then). */
+function reason(t: string): string {
+  switch (t) {
+    case 'device-id':
+      return 'must be 1..64 characters of A-Z a-z 0-9 . _ : -';
+    case 'uint':
+      return 'must be an unsigned integer';
+    case 'hash':
+      return 'must be a 32-byte byte string';
+    case 'uid':
+      return 'must be a 4, 7 or 10-byte byte string';
+    case 'bytes':
+      return 'must be a byte string of at most ' + MAX_BYTES + ' bytes';
+    case 'originality-sig':
+      return 'must be a 32-byte byte string (r || s)';
+    case 'key-id':
+      return 'must be a 4-byte byte string';
+    case 'text':
+      return 'must be text of 1..' + MAX_TEXT + ' characters';
+    case 'code':
+      return 'must be a kebab-case code of at most 32 characters';
+    case 'codes':
+      return 'must be an array of at most 32 codes';
+    case 'ranges':
+      return 'must be an array of [first, last] seq pairs with first <= last';
+    default:
+      return 'must be an array of [segment, offset, length]';
+  }
+}
 
 /** Throws BAD_PAYLOAD saying what is wrong when `v` is not a CBOR value of field `f`'s type. */
 function check(f: FieldSpec, v: CborValue): void {
   const t = f.type;
   if (typeof t !== 'string') {
     if (typeof v !== 'string' || t.indexOf(v) < 0) throw bad(f, 'must be one of ' + t.join(', '));
-  } else if (!RULES[t](v)) throw bad(f, REASONS[t]);
+  } else if (!RULES[t](v)) throw bad(f, reason(t));
 }
 
 /** The JS value of field `f` from its CBOR value `v`, or a BAD_PAYLOAD error saying what is wrong. */

@@ -1,9 +1,9 @@
 // RecordSigners over raw keys held by the application, for platforms whose key store hands out key bytes
-// (Espruino keeps its HMAC key in Storage). Node uses hal/node/key-store.ts, which never exposes the key. The key
-// stays in the closure: neither JSON nor inspection of the signer shows it.
+// (Espruino keeps its HMAC key in Storage). Node uses hal/node/key-store.ts, which never exposes the key. What a
+// signer keeps of its key stays in its closure: neither JSON nor inspection of the signer shows it.
 import type { Ed25519, Sha256 } from '../../hal/crypto.js';
 import type { RecordSigner } from '../../hal/keys.js';
-import { hmacSha256 } from './hmac.js';
+import { hmacPads, hmacWithPads } from './hmac.js';
 import { hmacKeyProblem } from '../../hal/keys.js';
 import { RecordError } from './errors.js';
 
@@ -16,5 +16,7 @@ export function ed25519Signer(ed25519: Ed25519, privateKey: Uint8Array): RecordS
 export function hmacSigner(hash: Sha256, key: Uint8Array): RecordSigner {
   const weak = hmacKeyProblem(key);
   if (weak !== undefined) throw new RecordError('WEAK_KEY', 'hmacKey ' + weak);
-  return { coseAlg: 5, sign: (m: Uint8Array) => hmacSha256(hash, key, m) };
+  // The padded key blocks are made once: the signer keeps them (as secret as the key), not the key itself.
+  const pads = hmacPads(hash, key);
+  return { coseAlg: 5, sign: (m: Uint8Array) => hmacWithPads(hash, pads, m) };
 }

@@ -5,6 +5,8 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
 import { hmacSha256 } from '../../firmware/records/hmac.js';
+import { hmacSigner } from '../../firmware/records/signers.js';
+import { hmacKeyProblem } from '../../hal/keys.js';
 import { CborError } from '../../firmware/records/errors.js';
 import { decodeUtf8, encodeUtf8 } from '../../firmware/records/utf8.js';
 import { createNodeCrypto, nodeEd25519 } from '../../hal/node/crypto.js';
@@ -23,6 +25,19 @@ test('HMAC-SHA256 equals node:crypto createHmac for keys of every length and any
   // RFC 4231 test case 2.
   const tag = hmacSha256(crypto, new TextEncoder().encode('Jefe'), new TextEncoder().encode('what do ya want for nothing?'));
   assert.is(toHex(tag), '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+});
+
+test('an HMAC signer, which pads its key once, tags every message as node:crypto does, and a change to the key array afterwards does not reach it', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 32, maxLength: 100 }), fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 4 }), (key, msgs) => {
+      fc.pre(hmacKeyProblem(key) === undefined);
+      const signer = hmacSigner(crypto, key);
+      const expected = msgs.map((m) => createHmac('sha256', key).update(m).digest('hex'));
+      key.fill(0);
+      assert.equal(msgs.map((m) => toHex(signer.sign(m))), expected);
+    }),
+    { numRuns: 300 },
+  );
 });
 
 test('UTF-8 encoder and decoder agree with Node on every well-formed string', () => {
