@@ -1,7 +1,7 @@
 // CRC-32C (Castagnoli, reflected polynomial 0x82F63B78, init and final XOR 0xFFFFFFFF), the checksum of iSCSI
 // (RFC 3720 appendix B.4), ext4 metadata and Vector's disk buffer. Slicing-by-8 tables (8 KiB) so that boot recovery
 // can verify tens of megabytes in well under 100 ms on a Pi; plain ES5 so it also runs on Espruino. The Espruino
-// images define SEALSCAN_SMALL_TABLES (scripts/espruino/build.ts): there one 1 KiB table, a byte at a time, since
+// images define SEALSCAN_SMALL_TABLES (scripts/espruino/build.ts): there one 1 KiB table, one byte per step, since
 // each KiB of table is some 70 of a few thousand variables and a queue there is a few segments of 8 KiB.
 
 declare const SEALSCAN_SMALL_TABLES: boolean | undefined;
@@ -50,6 +50,18 @@ export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length, crc = 0
       T[256 + bytes[i + 6]] ^
       T[bytes[i + 7]];
   }
-  for (; i < end; i++) c = T[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  // One table: eight bytes per pass all the same, since on Espruino the loop's own test and step cost as much as a byte.
+  const t = T;
+  for (const last = SLICES > 1 ? start - 1 : end - 8; i <= last; i += 8) {
+    c = t[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+    c = t[(c ^ bytes[i + 1]) & 0xff] ^ (c >>> 8);
+    c = t[(c ^ bytes[i + 2]) & 0xff] ^ (c >>> 8);
+    c = t[(c ^ bytes[i + 3]) & 0xff] ^ (c >>> 8);
+    c = t[(c ^ bytes[i + 4]) & 0xff] ^ (c >>> 8);
+    c = t[(c ^ bytes[i + 5]) & 0xff] ^ (c >>> 8);
+    c = t[(c ^ bytes[i + 6]) & 0xff] ^ (c >>> 8);
+    c = t[(c ^ bytes[i + 7]) & 0xff] ^ (c >>> 8);
+  }
+  for (; i < end; i++) c = t[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
   return ~c >>> 0;
 }

@@ -73,7 +73,8 @@ export function encodeFrame(out: Uint8Array, at: number, seq: number, time: numb
   out[at + 19] = (h >>> 8) & 0xff;
   out.set(payload, at + FRAME_HEADER);
   const p = at + FRAME_HEADER + payload.length;
-  putU32(out, p, crc32c(out, at, p));
+  // The frame's checksum covers the header again: continued from the header's own, not started afresh.
+  putU32(out, p, crc32c(out, at + 18, p, h));
   out[p + 4] = END_MARK;
   return p + 5;
 }
