@@ -185,7 +185,7 @@ export function encodePayload(p: RecordPayload): Uint8Array {
   try {
     check(HEADER_FIELDS[3], p.kind === undefined ? null : (p.kind as CborValue));
     const fields = HEADER_FIELDS.concat(KIND_FIELDS[p.kind]);
-    // Written straight into the output, with no map to build or sort: every kind's keys are below 24 and listed in
+    // Written straight into the output, with no map to build or sort: every kind has fewer than 24 keys, listed in
     // ascending order (kinds.ts), so the pairs go in as they come and the map's head is one byte, filled in last.
     const w = new Writer();
     w.room(1);

@@ -136,7 +136,7 @@ test('refusals name the field', () => {
 });
 
 
-test("every kind's keys, header included, ascend and stay below 24: the builder writes them in table order under a one-byte map head", () => {
+test("every kind's keys, header included, ascend and number fewer than 24: the builder writes them in table order under a one-byte map head", () => {
   for (const [kind, own] of Object.entries(KIND_FIELDS)) {
     const keys = HEADER_FIELDS.concat(own).map((f) => f.key);
     for (let i = 1; i < keys.length; i++) assert.ok(keys[i - 1] < keys[i], `${kind}: key ${keys[i]} after ${keys[i - 1]}`);
