@@ -40,22 +40,39 @@ function isBytes(v: CborValue, n: number): boolean {
   return v instanceof Uint8Array && v.length === n;
 }
 
-// Each field type's rule: one small function per type rather than one switch, since Espruino reads a function's
-// whole text on every call, and every field of every record passes here.
-const RULES: { [t: string]: (v: CborValue) => boolean } = {
-  'device-id': isDeviceId,
-  uint: isUint,
-  hash: (v) => isBytes(v, 32),
-  uid: (v) => isBytes(v, 4) || isBytes(v, 7) || isBytes(v, 10),
-  bytes: (v) => v instanceof Uint8Array && v.length <= MAX_BYTES,
-  'originality-sig': (v) => isBytes(v, 32),
-  'key-id': (v) => isBytes(v, 4),
-  text: (v) => typeof v === 'string' && v.length >= 1 && v.length <= MAX_TEXT,
-  code: isCode,
-  codes: (v) => Array.isArray(v) && v.length <= 32 && v.every(isCode),
-  ranges: (v) => Array.isArray(v) && v.every((r) => Array.isArray(r) && r.length === 2 && isUint(r[0]) && isUint(r[1]) && r[0] <= r[1]),
-  spans: (v) => Array.isArray(v) && v.every((s) => Array.isArray(s) && s.length === 3 && typeof s[0] === 'string' && s[0].length >= 1 && s[0].length <= 64 && isUint(s[1]) && isUint(s[2])),
-};
+/**
+ * Whether `v` is a CBOR value of field type `t` (not an enumeration). The types a scan record holds most come first:
+ * Espruino reads a switch up to the case it takes, so the common fields pay for a few cases, not all of them.
+ */
+function valid(t: string, v: CborValue): boolean {
+  switch (t) {
+    case 'text':
+      return typeof v === 'string' && v.length >= 1 && v.length <= MAX_TEXT;
+    case 'uint':
+      return isUint(v);
+    case 'hash':
+      return isBytes(v, 32);
+    case 'device-id':
+      return isDeviceId(v);
+    case 'uid':
+      return isBytes(v, 4) || isBytes(v, 7) || isBytes(v, 10);
+    case 'code':
+      return isCode(v);
+    case 'codes':
+      return Array.isArray(v) && v.length <= 32 && v.every(isCode);
+    case 'bytes':
+      return v instanceof Uint8Array && v.length <= MAX_BYTES;
+    case 'originality-sig':
+      return isBytes(v, 32);
+    case 'key-id':
+      return isBytes(v, 4);
+    case 'ranges':
+      return Array.isArray(v) && v.every((r) => Array.isArray(r) && r.length === 2 && isUint(r[0]) && isUint(r[1]) && r[0] <= r[1]);
+    default:
+      // 'spans'
+      return Array.isArray(v) && v.every((s) => Array.isArray(s) && s.length === 3 && typeof s[0] === 'string' && s[0].length >= 1 && s[0].length <= 64 && isUint(s[1]) && isUint(s[2]));
+  }
+}
 
 /** What a value of type `t` must be: said only when one is not (a function, so the texts take no memory until then). */
 function reason(t: string): string {
@@ -92,7 +109,7 @@ function check(f: FieldSpec, v: CborValue): void {
   const t = f.type;
   if (typeof t !== 'string') {
     if (typeof v !== 'string' || t.indexOf(v) < 0) throw bad(f, 'must be one of ' + t.join(', '));
-  } else if (!RULES[t](v)) throw bad(f, reason(t));
+  } else if (!valid(t, v)) throw bad(f, reason(t));
 }
 
 /** The JS value of field `f` from its CBOR value `v`, or a BAD_PAYLOAD error saying what is wrong. */
