@@ -13,24 +13,40 @@ interface Look {
 }
 
 // Good news is one short beep; anything to act on is long or repeated, so an inspector can tell them apart
-// without looking.
-const LOOKS: { [s: string]: Look } = {
-  genuine: { led: 'green', beep: [120] },
-  'genuine-expired': { led: 'amber', beep: [120, 80, 120, 80, 120] },
-  tampered: { led: 'red', beep: [600, 150, 600] },
-  'clone-suspect': { led: 'red', beep: [600, 150, 600] },
-  'invalid-seal': { led: 'red', beep: [600, 150, 600] },
-  unknown: { led: 'amber', beep: [250, 120, 250] },
-  unreadable: { led: 'amber', beep: [60, 60, 60, 60, 60] },
-  full: { led: 'blue', beep: [900] },
-  login: { led: 'blue', beep: [80, 60, 80] },
-  step: { led: 'blue', beep: [80, 60, 80, 60, 80] },
-  logout: { led: 'off', beep: [80] },
-  'login-required': { led: 'amber', beep: [250] },
-  'badge-unreadable': { led: 'amber', beep: [60, 60, 60] },
-  ready: { led: 'off', beep: [] },
-  error: { led: 'red', beep: [900, 200, 900] },
-};
+// without looking. A switch rather than a table: on Espruino a table of fifteen looks would stay in memory, while a
+// look made when it is given costs nothing between taps.
+function lookOf(signal: Signal): Look {
+  switch (signal) {
+    case 'genuine':
+      return { led: 'green', beep: [120] };
+    case 'genuine-expired':
+      return { led: 'amber', beep: [120, 80, 120, 80, 120] };
+    case 'tampered':
+    case 'clone-suspect':
+    case 'invalid-seal':
+      return { led: 'red', beep: [600, 150, 600] };
+    case 'unknown':
+      return { led: 'amber', beep: [250, 120, 250] };
+    case 'unreadable':
+      return { led: 'amber', beep: [60, 60, 60, 60, 60] };
+    case 'full':
+      return { led: 'blue', beep: [900] };
+    case 'login':
+      return { led: 'blue', beep: [80, 60, 80] };
+    case 'step':
+      return { led: 'blue', beep: [80, 60, 80, 60, 80] };
+    case 'logout':
+      return { led: 'off', beep: [80] };
+    case 'login-required':
+      return { led: 'amber', beep: [250] };
+    case 'badge-unreadable':
+      return { led: 'amber', beep: [60, 60, 60] };
+    case 'ready':
+      return { led: 'off', beep: [] };
+    case 'error':
+      return { led: 'red', beep: [900, 200, 900] };
+  }
+}
 
 export interface FeedbackParts {
   led: StatusLed;
@@ -53,7 +69,7 @@ export class Feedback {
   constructor(private readonly parts: FeedbackParts) {}
 
   give(signal: Signal, headline: string, detail?: string): Shown {
-    const look = LOOKS[signal];
+    const look = lookOf(signal);
     const d = detail === undefined ? '' : detail;
     this.parts.led.set(look.led);
     if (look.beep.length) this.parts.buzzer.play(look.beep);
