@@ -55,7 +55,7 @@ export function toBeSigned(alg: CoseAlg, protectedBytes: Uint8Array, payload: Ui
   w.head(4, 4);
   w.text(alg === ALG_EDDSA ? 'Signature1' : 'MAC0');
   byteString(w, protectedBytes);
-  w.head(2, 0);
+  byteString(w, EMPTY);
   byteString(w, payload);
   return w.done();
 }

@@ -3,16 +3,13 @@ import type { Sha256 } from '../../hal/crypto.js';
 
 const BLOCK = 64;
 
-/**
- * HMAC-SHA256 of `message` under `key` (any length; keys longer than the 64-byte block are hashed first, as RFC 2104
- * says). Returns the full 32-byte tag (COSE alg 5, HMAC 256/256).
- */
 /** The key's inner and outer padded blocks (K xor ipad, K xor opad): what every HMAC under that key starts from. */
 export interface HmacPads {
   inner: Uint8Array;
   outer: Uint8Array;
 }
 
+/** The pads of `key` (a key longer than the 64-byte block is hashed first, as RFC 2104 says). */
 export function hmacPads(hash: Sha256, key: Uint8Array): HmacPads {
   const k = key.length > BLOCK ? hash.sha256(key) : key;
   const inner = new Uint8Array(BLOCK);
@@ -36,6 +33,10 @@ export function hmacWithPads(hash: Sha256, pads: HmacPads, message: Uint8Array):
   return hash.sha256(outer);
 }
 
+/**
+ * HMAC-SHA256 of `message` under `key` (any length; keys longer than the 64-byte block are hashed first, as RFC 2104
+ * says). Returns the full 32-byte tag (COSE alg 5, HMAC 256/256).
+ */
 export function hmacSha256(hash: Sha256, key: Uint8Array, message: Uint8Array): Uint8Array {
   return hmacWithPads(hash, hmacPads(hash, key), message);
 }

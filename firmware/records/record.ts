@@ -217,11 +217,11 @@ export function encodePayload(p: RecordPayload): Uint8Array {
         if (!f.optional && !missing) missing = f;
         continue;
       }
-      const c = f.type === 'ranges' || f.type === 'spans' ? toCbor(f, v) : (v as CborValue);
+      const c = toCbor(f, v);
       check(f, c);
       w.head(0, f.key);
       encodeItem(w, c, 1);
-      count += Array.isArray(c) ? 1 + items(c) : 2;
+      count += 1 + items(c);
       pairs++;
     }
     if (missing) throw bad(missing, 'is missing');
