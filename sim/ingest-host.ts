@@ -2,7 +2,7 @@
 // with a provisioning token that the simulator uses to register its scanner as a technician would.
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import type { DeviceIdentity } from '../hal/keys.js';
+import type { DeviceRegistration } from '../hal/keys.js';
 import { createIngestServer } from '../upstream/server.js';
 import { SqliteStore } from '../upstream/sqlite-store.js';
 import type { Ingest } from '../upstream/ingest.js';
@@ -48,9 +48,11 @@ export async function startIngestHost(o: { db: string; host?: string; port?: num
   };
 }
 
-/** Registers `identity` over POST /v1/devices with the provisioning token; throws with the ingest's words unless 200/201. */
-export async function registerDevice(url: string, token: string, identity: DeviceIdentity, site?: { id: string; name?: string }): Promise<void> {
-  const r = identity.registration();
+/**
+ * Registers a device (its identity's `registration()`) over POST /v1/devices with the provisioning token; throws with
+ * the ingest's words unless 200/201.
+ */
+export async function registerDevice(url: string, token: string, r: DeviceRegistration, site?: { id: string; name?: string }): Promise<void> {
   const body = registrationBody(r, site);
   const res = await fetch(url + '/v1/devices', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (res.status !== 200 && res.status !== 201) throw new Error(`registering ${r.device} with the ingest failed: HTTP ${res.status} ${await res.text()}`);

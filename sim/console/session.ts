@@ -115,8 +115,8 @@ export class ConsoleSession {
         site: 'sim-plant-1',
         crypto,
       });
-      await registerDevice(ingest.url, ingest.token, device.identity, { id: 'sim-site-1', name: 'Simulated depot' });
-      await registerDevice(ingest.url, ingest.token, station.identity, { id: 'sim-plant-1', name: 'Simulated packaging station' });
+      await registerDevice(ingest.url, ingest.token, device.identity.registration(), { id: 'sim-site-1', name: 'Simulated depot' });
+      await registerDevice(ingest.url, ingest.token, station.identity.registration(), { id: 'sim-plant-1', name: 'Simulated packaging station' });
       const session = new ConsoleSession(o.dataDir, clock, ingest, device, station, new TagShelf(join(o.dataDir, 'tags'), o.warn), issuer);
       await station.powerOn('power-on');
       await device.powerOn('power-on');

@@ -18,6 +18,10 @@ import { readTagFile } from '../../sim/tag-reader.js';
 import type { Picc } from '../../sim/rf/air.js';
 import { FakeStorage } from '../helpers/espruino-fakes.js';
 import { espruinoContext } from '../helpers/espruino-vm.js';
+import { hexLiteral } from '../../hal/hex.js';
+import { interpreterShim, startChipHost } from '../../sim/espruino/chip-host.js';
+import { registerDevice, startIngestHost } from '../../sim/ingest-host.js';
+import type { SelftestData } from '../../sim/selftest-data.js';
 
 const root = new URL('../../..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'sealscan-espruino-image-'));
@@ -131,6 +135,58 @@ test('firmware.js in an Espruino-shaped context: reads its config and key from S
   const json = sealscan('export', '--db', join(dir, 'ingest.db'), '--format', 'json', '--out', 'all.json');
   assert.is(json.code, 0, json.err);
   assert.match(readFileSync(join(dir, 'all.json'), 'utf8'), /seal-unchecked/, 'the device says what it could not check');
+});
+
+test('the bench\'s rig: firmware.js behind the interpreter shim, its SPI over two named pipes to the simulated chip in a worker thread; the badge and six taps are read, reach a real ingest and are re-judged genuine there', async () => {
+  const data = JSON.parse(readFileSync(join(root, 'dist/espruino/selftest.json'), 'utf8')) as SelftestData;
+  data.taps = 6;
+  const rig = join(dir, 'rig');
+  mkdirSync(rig);
+  const ingest = await startIngestHost({ db: join(rig, 'ingest.db'), trust: { issuers: [{ name: data.issuer.name, publicKey: hexLiteral(data.issuer.publicKey) }], originalityKeys: [{ name: 'simulator', publicKey: hexLiteral(data.originalityKey) }] } });
+  const host = startChipHost(rig, data);
+  const storage = new FakeStorage();
+  storage.write('sealscan.json', JSON.stringify({ format: 'sealscan-espruino/1', deviceId: data.deviceId, site: data.site, ingest: ingest.url, dedupeWindowMs: 0, pollIntervalMs: 30, issuers: [data.issuer], pins: { sck: 'D18', miso: 'D19', mosi: 'D23', cs: 'D5' } }));
+  storage.write('sealscan.key', data.hmacKey);
+  const log: string[] = [];
+  const { ctx, stop } = espruinoContext({ storage, log, files: true });
+  try {
+    await registerDevice(ingest.url, ingest.token, { device: data.deviceId, alg: 'hmac-sha256', hmacKey: hexLiteral(data.hmacKey) });
+    vm.runInContext(interpreterShim(rig), ctx, { filename: 'shim.js' });
+    assert.is(vm.runInContext('typeof SPI1.send', ctx), 'function', 'the shim brings SPI1');
+    vm.runInContext(readFileSync(join(root, 'dist/espruino/firmware.js'), 'utf8'), ctx, { filename: 'firmware.js' });
+    const outcome = await Promise.race([host.taps, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('taps not done in 60 s: ' + log.join('\n'))), 60_000).unref())]);
+    assert.equal(outcome, { halted: 7, unread: [] }, 'the badge and six tags, each halted by the device once read');
+    assert.match(log.join('\n'), /sealscan: device esp-selftest boot 0, reader MFRC522 v2\.0/);
+    assert.ok(log.some((l) => /^RIG base \d+$/.test(l)), log.join('\n'));
+    const end = Date.now() + 30_000;
+    let c = await ingest.store.counts(data.deviceId);
+    while ((c.records < 8 || (c.upstream.verdicts.genuine ?? 0) < 6) && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 100));
+      c = await ingest.store.counts(data.deviceId);
+    }
+    assert.ok(c.records >= 8, `the boot, the login and six scans: ${c.records} records`);
+    assert.is(c.rejects, 0);
+    assert.equal(c.upstream.verdicts, { genuine: 6 }, 'the device could not check the seals; the ingest re-judged them');
+    assert.ok(vm.runInContext('RIG_requests', ctx) >= 1, 'the shim saw the uplink\'s requests');
+    assert.ok(vm.runInContext('RIG_n', ctx) >= host.transfers(), 'every transfer went through the shim');
+  } finally {
+    stop();
+    await host.stop();
+    await ingest.close();
+  }
+});
+
+test('the rig\'s chip host stops also when the interpreter died halfway through a request', async () => {
+  const rig = join(dir, 'rig-stop');
+  mkdirSync(rig);
+  const data = JSON.parse(readFileSync(join(root, 'dist/espruino/selftest.json'), 'utf8')) as SelftestData;
+  const host = startChipHost(rig, data);
+  // A request of five bytes of which two came: what a killed interpreter leaves.
+  writeFileSync(join(rig, 'req'), Buffer.from([5, 0x80, 0x00]));
+  const stopped = await Promise.race([host.stop().then(() => 'stopped'), new Promise((r) => setTimeout(() => r('hung'), 10_000).unref())]);
+  assert.is(stopped, 'stopped');
+  const taps = await host.taps.then(() => 'done', (e: Error) => e.message);
+  assert.match(String(taps), /the chip host stopped after \d+ transfers, before the last tap/);
 });
 
 test.run();

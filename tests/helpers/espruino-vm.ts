@@ -1,14 +1,19 @@
 // A node:vm context shaped like the Espruino interpreter: its language and library (what Espruino lacks removed, what
 // it does differently done its way) and its globals wired to Node-side doubles: Storage, http (bridged to Node's),
-// crypto.SHA256, E, timers, pins, and SPI1 in front of a simulated MFRC522.
+// crypto.SHA256, E, timers, pins, and SPI1 in front of a simulated MFRC522. With `files`, also what the Linux build
+// adds: require("fs").writeFileSync and E.openFile(path, "r").read(n), blocking as fopen/fread do there.
 import vm from 'node:vm';
+import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createHash, randomInt } from 'node:crypto';
 import type { SimMfrc522 } from '../../sim/mfrc522/chip.js';
 import type { FakeStorage } from './espruino-fakes.js';
 
-/** A context with Espruino's language and library, and its globals wired to Node-side doubles. */
-export function espruinoContext(o: { storage: FakeStorage; chip: SimMfrc522; log: string[] }) {
+/**
+ * A context with Espruino's language and library, and its globals wired to Node-side doubles. Without `chip` there
+ * is no SPI1 (the code run in it brings its own); `files` adds the Linux build's file access.
+ */
+export function espruinoContext(o: { storage: FakeStorage; chip?: SimMfrc522; log: string[]; files?: boolean }) {
   const ctx = vm.createContext({});
   // What the interpreter lacks, removed; what it does differently, done its way.
   vm.runInContext(
@@ -76,6 +81,27 @@ export function espruinoContext(o: { storage: FakeStorage; chip: SimMfrc522; log
       },
     },
   };
+  if (o.files) {
+    modules.fs = { writeFileSync: (path: string, text: string) => writeFileSync(path, Buffer.from(text, 'latin1')) };
+  }
+  const fds: number[] = [];
+  const openFile = (path: string, mode: string) => {
+    if (mode !== 'r') throw new Error('only "r" here');
+    const fd = openSync(path, 'r');
+    fds.push(fd);
+    return {
+      read: (n: number) => {
+        const b = Buffer.alloc(n);
+        let got = 0;
+        while (got < n) {
+          const r = readSync(fd, b, got, n - got, null);
+          if (r === 0) break;
+          got += r;
+        }
+        return got ? b.subarray(0, got).toString('latin1') : undefined;
+      },
+    };
+  };
   Object.assign(ctx, {
     console: { log: (...a: unknown[]) => o.log.push(a.map(String).join(' ')) },
     require: (name: string) => {
@@ -97,6 +123,7 @@ export function espruinoContext(o: { storage: FakeStorage; chip: SimMfrc522; log
       hwRand: () => randomInt(0, 2 ** 32 - 1) | 0,
       toString: (b: Uint8Array) => Buffer.from(b).toString('latin1'),
       toUint8Array: (s: string) => inCtx(Buffer.from(s, 'latin1')),
+      ...(o.files ? { openFile } : {}),
     },
     process: { memory: () => ({ usage: 0 }) },
     getTime: () => Date.now() / 1000,
@@ -105,13 +132,15 @@ export function espruinoContext(o: { storage: FakeStorage; chip: SimMfrc522; log
     digitalRead: () => 1,
     analogWrite: () => {},
     setWatch: () => 1,
-    SPI1: { setup: () => {}, send: (data: Uint8Array) => inCtx(o.chip.transfer(new Uint8Array(data))) },
   });
+  const chip = o.chip;
+  if (chip) Object.assign(ctx, { SPI1: { setup: () => {}, send: (data: Uint8Array) => inCtx(chip.transfer(new Uint8Array(data))) } });
   return {
     ctx,
     stop: () => {
       stopped = true;
       timers.forEach((t) => clearTimeout(t));
+      for (const fd of fds.splice(0)) closeSync(fd);
     },
   };
 }
