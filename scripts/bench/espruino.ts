@@ -73,6 +73,7 @@ interface ImageRun {
   taps: number;
   halted: number;
   unread: number[];
+  refused: string[];
   records: number;
   rejects: number;
   upstream: { [verdict: string]: number };
@@ -90,7 +91,7 @@ interface ImageRun {
  */
 export async function imageRun(bin: string, dir: string, image: string, data: SelftestData): Promise<ImageRun> {
   const ingest = await startIngestHost({ db: join(dir, 'ingest.db'), trust: { issuers: [{ name: data.issuer.name, publicKey: hexLiteral(data.issuer.publicKey) }], originalityKeys: [{ name: 'simulator', publicKey: hexLiteral(data.originalityKey) }] } });
-  const run: ImageRun = { transfers: 0, taps: data.taps + 1, halted: 0, unread: [], records: 0, rejects: 0, upstream: {}, lines: [] };
+  const run: ImageRun = { transfers: 0, taps: data.taps + 1, halted: 0, unread: [], refused: [], records: 0, rejects: 0, upstream: {}, lines: [] };
   let host: ReturnType<typeof startChipHost> | undefined;
   let child: ReturnType<typeof spawn> | undefined;
   try {
@@ -182,6 +183,7 @@ export async function bench(args: string[] = []): Promise<BenchSection[]> {
       const runDir = join(dir, slug);
       mkdirSync(runDir);
       const r = await imageRun(bin, runDir, image, data);
+      if (r.refused.length && !r.problem) r.problem = `the simulated chip refused transfers (${r.refused.join('; ')})`;
       const ok = !r.problem && r.halted === r.taps && r.records >= data.taps + 2 && r.rejects === 0;
       const said = r.lines.find((l) => l.startsWith('sealscan: ')) ?? '';
       const what = r.problem ? `${r.problem}: ${r.lines.filter((l) => !l.startsWith('RIG ')).slice(-3).join(' | ').slice(0, 160)}` : `${r.halted} of ${r.taps} taps read (badge included), ${r.records} records stored, ${r.rejects} refused, re-judged upstream: ${Object.entries(r.upstream).map(([v, n]) => `${v} ${n}`).join(', ') || 'none'}`;

@@ -19,6 +19,7 @@ export const GAP_TRANSFERS = 40;
 export type HostMessage =
   | { kind: 'tap'; tap: number; halted: boolean; transfers: number }
   | { kind: 'progress'; transfers: number }
+  | { kind: 'refused'; message: string; transfers: number }
   | { kind: 'taps-done'; transfers: number }
   | { kind: 'stopped'; transfers: number };
 
@@ -27,6 +28,8 @@ export interface TapOutcome {
   halted: number;
   /** Taps it did not: the tag was taken away after {@link HOLD_LIMIT} transfers. */
   unread: number[];
+  /** Transfers the chip model refused (the first five reasons): a driver that breaks the SPI protocol. */
+  refused: string[];
 }
 
 export interface ChipHost {
@@ -47,7 +50,7 @@ export function startChipHost(dir: string, data: SelftestData): ChipHost {
   }
   const worker = new Worker(new URL('./chip-host-worker.js', import.meta.url), { workerData: { dir, data } });
   let transfers = 0;
-  const outcome: TapOutcome = { halted: 0, unread: [] };
+  const outcome: TapOutcome = { halted: 0, unread: [], refused: [] };
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   const taps = new Promise<TapOutcome>((resolve, reject) => {
     worker.on('message', (m: HostMessage) => {
@@ -55,6 +58,8 @@ export function startChipHost(dir: string, data: SelftestData): ChipHost {
       if (m.kind === 'tap') {
         if (m.halted) outcome.halted++;
         else outcome.unread.push(m.tap);
+      } else if (m.kind === 'refused') {
+        if (outcome.refused.length < 5) outcome.refused.push(`transfer ${m.transfers + 1}: ${m.message}`);
       } else if (m.kind === 'taps-done') resolve(outcome);
     });
     worker.once('error', reject);
@@ -64,7 +69,7 @@ export function startChipHost(dir: string, data: SelftestData): ChipHost {
   return {
     taps,
     transfers: () => transfers,
-    outcome: () => ({ halted: outcome.halted, unread: outcome.unread.slice() }),
+    outcome: () => ({ halted: outcome.halted, unread: outcome.unread.slice(), refused: outcome.refused.slice() }),
     stop: async () => {
       // Zeros: they complete a request the interpreter left half written, then one of them is the stop (length 0).
       const fd = openSync(join(dir, 'req'), constants.O_WRONLY);
