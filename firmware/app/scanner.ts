@@ -332,21 +332,32 @@ export class Scanner {
     return this.tap('step', uid || new Uint8Array(0), this.feedback.give('step', 'STEP: ' + next.toUpperCase(), 'Scans now record ' + next));
   }
 
-  /** Polls until {@link stop}. */
+  /**
+   * Polls until {@link stop}: a poll, then a timer for the next. Written without async/await on purpose: the loop is
+   * pending for the device's whole life, and on Espruino a pending async call holds a generator state machine
+   * (about 126 variables; this loop held about 210), where a timer's callback holds only its closure.
+   */
   run(): Promise<void> {
     if (this.loop) return this.loop;
     this.running = true;
-    const go = async (): Promise<void> => {
-      const armed = this.deps.armed;
-      const stepPressed = this.deps.stepPressed;
-      while (this.running) {
-        if (stepPressed && stepPressed()) this.switchStep();
-        if (!armed || armed()) this.pollOnce();
-        await this.deps.clock.sleep(this.config.pollIntervalMs);
-      }
-    };
-    this.loop = go().then(() => {
-      this.loop = null;
+    const self = this;
+    const armed = this.deps.armed;
+    const stepPressed = this.deps.stepPressed;
+    this.loop = new Promise<void>(function (resolve, reject) {
+      const pass = function (): void {
+        if (!self.running) {
+          self.loop = null;
+          return resolve();
+        }
+        try {
+          if (stepPressed && stepPressed()) self.switchStep();
+          if (!armed || armed()) self.pollOnce();
+        } catch (e) {
+          return reject(e);
+        }
+        self.deps.clock.sleep(self.config.pollIntervalMs).then(pass, reject);
+      };
+      pass();
     });
     return this.loop;
   }

@@ -6,6 +6,7 @@ import { DEFAULT_BACKOFF, fullJitter, parseHttpDate, retryAfterMs, type BackoffP
 import { CBOR_CONTENT_TYPE, encodeBatch, errorOf, parseAck, RECORDS_PATH, type EncodedBatch } from './protocol.js';
 import type { SyncError, SyncOptions, SyncStatus } from './types.js';
 import { Waiter, withTimeout } from './wait.js';
+import type { UplinkResult } from '../../hal/uplink.js';
 
 /** A connection reset while sending a body of at least this many bytes is read as "too large" (see once()). */
 const RESET_MEANS_TOO_LARGE = 16384;
@@ -93,35 +94,60 @@ export class SyncWorker {
     if (this.running && this.st.state === 'idle' && this.waiter.waiting) this.waiter.wake();
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let next: Next;
-      try {
-        next = await this.once();
-      } catch (e) {
-        // The queue failed (storage error, power loss in the simulator): report it and retry later; a stopped
-        // worker just ends. Sync must never take the device down with an unhandled rejection.
-        if (!this.running) break;
-        next = this.transient({ kind: 'queue', message: 'queue failed: ' + (e instanceof Error ? e.message : String(e)) });
-      }
-      if (!this.running) break;
-      if (next.kind === 'more') {
-        // Let the scanner run between batches: a long backlog must not starve the tap loop.
-        await this.o.clock.sleep(0);
-        continue;
-      }
-      this.st.state = next.kind === 'idle' ? 'idle' : next.state;
-      const ms = next.kind === 'idle' ? this.o.idlePollMs || 60000 : next.ms;
-      this.st.nextAttemptAt = this.o.clock.wallTime() + ms;
-      await this.waiter.wait(ms);
-      this.st.nextAttemptAt = undefined;
-    }
-    this.st.state = 'stopped';
-    this.st.nextAttemptAt = undefined;
+  /**
+   * Attempts until {@link stop}: each attempt, then the pause its outcome asks for, then the next attempt from a
+   * callback. Written without async/await on purpose: the loop is pending for the device's whole life, and on Espruino
+   * every pending async call holds a generator state machine (about 126 variables; this loop and the attempt inside
+   * it held about 640), where a callback holds only its closure.
+   */
+  private run(): Promise<void> {
+    const self = this;
+    return new Promise<void>(function (resolve, reject) {
+      const ended = function (): void {
+        self.st.state = 'stopped';
+        self.st.nextAttemptAt = undefined;
+        resolve();
+      };
+      const after = function (next: Next): void {
+        if (!self.running) return ended();
+        if (next.kind === 'more') {
+          self.o.clock.sleep(0).then(attempt, reject);
+          return;
+        }
+        self.st.state = next.kind === 'idle' ? 'idle' : next.state;
+        const ms = next.kind === 'idle' ? self.o.idlePollMs || 60000 : next.ms;
+        self.st.nextAttemptAt = self.o.clock.wallTime() + ms;
+        self.waiter.wait(ms).then(function () {
+          self.st.nextAttemptAt = undefined;
+          attempt();
+        }, reject);
+      };
+      const failed = function (e: unknown): void {
+        if (!self.running) return ended();
+        after(self.transient({ kind: 'queue', message: 'queue failed: ' + (e instanceof Error ? e.message : String(e)) }));
+      };
+      const attempt = function (): void {
+        if (!self.running) return ended();
+        let sent: Promise<Next>;
+        try {
+          sent = self.once();
+        } catch (e) {
+          return failed(e);
+        }
+        sent.then(function (next) {
+          try {
+            after(next);
+          } catch (e) {
+            reject(e);
+          }
+        }, failed);
+      };
+      attempt();
+    });
   }
 
-  /** One request: read a batch, send it, act on the answer. */
-  private async once(): Promise<Next> {
+  /** One request: read a batch, send it, act on the answer. Throws what reading the queue throws. */
+  private once(): Promise<Next> {
     const q = this.o.queue;
     const limits: { maxCount: number; maxBytes: number; from?: number } = { maxCount: this.st.maxCount, maxBytes: this.st.maxBytes };
     if (this.continueFrom !== undefined) limits.from = this.continueFrom;
@@ -132,10 +158,10 @@ export class SyncWorker {
       // Sent everything and the ingest still misses seqs nobody declared: that is a fault, not a batch boundary.
       const e = this.gapError;
       this.continueFrom = this.gapError = undefined;
-      return this.blocked(e);
+      return Promise.resolve(this.blocked(e));
     }
     // Nothing readable (an empty queue, or only seqs recovery lost): wait for a nudge or the next poll.
-    if (!entries.length) return this.success(false);
+    if (!entries.length) return Promise.resolve(this.success(false));
     const records: Uint8Array[] = [];
     for (let i = 0; i < entries.length; i++) records.push(entries[i].record);
     const batch = encodeBatch(records);
@@ -149,13 +175,20 @@ export class SyncWorker {
     for (const k in extra) headers[k] = extra[k];
     const request = this.o.uplink.request({ method: 'POST', path: RECORDS_PATH, headers: headers, body: batch.body, timeoutMs: this.timeoutMs });
     // A little over the uplink's own timeout, so an uplink that honours it reports its own reason first.
-    const r = await withTimeout(this.o.clock, request, this.timeoutMs + 1000);
+    const self = this;
+    return withTimeout(this.o.clock, request, this.timeoutMs + 1000).then(function (r) {
+      return self.outcome(r, entries.length, batch, seqs);
+    });
+  }
+
+  /** What an attempt's answer (or failure to get one) means for the loop. */
+  private outcome(r: UplinkResult, sent: number, batch: EncodedBatch, seqs: number[]): Next {
     if (!r.ok) {
       // A server that refuses a body without reading it may close the connection before its 413 arrives: a reset
       // before a large batch was all sent is taken as that, and the batch halved (then retried after the backoff,
       // since it may as well have been the network).
-      if (r.reason === 'reset' && r.bodyUnsent && entries.length > 1 && batch.body.length >= RESET_MEANS_TOO_LARGE) {
-        this.halve(entries.length);
+      if (r.reason === 'reset' && r.bodyUnsent && sent > 1 && batch.body.length >= RESET_MEANS_TOO_LARGE) {
+        this.halve(sent);
         return this.transient({ kind: r.reason, message: r.message + '; batch limits halved' });
       }
       return this.transient({ kind: r.reason, message: r.message });
@@ -166,7 +199,7 @@ export class SyncWorker {
     const what = 'HTTP ' + res.status + (err ? ' ' + err.code + ': ' + err.message : '');
     if (res.status === 413 && this.st.maxCount > 1) {
       // The ingest's limits are lower than ours: halve the batch and go again at once.
-      this.halve(entries.length);
+      this.halve(sent);
       this.fail({ kind: 'http', status: 413, code: err && err.code, message: what + '; batch limits halved', permanent: false });
       return { kind: 'more' };
     }
