@@ -9,15 +9,9 @@ import { copyBytes } from '../bytes.js';
  * to one register, which is how the FIFO is filled in one burst.
  */
 export class RegisterIo {
-  /** Transfers and bytes since construction, for benchmarks and diagnostics. */
-  transfers = 0;
-  bytes = 0;
-
   constructor(private readonly spi: SpiDevice) {}
 
   private transfer(tx: Uint8Array): Uint8Array {
-    this.transfers++;
-    this.bytes += tx.length;
     const rx = this.spi.transfer(tx);
     if (rx.length !== tx.length) {
       throw new HalError('SPI_IO', 'SPI transfer of ' + tx.length + ' bytes returned ' + rx.length);

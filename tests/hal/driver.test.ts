@@ -97,11 +97,11 @@ test('an exchange in steady state costs at most six SPI transfers', async () => 
   const w = await world([tag]);
   assert.ok((await w.reader.activate()).ok);
   await w.driver.transceive(Uint8Array.of(0x30, 0x04), CRC);
-  const before = w.driver.io.transfers;
+  // Counted by the chip: every transfer the driver makes reaches it.
+  const before = w.chip.stats.transfers;
   for (let p = 4; p < 40; p += 4) assert.ok((await w.driver.transceive(Uint8Array.of(0x30, p), CRC)).ok);
-  const per = (w.driver.io.transfers - before) / 9;
-  assert.ok(per <= 6, `${per} transfers per READ`);
-  assert.is(w.chip.stats.transfers >= w.driver.io.transfers, true);
+  const per = (w.chip.stats.transfers - before) / 9;
+  assert.ok(per >= 3 && per <= 6, `${per} transfers per READ`);
 });
 
 test('a 4-bit NAK comes back as a 4-bit frame, not as a CRC error', async () => {
