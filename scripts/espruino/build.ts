@@ -1,6 +1,7 @@
 // `npm run build:espruino`: the Espruino images, by the one pipeline Espruino survives (../shared/reference/espruino.md):
 // tsc to ES5 against scripts/espruino/lib.d.ts without helpers, esbuild bundles each entry into one function, our own
-// helpers (no hoisting, no array holes) go in front, the TypeScript generator's array holes are filled, terser
+// helpers (no hoisting, no array holes) go in front, the TypeScript generator's array holes are filled, each class
+// leaves the function TypeScript wraps it in for the bundle's scope (flatten.ts: fewer variables a method), terser
 // minifies with the options Espruino runs, and the result is checked: an ES5 parse, no holes, every function
 // declared before the statements of its scope. Writes dist/espruino/<image>.js and dist/espruino/report.json.
 import { spawnSync } from 'node:child_process';
@@ -11,6 +12,7 @@ import { build } from 'esbuild';
 import { minify } from 'terser';
 import { checkEspruinoSource } from './check.js';
 import { ESPRUINO_HELPERS } from './helpers.js';
+import { flattenClasses } from './flatten.js';
 import { createHash } from 'node:crypto';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { toHex } from '../../hal/hex.js';
@@ -85,11 +87,14 @@ export function wrapBundle(bundle: string, helpers: string): string {
 export interface ImageReport {
   bytes: number;
   modules: number;
+  /** Classes moved out of their TypeScript function into the bundle's scope (flatten.ts), and those kept in it. */
+  classes: { moved: number; kept: number };
 }
 
 async function image(out: string, es5: string, name: string, entry: string, define: { [k: string]: string }): Promise<ImageReport> {
   const bundled = await build({ define, entryPoints: [join(es5, entry)], bundle: true, external: ['Storage', 'http', 'crypto', 'Wifi'], platform: 'neutral', format: 'iife', target: 'es5', write: false, metafile: true, logLevel: 'silent', legalComments: 'none' });
-  const code = wrapBundle(fillTryHoles(bundled.outputFiles[0].text), ESPRUINO_HELPERS);
+  const flat = flattenClasses(fillTryHoles(bundled.outputFiles[0].text));
+  const code = wrapBundle(flat.code, ESPRUINO_HELPERS);
   // Every TypeScript helper the code calls must be one of ours (tsc runs with noEmitHelpers).
   const missing = [...new Set([...bundled.outputFiles[0].text.matchAll(/\b(__[a-zA-Z]+)\(/g)].map((m) => m[1]))].filter((h) => !ESPRUINO_HELPERS.includes(`var ${h} = `) && !new RegExp(`\\b(var|function) ${h}\\b`).test(bundled.outputFiles[0].text));
   if (missing.length) throw new Error(`${name}.js calls TypeScript helpers scripts/espruino/helpers.ts does not define: ${missing.join(', ')}`);
@@ -105,7 +110,7 @@ async function image(out: string, es5: string, name: string, entry: string, defi
   const problems = checkEspruinoSource(text);
   if (problems.length) throw new Error(`${name}.js is not what Espruino runs:\n${problems.slice(0, 20).join('\n')}`);
   writeFileSync(join(out, `${name}.js`), text);
-  return { bytes: Buffer.byteLength(text), modules: Object.keys(bundled.metafile!.inputs).length };
+  return { bytes: Buffer.byteLength(text), modules: Object.keys(bundled.metafile!.inputs).length, classes: { moved: flat.moved, kept: flat.kept } };
 }
 
 /** Builds every image into `out` (default dist/espruino; tests build into their own folders). */
@@ -130,7 +135,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   const dir = at > 0 ? process.argv[at + 1] : undefined;
   buildEspruino(dir).then(
     (report) => {
-      for (const [name, r] of Object.entries(report)) console.log(`${dir ? join(dir, name) : `dist/espruino/${name}`}.js  ${(r.bytes / 1024).toFixed(1)} KB minified, ${r.modules} modules`);
+      for (const [name, r] of Object.entries(report)) console.log(`${dir ? join(dir, name) : `dist/espruino/${name}`}.js  ${(r.bytes / 1024).toFixed(1)} KB minified, ${r.modules} modules, ${r.classes.moved} classes moved out of their functions${r.classes.kept ? `, ${r.classes.kept} kept in theirs` : ''}`);
     },
     (e) => {
       console.error(`build:espruino: ${(e as Error).message}`);

@@ -43,6 +43,9 @@ test('npm run build:espruino writes firmware.js, which passes the image check', 
   const r = spawnSync(process.execPath, [join(root, 'dist/scripts/espruino/build.js')], { cwd: root, encoding: 'utf8', timeout: 300000 });
   assert.is(r.status, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /dist\/espruino\/firmware\.js {2}[\d.]+ KB minified/);
+  // Every class of the device left its TypeScript function for the image's scope (scripts/espruino/flatten.ts).
+  const m = /firmware\.js .* (\d+) classes moved out of their functions(, \d+ kept)?/.exec(r.stdout);
+  assert.ok(m && Number(m[1]) >= 20 && !m[2], r.stdout);
   const c = spawnSync(process.execPath, [join(root, 'dist/scripts/espruino/check.js'), join(root, 'dist/espruino/firmware.js')], { encoding: 'utf8' });
   assert.is(c.status, 0, c.stdout);
   assert.is(c.stdout.trim(), 'ok');
