@@ -335,7 +335,7 @@ export class Scanner {
   /**
    * Polls until {@link stop}: a poll, then a timer for the next. Written without async/await on purpose: the loop is
    * pending for the device's whole life, and on Espruino a pending async call holds a generator state machine
-   * (about 126 variables; this loop held about 210), where a timer's callback holds only its closure.
+   * (about 126 variables), where a timer's callback holds only its closure.
    */
   run(): Promise<void> {
     if (this.loop) return this.loop;

@@ -97,8 +97,8 @@ export class SyncWorker {
   /**
    * Attempts until {@link stop}: each attempt, then the pause its outcome asks for, then the next attempt from a
    * callback. Written without async/await on purpose: the loop is pending for the device's whole life, and on Espruino
-   * every pending async call holds a generator state machine (about 126 variables; this loop and the attempt inside
-   * it held about 640), where a callback holds only its closure.
+   * every pending async call holds a generator state machine (about 126 variables each), where a callback holds only
+   * its closure.
    */
   private run(): Promise<void> {
     const self = this;
