@@ -24,9 +24,13 @@ function start(): void {
   const key = readEspruinoKey(rt.storage.read(KEY_FILE));
   const p = d.file.pins;
   SPI1.setup({ sck: pin(p.sck), miso: pin(p.miso), mosi: pin(p.mosi), baud: d.spiBaud, mode: 0 });
-  const wifi = optionalModule('Wifi');
-  if (wifi && d.file.wifi) {
-    wifi.connect(d.file.wifi.ssid, { password: d.file.wifi.password }, function (err: unknown) {
+  // The Wifi module only when the configuration names a network. Where the module is missing (the Linux build), the
+  // failed require alone ran a 5,100-variable pool out of memory with 1,150 variables free.
+  const net = d.file.wifi;
+  const wifi = net ? optionalModule('Wifi') : undefined;
+  if (net && !wifi) console.log('sealscan: Wi-Fi: the configuration names a network, but this firmware has no Wifi module');
+  if (wifi && net) {
+    wifi.connect(net.ssid, { password: net.password }, function (err: unknown) {
       if (err) console.log('sealscan: Wi-Fi: ' + String(err));
       else wifi.setSNTP('pool.ntp.org', 0);
     });
