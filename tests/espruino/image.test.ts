@@ -179,6 +179,22 @@ test('the bench\'s rig: firmware.js behind the interpreter shim, its SPI over tw
   }
 });
 
+test('firmware.js with a Wi-Fi network configured on a firmware without the Wifi module says so, and runs on', async () => {
+  const data = JSON.parse(readFileSync(join(root, 'dist/espruino/selftest.json'), 'utf8')) as SelftestData;
+  const storage = new FakeStorage();
+  storage.write('sealscan.json', JSON.stringify({ format: 'sealscan-espruino/1', deviceId: 'esp-wifi', site: data.site, ingest: 'http://127.0.0.1:9', issuers: [], pins: { sck: 'D18', miso: 'D19', mosi: 'D23', cs: 'D5' }, wifi: { ssid: 'depot', password: 'secret-pass' } }));
+  storage.write('sealscan.key', data.hmacKey);
+  const log: string[] = [];
+  const { ctx, stop } = espruinoContext({ storage, chip: new SimMfrc522({ clock: new VirtualClock({ epochMs: Date.now() }), field: new RfField() }), log });
+  try {
+    vm.runInContext(readFileSync(join(root, 'dist/espruino/firmware.js'), 'utf8'), ctx, { filename: 'firmware.js' });
+    await until('the device to start', () => log.some((l) => l.startsWith('sealscan: device ')));
+    assert.ok(log.includes('sealscan: Wi-Fi: the configuration names a network, but this firmware has no Wifi module'), log.join('\n'));
+  } finally {
+    stop();
+  }
+});
+
 test('the rig\'s chip host stops also when the interpreter died halfway through a request', async () => {
   const rig = join(dir, 'rig-stop');
   mkdirSync(rig);
