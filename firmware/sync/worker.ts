@@ -170,6 +170,14 @@ export class SyncWorker {
     this.st.state = 'sending';
     this.st.requests++;
     this.st.recordsSent += entries.length;
+    return this.send(batch, seqs);
+  }
+
+  /**
+   * Sends a batch and reads the answer. A method of its own so that what waits for the answer holds the batch and
+   * its seqs, not the records read for it: on Espruino a callback keeps its whole scope alive.
+   */
+  private send(batch: EncodedBatch, seqs: number[]): Promise<Next> {
     const headers: { [name: string]: string } = { 'content-type': CBOR_CONTENT_TYPE, accept: 'application/json' };
     const extra = this.o.headers || {};
     for (const k in extra) headers[k] = extra[k];
@@ -177,12 +185,13 @@ export class SyncWorker {
     // A little over the uplink's own timeout, so an uplink that honours it reports its own reason first.
     const self = this;
     return withTimeout(this.o.clock, request, this.timeoutMs + 1000).then(function (r) {
-      return self.outcome(r, entries.length, batch, seqs);
+      return self.outcome(r, batch, seqs);
     });
   }
 
   /** What an attempt's answer (or failure to get one) means for the loop. */
-  private outcome(r: UplinkResult, sent: number, batch: EncodedBatch, seqs: number[]): Next {
+  private outcome(r: UplinkResult, batch: EncodedBatch, seqs: number[]): Next {
+    const sent = seqs.length;
     if (!r.ok) {
       // A server that refuses a body without reading it may close the connection before its 413 arrives: a reset
       // before a large batch was all sent is taken as that, and the batch halved (then retried after the backoff,
