@@ -61,7 +61,7 @@ function declaredIn(body: Node[]): string[] {
  * The bundle (esbuild's `(function() { ... })();`) with every `var X = (function (P?) { ...; return Y; }(A?));` at
  * its top level that can be moved written as `var P2 = A; ...; var X = Y;` in place. A class stays where it is when a
  * name its function declares is used anywhere else in the bundle, when it returns from anywhere but its last
- * statement, or when a function inside it declares its parameter's name again.
+ * statement, reads its own `this` or `arguments`, or when a function inside it declares its parameter's name again.
  */
 export function flattenClasses(bundle: string): { code: string; moved: number; kept: number } {
   const ast = parse(bundle, { ecmaVersion: 5, ranges: false }) as unknown as Node;
@@ -99,8 +99,9 @@ export function flattenClasses(bundle: string): { code: string; moved: number; k
     const name = (decl.id as Node & { name: string }).name;
     const own = declaredIn(body);
     let ok = own.every((n) => n === name || (uses.get(n) || []).every((at) => at >= iife.start && at < iife.end));
+    // Nor may it read `this` or `arguments` of its own function, which would become the bundle's.
     walk(iife.body as Node, (n) => {
-      if (n.type === 'ReturnStatement' && n !== last) ok = false;
+      if ((n.type === 'ReturnStatement' && n !== last) || n.type === 'ThisExpression' || (n.type === 'Identifier' && (n as Node & { name: string }).name === 'arguments')) ok = false;
     }, isFunction);
     const renames: Array<{ start: number; end: number; text: string }> = [];
     let prelude = '';

@@ -96,6 +96,15 @@ test('a class function that returns early, or whose inner function declares _sup
   assert.equal(run(f.code), run(shadow));
 });
 
+test('a class function that reads its own this or arguments stays (they would become the bundle\'s)', () => {
+  for (const line of ['      Base2.self = this;\n', '      Base2.args = arguments.length;\n']) {
+    const odd = BUNDLE.replace('      Base2.LIMIT = 7;\n', line + '      Base2.LIMIT = 7;\n');
+    const f = flattenClasses(odd);
+    assert.equal({ moved: f.moved, kept: f.kept }, { moved: 1, kept: 1 }, line);
+    assert.equal(run(f.code), run(odd));
+  }
+});
+
 test('a bundle that is not one function called once is refused, by name', () => {
   assert.throws(() => flattenClasses('var a = 1; a++;'), /not one function expression called once/);
 });
