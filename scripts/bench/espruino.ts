@@ -155,7 +155,11 @@ export async function imageRun(bin: string, dir: string, image: string, data: Se
     return run;
   } finally {
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    if (host) await host.stop();
+    if (host) {
+      await host.stop();
+      // The worker's last count (it reports every 250 transfers, and when it stops).
+      run.transfers = host.transfers();
+    }
     await ingest.close();
   }
 }
@@ -185,11 +189,12 @@ export async function bench(args: string[] = []): Promise<BenchSection[]> {
       const r = await imageRun(bin, runDir, image, data);
       if (r.refused.length && !r.problem) r.problem = `the simulated chip refused transfers (${r.refused.join('; ')})`;
       const ok = !r.problem && r.halted === r.taps && r.records >= data.taps + 2 && r.rejects === 0;
-      const said = r.lines.find((l) => l.startsWith('sealscan: ')) ?? '';
-      const what = r.problem ? `${r.problem}: ${r.lines.filter((l) => !l.startsWith('RIG ')).slice(-3).join(' | ').slice(0, 160)}` : `${r.halted} of ${r.taps} taps read (badge included), ${r.records} records stored, ${r.rejects} refused, re-judged upstream: ${Object.entries(r.upstream).map(([v, n]) => `${v} ${n}`).join(', ') || 'none'}`;
+      const started = r.lines.find((l) => l.startsWith('sealscan: ')) ?? '';
+      const said = r.lines.filter((l) => /OUT OF MEMORY|rror/.test(l));
+      const what = r.problem ? `${r.problem}: ${(said.length ? said : r.lines.filter((l) => !l.startsWith('RIG '))).slice(-2).join(' | ').slice(0, 160)}` : `${r.halted} of ${r.taps} taps read (badge included), ${r.records} records stored, ${r.rejects} refused, re-judged upstream: ${Object.entries(r.upstream).map(([v, n]) => `${v} ${n}`).join(', ') || 'none'}`;
       const firstSample = r.lines.find((l) => l.startsWith('RIG peak '));
       rows.push([`firmware.js from Storage, badge + ${data.taps} taps synced to an ingest (${label})`, r.peak === undefined ? 'did not run' : `peak ${r.peak} variables`, what]);
-      if (r.peak !== undefined) notes.push(`firmware.js from Storage (${label}): ${r.empty} variables in use before the rig's SPI shim, ${r.base} after it (the image not yet loaded); ${firstSample ? Number(firstSample.split(' ')[2]) : '?'} at the first SPI transfer (image loaded, configuration read, the chip's first register read); ${r.transfers} transfers; ${said}`);
+      if (r.peak !== undefined) notes.push(`firmware.js from Storage (${label}): ${r.empty} variables in use before the rig's SPI shim, ${r.base} after it (the image not yet loaded); ${firstSample ? Number(firstSample.split(' ')[2]) : '?'} at the first SPI transfer (image loaded, configuration read, the chip's first register read); ${r.transfers} transfers; ${started}`);
       if (label === 'full pool') targets.push({ name: `firmware.js from Storage, badge + ${data.taps} taps with sync: peak variables`, measured: r.peak === undefined ? 'did not run' : String(r.peak), target: `<= ${VARS_TARGET}`, met: ok && r.peak !== undefined && r.peak <= VARS_TARGET });
       else targets.push({ name: 'firmware.js runs the same inspection on a 5,100-variable pool', measured: ok ? 'yes' : `no (${r.problem ?? 'not every tap read and stored'})`, target: 'yes', met: ok });
       if (label !== 'full pool') continue;
