@@ -41,6 +41,12 @@ export class Writer {
     this.len += b.length;
   }
 
+  /** A byte string item: its head, then the bytes. */
+  byteString(b: Uint8Array): void {
+    this.head(2, b.length);
+    this.bytes(b);
+  }
+
   /** A head: major type in the top 3 bits, argument `n` (0 ≤ n ≤ 2^53 - 1) in its shortest form. */
   head(major: number, n: number): void {
     if (n >= 24) return this.longHead(major, n);
@@ -131,10 +137,8 @@ function integer(w: Writer, v: number): void {
 export function encodeItem(w: Writer, v: CborValue, depth: number): void {
   if (typeof v === 'string') w.text(v);
   else if (typeof v === 'number') integer(w, v);
-  else if (v instanceof Uint8Array) {
-    w.head(2, v.length);
-    w.bytes(v);
-  } else encodeOther(w, v, depth);
+  else if (v instanceof Uint8Array) w.byteString(v);
+  else encodeOther(w, v, depth);
 }
 
 /** {@link encodeItem} for the rest: true, false, null, arrays, maps, tags, and what has no CBOR form. */

@@ -54,15 +54,10 @@ export function toBeSigned(alg: CoseAlg, protectedBytes: Uint8Array, payload: Ui
   const w = new Writer();
   w.head(4, 4);
   w.text(alg === ALG_EDDSA ? 'Signature1' : 'MAC0');
-  byteString(w, protectedBytes);
-  byteString(w, EMPTY);
-  byteString(w, payload);
+  w.byteString(protectedBytes);
+  w.byteString(EMPTY);
+  w.byteString(payload);
   return w.done();
-}
-
-function byteString(w: Writer, b: Uint8Array): void {
-  w.head(2, b.length);
-  w.bytes(b);
 }
 
 // A device signs every record with the same alg and kid: the last protected header is kept, not encoded again.
@@ -92,10 +87,10 @@ export function buildCose(signer: RecordSigner, kid: string, payload: Uint8Array
   const w = new Writer();
   w.head(6, tagFor(alg));
   w.head(4, 4);
-  byteString(w, protectedBytes);
+  w.byteString(protectedBytes);
   w.head(5, 0);
-  byteString(w, payload);
-  byteString(w, signature);
+  w.byteString(payload);
+  w.byteString(signature);
   return w.done();
 }
 

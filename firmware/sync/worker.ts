@@ -111,6 +111,7 @@ export class SyncWorker {
       const after = function (next: Next): void {
         if (!self.running) return ended();
         if (next.kind === 'more') {
+          // Let the scanner run between batches: a long backlog must not starve the tap loop.
           self.o.clock.sleep(0).then(attempt, reject);
           return;
         }
@@ -122,9 +123,19 @@ export class SyncWorker {
           attempt();
         }, reject);
       };
+      // Whatever the loop itself throws ends it (rejects), rather than leaving it pending for ever.
+      const go = function (next: Next): void {
+        try {
+          after(next);
+        } catch (e) {
+          reject(e);
+        }
+      };
+      // The queue failed (storage error, power loss in the simulator): report it and retry later; a stopped worker
+      // just ends. Sync must never take the device down with an unhandled rejection.
       const failed = function (e: unknown): void {
         if (!self.running) return ended();
-        after(self.transient({ kind: 'queue', message: 'queue failed: ' + (e instanceof Error ? e.message : String(e)) }));
+        go(self.transient({ kind: 'queue', message: 'queue failed: ' + (e instanceof Error ? e.message : String(e)) }));
       };
       const attempt = function (): void {
         if (!self.running) return ended();
@@ -134,13 +145,7 @@ export class SyncWorker {
         } catch (e) {
           return failed(e);
         }
-        sent.then(function (next) {
-          try {
-            after(next);
-          } catch (e) {
-            reject(e);
-          }
-        }, failed);
+        sent.then(go, failed);
       };
       attempt();
     });

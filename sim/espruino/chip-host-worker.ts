@@ -4,14 +4,11 @@
 import { constants, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { hexLiteral } from '../../hal/hex.js';
 import { SimMfrc522 } from '../mfrc522/chip.js';
 import { RfField } from '../rf/field.js';
 import { VirtualClock } from '../clock.js';
-import { Ntag213 } from '../tags/ntag21x.js';
-import { MifareClassic1K } from '../tags/classic1k.js';
 import type { Iso14443aTag } from '../tags/picc.js';
-import type { SelftestData } from '../selftest-data.js';
+import { selftestTags, type SelftestData } from '../selftest-data.js';
 import { HOLD_LIMIT, GAP_TRANSFERS, type HostMessage } from './chip-host.js';
 
 const { dir, data } = workerData as { dir: string; data: SelftestData };
@@ -30,8 +27,7 @@ function readExactly(n: number): Uint8Array {
 
 const field = new RfField();
 const chip = new SimMfrc522({ clock: new VirtualClock({ epochMs: Date.now() }), field });
-const badge = new MifareClassic1K({ uid: hexLiteral(data.badge.uid), blocks: { 4: hexLiteral(data.badge.block4) } });
-const tags = data.tags.map((t) => new Ntag213({ uid: hexLiteral(t.uid), memory: hexLiteral(t.memory), signature: hexLiteral(t.signature) }));
+const { badge, tags } = selftestTags(data);
 
 let tap = 0; // 0: the badge; 1..taps: the sealed tags in turn
 let placed: Iso14443aTag | null = null;
@@ -46,7 +42,7 @@ function script(): void {
     const halted = placed.state === 'HALT';
     if (halted || held > HOLD_LIMIT) {
       field.remove(placed);
-      post({ kind: 'tap', tap, halted, transfers: held });
+      post({ kind: 'tap', tap, halted, transfers });
       placed = null;
       idle = 0;
       tap++;

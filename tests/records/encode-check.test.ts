@@ -135,7 +135,6 @@ test('refusals name the field', () => {
   }
 });
 
-
 test("every kind's keys, header included, ascend and number fewer than 24: the builder writes them in table order under a one-byte map head", () => {
   for (const [kind, own] of Object.entries(KIND_FIELDS)) {
     const keys = HEADER_FIELDS.concat(own).map((f) => f.key);

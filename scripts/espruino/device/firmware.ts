@@ -29,7 +29,7 @@ function start(): void {
   const net = d.file.wifi;
   const wifi = net ? optionalModule('Wifi') : undefined;
   if (net && !wifi) console.log('sealscan: Wi-Fi: the configuration names a network, but this firmware has no Wifi module');
-  if (wifi && net) {
+  else if (net) {
     wifi.connect(net.ssid, { password: net.password }, function (err: unknown) {
       if (err) console.log('sealscan: Wi-Fi: ' + String(err));
       else wifi.setSNTP('pool.ntp.org', 0);

@@ -11,7 +11,7 @@ import { Device } from '../../../firmware/app/device.js';
 import { hmacSigner } from '../../../firmware/records/signers.js';
 import type { Board } from '../../../hal/board.js';
 import type { Uplink, UplinkRequest, UplinkResult } from '../../../hal/uplink.js';
-import { fromHex, toHex } from '../../../hal/hex.js';
+import { hexLiteral, toHex } from '../../../hal/hex.js';
 import { openMfrc522 } from '../../../hal/mfrc522/open.js';
 import { EspruinoClock, espruinoCrypto } from '../../../hal/espruino/board.js';
 import { EspruinoSegmentStorage } from '../../../hal/espruino/storage.js';
@@ -19,11 +19,8 @@ import type { EspruinoRuntime } from '../../../hal/espruino/runtime.js';
 import { SimMfrc522 } from '../../../sim/mfrc522/chip.js';
 import { RfField } from '../../../sim/rf/field.js';
 import { VirtualClock } from '../../../sim/clock.js';
-import { Ntag213 } from '../../../sim/tags/ntag21x.js';
-import { MifareClassic1K } from '../../../sim/tags/classic1k.js';
-import type { Picc } from '../../../sim/rf/air.js';
 import { espruinoRuntime } from './globals.js';
-import type { SelftestData } from '../../../sim/selftest-data.js';
+import { selftestTags, type SelftestData } from '../../../sim/selftest-data.js';
 
 
 declare const SELFTEST: SelftestData;
@@ -60,12 +57,6 @@ class LoopbackUplink implements Uplink {
     const text = JSON.stringify({ devices: devices });
     return Promise.resolve<UplinkResult>({ ok: true, response: { status: 200, headers: { 'content-type': 'application/json' }, body: this.rt.toUint8Array(text) } });
   }
-}
-
-function bytes(hex: string): Uint8Array {
-  const b = fromHex(hex);
-  if (!b) throw new Error('selftest data: not hex: ' + hex.substr(0, 20));
-  return b;
 }
 
 /** Time spent inside some methods of an object, in ms, and how many calls. */
@@ -114,9 +105,9 @@ function run(): Promise<void> {
       return rx;
     },
   };
-  const badge = new MifareClassic1K({ uid: bytes(d.badge.uid), blocks: { 4: bytes(d.badge.block4) } });
-  const tags: Picc[] = [];
-  for (let i = 0; i < d.tags.length; i++) tags.push(new Ntag213({ uid: bytes(d.tags[i].uid), memory: bytes(d.tags[i].memory), signature: bytes(d.tags[i].signature) }));
+  const made = selftestTags(d);
+  const badge = made.badge;
+  const tags = made.tags;
   let peak = rt.memoryUsage();
   const simulator = peak - atStart;
   // Where a tap's time goes: SHA-256 (the HMAC, the chain and queue hashes) and the Storage calls, besides the chip.
@@ -134,7 +125,7 @@ function run(): Promise<void> {
       reader: opened.reader,
       clock: clock,
       crypto: crypto,
-      signer: hmacSigner(crypto, bytes(d.hmacKey)),
+      signer: hmacSigner(crypto, hexLiteral(d.hmacKey)),
       storage: storage,
       uplink: new LoopbackUplink(rt, crypto.sha256, d.deviceId),
       led: { set: function () {} },
@@ -144,7 +135,7 @@ function run(): Promise<void> {
       },
     };
     const device = new Device(board, {
-      config: { deviceId: d.deviceId, site: d.site, firmware: 'sealscan-espruino-selftest', dedupeWindowMs: 0, trust: { issuers: [{ name: d.issuer.name, publicKey: bytes(d.issuer.publicKey) }], originalityKeys: [{ name: 'simulator', publicKey: bytes(d.originalityKey) }] } },
+      config: { deviceId: d.deviceId, site: d.site, firmware: 'sealscan-espruino-selftest', dedupeWindowMs: 0, trust: { issuers: [{ name: d.issuer.name, publicKey: hexLiteral(d.issuer.publicKey) }], originalityKeys: [{ name: 'simulator', publicKey: hexLiteral(d.originalityKey) }] } },
       polling: 'manual',
     });
     device.start();
