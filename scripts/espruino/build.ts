@@ -1,9 +1,10 @@
 // `npm run build:espruino`: the Espruino images, by the one pipeline Espruino survives (../shared/reference/espruino.md):
-// tsc to ES5 against scripts/espruino/lib.d.ts without helpers, esbuild bundles each entry into one function, our own
-// helpers (no hoisting, no array holes) go in front, the TypeScript generator's array holes are filled, each class
-// leaves the function TypeScript wraps it in for the bundle's scope (flatten.ts: fewer variables a method), terser
-// minifies with the options Espruino runs, and the result is checked: an ES5 parse, no holes, every function
-// declared before the statements of its scope. Writes dist/espruino/<image>.js and dist/espruino/report.json.
+// tsc to ES5 against scripts/espruino/lib.d.ts without helpers, esbuild bundles each entry (with short aliases for
+// the built-ins), the TypeScript generator's array holes are filled, each class leaves the function TypeScript wraps
+// it in for the bundle's scope (flatten.ts: fewer variables a method), the bundle's body goes to the top level with
+// our own helpers (no hoisting, no array holes) in front, terser minifies with the options Espruino runs and the
+// aliases are declared first, and the result is checked: an ES5 parse, no holes, every function declared before the
+// statements of its scope. Writes dist/espruino/<image>.js and dist/espruino/report.json.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -64,24 +65,42 @@ export function fillTryHoles(code: string): string {
 }
 
 /**
- * Built-ins the images read, handed to the bundle's function as its parameters. Espruino finds a name by walking
- * each scope's list of names in order, and the bundle's scope holds a few hundred (every module's top level), so a
- * built-in such as Uint8Array or Math was found only after failing that whole list; as parameters they are the
- * first names of that scope. Each must exist on Espruino (an unknown name would stop the image at its first line).
+ * Built-ins the images read, each under a short alias that the image declares before anything else. The image runs at
+ * the interpreter's top level, where a function defined costs one variable less than inside a function (no link to
+ * its defining scope: about 400 variables for the device image). Espruino finds a name by walking each scope's list of
+ * names in order, and the top level holds a few hundred of ours, so a built-in such as Uint8Array would be found only
+ * after failing that whole list; its alias, declared first, is found at once. Each must exist on Espruino (an unknown
+ * name would stop the image at its first line).
  */
 export const LOCAL_GLOBALS = ['Uint8Array', 'Math', 'Object', 'String', 'Array', 'Error', 'TypeError', 'JSON', 'Number', 'parseInt', 'isFinite', 'Promise', 'DataView', 'Int32Array', 'console'];
 
+/** The alias of each of {@link LOCAL_GLOBALS}: `$a`, `$b`, ... */
+export const ALIASES: { [global: string]: string } = {};
+LOCAL_GLOBALS.forEach((g, i) => (ALIASES[g] = '$' + String.fromCharCode(97 + i)));
+
 /**
- * The bundle (esbuild's `(function() { ... })();`) with our helpers inside it and the built-ins it reads among
- * {@link LOCAL_GLOBALS} as its parameters.
+ * Top-level names the image must not take: those Espruino gives a meaning at its console (pin names such as D4 or
+ * A0, LED1, BTN1, E, the peripherals) and the aliases. Minified names are one to three characters, so the pin
+ * pattern is what they could hit.
  */
-export function wrapBundle(bundle: string, helpers: string): string {
+export function reservedNames(): string[] {
+  const out = Object.values(ALIASES).concat(['E', 'LED', 'BTN', 'SPI', 'I2C', 'Pin', 'print', 'load', 'save', 'reset', 'dump', 'edit', 'peek8', 'poke8']);
+  for (const letter of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') for (let i = 0; i < 100; i++) out.push(letter + i);
+  return out;
+}
+
+/** The body of esbuild's `(function() { ... })();`, to run at the top level. */
+export function bundleBody(bundle: string): string {
   const open = /^(?:"use strict";\s*)?\(function\(\) \{\n/.exec(bundle);
   const close = /\}\)\(\);\s*$/.exec(bundle);
   if (!open || !close) throw new Error('esbuild did not write one function expression called once: ' + bundle.slice(0, 40));
-  const body = bundle.slice(open[0].length, close.index);
-  const names = LOCAL_GLOBALS.filter((g) => new RegExp('\\b' + g + '\\b').test(body));
-  return '(function(' + names.join(', ') + ') {\n' + helpers + body + '})(' + names.join(', ') + ');\n';
+  return bundle.slice(open[0].length, close.index);
+}
+
+/** The declaration of the aliases `code` reads, to go first in the image ('' when it reads none). */
+export function aliasDeclaration(code: string): string {
+  const used = LOCAL_GLOBALS.filter((g) => new RegExp('\\' + ALIASES[g] + '\\b').test(code));
+  return used.length ? 'var ' + used.map((g) => ALIASES[g] + '=' + g).join(',') + ';\n' : '';
 }
 
 export interface ImageReport {
@@ -92,9 +111,9 @@ export interface ImageReport {
 }
 
 async function image(out: string, es5: string, name: string, entry: string, define: { [k: string]: string }): Promise<ImageReport> {
-  const bundled = await build({ define, entryPoints: [join(es5, entry)], bundle: true, external: ['Storage', 'http', 'crypto', 'Wifi'], platform: 'neutral', format: 'iife', target: 'es5', write: false, metafile: true, logLevel: 'silent', legalComments: 'none' });
+  const bundled = await build({ define: { ...define, ...ALIASES }, entryPoints: [join(es5, entry)], bundle: true, external: ['Storage', 'http', 'crypto', 'Wifi'], platform: 'neutral', format: 'iife', target: 'es5', write: false, metafile: true, logLevel: 'silent', legalComments: 'none' });
   const flat = flattenClasses(fillTryHoles(bundled.outputFiles[0].text));
-  const code = wrapBundle(flat.code, ESPRUINO_HELPERS);
+  const code = ESPRUINO_HELPERS + bundleBody(flat.code);
   // Every TypeScript helper the code calls must be one of ours (tsc runs with noEmitHelpers).
   const missing = [...new Set([...bundled.outputFiles[0].text.matchAll(/\b(__[a-zA-Z]+)\(/g)].map((m) => m[1]))].filter((h) => !ESPRUINO_HELPERS.includes(`var ${h} = `) && !new RegExp(`\\b(var|function) ${h}\\b`).test(bundled.outputFiles[0].text));
   if (missing.length) throw new Error(`${name}.js calls TypeScript helpers scripts/espruino/helpers.ts does not define: ${missing.join(', ')}`);
@@ -103,10 +122,11 @@ async function image(out: string, es5: string, name: string, entry: string, defi
     // Espruino has no function hoisting: hoist_funs puts every declaration first. hoist_vars keeps vars out of
     // loop initialisers; no inlining, which once put a function into a for( initialiser; no sequences.
     compress: { hoist_funs: true, hoist_vars: true, inline: false, sequences: false, passes: 2 },
-    mangle: true,
+    toplevel: true,
+    mangle: { toplevel: true, reserved: reservedNames() },
     format: { ascii_only: true },
   });
-  const text = min.code ?? '';
+  const text = aliasDeclaration(min.code ?? '') + (min.code ?? '');
   const problems = checkEspruinoSource(text);
   if (problems.length) throw new Error(`${name}.js is not what Espruino runs:\n${problems.slice(0, 20).join('\n')}`);
   writeFileSync(join(out, `${name}.js`), text);

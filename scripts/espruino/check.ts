@@ -1,6 +1,8 @@
 // What an Espruino image must be, checked on the minified text: ES5 that acorn parses, no array holes (a syntax error
 // on Espruino, reported only when the function first runs), and in every scope the function declarations before any
-// other statement (Espruino does not hoist them). `node dist/scripts/espruino/check.js FILE` prints each problem.
+// other statement (Espruino does not hoist them), save a `var` of literals or of names not declared in that scope
+// (the image's aliases of built-ins), which calls nothing. `node dist/scripts/espruino/check.js FILE` prints each
+// problem.
 import { parse } from 'acorn';
 import { readFileSync } from 'node:fs';
 
@@ -18,6 +20,17 @@ function walk(node: unknown, visit: (n: Node) => void): void {
   for (const k of Object.keys(n)) if (k !== 'type' && k !== 'start' && k !== 'end') walk(n[k], visit);
 }
 
+/**
+ * A `var` whose values are literals or names from outside the scope (the image's aliases of built-ins) calls nothing
+ * and reads no function declared later, so it may go before the declarations.
+ */
+function callsNothing(s: Node, declared: Set<string>): boolean {
+  return s.type === 'VariableDeclaration' && (s.declarations as Node[]).every((d) => {
+    const init = d.init as Node | null;
+    return !init || init.type === 'Literal' || (init.type === 'Identifier' && !declared.has(init.name as string));
+  });
+}
+
 /** Problems with `code` as an Espruino image, each with its offset; empty when it is fine. */
 export function checkEspruinoSource(code: string): string[] {
   let ast: Node;
@@ -32,8 +45,9 @@ export function checkEspruinoSource(code: string): string[] {
     const body = n.type === 'Program' ? (n.body as Node[]) : n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' ? ((n.body as Node).body as Node[]) : null;
     if (!body) return;
     let other = false;
+    const declared = new Set(body.filter((s) => s.type === 'FunctionDeclaration').map((s) => (s.id as { name: string }).name));
     for (const s of body) {
-      const directive = s.type === 'ExpressionStatement' && typeof s.directive === 'string';
+      const directive = (s.type === 'ExpressionStatement' && typeof s.directive === 'string') || callsNothing(s, declared);
       if (s.type === 'FunctionDeclaration') {
         if (other) problems.push(`function ${(s.id as { name: string }).name} declared after other statements at ${s.start} (Espruino does not hoist)`);
       } else if (!directive) other = true;

@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vm from 'node:vm';
+import { parse } from 'acorn';
 import { SimMfrc522 } from '../../sim/mfrc522/chip.js';
 import { VirtualClock } from '../../sim/clock.js';
 import { RfField } from '../../sim/rf/field.js';
@@ -51,17 +52,27 @@ test('npm run build:espruino writes firmware.js, which passes the image check', 
   assert.is(c.stdout.trim(), 'ok');
 });
 
-test('the image is one function called with the built-ins it reads (found first in its scope), each of which the interpreter has', () => {
+test('the image runs at the top level: aliases of the built-ins it reads first, each of which the interpreter has; no name of a pin or of E', () => {
   const text = readFileSync(join(root, 'dist/espruino/firmware.js'), 'utf8');
-  const call = /\}\(([A-Za-z0-9, ]+)\);?\s*$/.exec(text);
-  assert.ok(call, text.slice(-120));
-  const names = call![1].split(',').map((n) => n.trim());
-  for (const g of ['Uint8Array', 'Math', 'Object', 'String']) assert.ok(names.includes(g), g + ' in ' + names.join(' '));
-  // Our helpers are inside that function, not globals.
-  assert.ok(text.startsWith('!function(') || text.startsWith('(function('), text.slice(0, 40));
+  const first = /^var ((?:\$[a-z]=[A-Za-z0-9]+,?)+);\n/.exec(text);
+  assert.ok(first, text.slice(0, 120));
+  const aliases = first![1].split(',').map((a) => a.split('='));
+  const builtins = aliases.map((a) => a[1]);
+  for (const g of ['Uint8Array', 'Math', 'Object', 'String']) assert.ok(builtins.includes(g), g + ' in ' + first![1]);
+  // The code reads the aliases, not the built-ins themselves.
+  const rest = text.slice(first![0].length);
+  assert.not.match(rest, /[^.\w$]Uint8Array\b/);
+  for (const [alias] of aliases) assert.ok(rest.includes(alias), alias);
+  // The names the image declares at the top level after the aliases: none is a pin name (D4, A0), E or an alias.
+  const ast = parse(text, { ecmaVersion: 5 }) as unknown as { body: { type: string; id?: { name: string }; declarations?: { id: { name: string } }[] }[] };
+  const names = ast.body.slice(1).flatMap((s) => (s.type === 'FunctionDeclaration' ? [s.id!.name] : s.type === 'VariableDeclaration' ? s.declarations!.map((d) => d.id.name) : []));
+  assert.ok(names.length > 200, String(names.length));
+  const bad = names.filter((n) => /^[A-Z]\d+$/.test(n) || n === 'E');
+  assert.equal(bad, []);
+  for (const [alias] of aliases) assert.not.ok(names.includes(alias), alias + ' declared again');
   const { ctx, stop } = espruinoContext({ storage: new FakeStorage(), chip: new SimMfrc522({ clock: new VirtualClock(), field: new RfField() }), log: [] });
   try {
-    for (const g of names) assert.is.not(vm.runInContext('typeof ' + g, ctx), 'undefined', g);
+    for (const g of builtins) assert.is.not(vm.runInContext('typeof ' + g, ctx), 'undefined', g);
     assert.is(vm.runInContext('typeof Map', ctx), 'undefined');
   } finally {
     stop();
