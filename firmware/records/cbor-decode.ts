@@ -5,7 +5,10 @@ import { CborError } from './errors.js';
 import { CborMap, CborTag, MAX_DEPTH, MAX_SAFE, type CborKey, type CborValue } from './cbor-value.js';
 import { decodeUtf8 } from './utf8.js';
 
-const MAJOR_NAMES = ['unsigned integer', 'negative integer', 'byte string', 'text string', 'array', 'map', 'tag', 'simple/float'];
+/** The name of CBOR major type `major`, for messages (made when one is needed, not held for the device's life). */
+function majorName(major: number): string {
+  return ['unsigned integer', 'negative integer', 'byte string', 'text string', 'array', 'map', 'tag', 'simple/float'][major];
+}
 
 class Reader {
   pos = 0;
@@ -30,11 +33,11 @@ class Reader {
     if (major === 7) return ai; // the caller interprets simple values and floats
     if (ai < 24) return ai;
     if (ai > 27) {
-      if (ai === 31) throw new CborError('INDEFINITE', this.start, 'indefinite length or break (additional information 31) in a ' + MAJOR_NAMES[major]);
+      if (ai === 31) throw new CborError('INDEFINITE', this.start, 'indefinite length or break (additional information 31) in a ' + majorName(major));
       throw new CborError('RESERVED', this.start, 'reserved additional information ' + ai);
     }
     const size = ai === 24 ? 1 : ai === 25 ? 2 : ai === 26 ? 4 : 8;
-    if (this.pos + size > b.length) throw new CborError('TRUNCATED', this.start, 'input ends inside the head of a ' + MAJOR_NAMES[major]);
+    if (this.pos + size > b.length) throw new CborError('TRUNCATED', this.start, 'input ends inside the head of a ' + majorName(major));
     let n: number;
     if (size === 1) n = b[this.pos];
     else if (size === 2) n = (b[this.pos] << 8) | b[this.pos + 1];
@@ -46,7 +49,7 @@ class Reader {
     }
     this.pos += size;
     const least = size === 1 ? 24 : size === 2 ? 0x100 : size === 4 ? 0x10000 : 0x100000000;
-    if (n < least) throw new CborError('NON_SHORTEST', this.start, 'argument ' + n + ' of a ' + MAJOR_NAMES[major] + ' not in its shortest form');
+    if (n < least) throw new CborError('NON_SHORTEST', this.start, 'argument ' + n + ' of a ' + majorName(major) + ' not in its shortest form');
     return n;
   }
 
@@ -72,7 +75,7 @@ class Reader {
         return -1 - n;
       case 2:
       case 3: {
-        if (n > left) throw new CborError('LENGTH', start, MAJOR_NAMES[major] + ' of ' + n + ' bytes but only ' + left + ' remain');
+        if (n > left) throw new CborError('LENGTH', start, majorName(major) + ' of ' + n + ' bytes but only ' + left + ' remain');
         const from = this.pos;
         this.pos += n;
         return major === 2 ? this.b.subarray(from, from + n) : decodeUtf8(this.b, from, from + n);
@@ -109,7 +112,7 @@ class Reader {
       const keyStart = this.pos;
       const kb = this.b[keyStart];
       const km = kb === undefined ? 0 : kb >> 5;
-      if (km !== 0 && km !== 1 && km !== 3) throw new CborError('BAD_KEY', keyStart, 'map key is a ' + MAJOR_NAMES[km] + '; only integers and text are allowed');
+      if (km !== 0 && km !== 1 && km !== 3) throw new CborError('BAD_KEY', keyStart, 'map key is a ' + majorName(km) + '; only integers and text are allowed');
       const key = this.item(depth + 1) as CborKey;
       // The input is the encoding, so the keys' own bytes are what RFC 8949 §4.2.1 orders.
       if (prevStart >= 0) {

@@ -33,7 +33,8 @@ export function fullJitter(policy: BackoffPolicy, attempt: number, random: () =>
   return Math.floor(r * backoffCeiling(policy, attempt));
 }
 
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+/** The months' names, three letters each (a string: a module's array of 12 holds 13 variables on Espruino). */
+const MONTHS = 'janfebmaraprmayjunjulaugsepoctnovdec';
 
 /**
  * Milliseconds since the Unix epoch of an HTTP-date (RFC 9110 §5.6.7): IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT",
@@ -75,7 +76,8 @@ export function parseHttpDate(text: string): number | undefined {
   if (day.length !== 2 || !isDigits(day) || mon.length !== 3 || !allIn(mon, LETTERS) || !fixed(time, 2, ':') || !fixed(time, 5, ':')) return undefined;
   const hms = [time.substr(0, 2), time.substr(3, 2), time.substr(6, 2)];
   for (let i = 0; i < 3; i++) if (!isDigits(hms[i])) return undefined;
-  const month = MONTHS.indexOf(mon.toLowerCase());
+  const at = MONTHS.indexOf(mon.toLowerCase());
+  const month = at % 3 === 0 ? at / 3 : -1;
   const d = parseInt(day, 10);
   const h = parseInt(hms[0], 10);
   const mi = parseInt(hms[1], 10);

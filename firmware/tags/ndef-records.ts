@@ -6,13 +6,31 @@ import { decodeUtf8, encodeUtf8 } from '../records/utf8.js';
 import { finding, parsed, type Parsed } from './findings.js';
 import { ndefRecord, TNF_WELL_KNOWN, type NdefRecord } from './ndef.js';
 
-/** URI identifier codes 00h–23h: the prefix each abbreviates (index = code). */
-export const URI_PREFIXES: readonly string[] = [
-  '', 'http://www.', 'https://www.', 'http://', 'https://', 'tel:', 'mailto:', 'ftp://anonymous:anonymous@',
-  'ftp://ftp.', 'ftps://', 'sftp://', 'smb://', 'nfs://', 'ftp://', 'dav://', 'news:', 'telnet://', 'imap:',
-  'rtsp://', 'urn:', 'pop:', 'sip:', 'sips:', 'tftp:', 'btspp://', 'btl2cap://', 'btgoep://', 'tcpobex://',
-  'irdaobex://', 'file://', 'urn:epc:id:', 'urn:epc:tag:', 'urn:epc:pat:', 'urn:epc:raw:', 'urn:epc:', 'urn:nfc:',
-];
+/**
+ * URI identifier codes 00h–23h: the prefix each abbreviates, in code order, separated by `|` (code 00h is the empty
+ * prefix before the first). One string, not an array: on Espruino a module's array of 36 strings holds 37 variables
+ * for the device's whole life.
+ */
+const PREFIXES =
+  '|http://www.|https://www.|http://|https://|tel:|mailto:|ftp://anonymous:anonymous@|ftp://ftp.|ftps://|sftp://|smb://|nfs://|ftp://' +
+  '|dav://|news:|telnet://|imap:|rtsp://|urn:|pop:|sip:|sips:|tftp:|btspp://|btl2cap://|btgoep://|tcpobex://|irdaobex://|file://' +
+  '|urn:epc:id:|urn:epc:tag:|urn:epc:pat:|urn:epc:raw:|urn:epc:|urn:nfc:';
+
+/** The prefix URI identifier code `code` abbreviates; undefined for a reserved code (above 23h). */
+export function uriPrefix(code: number): string | undefined {
+  let at = 0;
+  for (let i = 0; i < code; i++) {
+    at = PREFIXES.indexOf('|', at) + 1;
+    if (at === 0) return undefined;
+  }
+  const end = PREFIXES.indexOf('|', at);
+  return PREFIXES.substring(at, end < 0 ? PREFIXES.length : end);
+}
+
+/** Every prefix, index = code (00h–23h). */
+export function uriPrefixes(): string[] {
+  return PREFIXES.split('|');
+}
 
 function isType(record: NdefRecord, t: number): boolean {
   return record.tnf === TNF_WELL_KNOWN && record.type.length === 1 && record.type[0] === t;
@@ -42,12 +60,13 @@ function text8(bytes: Uint8Array, start: number, end: number): Parsed<string> {
 
 /** A URI record for `uri`, abbreviated with the longest matching prefix code. */
 export function uriRecord(uri: string): Parsed<NdefRecord> {
+  const prefixes = uriPrefixes();
   let code = 0;
-  for (let i = 1; i < URI_PREFIXES.length; i++) {
-    const p = URI_PREFIXES[i];
-    if (p.length > URI_PREFIXES[code].length && uri.substring(0, p.length) === p) code = i;
+  for (let i = 1; i < prefixes.length; i++) {
+    const p = prefixes[i];
+    if (p.length > prefixes[code].length && uri.substring(0, p.length) === p) code = i;
   }
-  const rest = utf8(uri.substring(URI_PREFIXES[code].length));
+  const rest = utf8(uri.substring(prefixes[code].length));
   if (!rest) return finding('UTF8', 'the URI has a lone surrogate and no UTF-8 form', -1);
   const payload = new Uint8Array(1 + rest.length);
   payload[0] = code;
@@ -60,10 +79,11 @@ export function decodeUriRecord(record: NdefRecord): Parsed<string> {
   if (!isType(record, 0x55)) return finding('RECORD_TYPE', 'not a well-known URI record ("U")', -1);
   const p = record.payload;
   if (p.length < 1) return finding('RECORD_PAYLOAD', 'URI record without its identifier code', 0);
-  if (p[0] >= URI_PREFIXES.length) return finding('URI_PREFIX', 'URI identifier code ' + p[0] + ' is reserved (above 23h)', 0);
+  const prefix = uriPrefix(p[0]);
+  if (prefix === undefined) return finding('URI_PREFIX', 'URI identifier code ' + p[0] + ' is reserved (above 23h)', 0);
   const rest = text8(p, 1, p.length);
   if (!rest.ok) return rest;
-  return parsed(URI_PREFIXES[p[0]] + rest.value);
+  return parsed(prefix + rest.value);
 }
 
 export interface TextContent {

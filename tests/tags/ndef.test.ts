@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { decodeNdefMessage, encodeNdefMessage, ndefRecord, type NdefRecord } from '../../firmware/tags/ndef.js';
-import { decodeTextRecord, decodeUriRecord, textRecord, uriRecord, URI_PREFIXES } from '../../firmware/tags/ndef-records.js';
+import { decodeTextRecord, decodeUriRecord, textRecord, uriPrefix, uriPrefixes, uriRecord } from '../../firmware/tags/ndef-records.js';
 import { FINDING_CODES } from '../../firmware/tags/findings.js';
 import { hexLiteral, toHex } from '../../hal/hex.js';
 
@@ -26,10 +26,14 @@ test('reference worked example: "https://nxp.com" is D1 01 08 55 04 6E 78 70 2E 
 });
 
 test('URI prefix table: 36 codes 00h–23h, longest prefix chosen, each round-trips', () => {
+  const URI_PREFIXES = uriPrefixes();
   assert.is(URI_PREFIXES.length, 0x24);
   assert.is(URI_PREFIXES[0x02], 'https://www.');
   assert.is(URI_PREFIXES[0x1e], 'urn:epc:id:');
   assert.is(URI_PREFIXES[0x23], 'urn:nfc:');
+  // The lookup by code agrees with the table, and has nothing above 23h.
+  for (let c = 0; c < 0x24; c++) assert.is(uriPrefix(c), URI_PREFIXES[c], String(c));
+  for (const c of [0x24, 0x25, 0xff]) assert.is(uriPrefix(c), undefined, String(c));
   assert.is(ok(uriRecord('https://www.example.com')).payload[0], 0x02);
   assert.is(ok(uriRecord('urn:epc:id:sgtin:1')).payload[0], 0x1e);
   assert.is(ok(uriRecord('urn:x')).payload[0], 0x13);
