@@ -121,59 +121,80 @@ export interface FieldSpec {
   optional?: boolean;
 }
 
-const RESET_REASONS: readonly ResetReason[] = ['power-on', 'watchdog', 'software', 'brownout', 'pin', 'deep-sleep', 'unknown'];
-const VERDICTS: readonly Verdict[] = ['genuine', 'tampered', 'clone-suspect', 'invalid-seal', 'unknown', 'unreadable'];
-const ORIGINALITY: readonly Originality[] = ['valid', 'invalid', 'unreadable', 'not-supported'];
-const TAMPER: readonly TamperStatus[] = ['closed', 'open', 'unreadable', 'no-loop'];
+/**
+ * The header's fields (keys 1..6; key 4 is the body's `kind`). Made on each call, as are the kinds' fields below: as
+ * module tables they held about 320 variables on Espruino for the device's whole life; a record takes a few
+ * dozen while it is built.
+ */
+export function headerFields(): FieldSpec[] {
+  return [
+    { key: 1, name: 'device', type: 'device-id' },
+    { key: 2, name: 'seq', type: 'uint' },
+    { key: 3, name: 'prev', type: 'hash' },
+    { key: 4, name: 'kind', type: RECORD_KINDS },
+    { key: 5, name: 'time', type: 'uint' },
+    { key: 6, name: 'boot', type: 'uint' },
+  ];
+}
 
-export const HEADER_FIELDS: readonly FieldSpec[] = [
-  { key: 1, name: 'device', type: 'device-id' },
-  { key: 2, name: 'seq', type: 'uint' },
-  { key: 3, name: 'prev', type: 'hash' },
-  { key: 4, name: 'kind', type: RECORD_KINDS },
-  { key: 5, name: 'time', type: 'uint' },
-  { key: 6, name: 'boot', type: 'uint' },
-];
-
-const INSPECTOR: FieldSpec = { key: 7, name: 'inspector', type: 'text' };
-
-/** Kind-specific keys. A key number means the same thing in every kind that uses it. */
-export const KIND_FIELDS: { readonly [K in RecordKind]: readonly FieldSpec[] } = {
-  boot: [
-    { key: 20, name: 'firmware', type: 'text' },
-    { key: 21, name: 'reset', type: RESET_REASONS },
-  ],
-  login: [INSPECTOR, { key: 8, name: 'site', type: 'text', optional: true }],
-  logout: [INSPECTOR],
-  scan: [
-    INSPECTOR,
-    { key: 8, name: 'site', type: 'text' },
-    { key: 10, name: 'uid', type: 'uid' },
-    { key: 11, name: 'tagType', type: 'code' },
-    { key: 12, name: 'seal', type: 'bytes', optional: true },
-    { key: 13, name: 'digitalLink', type: 'text', optional: true },
-    { key: 14, name: 'originality', type: ORIGINALITY },
-    { key: 15, name: 'tamper', type: TAMPER },
-    { key: 16, name: 'verdict', type: VERDICTS },
-    { key: 17, name: 'reasons', type: 'codes' },
-    { key: 18, name: 'originalitySig', type: 'originality-sig', optional: true },
-    { key: 19, name: 'step', type: STEPS, optional: true },
-  ],
-  checkpoint: [
-    { key: 30, name: 'count', type: 'uint' },
-    { key: 31, name: 'head', type: 'hash' },
-  ],
-  fault: [
-    { key: 40, name: 'reason', type: 'code' },
-    { key: 41, name: 'lost', type: 'ranges' },
-    { key: 42, name: 'discardedBytes', type: 'uint' },
-    { key: 43, name: 'where', type: 'spans' },
-  ],
-  commission: [
-    { key: 8, name: 'site', type: 'text' },
-    { key: 10, name: 'uid', type: 'uid' },
-    { key: 13, name: 'digitalLink', type: 'text' },
-    { key: 50, name: 'sealHash', type: 'hash' },
-    { key: 51, name: 'issuerKeyId', type: 'key-id' },
-  ],
-};
+/**
+ * The fields of `kind` after the header, in ascending key order; undefined for a kind that does not exist. A key
+ * number means the same thing in every kind that uses it.
+ */
+export function kindFields(kind: string): FieldSpec[] | undefined {
+  const verdicts: Verdict[] = ['genuine', 'tampered', 'clone-suspect', 'invalid-seal', 'unknown', 'unreadable'];
+  const originality: Originality[] = ['valid', 'invalid', 'unreadable', 'not-supported'];
+  const tamper: TamperStatus[] = ['closed', 'open', 'unreadable', 'no-loop'];
+  const resets: ResetReason[] = ['power-on', 'watchdog', 'software', 'brownout', 'pin', 'deep-sleep', 'unknown'];
+  switch (kind) {
+    case 'scan':
+      return [
+        { key: 7, name: 'inspector', type: 'text' },
+        { key: 8, name: 'site', type: 'text' },
+        { key: 10, name: 'uid', type: 'uid' },
+        { key: 11, name: 'tagType', type: 'code' },
+        { key: 12, name: 'seal', type: 'bytes', optional: true },
+        { key: 13, name: 'digitalLink', type: 'text', optional: true },
+        { key: 14, name: 'originality', type: originality },
+        { key: 15, name: 'tamper', type: tamper },
+        { key: 16, name: 'verdict', type: verdicts },
+        { key: 17, name: 'reasons', type: 'codes' },
+        { key: 18, name: 'originalitySig', type: 'originality-sig', optional: true },
+        { key: 19, name: 'step', type: STEPS, optional: true },
+      ];
+    case 'boot':
+      return [
+        { key: 20, name: 'firmware', type: 'text' },
+        { key: 21, name: 'reset', type: resets },
+      ];
+    case 'login':
+      return [
+        { key: 7, name: 'inspector', type: 'text' },
+        { key: 8, name: 'site', type: 'text', optional: true },
+      ];
+    case 'logout':
+      return [{ key: 7, name: 'inspector', type: 'text' }];
+    case 'checkpoint':
+      return [
+        { key: 30, name: 'count', type: 'uint' },
+        { key: 31, name: 'head', type: 'hash' },
+      ];
+    case 'fault':
+      return [
+        { key: 40, name: 'reason', type: 'code' },
+        { key: 41, name: 'lost', type: 'ranges' },
+        { key: 42, name: 'discardedBytes', type: 'uint' },
+        { key: 43, name: 'where', type: 'spans' },
+      ];
+    case 'commission':
+      return [
+        { key: 8, name: 'site', type: 'text' },
+        { key: 10, name: 'uid', type: 'uid' },
+        { key: 13, name: 'digitalLink', type: 'text' },
+        { key: 50, name: 'sealHash', type: 'hash' },
+        { key: 51, name: 'issuerKeyId', type: 'key-id' },
+      ];
+    default:
+      return undefined;
+  }
+}

@@ -6,7 +6,7 @@ import { encodeItem, Writer } from './cbor-encode.js';
 import { RecordError } from './errors.js';
 import { isDeviceId } from '../../hal/keys.js';
 import type { SeqPair } from './seq-ranges.js';
-import { HEADER_FIELDS, KIND_FIELDS, type FieldSpec, type RecordKind, type RecordPayload } from './kinds.js';
+import { headerFields, kindFields, type FieldSpec, type RecordKind, type RecordPayload } from './kinds.js';
 import { allIn, LOWER_ALNUM } from '../../hal/text.js';
 
 const MAX_TEXT = 1024;
@@ -165,8 +165,9 @@ export function decodePayload(bytes: Uint8Array, budget?: ItemBudget): RecordPay
     throw e;
   }
   if (!(m instanceof CborMap)) throw new RecordError('BAD_PAYLOAD', 'payload is not a map');
-  const kind = fromCbor(HEADER_FIELDS[3], m.get(4) === undefined ? null : (m.get(4) as CborValue)) as RecordKind;
-  const fields = HEADER_FIELDS.concat(KIND_FIELDS[kind]);
+  const header = headerFields();
+  const kind = fromCbor(header[3], m.get(4) === undefined ? null : (m.get(4) as CborValue)) as RecordKind;
+  const fields = header.concat(kindFields(kind)!);
   const out: { [name: string]: unknown } = {};
   const pairs = m.entries();
   for (let i = 0; i < pairs.length; i++) {
@@ -200,8 +201,9 @@ function items(v: CborValue): number {
 export function encodePayload(p: RecordPayload): Uint8Array {
   const source = p as unknown as { [name: string]: unknown };
   try {
-    check(HEADER_FIELDS[3], p.kind === undefined ? null : (p.kind as CborValue));
-    const fields = HEADER_FIELDS.concat(KIND_FIELDS[p.kind]);
+    const header = headerFields();
+    check(header[3], p.kind === undefined ? null : (p.kind as CborValue));
+    const fields = header.concat(kindFields(p.kind)!);
     // Written straight into the output, with no map to build or sort: every kind has fewer than 24 keys, listed in
     // ascending order (kinds.ts), so the pairs go in as they come and the map's head is one byte, filled in last.
     const w = new Writer();

@@ -2,7 +2,7 @@
 // doc.test.ts fails when the doc no longer matches; `node dist/tests/records/doc-examples.js --write` updates it.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { RecordChain, type ChainRecord } from '../../firmware/records/chain.js';
-import { HEADER_FIELDS, KIND_FIELDS, type RecordBody, type ScanEvidence } from '../../firmware/records/kinds.js';
+import { headerFields, kindFields, RECORD_KINDS, type RecordBody, type ScanEvidence } from '../../firmware/records/kinds.js';
 import { crypto, ed25519Device, genuineScan, hmacDevice, T0 } from '../../sim/sweeps/fixtures.js';
 import { toHex } from '../../hal/hex.js';
 
@@ -76,7 +76,7 @@ function uncheckedScan(): ScanEvidence {
 
 const h = (b: Uint8Array, from = 0, to = b.length) => toHex(b.subarray(from, to));
 const names = (fields: ReadonlyArray<{ key: number; name: string }>) => new Map(fields.map((f) => [f.key, f.name]));
-const PAYLOAD_NAMES = names([...HEADER_FIELDS, ...Object.values(KIND_FIELDS).flat()]);
+const PAYLOAD_NAMES = names([...headerFields(), ...RECORD_KINDS.flatMap((k) => kindFields(k)!)]);
 const PROTECTED_NAMES = new Map([[1, 'alg'], [4, 'kid']]);
 const notes: { [name: string]: (v: number) => string } = {
   alg: (v) => (v === -8 ? 'EdDSA, Ed25519' : 'HMAC 256/256'),

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { HEADER_FIELDS, KIND_FIELDS } from '../../firmware/records/kinds.js';
+import { headerFields, kindFields, RECORD_KINDS } from '../../firmware/records/kinds.js';
 import { DOC, examples, regenerate } from './doc-examples.js';
 
 const doc = readFileSync(DOC, 'utf8');
@@ -28,7 +28,7 @@ test('the payload key table lists every key the parser knows, with its name, and
   const rows = new Map<number, string>();
   for (const m of doc.matchAll(/^\| (\d+) \| (\w+) \|/gm)) rows.set(Number(m[1]), m[2]);
   const known = new Map<number, string>();
-  for (const f of [...HEADER_FIELDS, ...Object.values(KIND_FIELDS).flat()]) known.set(f.key, f.name);
+  for (const f of [...headerFields(), ...RECORD_KINDS.flatMap((k) => kindFields(k)!)]) known.set(f.key, f.name);
   assert.equal([...rows].sort((a, b) => a[0] - b[0]), [...known].sort((a, b) => a[0] - b[0]));
 });
 

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { CborMap, encodeCbor, type CborValue } from '../../firmware/records/cbor.js';
 import { RecordError } from '../../firmware/records/errors.js';
 import { decodePayload, encodePayload, PAYLOAD_MAX_ITEMS } from '../../firmware/records/record.js';
-import { HEADER_FIELDS, KIND_FIELDS, type RecordPayload } from '../../firmware/records/kinds.js';
+import { headerFields, kindFields, RECORD_KINDS, type RecordPayload } from '../../firmware/records/kinds.js';
 import { genuineScan, T0 } from '../../sim/sweeps/fixtures.js';
 import { toHex } from '../../hal/hex.js';
 
@@ -16,7 +16,7 @@ import { toHex } from '../../hal/hex.js';
 function viaParser(p: RecordPayload): Uint8Array | 'refused' {
   try {
     const source = p as unknown as { [name: string]: unknown };
-    const fields = HEADER_FIELDS.concat(KIND_FIELDS[p.kind] || []);
+    const fields = headerFields().concat(kindFields(p.kind) || []);
     const m = new CborMap();
     for (const f of fields) {
       const v = source[f.name];
@@ -60,7 +60,7 @@ const bases: RecordPayload[] = [
   { ...header, kind: 'commission', site: '4012345000009', uid: new Uint8Array(7).fill(4), digitalLink: 'https://id.gs1.org/01/09506000134352/21/A1', sealHash: new Uint8Array(32).fill(9), issuerKeyId: new Uint8Array(4).fill(1) },
 ];
 
-const names = [...new Set([...HEADER_FIELDS, ...Object.values(KIND_FIELDS).flat()].map((f) => f.name))];
+const names = [...new Set([...headerFields(), ...RECORD_KINDS.flatMap((k) => kindFields(k)!)].map((f) => f.name))];
 
 /** Values of every shape a field could wrongly (or rightly) hold. */
 const anyValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -136,11 +136,27 @@ test('refusals name the field', () => {
 });
 
 test("every kind's keys, header included, ascend and number fewer than 24: the builder writes them in table order under a one-byte map head", () => {
-  for (const [kind, own] of Object.entries(KIND_FIELDS)) {
-    const keys = HEADER_FIELDS.concat(own).map((f) => f.key);
+  for (const kind of RECORD_KINDS) {
+    const own = kindFields(kind)!;
+    const keys = headerFields().concat(own).map((f) => f.key);
     for (let i = 1; i < keys.length; i++) assert.ok(keys[i - 1] < keys[i], `${kind}: key ${keys[i]} after ${keys[i - 1]}`);
     assert.ok(keys.length < 24, `${kind}: ${keys.length} keys`);
   }
+});
+
+test('every kind has its fields, a key means one name and one type in every kind that uses it, and an unknown kind has none', () => {
+  const seen = new Map<number, string>();
+  for (const kind of RECORD_KINDS) {
+    const own = kindFields(kind);
+    assert.ok(own && own.length > 0, kind);
+    for (const f of headerFields().concat(own!)) {
+      const said = JSON.stringify([f.name, f.type]);
+      assert.is(seen.get(f.key) ?? said, said, `${kind}: key ${f.key}`);
+      seen.set(f.key, said);
+    }
+  }
+  assert.is(kindFields('reboot'), undefined);
+  assert.is(kindFields(''), undefined);
 });
 
 test.run();
