@@ -49,9 +49,8 @@ export function recover(storage: SegmentStorage, sha: Sha256): Recovered {
   const st: QueueState | undefined = loaded.state;
   const acked = st ? st.ackedNext - 1 : -1;
   const listed = storage.list();
-  const buffer = new Uint8Array(storage.geometry.segmentSize);
-  const { scans, garbage } = scanSlots(storage, listed, acked, buffer);
-  const walked = walkSeqs(storage, scans, acked, buffer);
+  const { scans, garbage } = scanSlots(storage, listed, acked);
+  const walked = walkSeqs(storage, scans, acked);
   const next = nextSeqOf(walked, st, acked);
   const prev = prevHashOf(storage, sha, scans, st, next.nextSeq);
   const kept = keepLive(storage, scans, garbage, acked);
@@ -95,9 +94,9 @@ function slotKey(s: SlotScan): number {
 }
 
 /** Every listed slot scanned once, in seq order; `garbage`: the slots with nothing readable. */
-function scanSlots(storage: SegmentStorage, listed: number[], acked: number, buffer: Uint8Array): { scans: SlotScan[]; garbage: SlotScan[] } {
+function scanSlots(storage: SegmentStorage, listed: number[], acked: number): { scans: SlotScan[]; garbage: SlotScan[] } {
   const all: SlotScan[] = [];
-  for (let i = 0; i < listed.length; i++) all.push(scanSlot(storage, listed[i], acked, -1, buffer));
+  for (let i = 0; i < listed.length; i++) all.push(scanSlot(storage, listed[i], acked, -1));
   all.sort((a, b) => slotKey(a) - slotKey(b) || a.slot - b.slot);
   return { scans: all.filter((s) => slotKey(s) !== Infinity), garbage: all.filter((s) => slotKey(s) === Infinity) };
 }
@@ -115,7 +114,7 @@ interface Walked {
  * Walks the slots in seq order: duplicates across slots (a slot whose records start at or below what is already
  * accepted is scanned again, replacing its entry in `scans`), then the seqs missing between accepted runs.
  */
-function walkSeqs(storage: SegmentStorage, scans: SlotScan[], acked: number, buffer: Uint8Array): Walked {
+function walkSeqs(storage: SegmentStorage, scans: SlotScan[], acked: number): Walked {
   const firstKey = scans.length ? slotKey(scans[0]) : Infinity;
   let top = firstKey !== Infinity && firstKey - 1 > acked ? firstKey - 1 : acked;
   let accepted = -1;
@@ -124,7 +123,7 @@ function walkSeqs(storage: SegmentStorage, scans: SlotScan[], acked: number, buf
   const holes: SeqPair[] = [];
   for (let i = 0; i < scans.length; i++) {
     let s = scans[i];
-    if (s.count && s.min <= accepted) s = scans[i] = scanSlot(storage, s.slot, acked, accepted, buffer);
+    if (s.count && s.min <= accepted) s = scans[i] = scanSlot(storage, s.slot, acked, accepted);
     for (let r = 0; r < s.runs.length; r++) {
       const run = s.runs[r];
       if (run[0] > top + 1) holes.push([top + 1, run[0] - 1]);

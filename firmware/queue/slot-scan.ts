@@ -110,18 +110,36 @@ function gap(prev: number, next: number): SeqPair | undefined {
 }
 
 /**
- * Reads `slot` in one piece into `buffer` (at least a segment long, reused across slots) and scans it. `floor`:
- * frames at or below it count as duplicates (used when an earlier slot in seq order already holds them). The header
- * area is read even past the written extent, because a header whose checksum ends in 0xFF bytes leaves the extent
- * short of it.
+ * Bytes boot recovery reads at a time: a window, not a whole segment, so that a small board holds it (a 32 KB
+ * segment's buffer did not fit a 5,100-variable Espruino pool). From the first damage on, or for a frame longer than
+ * a window, the rest of the slot is read in one piece, as the walk for sync does.
  */
-export function scanSlot(storage: SegmentStorage, slot: number, acked: number, floor: number, buffer: Uint8Array): SlotScan {
+export const SCAN_WINDOW = 1024;
+
+/**
+ * Reads `slot` in windows and scans it. `floor`: frames at or below it count as duplicates (used when an earlier slot
+ * in seq order already holds them). The header area is read even past the written extent, because a header whose
+ * checksum ends in 0xFF bytes leaves the extent short of it.
+ */
+export function scanSlot(storage: SegmentStorage, slot: number, acked: number, floor: number): SlotScan {
   const extent = storage.length(slot);
-  const bytes = buffer.subarray(0, extent > SEGMENT_HEADER ? extent : SEGMENT_HEADER);
-  storage.read(slot, 0, bytes);
+  const header = new Uint8Array(SEGMENT_HEADER);
+  storage.read(slot, 0, header);
   const s = new SlotScan(slot, extent, acked);
-  s.firstSeq = decodeSegmentHeader(bytes);
+  s.firstSeq = decodeSegmentHeader(header);
   const scanner = new FrameScanner(s.firstSeq - 1 > floor ? s.firstSeq - 1 : floor);
-  if (extent > SEGMENT_HEADER) scanner.run(bytes, 0, SEGMENT_HEADER, extent, true, s);
+  let offset = SEGMENT_HEADER;
+  let wide = false;
+  while (offset < extent) {
+    const rest: number = extent - offset;
+    const len: number = wide || rest <= SCAN_WINDOW ? rest : SCAN_WINDOW;
+    const final: boolean = len === rest;
+    const bytes = new Uint8Array(len);
+    storage.read(slot, offset, bytes);
+    const consumed = scanner.run(bytes, offset, 0, len, final, s);
+    // Nothing consumed from a partial window: damage, or a frame longer than the window. Read the rest whole.
+    wide = consumed === 0 && !final;
+    offset += consumed;
+  }
   return s;
 }

@@ -196,7 +196,7 @@ export function createEspruinoBoard(o: EspruinoBoardOptions): Promise<Board> {
         clock: clock,
         crypto: espruinoCrypto(rt),
         signer: o.signer,
-        storage: new EspruinoSegmentStorage(rt.storage, o.storage),
+        storage: new EspruinoSegmentStorage(rt.storage, o.storage, rt.toUint8Array),
         uplink: new EspruinoHttpUplink(rt, o.ingest),
         led: espruinoLed(rt, pins.led),
         buzzer: espruinoBuzzer(rt, pins.buzzer),

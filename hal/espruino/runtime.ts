@@ -8,9 +8,12 @@
  * `data` at 0; later writes at an offset may only turn 0xFF bytes into data (NOR semantics), else they throw. */
 export interface EspruinoStorage {
   write(name: string, data: Uint8Array | string, offset?: number, size?: number): boolean;
-  /** The file's bytes, mapped from flash (no copy), or undefined when there is no such file. */
-  readArrayBuffer(name: string): ArrayBuffer | undefined;
-  read(name: string): string | undefined;
+  /**
+   * Bytes [offset, offset + length) of the file as a string (clipped to the file; the whole file when length is
+   * absent or not above 0), or undefined when there is no such file. Where flash is mapped into memory (ESP32, the
+   * STM32 boards) the string points into flash; elsewhere (the Linux build, external SPI flash) it is a copy in RAM.
+   */
+  read(name: string, offset?: number, length?: number): string | undefined;
   erase(name: string): void;
   getFree(): number;
 }

@@ -27,15 +27,19 @@ export class FakeStorage {
     return true;
   }
 
-  readArrayBuffer(name: string): ArrayBuffer | undefined {
+  /** Storage.read as the interpreter clips it (src/jsflash.c jsfReadFile); counts the bytes each read copies. */
+  read(name: string, offset = 0, length = 0): string | undefined {
     const f = this.files.get(name);
-    return f ? f.buffer.slice(f.byteOffset, f.byteOffset + f.length) as ArrayBuffer : undefined;
+    if (!f) return undefined;
+    const at = Math.min(Math.max(offset, 0), f.length);
+    let n = length <= 0 ? f.length : length;
+    if (at + n > f.length) n = f.length - at;
+    this.largestRead = Math.max(this.largestRead, Math.max(n, 0));
+    return n <= 0 ? '' : Buffer.from(f.subarray(at, at + n)).toString('latin1');
   }
 
-  read(name: string): string | undefined {
-    const f = this.files.get(name);
-    return f ? Buffer.from(f).toString('latin1') : undefined;
-  }
+  /** The most bytes one read has returned. */
+  largestRead = 0;
 
   erase(name: string): void {
     this.files.delete(name);

@@ -61,14 +61,7 @@ export function espruinoContext(o: { storage: FakeStorage; chip?: SimMfrc522; lo
   const modules: Record<string, unknown> = {
     Storage: {
       write: (n: string, d: Uint8Array | string, off?: number, size?: number) => o.storage.write(n, typeof d === 'string' ? d : new Uint8Array(d), off, size),
-      readArrayBuffer: (n: string) => {
-        const b = o.storage.readArrayBuffer(n);
-        if (!b) return undefined;
-        const out = new AB(b.byteLength);
-        new U8(out).set(new Uint8Array(b));
-        return out;
-      },
-      read: (n: string) => o.storage.read(n),
+      read: (n: string, off?: number, len?: number) => o.storage.read(n, off, len),
       erase: (n: string) => o.storage.erase(n),
       getFree: () => o.storage.getFree(),
     },

@@ -114,7 +114,7 @@ function run(): Promise<void> {
   const hashing: Spent = { ms: 0, calls: 0 };
   const storing: Spent = { ms: 0, calls: 0 };
   timeMethods(rt, crypto, ['sha256'], hashing);
-  const storage = new EspruinoSegmentStorage(rt.storage, { prefix: 'st', segmentCount: 4, segmentSize: 8192 });
+  const storage = new EspruinoSegmentStorage(rt.storage, { prefix: 'st', segmentCount: 4, segmentSize: 8192 }, rt.toUint8Array);
   timeMethods(rt, storage, ['list', 'length', 'read', 'append', 'sync', 'erase', 'readState', 'writeState'], storing);
   let tapHashMs = 0;
   let tapHashCalls = 0;

@@ -35,6 +35,34 @@ test('appends land in place in preallocated files and read back after a reopen; 
   assert.throws(() => new EspruinoSegmentStorage(fs, { ...layout, prefix: 'x'.repeat(26) }), /longer than 27 characters/);
 });
 
+test('a 32 KB segment is read in pieces of at most 512 bytes; its written extent and contents are found across pieces and 0xFF runs', () => {
+  const big = { prefix: 'q', segmentCount: 2, segmentSize: 32768 };
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 1500 }), fc.boolean()), { minLength: 1, maxLength: 20 }), (appends) => {
+      const fs = new FakeStorage();
+      const s = new EspruinoSegmentStorage(fs, big);
+      const mirror: number[] = [];
+      for (const [n, ffRun] of appends) {
+        if (mirror.length + n > big.segmentSize) break;
+        // A run of 0xFF (longer than a piece when n is) ending in one written byte, or counting bytes.
+        const data = new Uint8Array(n).map((_, i) => (ffRun && i < n - 1 ? 0xff : (mirror.length + i) % 251));
+        s.append(0, data);
+        mirror.push(...data);
+      }
+      const again = new EspruinoSegmentStorage(fs, big);
+      fs.largestRead = 0;
+      assert.is(again.length(0), mirror.length);
+      assert.is(again.length(1), 0);
+      const into = new Uint8Array(Math.min(mirror.length + 700, big.segmentSize));
+      again.read(0, 0, into);
+      assert.equal(Array.from(into.subarray(0, mirror.length)), mirror);
+      assert.ok(into.subarray(mirror.length).every((b) => b === 0xff));
+      assert.ok(fs.largestRead <= 512, String(fs.largestRead));
+    }),
+    { numRuns: 60 },
+  );
+});
+
 test('state copies keep a log of versions in place and start afresh when full; the other copy survives a cut', () => {
   const fs = new FakeStorage();
   const s = new EspruinoSegmentStorage(fs, layout);
