@@ -9,45 +9,43 @@ export const LADDER: readonly Verdict[] = ['unreadable', 'unknown', 'invalid-sea
 /** What a finding allows at best; a 'note' never lowers the verdict (expiry, a check the platform cannot do). */
 export type ReasonLevel = Verdict | 'note';
 
-const LEVELS: { [code: string]: ReasonLevel } = {
-  'not-a-seal-tag': 'unknown',
-  'tag-type-unknown': 'unknown',
-  'tag-type-no-seal-support': 'unknown',
-  'identity-inconsistent': 'clone-suspect',
-  'originality-invalid': 'clone-suspect',
-  'originality-unchecked': 'note',
-  'tamper-loop-open': 'tampered',
-  'tamper-loop-was-opened': 'tampered',
-  'tamper-status-invalid': 'unknown',
-  'no-seal': 'unknown',
-  'uri-record-bad': 'invalid-seal',
-  'several-links': 'invalid-seal',
-  'several-seals': 'invalid-seal',
-  'seal-version': 'invalid-seal',
-  'seal-format': 'invalid-seal',
-  'link-missing': 'invalid-seal',
-  'link-malformed': 'invalid-seal',
-  'issuer-unknown': 'unknown',
-  'seal-unchecked': 'unknown',
-  'seal-signature-bad': 'invalid-seal',
-  'sealed-in-future': 'note',
-  expired: 'note',
-};
-
-/** Code families: a fixed prefix and a part taken from the finding (the radio error, the NDEF finding code). */
-const FAMILIES: Array<[string, ReasonLevel]> = [
-  ['read-failed-', 'unreadable'],
-  ['ndef-', 'invalid-seal'],
-];
-
-/** The level of reason `code`, or undefined for a code this table does not know (a newer firmware's, say). */
+/**
+ * The level of reason `code`, or undefined for a code this table does not know (a newer firmware's, say). A switch,
+ * not an object: as a module's table the codes held about 65 variables on Espruino for the device's whole life.
+ */
 export function reasonLevel(code: string): ReasonLevel | undefined {
-  // Own members only: `constructor` is code-shaped and every object inherits it.
-  if (LEVELS.hasOwnProperty(code)) return LEVELS[code];
-  for (let i = 0; i < FAMILIES.length; i++) {
-    const prefix = FAMILIES[i][0];
-    if (code.length > prefix.length && code.substring(0, prefix.length) === prefix) return FAMILIES[i][1];
+  switch (code) {
+    case 'not-a-seal-tag':
+    case 'tag-type-unknown':
+    case 'tag-type-no-seal-support':
+    case 'tamper-status-invalid':
+    case 'no-seal':
+    case 'issuer-unknown':
+    case 'seal-unchecked':
+      return 'unknown';
+    case 'identity-inconsistent':
+    case 'originality-invalid':
+      return 'clone-suspect';
+    case 'tamper-loop-open':
+    case 'tamper-loop-was-opened':
+      return 'tampered';
+    case 'uri-record-bad':
+    case 'several-links':
+    case 'several-seals':
+    case 'seal-version':
+    case 'seal-format':
+    case 'link-missing':
+    case 'link-malformed':
+    case 'seal-signature-bad':
+      return 'invalid-seal';
+    case 'originality-unchecked':
+    case 'sealed-in-future':
+    case 'expired':
+      return 'note';
   }
+  // Code families: a fixed prefix and a part taken from the finding (the radio error, the NDEF finding code).
+  if (code.length > 12 && code.substring(0, 12) === 'read-failed-') return 'unreadable';
+  if (code.length > 5 && code.substring(0, 5) === 'ndef-') return 'invalid-seal';
   return undefined;
 }
 

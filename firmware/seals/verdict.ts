@@ -60,14 +60,23 @@ export interface Judgement {
   expired?: boolean;
 }
 
-const HEADLINES: { [v: string]: string } = {
-  genuine: 'GENUINE',
-  tampered: 'TAMPERED - do not accept',
-  'clone-suspect': 'CLONE SUSPECTED - do not accept',
-  'invalid-seal': 'INVALID SEAL - do not accept',
-  unknown: 'NO VALID SEAL',
-  unreadable: 'NOT READ - tap again',
-};
+/** What the inspector reads for a verdict (a switch: a table would be held for the device's whole life). */
+function headlineOf(v: Verdict): string {
+  switch (v) {
+    case 'genuine':
+      return 'GENUINE';
+    case 'tampered':
+      return 'TAMPERED - do not accept';
+    case 'clone-suspect':
+      return 'CLONE SUSPECTED - do not accept';
+    case 'invalid-seal':
+      return 'INVALID SEAL - do not accept';
+    case 'unknown':
+      return 'NO VALID SEAL';
+    default:
+      return 'NOT READ - tap again';
+  }
+}
 
 function rank(v: Verdict): number {
   return LADDER.indexOf(v);
@@ -97,7 +106,7 @@ export function judge(reading: TagReading, trust: TrustConfig, crypto: Crypto, n
     if (f.level !== 'genuine') j.reasons.push(f.code);
   }
   j.verdict = verdict;
-  j.headline = HEADLINES[verdict] + (verdict === 'genuine' && j.expired ? ' - EXPIRED' : '');
+  j.headline = headlineOf(verdict) + (verdict === 'genuine' && j.expired ? ' - EXPIRED' : '');
   return j;
 }
 

@@ -110,16 +110,30 @@ export function espruinoSpiDevice(spi: EspruinoSpi, cs: EspruinoPin): SpiDevice 
   };
 }
 
-const RGB: { [color: string]: number[] } = { off: [0, 0, 0], green: [0, 1, 0], red: [1, 0, 0], amber: [1, 1, 0], blue: [0, 0, 1] };
+/** Which legs of the RGB LED are on for `color` (red, green, blue): bits 4, 2, 1. A switch, not a table held for good. */
+function rgb(color: string): number {
+  switch (color) {
+    case 'green':
+      return 2;
+    case 'red':
+      return 4;
+    case 'amber':
+      return 6;
+    case 'blue':
+      return 1;
+    default:
+      return 0;
+  }
+}
 
 export function espruinoLed(rt: EspruinoRuntime, led: EspruinoPins['led']): StatusLed {
   return {
     set: function (color) {
       if (!led) return;
-      const v = RGB[color];
-      rt.digitalWrite(led.red, v[0]);
-      rt.digitalWrite(led.green, v[1]);
-      rt.digitalWrite(led.blue, v[2]);
+      const v = rgb(color);
+      rt.digitalWrite(led.red, (v >> 2) & 1);
+      rt.digitalWrite(led.green, (v >> 1) & 1);
+      rt.digitalWrite(led.blue, v & 1);
     },
   };
 }
