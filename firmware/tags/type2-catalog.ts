@@ -47,8 +47,6 @@ export interface Type2Spec {
   capabilities: Type2Capabilities;
 }
 
-const NTAG: Type2Capabilities = { getVersion: true, fastRead: true, pwdAuth: true, readSig: true, counter: 'nfc', tamper: false };
-const EV1: Type2Capabilities = { getVersion: true, fastRead: true, pwdAuth: true, readSig: true, counter: 'ev1', tamper: false };
 
 function ntag(model: Type2Model, description: string, storage: number, major: number, last: number, ccSize: number, tt: boolean): Type2Spec {
   return {
@@ -68,7 +66,7 @@ function ntag(model: Type2Model, description: string, storage: number, major: nu
     // FAST_READ stop at PACK (as sim/tags models it), so it is not part of `pages`.
     tamperMessagePage: tt ? last + 1 : -1,
     cc: [0xe1, 0x10, ccSize, 0x00],
-    capabilities: tt ? { getVersion: true, fastRead: true, pwdAuth: true, readSig: true, counter: 'nfc', tamper: true } : NTAG,
+    capabilities: { getVersion: true, fastRead: true, pwdAuth: true, readSig: true, counter: 'nfc', tamper: tt },
   };
 }
 
@@ -88,7 +86,7 @@ function ev1(model: Type2Model, description: string, storage: number, last: numb
     packPage: last,
     tamperMessagePage: -1,
     cc: [0xe1, 0x10, ccSize, 0x00],
-    capabilities: EV1,
+    capabilities: { getVersion: true, fastRead: true, pwdAuth: true, readSig: true, counter: 'ev1', tamper: false },
   };
 }
 

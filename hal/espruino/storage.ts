@@ -27,7 +27,8 @@ export interface StorageLayout {
 
 export class EspruinoSegmentStorage implements SegmentStorage {
   readonly geometry: SegmentGeometry;
-  private readonly lengths: number[] = [];
+  /** Each slot's written extent, -1 until first asked (a typed array: a few variables, not one per slot). */
+  private readonly lengths: Int32Array;
   private readonly stateFile: number;
 
   /** `toBytes` turns what Storage.read returns into bytes (`E.toUint8Array` on a board). */
@@ -36,7 +37,8 @@ export class EspruinoSegmentStorage implements SegmentStorage {
     if ((layout.prefix + layout.segmentCount + 's').length > 27) throw new HalError('BAD_ARGUMENT', 'storage prefix "' + layout.prefix + '" makes names longer than 27 characters');
     if (!(layout.segmentCount >= 2 && layout.segmentSize >= 256)) throw new HalError('BAD_ARGUMENT', 'storage of ' + layout.segmentCount + ' segments of ' + layout.segmentSize + ' bytes');
     this.geometry = { segmentCount: layout.segmentCount, segmentSize: layout.segmentSize, stateSize: this.stateFile - 2 };
-    for (let i = 0; i < layout.segmentCount; i++) this.lengths.push(-1);
+    this.lengths = new Int32Array(layout.segmentCount);
+    this.lengths.fill(-1);
   }
 
   list(): number[] {

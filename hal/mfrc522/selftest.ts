@@ -21,12 +21,21 @@ const TABLES: { [version: string]: string } = {
     '7C F5 3C 11 8F 15 C3 D7 C1 5B 00 2A D0 75 DE 9E 51 64 AB 3E E9 15 B5 AB 56 9A 98 82 26 EA 2A 62',
 };
 
-const NAMES: { [version: string]: string } = {
-  '144': 'MFRC522 v0.0',
-  '145': 'MFRC522 v1.0',
-  '146': 'MFRC522 v2.0',
-  '136': 'FM17522 (MFRC522 clone)',
-};
+/** The name of a chip whose self-test table is known (a switch: a table would be held for good on Espruino). */
+function knownName(raw: number): string | undefined {
+  switch (raw) {
+    case 0x90:
+      return 'MFRC522 v0.0';
+    case 0x91:
+      return 'MFRC522 v1.0';
+    case 0x92:
+      return 'MFRC522 v2.0';
+    case 0x88:
+      return 'FM17522 (MFRC522 clone)';
+    default:
+      return undefined;
+  }
+}
 
 /** The data sheet's 64 self-test bytes for a VersionReg value, or null when no table is known for it. */
 export function selfTestTable(versionReg: number): Uint8Array | null {
@@ -36,7 +45,7 @@ export function selfTestTable(versionReg: number): Uint8Array | null {
 
 /** What VersionReg says about the chip (data sheet 9.3.4.8; field reports in the reference, section 3.10). */
 export function describeVersion(raw: number): ChipVersion {
-  const name = NAMES[String(raw)];
+  const name = knownName(raw);
   if (name) return { raw: raw, name: name, selfTestKnown: true };
   if (raw === 0x12) return { raw: raw, name: 'counterfeit MFRC522 (12h)', selfTestKnown: false };
   if (raw >> 4 === 0x9) return { raw: raw, name: 'MFRC522, unknown revision (' + hexH(raw) + ')', selfTestKnown: false };

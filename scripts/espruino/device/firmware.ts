@@ -6,7 +6,9 @@
 import { Device } from '../../../firmware/app/device.js';
 import { hmacSigner } from '../../../firmware/records/signers.js';
 import { createEspruinoBoard, espruinoCrypto } from '../../../hal/espruino/board.js';
-import { CONFIG_FILE, KEY_FILE, readEspruinoDevice, readEspruinoKey } from './config.js';
+import { CONFIG_FILE, KEY_FILE, readEspruinoDevice, readEspruinoKey, type EspruinoDeviceFile } from './config.js';
+import type { Board } from '../../../hal/board.js';
+import type { ScannerConfig } from '../../../firmware/app/config.js';
 import { espruinoRuntime, optionalModule } from './globals.js';
 
 declare const SPI1: { setup(o: object): void; send(data: Uint8Array, cs: unknown): Uint8Array };
@@ -16,6 +18,32 @@ export const FIRMWARE = 'sealscan-espruino-0.1.0';
 
 function pin(name: string | undefined): unknown {
   return name === undefined ? undefined : Pin(name);
+}
+
+function stopped(e: unknown): void {
+  console.log('sealscan: the device stopped: ' + String((e as Error).message || e));
+}
+
+function cannotStart(e: unknown): void {
+  console.log('sealscan: cannot start: ' + String((e as Error).message || e));
+}
+
+function joinWifi(wifi: { connect(ssid: string, o: object, cb: (err: unknown) => void): void; setSNTP(server: string, tz: number): void }, net: { ssid: string; password?: string }): void {
+  wifi.connect(net.ssid, { password: net.password }, function (err: unknown) {
+    if (err) console.log('sealscan: Wi-Fi: ' + String(err));
+    else wifi.setSNTP('pool.ntp.org', 0);
+  });
+}
+
+/**
+ * Starts the device on its board. A function of its own, at the top level: what stays reachable from the running
+ * device (its failure callback, this one's scope) must not hold start()'s scope, where the configuration file as
+ * read, the key and the pins would stay in memory for good.
+ */
+function run(board: Board, config: ScannerConfig, mode: EspruinoDeviceFile['mode']): void {
+  const device = new Device(board, { config: config, mode: mode, onFailure: stopped });
+  device.start();
+  console.log('sealscan: device ' + config.deviceId + ' boot ' + device.boot + ', reader ' + board.describe().chip.name);
 }
 
 function start(): void {
@@ -29,13 +57,10 @@ function start(): void {
   const net = d.file.wifi;
   const wifi = net ? optionalModule('Wifi') : undefined;
   if (net && !wifi) console.log('sealscan: Wi-Fi: the configuration names a network, but this firmware has no Wifi module');
-  else if (net) {
-    wifi.connect(net.ssid, { password: net.password }, function (err: unknown) {
-      if (err) console.log('sealscan: Wi-Fi: ' + String(err));
-      else wifi.setSNTP('pool.ntp.org', 0);
-    });
-  }
+  else if (net) joinWifi(wifi, net);
   const led = p.led ? { red: pin(p.led.red), green: pin(p.led.green), blue: pin(p.led.blue) } : undefined;
+  const config = d.scanner;
+  const mode = d.file.mode;
   createEspruinoBoard({
     runtime: rt,
     spi: SPI1,
@@ -46,15 +71,9 @@ function start(): void {
     describe: { target: 'Espruino' },
   })
     .then(function (board) {
-      const device = new Device(board, { config: d.scanner, mode: d.file.mode, onFailure: function (e) {
-        console.log('sealscan: the device stopped: ' + String((e as Error).message || e));
-      } });
-      device.start();
-      console.log('sealscan: device ' + d.scanner.deviceId + ' boot ' + device.boot + ', reader ' + board.describe().chip.name);
+      run(board, config, mode);
     })
-    .catch(function (e: unknown) {
-      console.log('sealscan: cannot start: ' + String((e as Error).message || e));
-    });
+    .catch(cannotStart);
 }
 
 start();
