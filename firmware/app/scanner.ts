@@ -53,6 +53,10 @@ export interface ScannerStatus {
   inspector: string | null;
   boot: number;
   scans: number;
+  /**
+   * The last tap as the inspector saw it, without its judgement (that goes to the tap listeners): the judgement of a
+   * sealed tag holds about a hundred variables on Espruino, which the next tap would hold twice.
+   */
   lastTap: TapEvent | null;
   queue: QueueStatus;
   running: boolean;
@@ -191,7 +195,7 @@ export class Scanner {
   }
 
   private emit(e: TapEvent): TapEvent {
-    this.lastTap = e;
+    this.lastTap = e.judgement ? { kind: e.kind, uid: e.uid, shown: e.shown, seq: e.seq, time: e.time } : e;
     for (let i = 0; i < this.listeners.length; i++) this.listeners[i](e);
     return e;
   }

@@ -98,6 +98,10 @@ test('a genuine scan: green, one beep, the product on the display, and the recor
     assert.equal(Array.from(scan.uid), Array.from(tag.uid));
     assert.is(scan.originality, 'valid');
   }
+  // The status keeps what the inspector saw and the record's seq, not the judgement (the listeners had it).
+  const last = d.scanner.status().lastTap;
+  assert.equal(last, { kind: 'scan', uid: e!.uid, shown: e!.shown, seq: e!.seq, time: e!.time });
+  assert.is(last!.judgement, undefined);
 });
 
 test('the originality signature goes into the record (key 18) only where the board could not check it', async () => {
