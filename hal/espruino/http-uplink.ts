@@ -55,7 +55,7 @@ export class EspruinoHttpUplink implements Uplink {
       const headers: { [name: string]: string } = {};
       const given = r.headers || {};
       for (const k in given) headers[k] = given[k];
-      const body = r.body ? rt.toString(r.body) : '';
+      let body = r.body ? rt.toString(r.body) : '';
       headers['Content-Length'] = String(r.body ? r.body.length : 0);
       timer = rt.setTimeout(function () {
         finish({ ok: false, reason: 'timeout', message: 'no answer from ' + base.host + ' within ' + r.timeoutMs + ' ms' });
@@ -77,6 +77,8 @@ export class EspruinoHttpUplink implements Uplink {
           finish({ ok: false, reason: 'unreachable', message: 'cannot reach ' + base.host + ': ' + String((e as Error).message || e), bodyUnsent: true });
         });
         req.end(body);
+        // http has its own copy now; this one would stay in memory with the request's closures until the answer.
+        body = '';
       } catch (e) {
         finish({ ok: false, reason: 'unreachable', message: 'cannot reach ' + base.host + ': ' + String((e as Error).message || e), bodyUnsent: true });
       }

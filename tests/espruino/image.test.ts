@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vm from 'node:vm';
+import { createServer, request as httpRequest } from 'node:http';
 import { parse } from 'acorn';
 import { SimMfrc522 } from '../../sim/mfrc522/chip.js';
 import { VirtualClock } from '../../sim/clock.js';
@@ -149,6 +150,77 @@ test('firmware.js in an Espruino-shaped context: reads its config and key from S
   const json = sealscan('export', '--db', join(dir, 'ingest.db'), '--format', 'json', '--out', 'all.json');
   assert.is(json.code, 0, json.err);
   assert.match(readFileSync(join(dir, 'all.json'), 'utf8'), /seal-unchecked/, 'the device says what it could not check');
+});
+
+test('after a stretch offline, firmware.js syncs its backlog in small batches (at most 16 records and about 2 KB), and every record reaches the ingest', async () => {
+  const p = sealscan('provision', '--device', 'esp-9', '--site', '9506000134352', '--ingest', url, '--token', 'tok-espruino-image-1', '--issuer', 'keys/acme.issuer.json', '--alg', 'hmac-sha256', '--simulator', '--out', 'device9.json');
+  assert.is(p.code, 0, p.err);
+  const key = JSON.parse(readFileSync(join(dir, 'sealscan-data/keys/esp-9.key.json'), 'utf8')).key as string;
+  const issuer = JSON.parse(readFileSync(join(dir, 'keys/acme.issuer.json'), 'utf8'));
+  // A loopback proxy in front of the real ingest: 503 while held, then each POST forwarded and its body size noted.
+  let hold = true;
+  const bodies: number[] = [];
+  const target = new URL(url);
+  const proxy = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      if (hold) {
+        res.writeHead(503, { 'retry-after': '1' });
+        res.end();
+        return;
+      }
+      if (req.method === 'POST') bodies.push(body.length);
+      const out = httpRequest({ host: target.hostname, port: Number(target.port), path: req.url, method: req.method, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      out.on('error', () => res.destroy());
+      out.end(body);
+    });
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+  const port = (proxy.address() as { port: number }).port;
+  writeFileSync(join(dir, 'keys9.json'), JSON.stringify({ devices: { 'esp-9': { alg: 'hmac-sha256', hmacKey: key } } }));
+  const storage = new FakeStorage();
+  storage.write('sealscan.json', JSON.stringify({
+    format: 'sealscan-espruino/1', deviceId: 'esp-9', site: '9506000134352', ingest: `http://127.0.0.1:${port}`, dedupeWindowMs: 0, pollIntervalMs: 20,
+    issuers: [{ name: issuer.name, publicKey: issuer.publicKey }], pins: { sck: 'D18', miso: 'D19', mosi: 'D23', cs: 'D5' }, queue: { segmentCount: 4, segmentSize: 8192 },
+  }));
+  storage.write('sealscan.key', key);
+  const field = new RfField();
+  const chip = new SimMfrc522({ clock: new VirtualClock({ epochMs: Date.now() }), field });
+  const log: string[] = [];
+  const { ctx, stop } = espruinoContext({ storage, chip, log });
+  const taps = 12;
+  try {
+    vm.runInContext(readFileSync(join(root, 'dist/espruino/firmware.js'), 'utf8'), ctx, { filename: 'firmware.js' });
+    await until('the device to start', () => log.some((l) => l.startsWith('sealscan: ')));
+    const tap = async (file: string) => {
+      const tag: Picc = readTagFile(join(dir, 'tags', file)).tag;
+      field.place(tag);
+      await new Promise((r) => setTimeout(r, 400));
+      field.remove(tag);
+      await new Promise((r) => setTimeout(r, 100));
+    };
+    await tap('badge.json');
+    for (let i = 0; i < taps; i++) await tap(`${1 + (i % 2)}.json`);
+    hold = false;
+    await until('the ingest to hold every record', () => {
+      const s = sealscan('export', '--db', join(dir, 'ingest.db'), '--format', 'cose', '--device', 'esp-9', '--out', 'esp9.cbor');
+      const m = /esp-9 .* records (\d+)/.exec(sealscan('verify', 'esp9.cbor', '--keys', 'keys9.json').out);
+      return s.code === 0 && !!m && Number(m[1]) >= taps + 2;
+    }, 30000);
+  } finally {
+    stop();
+    proxy.close();
+  }
+  const v = sealscan('verify', 'esp9.cbor', '--keys', 'keys9.json');
+  assert.match(v.out, /esp-9 {2}HMAC-SHA256 {2}OK {2}records \d+, verified \d+, seq 0\.\.\d+, chain intact/, v.out);
+  // Boot, login and twelve scans (about 4.5 KB) in several batches, none over about 2 KB (2 KB and one record more).
+  assert.ok(bodies.length >= 3, JSON.stringify(bodies));
+  assert.ok(Math.max(...bodies) <= 2048 + 600, JSON.stringify(bodies));
 });
 
 test('the bench\'s rig: firmware.js behind the interpreter shim, its SPI over two named pipes to the simulated chip in a worker thread; the badge and six taps are read, reach a real ingest and are re-judged genuine there', async () => {

@@ -16,6 +16,14 @@ declare function Pin(name: string): unknown;
 
 export const FIRMWARE = 'sealscan-espruino-0.1.0';
 
+/**
+ * A sync batch here is a few records, not the default 200 or 256 KB: a batch is in memory about three times while in
+ * flight (the records read, the request body, the body as the string http sends), and after a day offline a full-size
+ * batch would not fit any Espruino board's pool. 2 KB is about six scan records, 120 variables a copy on a
+ * 5,100-variable board.
+ */
+export const ESPRUINO_SYNC = { maxCount: 16, maxBytes: 2048 };
+
 function pin(name: string | undefined): unknown {
   return name === undefined ? undefined : Pin(name);
 }
@@ -41,7 +49,7 @@ function joinWifi(wifi: { connect(ssid: string, o: object, cb: (err: unknown) =>
  * read, the key and the pins would stay in memory for good.
  */
 function run(board: Board, config: ScannerConfig, mode: EspruinoDeviceFile['mode']): void {
-  const device = new Device(board, { config: config, mode: mode, onFailure: stopped });
+  const device = new Device(board, { config: config, mode: mode, sync: ESPRUINO_SYNC, onFailure: stopped });
   device.start();
   console.log('sealscan: device ' + config.deviceId + ' boot ' + device.boot + ', reader ' + board.describe().chip.name);
 }
