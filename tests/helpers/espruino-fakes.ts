@@ -38,6 +38,12 @@ export class FakeStorage {
     return n <= 0 ? '' : Buffer.from(f.subarray(at, at + n)).toString('latin1');
   }
 
+  /** The whole file as an ArrayBuffer (what `sealscan flash` reads back to hash it). */
+  readArrayBuffer(name: string): ArrayBuffer | undefined {
+    const f = this.files.get(name);
+    return f ? (f.buffer.slice(f.byteOffset, f.byteOffset + f.length) as ArrayBuffer) : undefined;
+  }
+
   /** The most bytes one read has returned. */
   largestRead = 0;
 

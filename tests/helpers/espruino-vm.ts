@@ -62,6 +62,13 @@ export function espruinoContext(o: { storage: FakeStorage; chip?: SimMfrc522; lo
     Storage: {
       write: (n: string, d: Uint8Array | string, off?: number, size?: number) => o.storage.write(n, typeof d === 'string' ? d : new Uint8Array(d), off, size),
       read: (n: string, off?: number, len?: number) => o.storage.read(n, off, len),
+      readArrayBuffer: (n: string) => {
+        const b = o.storage.readArrayBuffer(n);
+        if (!b) return undefined;
+        const out = new AB(b.byteLength);
+        new U8(out).set(new Uint8Array(b));
+        return out;
+      },
       erase: (n: string) => o.storage.erase(n),
       getFree: () => o.storage.getFree(),
     },
