@@ -12,15 +12,20 @@ export interface OriginalityKey {
   models?: string[];
 }
 
+let nxpKeys: OriginalityKey[] | undefined;
+
 /**
- * AN11350 (NTAG21x, NTAG213 TT) and AN11341 (MIFARE Ultralight EV1). Made on each call: a device asks once a tap, and
- * as a module's table the keys would hold about 30 variables on Espruino for good.
+ * AN11350 (NTAG21x, NTAG213 TT) and AN11341 (MIFARE Ultralight EV1), made on the first call and kept: parsing their
+ * hex on every tap cost the Espruino image several milliseconds a tap, which outweighs the 30 or so variables they hold.
  */
 export function nxpOriginalityKeys(): OriginalityKey[] {
-  return [
-    { name: 'NXP NTAG21x', publicKey: hexLiteral('04494e1a386d3d3cfe3dc10e5de68a499b1c202db5b132393e89ed19fe5be8bc61'), models: ['NTAG213', 'NTAG215', 'NTAG216', 'NTAG213 TT'] },
-    { name: 'NXP MIFARE Ultralight EV1', publicKey: hexLiteral('0490933bdcd6e99b4e255e3da55389a827564e11718e017292faf23226a96614b8'), models: ['MF0UL11', 'MF0UL21'] },
-  ];
+  if (!nxpKeys) {
+    nxpKeys = [
+      { name: 'NXP NTAG21x', publicKey: hexLiteral('04494e1a386d3d3cfe3dc10e5de68a499b1c202db5b132393e89ed19fe5be8bc61'), models: ['NTAG213', 'NTAG215', 'NTAG216', 'NTAG213 TT'] },
+      { name: 'NXP MIFARE Ultralight EV1', publicKey: hexLiteral('0490933bdcd6e99b4e255e3da55389a827564e11718e017292faf23226a96614b8'), models: ['MF0UL11', 'MF0UL21'] },
+    ];
+  }
+  return nxpKeys;
 }
 
 /** The keys that may have signed a tag of `model`: NXP's for its family, then the configured extra keys. */
