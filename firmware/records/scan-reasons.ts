@@ -44,9 +44,14 @@ export function reasonLevel(code: string): ReasonLevel | undefined {
       return 'note';
   }
   // Code families: a fixed prefix and a part taken from the finding (the radio error, the NDEF finding code).
-  if (code.length > 12 && code.substring(0, 12) === 'read-failed-') return 'unreadable';
-  if (code.length > 5 && code.substring(0, 5) === 'ndef-') return 'invalid-seal';
+  if (family(code, 'read-failed-')) return 'unreadable';
+  if (family(code, 'ndef-')) return 'invalid-seal';
   return undefined;
+}
+
+/** Whether `code` is `prefix` followed by at least one character. */
+function family(code: string, prefix: string): boolean {
+  return code.length > prefix.length && code.substring(0, prefix.length) === prefix;
 }
 
 /** The worse of two verdicts on the ladder. */

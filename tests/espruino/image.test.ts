@@ -41,6 +41,32 @@ test.after(() => {
 });
 
 
+/**
+ * An Espruino-shaped context with Storage holding a device's configuration (`ingest` its uplink, a queue of four 8 KB
+ * segments) and HMAC key, and the simulated chip with an empty field: what firmware.js boots into.
+ */
+function vmDevice(deviceId: string, ingest: string, key: string, issuer: { name: string; publicKey: string }, pollIntervalMs: number) {
+  const storage = new FakeStorage();
+  storage.write('sealscan.json', JSON.stringify({
+    format: 'sealscan-espruino/1', deviceId, site: '9506000134352', ingest, dedupeWindowMs: 0, pollIntervalMs,
+    issuers: [{ name: issuer.name, publicKey: issuer.publicKey }], pins: { sck: 'D18', miso: 'D19', mosi: 'D23', cs: 'D5' }, queue: { segmentCount: 4, segmentSize: 8192 },
+  }));
+  storage.write('sealscan.key', key);
+  const field = new RfField();
+  const chip = new SimMfrc522({ clock: new VirtualClock({ epochMs: Date.now() }), field });
+  const log: string[] = [];
+  return { storage, field, log, ...espruinoContext({ storage, chip, log }) };
+}
+
+/** Holds tag file `file` (under tags/) to the reader for 400 ms, then takes it away for 100 ms. */
+async function tapIn(field: RfField, file: string): Promise<void> {
+  const tag: Picc = readTagFile(join(dir, 'tags', file)).tag;
+  field.place(tag);
+  await new Promise((r) => setTimeout(r, 400));
+  field.remove(tag);
+  await new Promise((r) => setTimeout(r, 100));
+}
+
 test('npm run build:espruino writes firmware.js, which passes the image check', () => {
   const r = spawnSync(process.execPath, [join(root, 'dist/scripts/espruino/build.js')], { cwd: root, encoding: 'utf8', timeout: 300000 });
   assert.is(r.status, 0, r.stdout + r.stderr);
@@ -106,28 +132,13 @@ test('firmware.js in an Espruino-shaped context: reads its config and key from S
   const issuer = JSON.parse(readFileSync(join(dir, 'keys/acme.issuer.json'), 'utf8'));
 
   writeFileSync(join(dir, 'keys.json'), JSON.stringify({ devices: { 'esp-7': { alg: 'hmac-sha256', hmacKey: key } } }));
-  const storage = new FakeStorage();
-  storage.write('sealscan.json', JSON.stringify({
-    format: 'sealscan-espruino/1', deviceId: 'esp-7', site: '9506000134352', ingest: url, dedupeWindowMs: 0, pollIntervalMs: 30,
-    issuers: [{ name: issuer.name, publicKey: issuer.publicKey }], pins: { sck: 'D18', miso: 'D19', mosi: 'D23', cs: 'D5' }, queue: { segmentCount: 4, segmentSize: 8192 },
-  }));
-  storage.write('sealscan.key', key);
-  const field = new RfField();
-  const chip = new SimMfrc522({ clock: new VirtualClock({ epochMs: Date.now() }), field });
-  const log: string[] = [];
-  const { ctx, stop } = espruinoContext({ storage, chip, log });
+  const { storage, field, log, ctx, stop } = vmDevice('esp-7', url, key, issuer, 30);
   try {
     vm.runInContext(readFileSync(join(root, 'dist/espruino/firmware.js'), 'utf8'), ctx, { filename: 'firmware.js' });
     await until('the device to start', () => log.some((l) => l.startsWith('sealscan: ')));
     assert.match(log.join("\n"), /sealscan: device esp-7 boot 0, reader MFRC522 v2\.0/, log.join("\n"));
     const queueFiles = () => [...storage.files.keys()].filter((n) => /^q\d+$/.test(n));
-    const tap = async (file: string, ms = 400) => {
-      const tag: Picc = readTagFile(join(dir, 'tags', file)).tag;
-      field.place(tag);
-      await new Promise((r) => setTimeout(r, ms));
-      field.remove(tag);
-      await new Promise((r) => setTimeout(r, 100));
-    };
+    const tap = (file: string) => tapIn(field, file);
     await tap('badge.json');
     await tap('1.json');
     await tap('2.json');
@@ -183,27 +194,12 @@ test('after a stretch offline, firmware.js syncs its backlog in small batches (a
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
   const port = (proxy.address() as { port: number }).port;
   writeFileSync(join(dir, 'keys9.json'), JSON.stringify({ devices: { 'esp-9': { alg: 'hmac-sha256', hmacKey: key } } }));
-  const storage = new FakeStorage();
-  storage.write('sealscan.json', JSON.stringify({
-    format: 'sealscan-espruino/1', deviceId: 'esp-9', site: '9506000134352', ingest: `http://127.0.0.1:${port}`, dedupeWindowMs: 0, pollIntervalMs: 20,
-    issuers: [{ name: issuer.name, publicKey: issuer.publicKey }], pins: { sck: 'D18', miso: 'D19', mosi: 'D23', cs: 'D5' }, queue: { segmentCount: 4, segmentSize: 8192 },
-  }));
-  storage.write('sealscan.key', key);
-  const field = new RfField();
-  const chip = new SimMfrc522({ clock: new VirtualClock({ epochMs: Date.now() }), field });
-  const log: string[] = [];
-  const { ctx, stop } = espruinoContext({ storage, chip, log });
+  const { field, log, ctx, stop } = vmDevice('esp-9', `http://127.0.0.1:${port}`, key, issuer, 20);
   const taps = 12;
   try {
     vm.runInContext(readFileSync(join(root, 'dist/espruino/firmware.js'), 'utf8'), ctx, { filename: 'firmware.js' });
     await until('the device to start', () => log.some((l) => l.startsWith('sealscan: ')));
-    const tap = async (file: string) => {
-      const tag: Picc = readTagFile(join(dir, 'tags', file)).tag;
-      field.place(tag);
-      await new Promise((r) => setTimeout(r, 400));
-      field.remove(tag);
-      await new Promise((r) => setTimeout(r, 100));
-    };
+    const tap = (file: string) => tapIn(field, file);
     await tap('badge.json');
     for (let i = 0; i < taps; i++) await tap(`${1 + (i % 2)}.json`);
     hold = false;
