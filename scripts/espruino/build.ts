@@ -14,6 +14,7 @@ import { minify } from 'terser';
 import { checkEspruinoSource } from './check.js';
 import { ESPRUINO_HELPERS } from './helpers.js';
 import { flattenClasses } from './flatten.js';
+import { pruneUnusedMethods } from './prune.js';
 import { createHash } from 'node:crypto';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { toHex } from '../../hal/hex.js';
@@ -108,12 +109,15 @@ export interface ImageReport {
   modules: number;
   /** Classes moved out of their TypeScript function into the bundle's scope (flatten.ts), and those kept in it. */
   classes: { moved: number; kept: number };
+  /** The methods left out because the image never names them (prune.ts), as `Class.method`. */
+  unused: string[];
 }
 
 async function image(out: string, es5: string, name: string, entry: string, define: { [k: string]: string }): Promise<ImageReport> {
   const bundled = await build({ define: { ...define, ...ALIASES }, entryPoints: [join(es5, entry)], bundle: true, external: ['Storage', 'http', 'crypto', 'Wifi'], platform: 'neutral', format: 'iife', target: 'es5', write: false, metafile: true, logLevel: 'silent', legalComments: 'none' });
   const flat = flattenClasses(fillTryHoles(bundled.outputFiles[0].text));
-  const code = ESPRUINO_HELPERS + bundleBody(flat.code);
+  const pruned = pruneUnusedMethods(ESPRUINO_HELPERS + bundleBody(flat.code));
+  const code = pruned.code;
   // Every TypeScript helper the code calls must be one of ours (tsc runs with noEmitHelpers).
   const missing = [...new Set([...bundled.outputFiles[0].text.matchAll(/\b(__[a-zA-Z]+)\(/g)].map((m) => m[1]))].filter((h) => !ESPRUINO_HELPERS.includes(`var ${h} = `) && !new RegExp(`\\b(var|function) ${h}\\b`).test(bundled.outputFiles[0].text));
   if (missing.length) throw new Error(`${name}.js calls TypeScript helpers scripts/espruino/helpers.ts does not define: ${missing.join(', ')}`);
@@ -130,7 +134,7 @@ async function image(out: string, es5: string, name: string, entry: string, defi
   const problems = checkEspruinoSource(text);
   if (problems.length) throw new Error(`${name}.js is not what Espruino runs:\n${problems.slice(0, 20).join('\n')}`);
   writeFileSync(join(out, `${name}.js`), text);
-  return { bytes: Buffer.byteLength(text), modules: Object.keys(bundled.metafile!.inputs).length, classes: { moved: flat.moved, kept: flat.kept } };
+  return { bytes: Buffer.byteLength(text), modules: Object.keys(bundled.metafile!.inputs).length, classes: { moved: flat.moved, kept: flat.kept }, unused: pruned.removed };
 }
 
 /** Builds every image into `out` (default dist/espruino; tests build into their own folders). */
@@ -155,7 +159,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   const dir = at > 0 ? process.argv[at + 1] : undefined;
   buildEspruino(dir).then(
     (report) => {
-      for (const [name, r] of Object.entries(report)) console.log(`${dir ? join(dir, name) : `dist/espruino/${name}`}.js  ${(r.bytes / 1024).toFixed(1)} KB minified, ${r.modules} modules, ${r.classes.moved} classes moved out of their functions${r.classes.kept ? `, ${r.classes.kept} kept in theirs` : ''}`);
+      for (const [name, r] of Object.entries(report)) console.log(`${dir ? join(dir, name) : `dist/espruino/${name}`}.js  ${(r.bytes / 1024).toFixed(1)} KB minified, ${r.modules} modules, ${r.classes.moved} classes moved out of their functions${r.classes.kept ? `, ${r.classes.kept} kept in theirs` : ''}, ${r.unused.length} unused methods left out`);
     },
     (e) => {
       console.error(`build:espruino: ${(e as Error).message}`);

@@ -8,7 +8,7 @@
 import { parse } from 'acorn';
 import { readFileSync, writeFileSync } from 'node:fs';
 
-interface Node {
+export interface Node {
   type: string;
   start: number;
   end: number;
@@ -18,7 +18,7 @@ interface Node {
 const isNode = (v: unknown): v is Node => !!v && typeof (v as Node).type === 'string';
 
 /** Calls `visit` on every node under `node` with its parent; `skip` returning true keeps it out of a subtree. */
-function walk(node: Node, visit: (n: Node, parent: Node | null) => void, skip?: (n: Node) => boolean, parent: Node | null = null): void {
+export function walk(node: Node, visit: (n: Node, parent: Node | null) => void, skip?: (n: Node) => boolean, parent: Node | null = null): void {
   visit(node, parent);
   for (const key of Object.keys(node)) {
     const v = node[key];

@@ -74,6 +74,11 @@ test('npm run build:espruino writes firmware.js, which passes the image check', 
   // Every class of the device left its TypeScript function for the image's scope (scripts/espruino/flatten.ts).
   const m = /firmware\.js .* (\d+) classes moved out of their functions(, \d+ kept)?/.exec(r.stdout);
   assert.ok(m && Number(m[1]) >= 20 && !m[2], r.stdout);
+  // Methods only the Pi and the simulator call stay out (scripts/espruino/prune.ts); those a tap and a sync run
+  // through are named in the image, so none of them may be among those left out.
+  const unused = (JSON.parse(readFileSync(join(root, 'dist/espruino/report.json'), 'utf8')) as { firmware: { unused: string[] } }).firmware.unused;
+  assert.ok(unused.some((u) => u.endsWith('.powerDown')), unused.join(' '));
+  for (const name of ['transceive', 'handlePackage', 'append', 'readMany', 'send']) assert.not.ok(unused.some((u) => u.endsWith('.' + name)), name);
   const c = spawnSync(process.execPath, [join(root, 'dist/scripts/espruino/check.js'), join(root, 'dist/espruino/firmware.js')], { encoding: 'utf8' });
   assert.is(c.status, 0, c.stdout);
   assert.is(c.stdout.trim(), 'ok');
