@@ -81,13 +81,19 @@ export class EspruinoClock implements Clock {
   }
 }
 
-/** SHA-256 (native when the firmware has crypto) and random bytes from the hardware's generator. */
+/**
+ * SHA-256 (native when the firmware has crypto) and random bytes from the hardware's generator. The native SHA256
+ * needs its 32-byte answer in one contiguous block of variables; when the pool is too fragmented for one, it prints
+ * "Not enough memory for result" and returns undefined instead of throwing. That hash is then made in JavaScript,
+ * which needs no contiguous block, rather than stopping the device in the middle of a tap.
+ */
 export function espruinoCrypto(rt: EspruinoRuntime): Crypto {
   const c = rt.crypto;
   return {
     sha256: c
       ? function (data: Uint8Array) {
-          return new Uint8Array(c.SHA256(data));
+          const h = c.SHA256(data);
+          return h ? new Uint8Array(h) : jsSha256.sha256(data);
         }
       : jsSha256.sha256,
     randomBytes: function (n: number) {

@@ -20,7 +20,8 @@ export interface EspruinoStorage {
 
 /** `require("crypto")` where the firmware has it. */
 export interface EspruinoCrypto {
-  SHA256(data: Uint8Array): ArrayBuffer;
+  /** Undefined (after printing "Not enough memory for result") when no contiguous block for the answer is free. */
+  SHA256(data: Uint8Array): ArrayBuffer | undefined;
 }
 
 /** A hardware SPI (`SPI1`, `SPI2`) after `setup`. `send` with a Uint8Array returns a Uint8Array. */
