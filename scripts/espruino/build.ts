@@ -6,11 +6,13 @@
 // aliases are declared first, and the result is checked: an ES5 parse, no holes, every function declared before the
 // statements of its scope. Writes dist/espruino/<image>.js and dist/espruino/report.json.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { minify } from 'terser';
+import { parse } from 'acorn';
+import { type Node, walk } from './flatten.js';
 import { checkEspruinoSource } from './check.js';
 import { ESPRUINO_HELPERS } from './helpers.js';
 import { flattenClasses } from './flatten.js';
@@ -104,6 +106,28 @@ export function aliasDeclaration(code: string): string {
   return used.length ? 'var ' + used.map((g) => ALIASES[g] + '=' + g).join(',') + ';\n' : '';
 }
 
+/**
+ * Files whose property names cross the image's edge: Espruino's own library and the objects it reads or calls
+ * (options to SPI, http, Wi-Fi, setWatch), and what is read from or written as JSON (the device file, the ingest's
+ * answers, the self-test's report). Every word in them keeps its name when the image's property names are shortened.
+ */
+export const EDGE_FILES = ['scripts/espruino/lib.d.ts', 'hal/espruino/runtime.ts', 'hal/espruino/http-uplink.ts', 'scripts/espruino/device/globals.ts', 'scripts/espruino/device/firmware.ts', 'scripts/espruino/device/config.ts', 'scripts/espruino/device/selftest.ts', 'firmware/app/config.ts', 'firmware/sync/protocol.ts'];
+
+/**
+ * The property names the minifier must leave as they are in `code`: every word of {@link EDGE_FILES}, every string the
+ * code holds (a computed access or a record's key may read it), and the names the interpreter itself uses. The rest
+ * are the image's own (methods, fields, options between our functions) and are shortened: on Espruino a long name
+ * costs a variable more wherever an object holds it, and its text in every function that reads it.
+ */
+export function keptPropertyNames(code: string): string[] {
+  const kept = new Set(['prototype', 'constructor', '__proto__', 'length', 'arguments', 'caller', 'callee', 'name', 'message', 'stack', 'code', 'toString', 'toJSON', 'valueOf', 'then']);
+  for (const f of EDGE_FILES) for (const w of readFileSync(join(root, f), 'utf8').match(/[A-Za-z_$][\w$]*/g) ?? []) kept.add(w);
+  walk(parse(code, { ecmaVersion: 5 }) as unknown as Node, (n) => {
+    if (n.type === 'Literal' && typeof n.value === 'string') kept.add(n.value);
+  });
+  return [...kept];
+}
+
 export interface ImageReport {
   bytes: number;
   modules: number;
@@ -127,7 +151,7 @@ async function image(out: string, es5: string, name: string, entry: string, defi
     // loop initialisers; no inlining, which once put a function into a for( initialiser; no sequences.
     compress: { hoist_funs: true, hoist_vars: true, inline: false, sequences: false, passes: 2 },
     toplevel: true,
-    mangle: { toplevel: true, reserved: reservedNames() },
+    mangle: { toplevel: true, reserved: reservedNames(), properties: { reserved: keptPropertyNames(code) } },
     format: { ascii_only: true },
   });
   const text = aliasDeclaration(min.code ?? '') + (min.code ?? '');

@@ -79,6 +79,10 @@ test('npm run build:espruino writes firmware.js, which passes the image check', 
   const unused = (JSON.parse(readFileSync(join(root, 'dist/espruino/report.json'), 'utf8')) as { firmware: { unused: string[] } }).firmware.unused;
   assert.ok(unused.some((u) => u.endsWith('.powerDown')), unused.join(' '));
   for (const name of ['transceive', 'handlePackage', 'append', 'readMany', 'send']) assert.not.ok(unused.some((u) => u.endsWith('.' + name)), name);
+  // Property names: what Espruino's own objects answer to keeps its name; the image's own methods are shortened.
+  const text = readFileSync(join(root, 'dist/espruino/firmware.js'), 'utf8');
+  for (const name of ['SHA256', 'hwRand', 'statusCode', 'toUint8Array', 'usage', 'setup']) assert.ok(text.includes('.' + name), name);
+  for (const name of ['handlePackage', 'transceive', 'readWithRetries', 'ensureTimeout']) assert.not.ok(text.includes(name), name);
   const c = spawnSync(process.execPath, [join(root, 'dist/scripts/espruino/check.js'), join(root, 'dist/espruino/firmware.js')], { encoding: 'utf8' });
   assert.is(c.status, 0, c.stdout);
   assert.is(c.stdout.trim(), 'ok');
