@@ -54,8 +54,14 @@ function run(board: Board, config: ScannerConfig, mode: EspruinoDeviceFile['mode
   console.log('sealscan: device ' + config.deviceId + ' boot ' + device.boot + ', reader ' + board.describe().chip.name);
 }
 
+/**
+ * The interpreter's built-ins as the board's runtime, made here at the top level: its functions (memoryUsage) then
+ * hold no link to start()'s scope. Made inside start() (terser puts a function called once where it is called), they
+ * kept that scope alive for good: the configuration file as read, the key and the pins, about 100 variables.
+ */
+const rt = espruinoRuntime();
+
 function start(): void {
-  const rt = espruinoRuntime();
   const d = readEspruinoDevice(JSON.parse(rt.storage.read(CONFIG_FILE) || 'null'), FIRMWARE);
   const key = readEspruinoKey(rt.storage.read(KEY_FILE));
   const p = d.file.pins;
