@@ -5,7 +5,7 @@
  */
 import { Device } from '../../../firmware/app/device.js';
 import { hmacSigner } from '../../../firmware/records/signers.js';
-import { createEspruinoBoard, espruinoCrypto } from '../../../hal/espruino/board.js';
+import { createEspruinoBoard, espruinoCrypto, type EspruinoBoardOptions } from '../../../hal/espruino/board.js';
 import { CONFIG_FILE, KEY_FILE, readEspruinoDevice, readEspruinoKey, type EspruinoDeviceFile } from './config.js';
 import type { Board } from '../../../hal/board.js';
 import type { ScannerConfig } from '../../../firmware/app/config.js';
@@ -43,11 +43,7 @@ function joinWifi(wifi: { connect(ssid: string, o: object, cb: (err: unknown) =>
   });
 }
 
-/**
- * Starts the device on its board. A function of its own, at the top level: what stays reachable from the running
- * device (its failure callback, this one's scope) must not hold start()'s scope, where the configuration file as
- * read, the key and the pins would stay in memory for good.
- */
+/** Starts the device on its board. */
 function run(board: Board, config: ScannerConfig, mode: EspruinoDeviceFile['mode']): void {
   const device = new Device(board, { config: config, mode: mode, sync: ESPRUINO_SYNC, onFailure: stopped });
   device.start();
@@ -61,7 +57,20 @@ function run(board: Board, config: ScannerConfig, mode: EspruinoDeviceFile['mode
  */
 const rt = espruinoRuntime();
 
-function start(): void {
+/** What booting needs after the configuration is read: the board's options, the scanner's configuration, the mode. */
+interface BootPlan {
+  board: EspruinoBoardOptions;
+  config: ScannerConfig;
+  mode: EspruinoDeviceFile['mode'];
+}
+
+/**
+ * Reads the configuration and key, sets up SPI and joins Wi-Fi: what the device keeps of it is in the plan. A function
+ * of its own, so that what it reads (the configuration file as parsed, the key as text, the pins) is in a scope that
+ * ends when it returns. The board and the device make functions that live as long as the device, and they hold
+ * start()'s scope: start() keeps only the plan.
+ */
+function plan(): BootPlan {
   const d = readEspruinoDevice(JSON.parse(rt.storage.read(CONFIG_FILE) || 'null'), FIRMWARE);
   const key = readEspruinoKey(rt.storage.read(KEY_FILE));
   const p = d.file.pins;
@@ -73,19 +82,26 @@ function start(): void {
   if (net && !wifi) console.log('sealscan: Wi-Fi: the configuration names a network, but this firmware has no Wifi module');
   else if (net) joinWifi(wifi, net);
   const led = p.led ? { red: pin(p.led.red), green: pin(p.led.green), blue: pin(p.led.blue) } : undefined;
-  const config = d.scanner;
-  const mode = d.file.mode;
-  createEspruinoBoard({
-    runtime: rt,
-    spi: SPI1,
-    pins: { cs: pin(p.cs), reset: pin(p.reset), led: led, buzzer: pin(p.buzzer), trigger: pin(p.trigger), step: pin(p.step) },
-    storage: { prefix: 'q', segmentCount: d.segmentCount, segmentSize: d.segmentSize },
-    ingest: d.file.ingest,
-    signer: hmacSigner(espruinoCrypto(rt), key),
-    describe: { target: 'Espruino' },
-  })
+  return {
+    board: {
+      runtime: rt,
+      spi: SPI1,
+      pins: { cs: pin(p.cs), reset: pin(p.reset), led: led, buzzer: pin(p.buzzer), trigger: pin(p.trigger), step: pin(p.step) },
+      storage: { prefix: 'q', segmentCount: d.segmentCount, segmentSize: d.segmentSize },
+      ingest: d.file.ingest,
+      signer: hmacSigner(espruinoCrypto(rt), key),
+      describe: { target: 'Espruino' },
+    },
+    config: d.scanner,
+    mode: d.file.mode,
+  };
+}
+
+function start(): void {
+  const b = plan();
+  createEspruinoBoard(b.board)
     .then(function (board) {
-      run(board, config, mode);
+      run(board, b.config, b.mode);
     })
     .catch(cannotStart);
 }
