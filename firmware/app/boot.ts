@@ -1,6 +1,5 @@
 import type { RecoveryReport } from '../queue/report.js';
-import { parseCose } from '../records/cose.js';
-import { decodePayload } from '../records/record.js';
+import { readRecordHeader } from '../records/header.js';
 
 /**
  * This boot's number: one more than the boot count in the newest record that survived. Boot counts only grow, so
@@ -10,9 +9,9 @@ import { decodePayload } from '../records/record.js';
 export function bootNumber(report: RecoveryReport): number {
   if (report.newestRecord) {
     try {
-      return decodePayload(parseCose(report.newestRecord).payload).boot + 1;
+      return readRecordHeader(report.newestRecord).boot + 1;
     } catch (e) {
-      // A record that passed its CRC but does not decode was not written by this firmware: fall through.
+      // A record that passed its CRC but has no record header was not written by this firmware: fall through.
     }
   }
   return report.nextSeq;

@@ -133,7 +133,7 @@ export interface ImageReport {
   modules: number;
   /** Classes moved out of their TypeScript function into the bundle's scope (flatten.ts), and those kept in it. */
   classes: { moved: number; kept: number };
-  /** The methods left out because the image never names them (prune.ts), as `Class.method`. */
+  /** The methods and classes left out because the image never uses them (prune.ts), as `Class.method` or `Class`. */
   unused: string[];
 }
 
@@ -183,7 +183,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   const dir = at > 0 ? process.argv[at + 1] : undefined;
   buildEspruino(dir).then(
     (report) => {
-      for (const [name, r] of Object.entries(report)) console.log(`${dir ? join(dir, name) : `dist/espruino/${name}`}.js  ${(r.bytes / 1024).toFixed(1)} KB minified, ${r.modules} modules, ${r.classes.moved} classes moved out of their functions${r.classes.kept ? `, ${r.classes.kept} kept in theirs` : ''}, ${r.unused.length} unused methods left out`);
+      for (const [name, r] of Object.entries(report)) console.log(`${dir ? join(dir, name) : `dist/espruino/${name}`}.js  ${(r.bytes / 1024).toFixed(1)} KB minified, ${r.modules} modules, ${r.classes.moved} classes moved out of their functions${r.classes.kept ? `, ${r.classes.kept} kept in theirs` : ''}, ${r.unused.length} unused methods and classes left out`);
     },
     (e) => {
       console.error(`build:espruino: ${(e as Error).message}`);

@@ -203,7 +203,7 @@ test('after a stretch offline, firmware.js syncs its backlog in small batches (a
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
   const port = (proxy.address() as { port: number }).port;
   writeFileSync(join(dir, 'keys9.json'), JSON.stringify({ devices: { 'esp-9': { alg: 'hmac-sha256', hmacKey: key } } }));
-  const { field, log, ctx, stop } = vmDevice('esp-9', `http://127.0.0.1:${port}`, key, issuer, 20);
+  const { storage, field, log, ctx, stop } = vmDevice('esp-9', `http://127.0.0.1:${port}`, key, issuer, 20);
   const taps = 12;
   try {
     vm.runInContext(readFileSync(join(root, 'dist/espruino/firmware.js'), 'utf8'), ctx, { filename: 'firmware.js' });
@@ -226,6 +226,17 @@ test('after a stretch offline, firmware.js syncs its backlog in small batches (a
   // Boot, login and twelve scans (about 4.5 KB) in several batches, none over about 2 KB (2 KB and one record more).
   assert.ok(bodies.length >= 3, JSON.stringify(bodies));
   assert.ok(Math.max(...bodies) <= 2048 + 600, JSON.stringify(bodies));
+  // Booted again on the same Storage, the device reads its boot count back from its newest record
+  // (firmware/records/header.ts: the image carries no CBOR decoder).
+  const again: string[] = [];
+  const second = espruinoContext({ storage, chip: new SimMfrc522({ clock: new VirtualClock({ epochMs: Date.now() }), field: new RfField() }), log: again });
+  try {
+    vm.runInContext(readFileSync(join(root, 'dist/espruino/firmware.js'), 'utf8'), second.ctx, { filename: 'firmware.js' });
+    await until('the device to start again', () => again.some((l) => l.startsWith('sealscan: ')));
+    assert.match(again.join('\n'), /sealscan: device esp-9 boot 1, reader/);
+  } finally {
+    second.stop();
+  }
 });
 
 test('the bench\'s rig: firmware.js behind the interpreter shim, its SPI over two named pipes to the simulated chip in a worker thread; the badge and six taps are read, reach a real ingest and are re-judged genuine there', async () => {

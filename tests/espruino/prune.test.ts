@@ -52,6 +52,29 @@ test('the names the interpreter calls by itself stay even when the code never na
   assert.ok(p.code.includes('toJSON') && p.code.includes('valueOf') && p.code.includes('.then'));
 });
 
+test('a static method nothing names goes; a class read only by its own definitions goes whole, with its alias, and so does what only it read', () => {
+  const code = `
+function helper() { return 1; }
+function Decoder2() {}
+Decoder2.prototype.read = function () { return helper(); };
+var Decoder = Decoder2;
+function Chain2() {}
+Chain2.resume = function () { return new Decoder().read(); };
+Chain2.start = function () { return new Chain2(); };
+Chain2.prototype.next = function () { return new Step().n; };
+var Chain = Chain2;
+function Step2() { this.n = 7; }
+var Step = Step2;
+var out = Chain.start().next();`;
+  const p = prune(code);
+  assert.equal(p.removed, ['Chain2.resume', 'Decoder2', 'Decoder2.read']);
+  assert.not.ok(p.code.includes('Decoder'));
+  assert.not.ok(p.code.includes('function helper'));
+  // Step2 is read only by a method of a class that stays: it stays too.
+  assert.ok(p.code.includes('function Step2'));
+  assert.is(vm.runInNewContext(p.code + '; out'), 7);
+});
+
 test('a bundle that is not ES5 is refused with the parser\'s message', () => {
   assert.throws(() => prune('class A { m() {} }'), /prune: .*\(1:/);
 });
