@@ -35,8 +35,10 @@ export class Writer {
     if (size <= KEEP) shared = next;
   }
 
+  // The callers below test for room before calling room(): on Espruino the call costs more than the test, and the
+  // buffer nearly always has the room.
   bytes(b: Uint8Array): void {
-    this.room(b.length);
+    if (this.len + b.length > this.buf.length) this.room(b.length);
     this.buf.set(b, this.len);
     this.len += b.length;
   }
@@ -50,7 +52,7 @@ export class Writer {
   /** A head: major type in the top 3 bits, argument `n` (0 ≤ n ≤ 2^53 - 1) in its shortest form. */
   head(major: number, n: number): void {
     if (n >= 24) return this.longHead(major, n);
-    this.room(1);
+    if (this.len >= this.buf.length) this.room(1);
     this.buf[this.len++] = (major << 5) | n;
   }
 
@@ -84,7 +86,7 @@ export class Writer {
   text(s: string): void {
     const at = this.len;
     this.head(3, s.length);
-    this.room(s.length);
+    if (this.len + s.length > this.buf.length) this.room(s.length);
     if (writeAscii(s, this.buf, this.len) === s.length) this.len += s.length;
     else this.utf8(s, at);
   }

@@ -219,11 +219,13 @@ export function encodePayload(p: RecordPayload): Uint8Array {
         if (!f.optional && !missing) missing = f;
         continue;
       }
-      const c = toCbor(f, v);
+      // Only arrays need converting and counting: the other values skip those calls (on Espruino a call per field
+      // and kind of work adds up to a fraction of a millisecond a record).
+      const c = Array.isArray(v) ? toCbor(f, v) : (v as CborValue);
       check(f, c);
       w.head(0, f.key);
       encodeItem(w, c, 1);
-      count += 1 + items(c);
+      count += Array.isArray(c) ? 1 + items(c) : 2;
       pairs++;
     }
     if (missing) throw bad(missing, 'is missing');

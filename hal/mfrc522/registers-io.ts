@@ -19,22 +19,24 @@ export class RegisterIo {
     return rx;
   }
 
+  // The hot methods write the address byte themselves (readAddress/writeAddress in registers.ts say the same):
+  // on Espruino a call costs about as much as the rest of a register access.
   read(reg: number): number {
     const tx = new Uint8Array(2);
-    tx[0] = readAddress(reg);
+    tx[0] = ((reg << 1) & 0x7e) | 0x80;
     return this.transfer(tx)[1];
   }
 
   /** Reads several registers in one transaction; the result is in the order asked. */
   readMany(regs: number[]): Uint8Array {
     const tx = new Uint8Array(regs.length + 1);
-    for (let i = 0; i < regs.length; i++) tx[i] = readAddress(regs[i]);
+    for (let i = 0; i < regs.length; i++) tx[i] = ((regs[i] << 1) & 0x7e) | 0x80;
     return this.transfer(tx).subarray(1);
   }
 
   write(reg: number, value: number): void {
     const tx = new Uint8Array(2);
-    tx[0] = writeAddress(reg);
+    tx[0] = (reg << 1) & 0x7e;
     tx[1] = value & 0xff;
     this.transfer(tx);
   }
