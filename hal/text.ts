@@ -42,3 +42,51 @@ export function stripSpace(s: string): string {
   }
   return out;
 }
+
+/**
+ * A platform's own conversion between text and bytes, one byte per character (Espruino: `E.toUint8Array` and
+ * `E.toString`), which its board installs with {@link useLatin1}. A character at or above 80h must give a byte at or
+ * above 80h (or more bytes than characters, as UTF-8 would): that is how {@link asciiBytes} knows the text was ASCII.
+ * Node installs none (a Buffer's latin1 would cut U+0100 to 00h).
+ */
+export interface Latin1 {
+  toBytes(s: string): Uint8Array;
+  toText(b: Uint8Array): string;
+}
+
+let latin1: Latin1 | undefined;
+
+/** Installs (or, with undefined, removes) the platform's conversion. */
+export function useLatin1(l: Latin1 | undefined): void {
+  latin1 = l;
+}
+
+/** The most characters the native path takes. */
+const NATIVE_MAX = 64;
+
+/** Bytes spread as arguments at once by the ASCII test: each is a variable while Math.max runs. */
+const CHUNK = 16;
+
+/** True when `b` is non-empty ASCII, by a native call for every {@link CHUNK} bytes. */
+function ascii(b: Uint8Array): boolean {
+  if (b.length === 0) return false;
+  for (let i = 0; i < b.length; i += CHUNK) if ((Math.max.apply(null, b.subarray(i, i + CHUNK) as unknown as number[]) as number) >= 0x80) return false;
+  return true;
+}
+
+/**
+ * The bytes of `s` by the platform's conversion when `s` is ASCII of 1 to 64 characters, else undefined (no
+ * conversion installed, or text the caller must encode itself). On Espruino one native call instead of a loop that
+ * costs some 12 µs a character.
+ */
+export function asciiBytes(s: string): Uint8Array | undefined {
+  if (!latin1 || s.length > NATIVE_MAX) return undefined;
+  const b = latin1.toBytes(s);
+  return b.length === s.length && ascii(b) ? b : undefined;
+}
+
+/** The text of `b` by the platform's conversion when `b` is 1 to 64 bytes of ASCII, else undefined. */
+export function asciiText(b: Uint8Array): string | undefined {
+  if (!latin1 || b.length > NATIVE_MAX || !ascii(b)) return undefined;
+  return latin1.toText(b);
+}

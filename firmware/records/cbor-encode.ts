@@ -5,6 +5,7 @@ import { CborMap, CborTag, MAX_DEPTH, MAX_SAFE, type CborKey, type CborValue } f
 import { encodeUtf8, utf8Length, writeAscii, writeUtf8 } from './utf8.js';
 import { compareBytes } from './bytes.js';
 import { copyBytes } from '../../hal/bytes.js';
+import { asciiBytes } from '../../hal/text.js';
 
 // Shaped for Espruino, which lexes the whole text of a function on every call, taken branches or not: the common
 // cases (small heads, ASCII text, byte strings, integers) sit in short functions, and the rare ones (long heads,
@@ -84,6 +85,12 @@ export class Writer {
    * anything else starts again with the UTF-8 length.
    */
   text(s: string): void {
+    const native = asciiBytes(s);
+    if (native) {
+      this.head(3, native.length);
+      this.bytes(native);
+      return;
+    }
     const at = this.len;
     this.head(3, s.length);
     if (this.len + s.length > this.buf.length) this.room(s.length);

@@ -12,6 +12,7 @@ import type { Buzzer, BeepPattern, StatusLed } from '../feedback.js';
 import type { SpiDevice } from '../spi.js';
 import { openMfrc522 } from '../mfrc522/open.js';
 import { jsSha256 } from '../sha256.js';
+import { useLatin1 } from '../text.js';
 import { EspruinoSegmentStorage, type StorageLayout } from './storage.js';
 import { EspruinoHttpUplink } from './http-uplink.js';
 import type { EspruinoPin, EspruinoRuntime, EspruinoSpi } from './runtime.js';
@@ -79,6 +80,11 @@ export class EspruinoClock implements Clock {
       rt.clearTimeout(id);
     };
   }
+}
+
+/** Text to bytes and back by the interpreter's own E.toUint8Array and E.toString (hal/text.ts, useLatin1). */
+export function useInterpreterText(rt: EspruinoRuntime): void {
+  useLatin1({ toBytes: rt.toUint8Array, toText: rt.toString });
 }
 
 /**
@@ -206,6 +212,7 @@ export function espruinoStepButton(rt: EspruinoRuntime, pin: EspruinoPin): StepB
 /** Pulses the reset line (low 1 ms, then 50 ms for the oscillator), opens the chip, and wires the rest. */
 export function createEspruinoBoard(o: EspruinoBoardOptions): Promise<Board> {
   const rt = o.runtime;
+  useInterpreterText(rt);
   const clock = new EspruinoClock(rt);
   const pins = o.pins;
   const reset = pins.reset === undefined ? Promise.resolve() : pulse(rt, clock, pins.reset);

@@ -13,7 +13,7 @@ import type { Board } from '../../../hal/board.js';
 import type { Uplink, UplinkRequest, UplinkResult } from '../../../hal/uplink.js';
 import { hexLiteral, toHex } from '../../../hal/hex.js';
 import { openMfrc522 } from '../../../hal/mfrc522/open.js';
-import { EspruinoClock, espruinoCrypto } from '../../../hal/espruino/board.js';
+import { EspruinoClock, espruinoCrypto, useInterpreterText } from '../../../hal/espruino/board.js';
 import { EspruinoSegmentStorage } from '../../../hal/espruino/storage.js';
 import type { EspruinoRuntime } from '../../../hal/espruino/runtime.js';
 import { SimMfrc522 } from '../../../sim/mfrc522/chip.js';
@@ -89,6 +89,8 @@ function fail(why: string): void {
 
 function run(): Promise<void> {
   const rt = espruinoRuntime();
+  // As createEspruinoBoard does for the device: text to bytes and back by the interpreter's own functions.
+  useInterpreterText(rt);
   // Where the variables go: the loaded code and globals, then the simulator's objects, then the device's.
   const atStart = rt.memoryUsage();
   const d = SELFTEST;
