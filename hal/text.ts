@@ -61,8 +61,8 @@ export function useLatin1(l: Latin1 | undefined): void {
   latin1 = l;
 }
 
-/** The most characters the native path takes. */
-const NATIVE_MAX = 64;
+/** The most characters (or bytes) the native path takes. */
+export const NATIVE_TEXT_MAX = 64;
 
 /** Bytes spread as arguments at once by the ASCII test: each is a variable while Math.max runs. */
 const CHUNK = 16;
@@ -80,13 +80,13 @@ function ascii(b: Uint8Array): boolean {
  * costs some 12 µs a character.
  */
 export function asciiBytes(s: string): Uint8Array | undefined {
-  if (!latin1 || s.length > NATIVE_MAX) return undefined;
+  if (!latin1 || s.length > NATIVE_TEXT_MAX) return undefined;
   const b = latin1.toBytes(s);
   return b.length === s.length && ascii(b) ? b : undefined;
 }
 
 /** The text of `b` by the platform's conversion when `b` is 1 to 64 bytes of ASCII, else undefined. */
 export function asciiText(b: Uint8Array): string | undefined {
-  if (!latin1 || b.length > NATIVE_MAX || !ascii(b)) return undefined;
+  if (!latin1 || b.length > NATIVE_TEXT_MAX || !ascii(b)) return undefined;
   return latin1.toText(b);
 }
