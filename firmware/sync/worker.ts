@@ -183,7 +183,8 @@ export class SyncWorker {
    * its seqs, not the records read for it: on Espruino a callback keeps its whole scope alive.
    */
   private send(batch: EncodedBatch, seqs: number[]): Promise<Next> {
-    const headers: { [name: string]: string } = { 'content-type': CBOR_CONTENT_TYPE, accept: 'application/json' };
+    // Header names are quoted: they go on the wire as they are, and the Espruino build keeps every quoted name.
+    const headers: { [name: string]: string } = { 'content-type': CBOR_CONTENT_TYPE, 'accept': 'application/json' };
     const extra = this.o.headers || {};
     for (const k in extra) headers[k] = extra[k];
     const request = this.o.uplink.request({ method: 'POST', path: RECORDS_PATH, headers: headers, body: batch.body, timeoutMs: this.timeoutMs });
