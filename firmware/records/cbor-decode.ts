@@ -10,8 +10,62 @@ function majorName(major: number): string {
   return ['unsigned integer', 'negative integer', 'byte string', 'text string', 'array', 'map', 'tag', 'simple/float'][major];
 }
 
-class Reader {
+/**
+ * A read position in CBOR bytes: `pos` is where the next head starts; {@link readHead} leaves the major type and the
+ * start of the head it read in `major` and `start`.
+ */
+export interface HeadCursor {
+  readonly b: Uint8Array;
+  pos: number;
+  start: number;
+  major: number;
+}
+
+function u32(b: Uint8Array, at: number): number {
+  return ((b[at] << 24) >>> 0) + ((b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]);
+}
+
+/**
+ * Reads the head at `c.pos` and moves past it; returns its argument (for major type 7, the additional information,
+ * which the caller interprets). Throws CborError for what the profile refuses: a cut-off head, indefinite lengths,
+ * reserved values, an argument beyond 2^53 - 1 or not in its shortest form.
+ */
+export function readHead(c: HeadCursor): number {
+  const b = c.b;
+  c.start = c.pos;
+  if (c.pos >= b.length) throw new CborError('TRUNCATED', c.pos, 'input ends where a data item should start');
+  const ib = b[c.pos++];
+  const major = ib >> 5;
+  const ai = ib & 31;
+  c.major = major;
+  if (major === 7) return ai; // the caller interprets simple values and floats
+  if (ai < 24) return ai;
+  if (ai > 27) {
+    if (ai === 31) throw new CborError('INDEFINITE', c.start, 'indefinite length or break (additional information 31) in a ' + majorName(major));
+    throw new CborError('RESERVED', c.start, 'reserved additional information ' + ai);
+  }
+  const size = ai === 24 ? 1 : ai === 25 ? 2 : ai === 26 ? 4 : 8;
+  if (c.pos + size > b.length) throw new CborError('TRUNCATED', c.start, 'input ends inside the head of a ' + majorName(major));
+  let n: number;
+  if (size === 1) n = b[c.pos];
+  else if (size === 2) n = (b[c.pos] << 8) | b[c.pos + 1];
+  else if (size === 4) n = u32(b, c.pos);
+  else {
+    const hi = u32(b, c.pos);
+    if (hi > 0x1fffff) throw new CborError('INT_RANGE', c.start, 'argument beyond 2^53 - 1');
+    n = hi * 0x100000000 + u32(b, c.pos + 4);
+  }
+  c.pos += size;
+  const least = size === 1 ? 24 : size === 2 ? 0x100 : size === 4 ? 0x10000 : 0x100000000;
+  if (n < least) throw new CborError('NON_SHORTEST', c.start, 'argument ' + n + ' of a ' + majorName(major) + ' not in its shortest form');
+  return n;
+}
+
+class Reader implements HeadCursor {
   pos = 0;
+  /** The major type and start offset of the head last read ({@link readHead}). */
+  major = 0;
+  start = 0;
   constructor(
     readonly b: Uint8Array,
     readonly maxDepth: number,
@@ -19,51 +73,12 @@ class Reader {
     readonly shared: ItemBudget | undefined,
   ) {}
 
-  /** Reads a head; returns its argument and leaves the major type and start offset in `major`/`start`. */
-  major = 0;
-  start = 0;
-  head(): number {
-    const b = this.b;
-    this.start = this.pos;
-    if (this.pos >= b.length) throw new CborError('TRUNCATED', this.pos, 'input ends where a data item should start');
-    const ib = b[this.pos++];
-    const major = ib >> 5;
-    const ai = ib & 31;
-    this.major = major;
-    if (major === 7) return ai; // the caller interprets simple values and floats
-    if (ai < 24) return ai;
-    if (ai > 27) {
-      if (ai === 31) throw new CborError('INDEFINITE', this.start, 'indefinite length or break (additional information 31) in a ' + majorName(major));
-      throw new CborError('RESERVED', this.start, 'reserved additional information ' + ai);
-    }
-    const size = ai === 24 ? 1 : ai === 25 ? 2 : ai === 26 ? 4 : 8;
-    if (this.pos + size > b.length) throw new CborError('TRUNCATED', this.start, 'input ends inside the head of a ' + majorName(major));
-    let n: number;
-    if (size === 1) n = b[this.pos];
-    else if (size === 2) n = (b[this.pos] << 8) | b[this.pos + 1];
-    else if (size === 4) n = this.u32(this.pos);
-    else {
-      const hi = this.u32(this.pos);
-      if (hi > 0x1fffff) throw new CborError('INT_RANGE', this.start, 'argument beyond 2^53 - 1');
-      n = hi * 0x100000000 + this.u32(this.pos + 4);
-    }
-    this.pos += size;
-    const least = size === 1 ? 24 : size === 2 ? 0x100 : size === 4 ? 0x10000 : 0x100000000;
-    if (n < least) throw new CborError('NON_SHORTEST', this.start, 'argument ' + n + ' of a ' + majorName(major) + ' not in its shortest form');
-    return n;
-  }
-
-  private u32(at: number): number {
-    const b = this.b;
-    return ((b[at] << 24) >>> 0) + ((b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]);
-  }
-
   item(depth: number): CborValue {
     if (--this.left < 0 || (this.shared && --this.shared.items < 0)) {
       if (this.shared && this.shared.items < 0) this.shared.items = 0;
       throw new CborError('TOO_MANY_ITEMS', this.pos, 'more data items than the decoder may read here');
     }
-    const n = this.head();
+    const n = readHead(this);
     const major = this.major;
     const start = this.start;
     const left = this.b.length - this.pos;

@@ -16,7 +16,7 @@ import { type Node, walk } from './flatten.js';
 import { checkEspruinoSource } from './check.js';
 import { ESPRUINO_HELPERS } from './helpers.js';
 import { flattenClasses } from './flatten.js';
-import { pruneUnusedMethods } from './prune.js';
+import { pruneUnused } from './prune.js';
 import { createHash } from 'node:crypto';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { toHex } from '../../hal/hex.js';
@@ -140,7 +140,7 @@ export interface ImageReport {
 async function image(out: string, es5: string, name: string, entry: string, define: { [k: string]: string }): Promise<ImageReport> {
   const bundled = await build({ define: { ...define, ...ALIASES }, entryPoints: [join(es5, entry)], bundle: true, external: ['Storage', 'http', 'crypto', 'Wifi'], platform: 'neutral', format: 'iife', target: 'es5', write: false, metafile: true, logLevel: 'silent', legalComments: 'none' });
   const flat = flattenClasses(fillTryHoles(bundled.outputFiles[0].text));
-  const pruned = pruneUnusedMethods(ESPRUINO_HELPERS + bundleBody(flat.code));
+  const pruned = pruneUnused(ESPRUINO_HELPERS + bundleBody(flat.code));
   const code = pruned.code;
   // Every TypeScript helper the code calls must be one of ours (tsc runs with noEmitHelpers).
   const missing = [...new Set([...bundled.outputFiles[0].text.matchAll(/\b(__[a-zA-Z]+)\(/g)].map((m) => m[1]))].filter((h) => !ESPRUINO_HELPERS.includes(`var ${h} = `) && !new RegExp(`\\b(var|function) ${h}\\b`).test(bundled.outputFiles[0].text));

@@ -30,7 +30,7 @@ export function walk(node: Node, visit: (n: Node, parent: Node | null) => void, 
 const isFunction = (n: Node) => n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression';
 
 /** An identifier that names a variable (not a property name after a dot or an object literal's key). */
-function isReference(n: Node, parent: Node | null): boolean {
+export function isReference(n: Node, parent: Node | null): boolean {
   if (n.type !== 'Identifier' || !parent) return n.type === 'Identifier';
   if (parent.type === 'MemberExpression' && parent.property === n && !parent.computed) return false;
   if (parent.type === 'Property' && parent.key === n && !parent.computed) return false;

@@ -12,7 +12,7 @@
 // method and class removed (`Class.method`, `Class`), a line each.
 import { parse } from 'acorn';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { type Node, walk } from './flatten.js';
+import { isReference, type Node, walk } from './flatten.js';
 
 const CALLED_BY_THE_RUNTIME = ['toString', 'toJSON', 'valueOf', 'then', 'constructor'];
 
@@ -57,23 +57,21 @@ function propertiesUsed(ast: Node, except: Set<Node>): Set<string> {
   walk(ast, (n, parent) => {
     if (except.has(n)) return;
     if (n.type === 'Literal' && typeof n.value === 'string') props.add(n.value);
-    else if (n.type === 'Identifier' && parent && ((parent.type === 'MemberExpression' && parent.property === n && !parent.computed) || (parent.type === 'Property' && parent.key === n))) props.add(n.name as string);
+    else if (n.type === 'Identifier' && !isReference(n, parent)) props.add(n.name as string);
   });
   return props;
 }
 
 /**
- * The variables read by each top-level statement, each statement counted only for others than the class it belongs
- * to (its declaration, or one of its method definitions): what is left are the classes something else reads.
+ * The variables each top-level statement reads, a statement counting only for others than the function it belongs to
+ * (`ownerOf`: its declaration, its method definitions, its alias): what is left are those something else reads.
  */
-function classesReadByOthers(ast: Node, ownerOf: Map<Node, string>): Set<string> {
+function readByOthers(ast: Node, ownerOf: Map<Node, string>): Set<string> {
   const read = new Set<string>();
   for (const st of ast.body as Node[]) {
     const owner = ownerOf.get(st);
     walk(st, (n, parent) => {
-      if (n.type !== 'Identifier' || n.name === owner) return;
-      if (parent && parent.type === 'MemberExpression' && parent.property === n && !parent.computed) return;
-      if (parent && parent.type === 'Property' && parent.key === n) return;
+      if (n.name === owner || !isReference(n, parent)) return;
       // A name being declared is not read.
       if (parent && parent.type === 'VariableDeclarator' && parent.id === n) return;
       if (parent && (parent.type === 'FunctionDeclaration' || parent.type === 'FunctionExpression') && (parent.id === n || (parent.params as Node[]).indexOf(n) >= 0)) return;
@@ -87,7 +85,7 @@ function classesReadByOthers(ast: Node, ownerOf: Map<Node, string>): Set<string>
  * `code` without the methods nothing in it names, and without the classes left with no use but their own method
  * definitions; the names removed (`Class.method`, or `Class` for a whole class).
  */
-export function pruneUnusedMethods(code: string): { code: string; removed: string[] } {
+export function pruneUnused(code: string): { code: string; removed: string[] } {
   const removed: string[] = [];
   for (;;) {
     const ast = parse(code, { ecmaVersion: 5 }) as unknown as Node;
@@ -101,32 +99,30 @@ export function pruneUnusedMethods(code: string): { code: string; removed: strin
     const props = propertiesUsed(ast, new Set(defs.map((d) => d.key)));
     const cut: { start: number; end: number; what: string }[] = [];
     for (const d of defs) if (!props.has(d.name) && CALLED_BY_THE_RUNTIME.indexOf(d.name) < 0) cut.push({ start: d.s.start, end: d.s.end, what: d.owner + '.' + d.name });
-    // A function (a class among them) that nothing reads but its own declaration and method definitions goes whole,
-    // so that what only it read can go in the next round.
+    // A function (a class among them) that nothing reads but its own declaration, method definitions and alias goes
+    // whole, so that what only it read can go in the next round. flatten.ts leaves `var X = X2;` where a class was:
+    // X2's own statement, and reading X reads X2.
     const ownerOf = new Map<Node, string>();
     for (const f of declared) ownerOf.set(f, (f.id as Node).name as string);
     for (const d of defs) ownerOf.set(d.s, d.owner);
-    // flatten.ts leaves `var X = X2;` where the class was: X2's own statement, and reading X reads X2.
-    const aliasOf = new Map<string, string>();
+    const aliases: { alias: string; of: string; s: Node }[] = [];
     for (const st of ast.body as Node[]) {
       const d = st.type === 'VariableDeclaration' && (st.declarations as Node[]).length === 1 ? (st.declarations as Node[])[0] : null;
       const init = d ? (d.init as Node | null) : null;
       if (d && init && init.type === 'Identifier' && classes.has(init.name as string)) {
         ownerOf.set(st, init.name as string);
-        aliasOf.set((d.id as Node).name as string, init.name as string);
+        aliases.push({ alias: (d.id as Node).name as string, of: init.name as string, s: st });
       }
     }
-    const read = classesReadByOthers(ast, ownerOf);
-    aliasOf.forEach((target, alias) => {
-      if (read.has(alias)) read.add(target);
-    });
+    const read = readByOthers(ast, ownerOf);
+    for (const a of aliases) if (read.has(a.alias)) read.add(a.of);
     for (const f of declared) {
       const name = (f.id as Node).name as string;
-      const mine = defs.filter((d) => d.owner === name);
       if (read.has(name)) continue;
-      const alias = (ast.body as Node[]).some((st) => ownerOf.get(st) === name && st.type === 'VariableDeclaration');
-      cut.push({ start: f.start, end: f.end, what: mine.length || alias ? name : '' });
-      for (const st of ast.body as Node[]) if (ownerOf.get(st) === name && st.type === 'VariableDeclaration') cut.push({ start: st.start, end: st.end, what: '' });
+      const mine = defs.filter((d) => d.owner === name);
+      const alias = aliases.filter((a) => a.of === name);
+      cut.push({ start: f.start, end: f.end, what: mine.length || alias.length ? name : '' });
+      for (const a of alias) cut.push({ start: a.s.start, end: a.s.end, what: '' });
       for (const d of mine) if (!cut.some((c) => c.start === d.s.start)) cut.push({ start: d.s.start, end: d.s.end, what: '' });
     }
     if (!cut.length) return { code, removed };
@@ -140,7 +136,7 @@ export function pruneUnusedMethods(code: string): { code: string; removed: strin
 
 if (process.argv[1]?.endsWith('prune.js') && process.argv[3]) {
   try {
-    const p = pruneUnusedMethods(readFileSync(process.argv[2], 'utf8'));
+    const p = pruneUnused(readFileSync(process.argv[2], 'utf8'));
     writeFileSync(process.argv[3], p.code);
     for (const r of p.removed) console.log(r);
   } catch (e) {
