@@ -12,11 +12,10 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { minify } from 'terser';
 import { parse } from 'acorn';
-import { type Node, walk } from './flatten.js';
 import { checkEspruinoSource } from './check.js';
 import { ESPRUINO_HELPERS } from './helpers.js';
-import { flattenClasses } from './flatten.js';
-import { pruneUnused } from './prune.js';
+import { flattenClasses, type Node, walk } from './flatten.js';
+import { CALLED_BY_THE_RUNTIME, pruneUnused } from './prune.js';
 import { createHash } from 'node:crypto';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { toHex } from '../../hal/hex.js';
@@ -120,7 +119,7 @@ export const EDGE_FILES = ['scripts/espruino/lib.d.ts', 'hal/espruino/runtime.ts
  * costs a variable more wherever an object holds it, and its text in every function that reads it.
  */
 export function keptPropertyNames(code: string): string[] {
-  const kept = new Set(['prototype', 'constructor', '__proto__', 'length', 'arguments', 'caller', 'callee', 'name', 'message', 'stack', 'code', 'toString', 'toJSON', 'valueOf', 'then']);
+  const kept = new Set(CALLED_BY_THE_RUNTIME.concat(['prototype', '__proto__', 'length', 'arguments', 'caller', 'callee', 'name', 'message', 'stack', 'code']));
   for (const f of EDGE_FILES) for (const w of readFileSync(join(root, f), 'utf8').match(/[A-Za-z_$][\w$]*/g) ?? []) kept.add(w);
   walk(parse(code, { ecmaVersion: 5 }) as unknown as Node, (n) => {
     if (n.type === 'Literal' && typeof n.value === 'string') kept.add(n.value);

@@ -14,7 +14,8 @@ import { parse } from 'acorn';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isReference, type Node, walk } from './flatten.js';
 
-const CALLED_BY_THE_RUNTIME = ['toString', 'toJSON', 'valueOf', 'then', 'constructor'];
+/** Method names the interpreter calls by itself: never left out, never renamed. */
+export const CALLED_BY_THE_RUNTIME = ['toString', 'toJSON', 'valueOf', 'then', 'constructor'];
 
 interface Definition {
   /** The statement that defines it. */
