@@ -26,7 +26,7 @@ function option(args: string[], name: string, env: string): string | undefined {
 
 /** Runs `code` in the interpreter at `bin` with `cwd` as its Storage folder; the console lines after the banner. */
 function espruino(bin: string, cwd: string, code: string): string[] {
-  writeFileSync(join(cwd, 'run.js'), code);
+  writeFileSync(join(cwd, 'run.js'), code, 'latin1');
   const r = spawnSync(bin, ['run.js'], { cwd, encoding: 'utf8', timeout: 900000 });
   const out = (r.stdout ?? '') + (r.stderr ?? '');
   const after = out.slice(out.indexOf('Donate') >= 0 ? out.indexOf('Donate') : 0);
@@ -169,12 +169,12 @@ export async function bench(args: string[] = []): Promise<BenchSection[]> {
   try {
     const report = await buildEspruino(join(dir, 'image'));
     const kb = report.firmware.bytes / 1024;
-    const rows: Array<Array<string | number>> = [['firmware.js minified', `${kb.toFixed(1)} KB`, `${report.firmware.modules} modules`]];
-    const targets: BenchSection['targets'] = [{ name: 'firmware.js minified', measured: `${kb.toFixed(1)} KB`, target: `<= ${SIZE_TARGET_KB} KB`, met: kb <= SIZE_TARGET_KB }];
-    const notes = ['Size: npm run build:espruino (tsc ES5 → esbuild → helpers → terser), bytes of the file.'];
+    const rows: Array<Array<string | number>> = [['firmware.js minified and pretokenised', `${kb.toFixed(1)} KB`, `${report.firmware.modules} modules; ${(report.firmware.minified / 1024).toFixed(1)} KB minified before pretokenising`]];
+    const targets: BenchSection['targets'] = [{ name: 'firmware.js minified (pretokenised, as flashed)', measured: `${kb.toFixed(1)} KB`, target: `<= ${SIZE_TARGET_KB} KB`, met: kb <= SIZE_TARGET_KB }];
+    const notes = ['Size: npm run build:espruino (tsc ES5 → esbuild → helpers → terser → Espruino\'s pretokenised form), bytes of the file as flashed.'];
     const image = readFileSync(join(dir, 'image', 'firmware.js'), 'latin1');
     const selftest = readFileSync(join(dir, 'image', 'selftest.js'), 'latin1');
-    rows.push(['selftest.js minified', `${(report.selftest.bytes / 1024).toFixed(1)} KB`, `${report.selftest.modules} modules (the firmware + the simulated chip and tags)`]);
+    rows.push(['selftest.js minified and pretokenised', `${(report.selftest.bytes / 1024).toFixed(1)} KB`, `${report.selftest.modules} modules (the firmware + the simulated chip and tags)`]);
     const data = JSON.parse(readFileSync(join(dir, 'image', 'selftest.json'), 'utf8')) as SelftestData;
     for (const [label, bin] of [['full pool', option(args, '--espruino', 'SEALSCAN_ESPRUINO')], ['5,100-variable pool', option(args, '--espruino-small', 'SEALSCAN_ESPRUINO_SMALL')]] as const) {
       if (!bin) {

@@ -44,13 +44,23 @@ export interface StorageFileImage {
 
 const sha256 = (text: string) => createHash('sha256').update(Buffer.from(text, 'latin1')).digest('hex');
 
+/**
+ * `bytes` (one byte per character) as an ASCII string literal Espruino reads back as those bytes: bytes from 127 up
+ * as \xNN, which the interpreter keeps as single bytes (a raw byte there would be taken for UTF-8 by some builds).
+ */
+export function byteLiteral(bytes: string): string {
+  return JSON.stringify(bytes).replace(/[\u007f-\u00ff]/g, (c) => '\\x' + c.charCodeAt(0).toString(16));
+}
+
 /** The code that writes `files` to Storage, chunk by chunk (a file is created at its full size by its first chunk). */
 export function uploadCode(files: StorageFileImage[]): string {
   const lines = ['(function () {', '  var S = require("Storage");'];
   for (const f of files) {
+    const wide = /[^\u0000-\u00ff]/.exec(f.text);
+    if (wide) throw new Error(`${f.name}: character U+${wide[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${wide.index} is not a byte (Storage files are written as bytes)`);
     lines.push(`  S.erase(${JSON.stringify(f.name)});`);
     for (let at = 0; at < f.text.length || at === 0; at += CHUNK) {
-      const chunk = JSON.stringify(f.text.slice(at, at + CHUNK));
+      const chunk = byteLiteral(f.text.slice(at, at + CHUNK));
       lines.push(at === 0 ? `  S.write(${JSON.stringify(f.name)}, ${chunk}, 0, ${f.text.length});` : `  S.write(${JSON.stringify(f.name)}, ${chunk}, ${at});`);
       if (f.text.length === 0) break;
     }
@@ -86,7 +96,8 @@ function filesFor(configFile: string, dataDir: string, imageFile: string): Stora
   if (!existsSync(imageFile)) throw new OptionError(`${imageFile}: no device image; run npm run build:espruino first`);
   const image = readFileSync(imageFile, 'latin1');
   return [
-    { name: CONFIG_FILE, text: JSON.stringify(json) },
+    // ASCII JSON (\u escapes beyond it): the same values, one byte per character.
+    { name: CONFIG_FILE, text: JSON.stringify(json).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) },
     { name: KEY_FILE, text: Buffer.from(reg.hmacKey).toString('hex') },
     { name: BOOT_FILE, text: image },
   ];

@@ -16,6 +16,7 @@ import { checkEspruinoSource } from './check.js';
 import { ESPRUINO_HELPERS } from './helpers.js';
 import { flattenClasses, type Node, walk } from './flatten.js';
 import { CALLED_BY_THE_RUNTIME, pruneUnused } from './prune.js';
+import { detokenise, pretokenise } from '../../sim/espruino/tokens.js';
 import { createHash } from 'node:crypto';
 import { createNodeCrypto } from '../../hal/node/crypto.js';
 import { toHex } from '../../hal/hex.js';
@@ -128,12 +129,20 @@ export function keptPropertyNames(code: string): string[] {
 }
 
 export interface ImageReport {
+  /** The image as written: minified, then pretokenised. */
   bytes: number;
+  /** The minified text before pretokenising. */
+  minified: number;
   modules: number;
   /** Classes moved out of their TypeScript function into the bundle's scope (flatten.ts), and those kept in it. */
   classes: { moved: number; kept: number };
   /** The methods and classes left out because the image never uses them (prune.ts), as `Class.method` or `Class`. */
   unused: string[];
+}
+
+/** The syntax tree of `code` without positions or literals' spelling: what two spellings of one program share. */
+function syntaxOf(code: string): string {
+  return JSON.stringify(parse(code, { ecmaVersion: 5 }), (k, v: unknown) => (k === 'start' || k === 'end' || k === 'raw' ? undefined : v));
 }
 
 async function image(out: string, es5: string, name: string, entry: string, define: { [k: string]: string }): Promise<ImageReport> {
@@ -156,8 +165,10 @@ async function image(out: string, es5: string, name: string, entry: string, defi
   const text = aliasDeclaration(min.code ?? '') + (min.code ?? '');
   const problems = checkEspruinoSource(text);
   if (problems.length) throw new Error(`${name}.js is not what Espruino runs:\n${problems.slice(0, 20).join('\n')}`);
-  writeFileSync(join(out, `${name}.js`), text);
-  return { bytes: Buffer.byteLength(text), modules: Object.keys(bundled.metafile!.inputs).length, classes: { moved: flat.moved, kept: flat.kept }, unused: pruned.removed };
+  const tokens = pretokenise(text);
+  if (syntaxOf(detokenise(tokens)) !== syntaxOf(text)) throw new Error(`${name}.js pretokenised does not read back as the code it was made from`);
+  writeFileSync(join(out, `${name}.js`), tokens, 'latin1');
+  return { bytes: tokens.length, minified: text.length, modules: Object.keys(bundled.metafile!.inputs).length, classes: { moved: flat.moved, kept: flat.kept }, unused: pruned.removed };
 }
 
 /** Builds every image into `out` (default dist/espruino; tests build into their own folders). */
@@ -182,7 +193,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   const dir = at > 0 ? process.argv[at + 1] : undefined;
   buildEspruino(dir).then(
     (report) => {
-      for (const [name, r] of Object.entries(report)) console.log(`${dir ? join(dir, name) : `dist/espruino/${name}`}.js  ${(r.bytes / 1024).toFixed(1)} KB minified, ${r.modules} modules, ${r.classes.moved} classes moved out of their functions${r.classes.kept ? `, ${r.classes.kept} kept in theirs` : ''}, ${r.unused.length} unused methods and classes left out`);
+      for (const [name, r] of Object.entries(report)) console.log(`${dir ? join(dir, name) : `dist/espruino/${name}`}.js  ${(r.bytes / 1024).toFixed(1)} KB pretokenised (${(r.minified / 1024).toFixed(1)} KB minified), ${r.modules} modules, ${r.classes.moved} classes moved out of their functions${r.classes.kept ? `, ${r.classes.kept} kept in theirs` : ''}, ${r.unused.length} unused methods and classes left out`);
     },
     (e) => {
       console.error(`build:espruino: ${(e as Error).message}`);

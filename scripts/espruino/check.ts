@@ -2,9 +2,10 @@
 // on Espruino, reported only when the function first runs), and in every scope the function declarations before any
 // other statement (Espruino does not hoist them), save a `var` of literals or of names not declared in that scope
 // (the image's aliases of built-ins), which calls nothing. `node dist/scripts/espruino/check.js FILE` prints each
-// problem.
+// problem; it reads the image pretokenised or plain.
 import { parse } from 'acorn';
 import { readFileSync } from 'node:fs';
+import { detokenise, isPretokenised, TokenError } from '../../sim/espruino/tokens.js';
 
 type Node = { type: string; start: number; [k: string]: unknown };
 
@@ -57,7 +58,15 @@ export function checkEspruinoSource(code: string): string[] {
 }
 
 if (process.argv[1]?.endsWith('check.js') && process.argv[2]) {
-  const problems = checkEspruinoSource(readFileSync(process.argv[2], 'utf8'));
+  // The image is pretokenised (sim/espruino/tokens.ts): checked as the interpreter's lexer reads it.
+  const source = readFileSync(process.argv[2], 'latin1');
+  let problems: string[];
+  try {
+    problems = checkEspruinoSource(isPretokenised(source) ? detokenise(source) : source);
+  } catch (e) {
+    if (!(e instanceof TokenError)) throw e;
+    problems = [`not Espruino source: ${e.message}`];
+  }
   for (const p of problems) console.log(p);
   console.log(problems.length ? `${problems.length} problem(s)` : 'ok');
   process.exit(problems.length ? 1 : 0);

@@ -19,7 +19,7 @@ import { RfField } from '../../sim/rf/field.js';
 import { readTagFile } from '../../sim/tag-reader.js';
 import type { Picc } from '../../sim/rf/air.js';
 import { FakeStorage } from '../helpers/espruino-fakes.js';
-import { espruinoContext } from '../helpers/espruino-vm.js';
+import { espruinoContext, readImage } from '../helpers/espruino-vm.js';
 import { hexLiteral } from '../../hal/hex.js';
 import { interpreterShim, startChipHost } from '../../sim/espruino/chip-host.js';
 import { registerDevice, startIngestHost } from '../../sim/ingest-host.js';
@@ -70,7 +70,7 @@ async function tapIn(field: RfField, file: string): Promise<void> {
 test('npm run build:espruino writes firmware.js, which passes the image check', () => {
   const r = spawnSync(process.execPath, [join(root, 'dist/scripts/espruino/build.js')], { cwd: root, encoding: 'utf8', timeout: 300000 });
   assert.is(r.status, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /dist\/espruino\/firmware\.js {2}[\d.]+ KB minified/);
+  assert.match(r.stdout, /dist\/espruino\/firmware\.js {2}[\d.]+ KB pretokenised \([\d.]+ KB minified\)/);
   // Every class of the device left its TypeScript function for the image's scope (scripts/espruino/flatten.ts).
   const m = /firmware\.js .* (\d+) classes moved out of their functions(, \d+ kept)?/.exec(r.stdout);
   assert.ok(m && Number(m[1]) >= 20 && !m[2], r.stdout);
@@ -80,7 +80,7 @@ test('npm run build:espruino writes firmware.js, which passes the image check', 
   assert.ok(unused.some((u) => u.endsWith('.powerDown')), unused.join(' '));
   for (const name of ['transceive', 'handlePackage', 'append', 'readMany', 'send']) assert.not.ok(unused.some((u) => u.endsWith('.' + name)), name);
   // Property names: what Espruino's own objects answer to keeps its name; the image's own methods are shortened.
-  const text = readFileSync(join(root, 'dist/espruino/firmware.js'), 'utf8');
+  const text = readImage(join(root, 'dist/espruino/firmware.js'));
   for (const name of ['SHA256', 'hwRand', 'statusCode', 'toUint8Array', 'usage', 'setup']) assert.ok(text.includes('.' + name), name);
   for (const name of ['handlePackage', 'transceive', 'readWithRetries', 'ensureTimeout']) assert.not.ok(text.includes(name), name);
   const c = spawnSync(process.execPath, [join(root, 'dist/scripts/espruino/check.js'), join(root, 'dist/espruino/firmware.js')], { encoding: 'utf8' });
@@ -89,7 +89,7 @@ test('npm run build:espruino writes firmware.js, which passes the image check', 
 });
 
 test('the image runs at the top level: aliases of the built-ins it reads first, each of which the interpreter has; no name of a pin or of E', () => {
-  const text = readFileSync(join(root, 'dist/espruino/firmware.js'), 'utf8');
+  const text = readImage(join(root, 'dist/espruino/firmware.js'));
   const first = /^var ((?:\$[a-z]=[A-Za-z0-9]+,?)+);\n/.exec(text);
   assert.ok(first, text.slice(0, 120));
   const aliases = first![1].split(',').map((a) => a.split('='));
@@ -143,7 +143,7 @@ test('firmware.js in an Espruino-shaped context: reads its config and key from S
   writeFileSync(join(dir, 'keys.json'), JSON.stringify({ devices: { 'esp-7': { alg: 'hmac-sha256', hmacKey: key } } }));
   const { storage, field, log, ctx, stop } = vmDevice('esp-7', url, key, issuer, 30);
   try {
-    vm.runInContext(readFileSync(join(root, 'dist/espruino/firmware.js'), 'utf8'), ctx, { filename: 'firmware.js' });
+    vm.runInContext(readImage(join(root, 'dist/espruino/firmware.js')), ctx, { filename: 'firmware.js' });
     await until('the device to start', () => log.some((l) => l.startsWith('sealscan: ')));
     assert.match(log.join("\n"), /sealscan: device esp-7 boot 0, reader MFRC522 v2\.0/, log.join("\n"));
     const queueFiles = () => [...storage.files.keys()].filter((n) => /^q\d+$/.test(n));
@@ -206,7 +206,7 @@ test('after a stretch offline, firmware.js syncs its backlog in small batches (a
   const { storage, field, log, ctx, stop } = vmDevice('esp-9', `http://127.0.0.1:${port}`, key, issuer, 20);
   const taps = 12;
   try {
-    vm.runInContext(readFileSync(join(root, 'dist/espruino/firmware.js'), 'utf8'), ctx, { filename: 'firmware.js' });
+    vm.runInContext(readImage(join(root, 'dist/espruino/firmware.js')), ctx, { filename: 'firmware.js' });
     await until('the device to start', () => log.some((l) => l.startsWith('sealscan: ')));
     const tap = (file: string) => tapIn(field, file);
     await tap('badge.json');
@@ -231,7 +231,7 @@ test('after a stretch offline, firmware.js syncs its backlog in small batches (a
   const again: string[] = [];
   const second = espruinoContext({ storage, chip: new SimMfrc522({ clock: new VirtualClock({ epochMs: Date.now() }), field: new RfField() }), log: again });
   try {
-    vm.runInContext(readFileSync(join(root, 'dist/espruino/firmware.js'), 'utf8'), second.ctx, { filename: 'firmware.js' });
+    vm.runInContext(readImage(join(root, 'dist/espruino/firmware.js')), second.ctx, { filename: 'firmware.js' });
     await until('the device to start again', () => again.some((l) => l.startsWith('sealscan: ')));
     assert.match(again.join('\n'), /sealscan: device esp-9 boot 1, reader/);
   } finally {
@@ -255,7 +255,7 @@ test('the bench\'s rig: firmware.js behind the interpreter shim, its SPI over tw
     await registerDevice(ingest.url, ingest.token, { device: data.deviceId, alg: 'hmac-sha256', hmacKey: hexLiteral(data.hmacKey) });
     vm.runInContext(interpreterShim(rig), ctx, { filename: 'shim.js' });
     assert.is(vm.runInContext('typeof SPI1.send', ctx), 'function', 'the shim brings SPI1');
-    vm.runInContext(readFileSync(join(root, 'dist/espruino/firmware.js'), 'utf8'), ctx, { filename: 'firmware.js' });
+    vm.runInContext(readImage(join(root, 'dist/espruino/firmware.js')), ctx, { filename: 'firmware.js' });
     const outcome = await Promise.race([host.taps, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('taps not done in 60 s: ' + log.join('\n'))), 60_000).unref())]);
     assert.equal(outcome, { halted: 7, unread: [], refused: [] }, 'the badge and six tags, each halted by the device once read');
     assert.match(log.join('\n'), /sealscan: device esp-selftest boot 0, reader MFRC522 v2\.0/);
@@ -286,7 +286,7 @@ test('firmware.js with a Wi-Fi network configured on a firmware without the Wifi
   const log: string[] = [];
   const { ctx, stop } = espruinoContext({ storage, chip: new SimMfrc522({ clock: new VirtualClock({ epochMs: Date.now() }), field: new RfField() }), log });
   try {
-    vm.runInContext(readFileSync(join(root, 'dist/espruino/firmware.js'), 'utf8'), ctx, { filename: 'firmware.js' });
+    vm.runInContext(readImage(join(root, 'dist/espruino/firmware.js')), ctx, { filename: 'firmware.js' });
     await until('the device to start', () => log.some((l) => l.startsWith('sealscan: device ')));
     assert.ok(log.includes('sealscan: Wi-Fi: the configuration names a network, but this firmware has no Wifi module'), log.join('\n'));
   } finally {

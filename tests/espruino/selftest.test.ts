@@ -15,7 +15,7 @@ import { VirtualClock } from '../../sim/clock.js';
 import { RfField } from '../../sim/rf/field.js';
 import { registrationBody, siteFor } from '../../upstream/registration.js';
 import { FakeStorage } from '../helpers/espruino-fakes.js';
-import { espruinoContext } from '../helpers/espruino-vm.js';
+import { espruinoContext, readImage } from '../helpers/espruino-vm.js';
 import { tempDir } from '../helpers/tmp.js';
 import { SimDevice } from '../../sim/device.js';
 import type { SelftestData } from '../../sim/selftest-data.js';
@@ -39,7 +39,7 @@ test.after(() => {
 test('selftest.js passes in an Espruino-shaped context, and its records are accepted, verified and re-judged genuine upstream', async () => {
   const built = spawnSync(process.execPath, [join(root, 'dist/scripts/espruino/build.js'), '--out', join(dir, 'image')], { encoding: 'utf8', timeout: 300000 });
   assert.is(built.status, 0, built.stdout + built.stderr);
-  assert.match(built.stdout, /selftest\.js {2}[\d.]+ KB minified/);
+  assert.match(built.stdout, /selftest\.js {2}[\d.]+ KB pretokenised \([\d.]+ KB minified\)/);
   const data = JSON.parse(readFileSync(join(dir, 'image', 'selftest.json'), 'utf8')) as SelftestData;
   shared.data = data;
 
@@ -48,7 +48,7 @@ test('selftest.js passes in an Espruino-shaped context, and its records are acce
   const unused = new SimMfrc522({ clock: new VirtualClock(), field: new RfField() });
   const { ctx, stop } = espruinoContext({ storage, chip: unused, log });
   try {
-    vm.runInContext(readFileSync(join(dir, 'image', 'selftest.js'), 'utf8'), ctx, { filename: 'selftest.js' });
+    vm.runInContext(readImage(join(dir, 'image', 'selftest.js')), ctx, { filename: 'selftest.js' });
     for (let i = 0; i < 1200 && !log.some((l) => l.startsWith('SELFTEST ')); i++) await new Promise((r) => setTimeout(r, 50));
   } finally {
     stop();

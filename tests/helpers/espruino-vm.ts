@@ -3,11 +3,17 @@
 // crypto.SHA256, E, timers, pins, and SPI1 in front of a simulated MFRC522. With `files`, also what the Linux build
 // adds: require("fs").writeFileSync and E.openFile(path, "r").read(n), blocking as fopen/fread do there.
 import vm from 'node:vm';
-import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createHash, randomInt } from 'node:crypto';
 import type { SimMfrc522 } from '../../sim/mfrc522/chip.js';
+import { detokenise } from '../../sim/espruino/tokens.js';
 import type { FakeStorage } from './espruino-fakes.js';
+
+/** An image as built (pretokenised, dist/espruino/*.js) as the JavaScript the interpreter's lexer reads in it. */
+export function readImage(file: string): string {
+  return detokenise(readFileSync(file, 'latin1'));
+}
 
 /**
  * A context with Espruino's language and library, and its globals wired to Node-side doubles. Without `chip` there
@@ -30,6 +36,9 @@ export function espruinoContext(o: { storage: FakeStorage; chip?: SimMfrc522; lo
      })();`,
     ctx,
   );
+  // The interpreter's lexer reads pretokenised source wherever it reads source; eval here does too.
+  const globalEval = vm.runInContext('eval', ctx) as (src: unknown) => unknown;
+  vm.runInContext('globalThis', ctx).eval = (src: unknown) => globalEval(typeof src === 'string' ? detokenise(src) : src);
   const U8 = vm.runInContext('Uint8Array', ctx) as Uint8ArrayConstructor;
   const AB = vm.runInContext('ArrayBuffer', ctx) as ArrayBufferConstructor;
   const inCtx = (b: Uint8Array) => new U8(Array.from(b));
