@@ -11,6 +11,20 @@ import { detokenise, isPretokenised, pretokenise, TokenError } from '../../sim/e
 const bytes = (...b: number[]) => String.fromCharCode(...b);
 const syntax = (code: string) => JSON.stringify(parse(code, { ecmaVersion: 5 }), (k, v: unknown) => (k === 'start' || k === 'end' || k === 'raw' ? undefined : v));
 
+/** Asserts that `f` throws a TokenError of `code` at offset `at`, its message matching `what`. */
+function tokenError(f: () => unknown, code: string, at: number, what: RegExp): void {
+  try {
+    f();
+  } catch (e) {
+    assert.instance(e, TokenError);
+    assert.is((e as TokenError).code, code);
+    assert.is((e as TokenError).offset, at);
+    assert.match((e as Error).message, what);
+    return;
+  }
+  assert.unreachable(`no TokenError ${code}`);
+}
+
 test('keywords and operators become Espruino\'s token bytes; small integers its raw integers', () => {
   // LEX_R_FUNCTION 170, LEX_R_RETURN 171, LEX_RAW_INT0 211, LEX_TYPEEQUAL 139, LEX_RAW_INT8 212.
   assert.is(pretokenise('function f(a) { return a === 7 ? 0 : a; }'), bytes(170) + 'f(a){' + bytes(171) + 'a' + bytes(139) + bytes(212, 7) + '?' + bytes(211) + ':a;}');
@@ -54,35 +68,14 @@ test('property: any integer and ASCII string literal reads back to its value', (
 });
 
 test('pretokenise refuses what it cannot keep: non-ASCII, regular expressions, non-ES5, each with its offset', () => {
-  const refused = (code: string, code2: string, at: number) => {
-    try {
-      pretokenise(code);
-    } catch (e) {
-      assert.instance(e, TokenError);
-      assert.is((e as TokenError).code, code2);
-      assert.is((e as TokenError).offset, at);
-      return;
-    }
-    assert.unreachable(code);
-  };
-  refused('var s = "é";', 'NOT_ASCII', 9);
-  refused('var r = /a+/;', 'NOT_ES5', 8);
-  refused('var s = "unterminated', 'NOT_ES5', 8);
+  const refused = (code: string, expected: string, at: number, what: RegExp) => tokenError(() => pretokenise(code), expected, at, what);
+  refused('var s = "é";', 'NOT_ASCII', 9, /U\+00e9 is not ASCII/);
+  refused('var r = /a+/;', 'NOT_ES5', 8, /a regular expression/);
+  refused('var s = "unterminated', 'NOT_ES5', 8, /^not ES5: Unterminated string/);
 });
 
 test('detokenise names the offset and byte of what is not Espruino\'s, and reads plain text as itself', () => {
-  const fails = (src: string, code: string, at: number, what: RegExp) => {
-    try {
-      detokenise(src);
-    } catch (e) {
-      assert.instance(e, TokenError);
-      assert.is((e as TokenError).code, code);
-      assert.is((e as TokenError).offset, at);
-      assert.match((e as Error).message, what);
-      return;
-    }
-    assert.unreachable(JSON.stringify(src));
-  };
+  const fails = (src: string, code: string, at: number, what: RegExp) => tokenError(() => detokenise(src), code, at, what);
   fails('a=' + bytes(0xc8), 'BAD_TOKEN', 2, /byte 0xc8 is no Espruino token/);
   fails('x(' + bytes(213, 1), 'TRUNCATED', 2, /lacks its 2 value bytes/);
   fails(bytes(209, 10) + 'abc', 'TRUNCATED', 0, /raw string of 10 bytes/);
