@@ -22,6 +22,10 @@ what was sent, and restarts the board. sealscan provision --target espruino writ
   --dry-run       send nothing; with --out DIR write exactly what would be sent: upload.js (the code the board
                   runs), files/ (each Storage file), manifest.json (names, sizes, SHA-256, the read-back)
 
+The image is pretokenised, as the Espruino IDE can upload code: bytes from 128 up are the interpreter's tokens
+(node dist/scripts/espruino/check.js FILE reads one back and checks it). upload.js is ASCII and carries those bytes
+as \\xNN escapes.
+
 Upload needs the espruino package and a board running Espruino 2v29 or later with the crypto library (the ESP32
 build has it). Espruino's TLS does not check certificates: prefer an ingest on the local network.
 

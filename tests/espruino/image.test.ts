@@ -115,16 +115,20 @@ test('the image runs at the top level: aliases of the built-ins it reads first, 
   }
 });
 
-test('the image check refuses a hole, a late function declaration and non-ES5', () => {
+test('the image check refuses a hole, a late function declaration, non-ES5 and bytes that are not Espruino\'s tokens', () => {
   const check = (code: string) => {
     const f = join(dir, 'probe.js');
-    writeFileSync(f, code);
+    writeFileSync(f, code, 'latin1');
     return spawnSync(process.execPath, [join(root, 'dist/scripts/espruino/check.js'), f], { encoding: 'utf8' }).stdout;
   };
   assert.match(check('var a = [1, , 2];'), /array hole at 8/);
   assert.match(check('f(); function f() {}'), /function f declared after other statements/);
   assert.match(check('let a = 1;'), /not ES5/);
   assert.match(check('function f() {} f();'), /^ok/);
+  // Pretokenised images are checked as the interpreter reads them; a byte that is no token of Espruino's is refused.
+  assert.match(check('\xaaf(){}f();'), /^ok/);
+  assert.match(check('\xaaf(){}f();\xac a = [1, , 2];'), /array hole/);
+  assert.match(check('var a = 1;\xc8'), /not Espruino source: byte 0xc8 is no Espruino token \(at offset 10\)/);
 });
 
 test('firmware.js in an Espruino-shaped context: reads its config and key from Storage, scans sealed tags through the simulated chip, keeps the records in Storage and syncs them to a real ingest; verify checks the export', async () => {
