@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vm from 'node:vm';
@@ -73,6 +73,27 @@ test('flash --dry-run writes exactly what would be sent; upload.js run Espruino-
     vm.runInContext('eval(require("Storage").read(".bootcde"))', ctx);
     for (let i = 0; i < 200 && !log.some((l) => l.startsWith('sealscan: device') || l.startsWith('sealscan: cannot')); i++) await new Promise((res) => setTimeout(res, 25));
     assert.ok(log.some((l) => /^sealscan: device esp-1 boot 0, reader MFRC522 v2\.0$/.test(l)), log.join('\n'));
+  } finally {
+    stop();
+  }
+});
+
+test('a configuration beyond ASCII (a Wi-Fi name with an accent and an emoji) goes as ASCII JSON with the same values, one byte per character, and its hash is what the board computes', () => {
+  const f = JSON.parse(readFileSync(join(dir, 'device-espruino.json'), 'utf8'));
+  f.wifi = { ssid: 'Caf\u00e9 \u2615', password: 'p\u00e4ss' };
+  writeFileSync(join(dir, 'device-wide.json'), JSON.stringify(f));
+  const r = sealscan('flash', '--board', 'ESP32', '--config', 'device-wide.json', '--image', join(dir, 'image', 'firmware.js'), '--dry-run', '--out', 'out-wide');
+  assert.is(r.code, 0, r.err);
+  const sent = readFileSync(join(dir, 'out-wide', 'files', 'sealscan.json'), 'latin1');
+  assert.not.match(sent, /[^\x20-\x7e]/);
+  assert.equal(JSON.parse(sent), f);
+  const manifest = JSON.parse(readFileSync(join(dir, 'out-wide', 'manifest.json'), 'utf8'));
+  const storage = new FakeStorage();
+  const { ctx, stop } = espruinoContext({ storage, log: [] });
+  try {
+    vm.runInContext(readFileSync(join(dir, 'out-wide', 'upload.js'), 'latin1'), ctx);
+    assert.is(vm.runInContext(manifest.readBack, ctx), manifest.expected);
+    assert.equal(JSON.parse(storage.read('sealscan.json')!), f);
   } finally {
     stop();
   }
