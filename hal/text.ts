@@ -85,8 +85,12 @@ export function asciiBytes(s: string): Uint8Array | undefined {
   return b.length === s.length && ascii(b) ? b : undefined;
 }
 
-/** The text of `b` by the platform's conversion when `b` is 1 to 64 bytes of ASCII, else undefined. */
-export function asciiText(b: Uint8Array): string | undefined {
-  if (!latin1 || b.length > NATIVE_TEXT_MAX || !ascii(b)) return undefined;
-  return latin1.toText(b);
+/**
+ * The text of `b[start, end)` by the platform's conversion when it is 1 to 64 bytes of ASCII, else undefined. Without
+ * a conversion installed (Node) it returns before taking the range.
+ */
+export function asciiText(b: Uint8Array, start = 0, end = b.length): string | undefined {
+  if (!latin1 || end - start > NATIVE_TEXT_MAX) return undefined;
+  const range = b.subarray(start, end);
+  return ascii(range) ? latin1.toText(range) : undefined;
 }

@@ -3,7 +3,7 @@
 // and cut-off sequences are not UTF-8 (RFC 8949 §3.1 requires valid UTF-8 in text strings).
 // Espruino MCU builds keep 8-bit strings, so text beyond ASCII is only exact on Node; wire formats stay ASCII.
 import { CborError } from './errors.js';
-import { asciiText, NATIVE_TEXT_MAX } from '../../hal/text.js';
+import { asciiText } from '../../hal/text.js';
 
 /** Byte length of the UTF-8 of `text`. Throws CborError `BAD_TEXT` (naming the string index) for a lone surrogate. */
 export function utf8Length(text: string): number {
@@ -76,7 +76,7 @@ export function encodeUtf8(text: string): Uint8Array {
  * offending sequence.
  */
 export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
-  const native = end - start <= NATIVE_TEXT_MAX ? asciiText(bytes.subarray(start, end)) : undefined;
+  const native = asciiText(bytes, start, end);
   if (native !== undefined) return native;
   let s = '';
   let i = start;

@@ -6,20 +6,7 @@
 import { parse } from 'acorn';
 import { readFileSync } from 'node:fs';
 import { detokenise, isPretokenised, TokenError } from '../../sim/espruino/tokens.js';
-
-type Node = { type: string; start: number; [k: string]: unknown };
-
-function walk(node: unknown, visit: (n: Node) => void): void {
-  if (!node || typeof node !== 'object') return;
-  if (Array.isArray(node)) {
-    for (const x of node) walk(x, visit);
-    return;
-  }
-  const n = node as Node;
-  if (typeof n.type !== 'string') return;
-  visit(n);
-  for (const k of Object.keys(n)) if (k !== 'type' && k !== 'start' && k !== 'end') walk(n[k], visit);
-}
+import { type Node, walk } from './flatten.js';
 
 /**
  * A `var` whose values are literals or names from outside the scope (the image's aliases of built-ins) calls nothing

@@ -77,6 +77,10 @@ test('the native path takes ASCII of 1 to 64 characters only, and nothing when n
     assert.is(asciiText(Buffer.from('https://id.gs1.org/01/09506000134352')), 'https://id.gs1.org/01/09506000134352');
     assert.is(asciiText(new Uint8Array([0x61, 0xc3, 0xa9])), undefined);
     assert.is(asciiText(new Uint8Array(65).fill(0x61)), undefined);
+    // A range: its own length counts, not the array's.
+    assert.is(asciiText(new Uint8Array(100).fill(0x61), 10, 74), 'a'.repeat(64));
+    assert.is(asciiText(new Uint8Array(100).fill(0x61), 10, 75), undefined);
+    assert.is(asciiText(Buffer.from('xxabcxx'), 2, 5), 'abc');
   } finally {
     useLatin1(undefined);
   }
