@@ -22,7 +22,18 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const only = args.filter((a) => !a.startsWith('-'));
   if (args.includes('--help')) {
-    console.log('usage: npm run bench [-- <section name substring> ...]\nsections: ' + sections.map((s) => s[0]).join(', '));
+    console.log(
+      [
+        'usage: npm run bench [-- [section ...] [options]]',
+        'sections (a name or part of one; none: all): ' + sections.map((s) => s[0]).join(', '),
+        'options:',
+        '  --quick                 shorter queue, tap and closed-loop runs',
+        '  --espruino PATH         the Linux build of the Espruino interpreter (or SEALSCAN_ESPRUINO): the image as flashed, run from Storage',
+        '  --espruino-small PATH   the same with a 5,100-variable pool (or SEALSCAN_ESPRUINO_SMALL)',
+        '  --espruino-og PATH      the same build compiled -Og, as the ESP32 firmware is (or SEALSCAN_ESPRUINO_OG): time per tap, informational',
+        '  --pg URL                PostgreSQL for the fleet section',
+      ].join('\n'),
+    );
     return;
   }
   console.log(`# sealscan benchmarks\n\nnode ${process.version}, ${new Date().toISOString()}\n`);
