@@ -9,6 +9,7 @@ import { COSE_MAC0_TAG, COSE_SIGN1_TAG } from './cose.js';
 import { CborError, RecordError, type RecordErrorCode } from './errors.js';
 import { readHead, type HeadCursor } from './cbor-decode.js';
 import { decodeUtf8 } from './utf8.js';
+import { fieldRule } from './record.js';
 
 export interface RecordHeaderFields {
   device: string;
@@ -81,11 +82,11 @@ export function readRecordHeader(cose: Uint8Array): RecordHeaderFields {
   } catch (e) {
     throw p.broken('device is not UTF-8');
   }
-  if (!isDeviceId(device)) throw new RecordError('BAD_PAYLOAD', 'key 1 (device) must be 1..64 characters of A-Z a-z 0-9 . _ : -');
+  if (!isDeviceId(device)) throw new RecordError('BAD_PAYLOAD', 'key 1 (device) ' + fieldRule('device-id'));
   p.key(2);
   const seq = p.head(0, 'seq');
   p.key(3);
-  if (p.string(2, 'prev').length !== 32) throw new RecordError('BAD_PAYLOAD', 'key 3 (prev) must be a 32-byte byte string');
+  if (p.string(2, 'prev').length !== 32) throw new RecordError('BAD_PAYLOAD', 'key 3 (prev) ' + fieldRule('hash'));
   p.key(4);
   p.string(3, 'kind');
   p.key(5);

@@ -75,7 +75,7 @@ function valid(t: string, v: CborValue): boolean {
 }
 
 /** What a value of type `t` must be: said only when one is not (a function, so the texts take no memory until then). */
-function reason(t: string): string {
+export function fieldRule(t: string): string {
   switch (t) {
     case 'device-id':
       return 'must be 1..64 characters of A-Z a-z 0-9 . _ : -';
@@ -109,7 +109,7 @@ function check(f: FieldSpec, v: CborValue): void {
   const t = f.type;
   if (typeof t !== 'string') {
     if (typeof v !== 'string' || t.indexOf(v) < 0) throw bad(f, 'must be one of ' + t.join(', '));
-  } else if (!valid(t, v)) throw bad(f, reason(t));
+  } else if (!valid(t, v)) throw bad(f, fieldRule(t));
 }
 
 /** The JS value of field `f` from its CBOR value `v`, or a BAD_PAYLOAD error saying what is wrong. */
@@ -221,11 +221,12 @@ export function encodePayload(p: RecordPayload): Uint8Array {
       }
       // Only arrays need converting and counting: the other values skip those calls (on Espruino a call per field
       // and kind of work adds up to a fraction of a millisecond a record).
-      const c = Array.isArray(v) ? toCbor(f, v) : (v as CborValue);
+      const array = Array.isArray(v);
+      const c = array ? toCbor(f, v) : (v as CborValue);
       check(f, c);
       w.head(0, f.key);
       encodeItem(w, c, 1);
-      count += Array.isArray(c) ? 1 + items(c) : 2;
+      count += array ? 1 + items(c) : 2;
       pairs++;
     }
     if (missing) throw bad(missing, 'is missing');

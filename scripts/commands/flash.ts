@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { keyStoreOf } from '../../hal/node/board-parts.js';
 import { isSealscanError } from '../../hal/errors.js';
 import { CONFIG_FILE, KEY_FILE, readEspruinoDevice } from '../espruino/device/config.js';
+import { asciiJson } from '../../sim/espruino/tokens.js';
 
 const USAGE = `usage: sealscan flash --board ESP32 --port PORT --config device-espruino.json [--data DIR] [--image FILE]
        sealscan flash --board ESP32 --config device-espruino.json --dry-run --out DIR
@@ -101,7 +102,7 @@ function filesFor(configFile: string, dataDir: string, imageFile: string): Stora
   const image = readFileSync(imageFile, 'latin1');
   return [
     // ASCII JSON (\u escapes beyond it): the same values, one byte per character.
-    { name: CONFIG_FILE, text: JSON.stringify(json).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) },
+    { name: CONFIG_FILE, text: asciiJson(json) },
     { name: KEY_FILE, text: Buffer.from(reg.hmacKey).toString('hex') },
     { name: BOOT_FILE, text: image },
   ];

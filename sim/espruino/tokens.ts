@@ -145,13 +145,21 @@ export function detokenise(source: string): string {
       const length = source.charCodeAt(i + 1) | (n === 2 ? source.charCodeAt(i + 2) << 8 : 0);
       const from = i + 1 + n;
       if (from + length > source.length) throw new TokenError('TRUNCATED', i, `raw string of ${length} bytes runs past the end of the source`);
-      out.push(JSON.stringify(source.slice(from, from + length)).replace(/[\u007f-\uffff]/g, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0')));
+      out.push(asciiJson(source.slice(from, from + length)));
       i = from + length;
     } else {
       throw new TokenError('BAD_TOKEN', i, `byte 0x${c.toString(16)} is no Espruino token`);
     }
   }
   return out.text();
+}
+
+/**
+ * JSON of `value` in ASCII: every character from 7Fh up as a \u escape. Espruino reads it back as the same value on
+ * any build, whether its strings are 8-bit or UTF-8, and each character is one byte.
+ */
+export function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
 /** True when `source` holds token bytes (pretokenised), false when it is plain text. */
